@@ -1,0 +1,31 @@
+# litreview: search, deduplicate, screen and report a literature review.
+# Run from a review directory (this repository is one), or:
+#   snakemake -s <repo>/Snakefile -d <review-dir> --cores N
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
+
+from litreview.smk import validated_review
+
+
+configfile: "review.yaml"
+
+
+REVIEW = validated_review(".")  # schema-checks review.yaml, strategies and criteria
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/import.smk"
+include: "workflow/rules/search.smk"
+include: "workflow/rules/dedupe.smk"
+include: "workflow/rules/screen.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    input:
+        "results/report.html",
+        "results/prisma/counts.json",
+        "results/audit/manifest.json",
+        expand("results/search/{db}.hits.csv", db=DATABASES),

@@ -1,0 +1,3 @@
+from litreview.cli import main
+
+raise SystemExit(main())

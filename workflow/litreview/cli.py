@@ -1,0 +1,326 @@
+"""``litreview`` command line. Exit codes: 0 ok, 1 a check found problems, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from litreview import __version__
+from litreview.errors import InputError, Problem
+from litreview.fileio import atomic_write_bytes, atomic_write_text
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from litreview.importers import read_export
+    from litreview.records import write_records
+    from litreview.review import search_date
+
+    records = []
+    problems: list[Problem] = []
+    for file in args.files:
+        try:
+            records += read_export(file, database=args.database, fmt=args.format,
+                                   searched=search_date(file, args.searched or ""))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    write_records(args.output, records)
+    print(f"{args.database}: {len(records)} records from {len(args.files)} file(s)",
+          file=sys.stderr)
+    return 0
+
+
+def _cmd_dedupe(args: argparse.Namespace) -> int:
+    from litreview.dedupe import (
+        UNIQUE_EXTRA_COLUMNS,
+        deduplicate,
+        groups_csv,
+        overlap_csv,
+        read_pair_decisions,
+        uncertain_csv,
+    )
+    from litreview.records import read_records, write_records
+
+    records = [r for path in args.records for r in read_records(path)]
+    seen: dict[str, str] = {}
+    problems = []
+    for record in records:
+        if record.record_id in seen:
+            problems.append(Problem(record.source_file, f"record id '{record.record_id}' also "
+                                    f"comes from {seen[record.record_id]}", record.source_line,
+                                    hint="give each source a distinct name"))
+        seen[record.record_id] = record.source_file
+    if problems:
+        raise InputError(problems)
+    decisions = read_pair_decisions(args.pairs) if args.pairs and Path(args.pairs).exists() \
+        else []
+    result = deduplicate(records, decisions)
+    write_records(args.output, result.unique, UNIQUE_EXTRA_COLUMNS)
+    atomic_write_text(args.groups, groups_csv(result.groups, records))
+    if args.uncertain:
+        atomic_write_text(args.uncertain, uncertain_csv(result.uncertain, records))
+    if args.overlap:
+        sources = list(dict.fromkeys(r.database for r in records))
+        atomic_write_text(args.overlap, overlap_csv(result.groups, records, sources))
+    print(f"{len(records)} records, {len(result.unique)} unique, "
+          f"{len(records) - len(result.unique)} duplicates removed, "
+          f"{len(result.uncertain)} uncertain pairs", file=sys.stderr)
+    return 0
+
+
+def _cmd_query_lint(args: argparse.Namespace) -> int:
+    from litreview.strategies import read_strategy
+
+    strategy = read_strategy(args.strategy)
+    print(f"{args.strategy}: {len(strategy.lines)} lines parsed, final line "
+          f"#{strategy.final.number}")
+    return 0
+
+
+def _cmd_query_hits(args: argparse.Namespace) -> int:
+    from litreview.hits import hits_csv, hits_table, line_hits
+    from litreview.records import read_records
+    from litreview.strategies import read_strategy
+
+    strategy = read_strategy(args.strategy)
+    rows = line_hits(strategy, read_records(args.records))
+    if args.format == "csv":
+        text = hits_csv(rows)
+    elif args.format == "json":
+        text = json.dumps([{"line": r.number, "set": r.label, "expression": r.expression,
+                            "hits": r.hits} for r in rows], indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = hits_table(rows)
+    if args.output:
+        atomic_write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _load_screening(root: Path, unique: str, groups: str):
+    from litreview.records import read_records
+    from litreview.review import load_review
+    from litreview.screening import load_criteria, read_sheets, screen
+
+    review = load_review(root)
+    criteria = load_criteria(root / review.criteria)
+    records = read_records(unique)
+    with open(groups, newline="", encoding="utf-8") as handle:
+        aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
+    sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
+    return review, criteria, records, screen(records, criteria, sheets, aliases)
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    from litreview.screening import (
+        TO_SCREEN_COLUMNS,
+        agreement_rows,
+        conflict_rows,
+        status_rows,
+        table_csv,
+        to_screen_rows,
+        xlsx_bytes,
+    )
+
+    root = Path(args.review)
+    review, _, records, result = _load_screening(root, args.unique, args.groups)
+    by_id = {r.record_id: r for r in records}
+    out = Path(args.out)
+    for stage in result.stages:
+        folder = out / stage.stage.id
+        rows = to_screen_rows(stage, by_id)
+        atomic_write_text(folder / "to_screen.csv", table_csv(TO_SCREEN_COLUMNS, rows, safe=True))
+        atomic_write_bytes(folder / "to_screen.xlsx", xlsx_bytes(TO_SCREEN_COLUMNS, rows))
+        atomic_write_text(folder / "agreement.csv", table_csv(
+            ["stage", "reviewer_a", "reviewer_b", "both_decided", "agreed", "percent_agreement",
+             "kappa"], agreement_rows(stage)))
+        atomic_write_text(folder / "conflicts.csv", table_csv(
+            ["stage", "record_id", "decisions", "resolution"], conflict_rows(stage)))
+    atomic_write_text(out / "status.csv", table_csv(
+        ["record_id", "stage", "status", "reason", "decided_by"], status_rows(result)))
+    from litreview.dedupe import UNIQUE_EXTRA_COLUMNS
+    from litreview.records import records_to_csv
+
+    included = [by_id[i] for i in result.included]
+    atomic_write_text(out / "included.csv", records_to_csv(included, UNIQUE_EXTRA_COLUMNS))
+    for stage in result.stages:
+        waiting = len(stage.ids("awaiting", "conflict"))
+        if waiting:
+            print(f"{stage.stage.id}: awaiting screening: {waiting}", file=sys.stderr)
+    waiting_total = sum(result.awaiting.values())
+    if (args.strict or review.strict) and waiting_total:
+        print(f"strict screening: {waiting_total} records await a decision", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _read_status(path: str):
+    from litreview.screening import Outcome
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"])
+                for r in csv.DictReader(handle)]
+
+
+def _cmd_prisma(args: argparse.Namespace) -> int:
+    from litreview.flow import flow_svg
+    from litreview.prisma import assert_counts, prisma_counts
+    from litreview.review import load_review
+    from litreview.screening import load_criteria
+
+    root = Path(args.review)
+    review = load_review(root)
+    criteria = load_criteria(root / review.criteria)
+    with open(args.groups, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    groups = {r["record_id"]: r["group_id"] for r in rows}
+    source_of = {r["record_id"]: r["database"] for r in rows}
+    counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria)
+    assert_counts(counts, args.output)
+    atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
+    if args.svg:
+        atomic_write_text(args.svg, flow_svg(counts))
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from litreview.report import render_report
+    from litreview.review import load_review
+
+    root = Path(args.review)
+    review = load_review(root)
+    counts = json.loads(Path(args.counts).read_text(encoding="utf-8"))
+    hits = {}
+    for path in args.hits:
+        slug = Path(path).name.split(".")[0]
+        hits[review.source(slug).name] = Path(path).read_text(encoding="utf-8")
+    agreement = {p: Path(p).read_text(encoding="utf-8") for p in args.agreement}
+    html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
+                         Path(args.overlap).read_text(encoding="utf-8"), agreement)
+    atomic_write_text(args.output, html)
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from litreview.audit import manifest, review_inputs
+    from litreview.review import load_review
+
+    root = Path(args.review)
+    review = load_review(root)
+    decisions = root / review.decisions
+    sheets = [str(p.relative_to(root)) for p in sorted(decisions.glob("*"))
+              if p.suffix.lower() in (".csv", ".xlsx")] if decisions.is_dir() else []
+    counts = json.loads(Path(args.counts).read_text(encoding="utf-8"))
+    atomic_write_text(args.output, manifest(root, review_inputs(review, root, sheets), counts))
+    return 0
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from litreview.prisma import summary_text
+
+    sys.stdout.write(summary_text(json.loads(Path(args.counts).read_text(encoding="utf-8"))))
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from litreview.checks import preflight
+
+    review = preflight(Path(args.review))
+    print(f"{review.title}: config, strategies and criteria are valid")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="litreview", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"litreview {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import database exports into a records file")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--database", required=True)
+    p.add_argument("--format", default="auto",
+                   choices=["auto", "ris", "bibtex", "csv", "tsv", "xlsx"])
+    p.add_argument("--searched", help="date searched, YYYY-MM-DD (a date in a file's name wins)")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("dedupe", help="find and merge duplicate records")
+    p.add_argument("records", nargs="+")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--groups", required=True)
+    p.add_argument("--uncertain")
+    p.add_argument("--overlap")
+    p.add_argument("--pairs", help="reviewer's pair decisions (record_a, record_b, decision)")
+    p.set_defaults(func=_cmd_dedupe)
+
+    query = sub.add_parser("query", help="search strategies").add_subparsers(
+        dest="query_command", required=True)
+    p = query.add_parser("lint", help="parse a strategy and report problems")
+    p.add_argument("strategy")
+    p.set_defaults(func=_cmd_query_lint)
+    p = query.add_parser("hits", help="hits of every line on imported records")
+    p.add_argument("strategy")
+    p.add_argument("records")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=_cmd_query_hits)
+
+    p = sub.add_parser("screen", help="apply the screening stages")
+    p.add_argument("--review", default=".")
+    p.add_argument("--unique", default="results/dedupe/unique.csv")
+    p.add_argument("--groups", default="results/dedupe/groups.csv")
+    p.add_argument("--out", default="results/screening")
+    p.add_argument("--strict", action="store_true", help="fail while records await a decision")
+    p.set_defaults(func=_cmd_screen)
+
+    p = sub.add_parser("prisma", help="PRISMA 2020 counts and flow diagram")
+    p.add_argument("--review", default=".")
+    p.add_argument("--groups", default="results/dedupe/groups.csv")
+    p.add_argument("--status", default="results/screening/status.csv")
+    p.add_argument("-o", "--output", default="results/prisma/counts.json")
+    p.add_argument("--svg", default="results/prisma/flow.svg")
+    p.set_defaults(func=_cmd_prisma)
+
+    p = sub.add_parser("report", help="write the HTML report")
+    p.add_argument("--review", default=".")
+    p.add_argument("--counts", default="results/prisma/counts.json")
+    p.add_argument("--flow", default="results/prisma/flow.svg")
+    p.add_argument("--overlap", default="results/dedupe/overlap.csv")
+    p.add_argument("--hits", nargs="*", default=[])
+    p.add_argument("--agreement", nargs="*", default=[])
+    p.add_argument("-o", "--output", default="results/report.html")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("audit", help="write the audit manifest")
+    p.add_argument("--review", default=".")
+    p.add_argument("--counts", default="results/prisma/counts.json")
+    p.add_argument("-o", "--output", default="results/audit/manifest.json")
+    p.set_defaults(func=_cmd_audit)
+
+    p = sub.add_parser("summary", help="print the PRISMA flow in words")
+    p.add_argument("counts", nargs="?", default="results/prisma/counts.json")
+    p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("check", help="validate config, strategies and criteria")
+    p.add_argument("review", nargs="?", default=".")
+    p.set_defaults(func=_cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InputError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"error: {error.filename}: file not found", file=sys.stderr)
+        return 2

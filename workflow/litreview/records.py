@@ -1,0 +1,195 @@
+"""The record: one bibliographic entry as a database exported it, normalised.
+
+The records file (CSV) is a contract between stages; its first columns are
+:data:`COLUMNS`, in that order. Multi-valued fields are joined with ``"; "``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from litreview.errors import InputError, Problem
+from litreview.fileio import atomic_write_text
+
+COLUMNS: tuple[str, ...] = (
+    "record_id", "database", "source_file", "source_position", "source_id", "type",
+    "title", "authors", "year", "journal", "volume", "issue", "pages", "doi",
+    "abstract", "keywords", "subjects", "language", "url",
+)
+#: Extra columns written after the contract ones.
+EXTRA_COLUMNS: tuple[str, ...] = ("source_line", "searched")
+LIST_FIELDS = frozenset({"authors", "keywords", "subjects"})
+SEP = "; "
+
+#: One vocabulary for document types, whatever the export called them.
+DOCUMENT_TYPES = ("article", "book", "chapter", "report", "thesis", "conference",
+                  "webpage", "document", "project", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A normalised bibliographic record with its provenance."""
+
+    record_id: str
+    database: str
+    source_file: str
+    source_position: int
+    source_id: str = ""
+    type: str = "other"
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: str = ""
+    journal: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    language: str = ""
+    url: str = ""
+    source_line: int = 0
+    searched: str = ""
+    extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def to_row(self) -> dict[str, str]:
+        row: dict[str, str] = {}
+        for name in COLUMNS + EXTRA_COLUMNS:
+            value = getattr(self, name)
+            row[name] = SEP.join(value) if name in LIST_FIELDS else str(value)
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> Record:
+        kwargs: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in row:
+                continue
+            value = row[f.name] or ""
+            if f.name in LIST_FIELDS:
+                kwargs[f.name] = split_list(value)
+            elif f.name in ("source_position", "source_line"):
+                kwargs[f.name] = int(value or 0)
+            else:
+                kwargs[f.name] = value
+        extra = tuple((k, v or "") for k, v in row.items() if k not in _KNOWN)
+        return cls(**kwargs, extra=extra)  # type: ignore[arg-type]
+
+
+_KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
+
+
+# --- normalisation -----------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+_DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def clean_text(value: str | None) -> str:
+    """NFC, straight apostrophes and quotes, collapsed whitespace."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", str(value))
+    value = value.replace("\u2019", "'").replace("\u2018", "'")
+    value = value.replace("\u201c", '"').replace("\u201d", '"')
+    return _SPACE.sub(" ", value).strip()
+
+
+def split_list(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Split a ``;``-separated value (or clean a sequence) into unique, ordered items."""
+    if not value:
+        return ()
+    items = value.split(";") if isinstance(value, str) else list(value)
+    seen: dict[str, None] = {}
+    for item in items:
+        text = clean_text(item)
+        if text and text not in seen:
+            seen[text] = None
+    return tuple(seen)
+
+
+def normalise_doi(value: str | None) -> str:
+    """Lowercase DOI without resolver prefix; empty when there is none."""
+    match = _DOI.search(value or "")
+    return match.group(0).rstrip(".,;").lower() if match else ""
+
+
+def normalise_year(value: str | None) -> str:
+    match = _YEAR.search(value or "")
+    return match.group(1) if match else ""
+
+
+def normalise_title(title: str) -> str:
+    """A matching key: accents stripped, lowercase, alphanumerics separated by one space."""
+    text = unicodedata.normalize("NFKD", title.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def slug(name: str) -> str:
+    """``Social Care Online`` → ``social-care-online``: a name safe in paths and ids."""
+    text = normalise_title(name).replace(" ", "-")
+    return text or "source"
+
+
+def make_record_id(database: str, source_id: str, doi: str, title: str, year: str,
+                   authors: Sequence[str]) -> str:
+    """A stable id: the database's accession id when there is one, else a content hash."""
+    prefix = slug(database)
+    if source_id:
+        return f"{prefix}-{re.sub(r'[^A-Za-z0-9._-]+', '-', source_id).strip('-')}"
+    first_author = normalise_title(authors[0].split(",")[0]) if authors else ""
+    key = "|".join((doi, normalise_title(title), year, first_author))
+    return f"{prefix}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+
+
+def finalise(records: list[Record]) -> list[Record]:
+    """Give records that share an id within one import an occurrence suffix (``~2``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for record in records:
+        n = seen.get(record.record_id, 0) + 1
+        seen[record.record_id] = n
+        out.append(record if n == 1 else replace(record, record_id=f"{record.record_id}~{n}"))
+    return out
+
+
+# --- the records file --------------------------------------------------------------
+
+def records_to_csv(records: Iterable[Record], extra_columns: Sequence[str] = ()) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, *EXTRA_COLUMNS, *extra_columns],
+                            lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        row = record.to_row()
+        row.update(dict(record.extra))
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def write_records(path: str | Path, records: Iterable[Record],
+                  extra_columns: Sequence[str] = ()) -> None:
+    atomic_write_text(path, records_to_csv(records, extra_columns))
+
+
+def read_records(path: str | Path) -> list[Record]:
+    """Read a records file written by :func:`write_records`."""
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
+                                     line=1, hint="pass a file written by 'litreview import'"))
+        return [Record.from_row(row) for row in reader]

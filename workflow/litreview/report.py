@@ -1,0 +1,97 @@
+"""``results/report.html``: one self-contained page a person reads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+from litreview.review import Review
+
+STYLE = """
+body{font-family:Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;
+color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;
+text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}
+.question{font-style:italic}.muted{color:#666}figure{margin:1em 0;overflow-x:auto}
+"""
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{escape(str(v))}</td>"
+            for v in row) + "</tr>"
+        for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(text)))
+    return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
+                  hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str]) -> str:
+    """The report page; every figure comes from the files passed in."""
+    parts = [f"<h1>{escape(review.title)}</h1>",
+             f'<p class="question">{escape(review.question)}</p>']
+    included = counts["included"]["studies"]
+    identified = counts["databases"]["identified"] + counts["other_methods"]["identified"]
+    parts.append(f"<p><strong>{identified}</strong> records identified, "
+                 f"<strong>{counts['unique_records']}</strong> after removing duplicates, "
+                 f"<strong>{included}</strong> studies included.</p>")
+    parts.append("<h2>Sources searched</h2>")
+    rows = []
+    for source in review.sources:
+        info = counts["per_source"][source.name]
+        final = ""
+        if source.name in hits:
+            _, hit_rows = _csv_rows(hits[source.name])
+            final = hit_rows[-1][3] if hit_rows else ""
+        rows.append([source.name, source.host or source.kind.replace("_", " "), source.searched,
+                     info["records"], info["works"], info["only_here"], info["included"], final])
+    parts.append(_table(["source", "host / kind", "searched", "records", "works",
+                         "found only here", "included", "strategy's final line hits"], rows))
+    parts.append("<h2>PRISMA 2020 flow</h2>")
+    parts.append(f"<figure>{flow_svg}</figure>")
+    parts.append("<h2>Screening stages</h2>")
+    stage_rows = [[s["name"], s["entered"], s["automation"], s["included"], s["excluded"],
+                   s["not_retrieved"], s["awaiting"] + s["conflict"]] for s in counts["stages"]]
+    parts.append(_table(["stage", "entered", "excluded by automation", "included", "excluded",
+                         "not retrieved", "awaiting"], stage_rows))
+    reason_rows = []
+    for stage in counts["stages"]:
+        for reason, n in stage["reasons"].items():
+            reason_rows.append([stage["name"], reason,
+                                counts["exclusion_reasons"].get(reason, reason), n])
+    if reason_rows:
+        parts.append("<h3>Exclusion reasons</h3>")
+        parts.append(_table(["stage", "criterion", "wording", "records"], reason_rows))
+    agreement_rows = []
+    for text in agreement.values():
+        _, rows_ = _csv_rows(text)
+        agreement_rows += rows_
+    if agreement_rows:
+        parts.append("<h3>Agreement between reviewers</h3>")
+        parts.append(_table(["stage", "reviewer A", "reviewer B", "both decided", "agreed",
+                             "% agreement", "Cohen's kappa"], agreement_rows))
+    header, overlap_rows = _csv_rows(overlap)
+    if overlap_rows:
+        parts.append("<h2>Overlap between sources</h2>")
+        parts.append('<p class="muted">Works each source shares with each other source; '
+                     "the diagonal is the source's own works.</p>")
+        parts.append(_table(header, overlap_rows))
+    parts.append("<h2>Search history</h2>")
+    for name, text in hits.items():
+        header, rows_ = _csv_rows(text)
+        parts.append(f"<h3>{escape(name)}</h3>")
+        parts.append(_table(header, rows_))
+    body = "\n".join(parts)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{escape(review.title)}</title><style>{STYLE}</style></head>"
+            f"<body>\n{body}\n</body></html>\n")

@@ -1,0 +1,183 @@
+"""The review config (``review.yaml``): what was searched, where, and how it is screened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from litreview.errors import InputError, Problem, raise_if
+from litreview.records import slug
+from litreview.schema import validate
+
+CONFIG_NAME = "review.yaml"
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    years: tuple[int, int] | None = None
+    language: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    document_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A database searched with a strategy, or another source (website, organisation...)."""
+
+    name: str
+    slug: str
+    kind: str  # "database" or a PRISMA other-methods kind
+    exports: tuple[str, ...]
+    searched: str = ""
+    host: str = ""
+    strategy: str = ""
+    format: str = "auto"
+    limits: Limits = field(default_factory=Limits)
+    description: str = ""
+
+    @property
+    def is_database(self) -> bool:
+        return self.kind == "database"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    title: str
+    question: str
+    databases: tuple[Source, ...]
+    other_sources: tuple[Source, ...]
+    criteria: str
+    decisions: str
+    strict: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Databases first, then other sources: the order that decides representatives."""
+        return self.databases + self.other_sources
+
+    def source(self, slug_: str) -> Source:
+        for source in self.sources:
+            if source.slug == slug_:
+                return source
+        raise KeyError(slug_)
+
+
+def export_files(entries: list[str], root: Path) -> tuple[str, ...]:
+    """Expand folders (every file in them, sorted) and keep files as given."""
+    files: list[str] = []
+    for entry in entries:
+        path = root / entry
+        if path.is_dir():
+            files.extend(str(p.relative_to(root)) for p in sorted(path.iterdir())
+                         if p.is_file() and not p.name.startswith(".")
+                         and not p.name.lower().startswith("readme"))
+        else:
+            files.append(entry)
+    return tuple(files)
+
+
+def search_date(file: str, default: str) -> str:
+    """The date in an export's file name (``eric_2009-03-01.ris``), else the database's."""
+    match = _DATE_IN_NAME.search(Path(file).name)
+    return match.group(1) if match else default
+
+
+def _date_problems(value: str, file: str, where: str) -> list[Problem]:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return [Problem(file, f"{where}: '{value}' is not a date", hint="write YYYY-MM-DD")]
+    return []
+
+
+def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
+                 root: Path | None = None) -> Review:
+    """Validate the config and turn it into a :class:`Review`; raises InputError."""
+    root = root or Path(".")
+    raise_if(validate(data, "review", file, yaml_text))
+    problems: list[Problem] = []
+    databases = []
+    for entry in data["databases"]:
+        name = entry["name"]
+        problems += _date_problems(entry["searched"], file, f"database {name} searched")
+        limits = entry.get("limits", {})
+        years = limits.get("years")
+        exports = export_files(entry.get("exports", [f"data/exports/{slug(name)}"]), root)
+        databases.append(Source(
+            name=name, slug=slug(name), kind="database", exports=exports,
+            searched=entry["searched"], host=entry["host"], strategy=entry["strategy"],
+            format=entry.get("format", "auto"), description=entry.get("description", ""),
+            limits=Limits(tuple(years) if years else None, tuple(limits.get("language", [])),
+                          tuple(limits.get("country", [])),
+                          tuple(limits.get("document_types", []))),
+        ))
+    others = []
+    for entry in data.get("other_sources", []):
+        others.append(Source(
+            name=entry["name"], slug=slug(entry["name"]), kind=entry["kind"],
+            exports=export_files(entry["files"], root), searched=entry.get("searched", ""),
+            format=entry.get("format", "auto"), description=entry.get("description", ""),
+        ))
+    seen: dict[str, str] = {}
+    for source in databases + others:
+        if source.slug in seen:
+            problems.append(Problem(file, f"sources '{seen[source.slug]}' and '{source.name}' "
+                                    f"share the short name '{source.slug}'",
+                                    hint="give each database and source a distinct name"))
+        seen[source.slug] = source.name
+        if not source.exports:
+            problems.append(Problem(file, f"{source.name}: no export files found",
+                                    hint=f"put its exports in data/exports/{source.slug}/"))
+        for export in source.exports:
+            if not (root / export).is_file():
+                problems.append(Problem(file, f"{source.name}: export file '{export}' not found"))
+        if source.strategy and not (root / source.strategy).is_file():
+            problems.append(Problem(file, f"{source.name}: strategy file '{source.strategy}' "
+                                    "not found"))
+    screening = data["screening"]
+    if not (root / screening["criteria"]).is_file():
+        problems.append(Problem(file, f"criteria file '{screening['criteria']}' not found"))
+    raise_if(problems)
+    return Review(
+        title=data["review"]["title"], question=data["review"]["question"],
+        databases=tuple(databases), other_sources=tuple(others),
+        criteria=screening["criteria"],
+        decisions=screening.get("decisions", "screening/decisions"),
+        strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
+    )
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads 2008-09-05 as a date; the config speaks of dates as ISO text."""
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:
+    """Read and validate ``review.yaml`` in a review directory."""
+    root = Path(root)
+    path = root / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "no review config here",
+                                 hint="run from a review directory or pass it")) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(str(path), f"not valid YAML: {getattr(error, 'problem', error)}",
+                                 mark.line + 1 if mark else None)) from None
+    return parse_review(_dates_as_text(data), name, text, root)

@@ -1,0 +1,77 @@
+"""Validate the files people edit against the JSON schemas in ``workflow/schemas``.
+
+Messages name the file, the YAML line and the key, and suggest the likely spelling
+when a key is unknown.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from litreview.errors import Problem
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    return yaml.safe_load((SCHEMAS / f"{name}.schema.yaml").read_text(encoding="utf-8"))
+
+
+def _line_of(yaml_text: str, path: list[str | int]) -> int | None:
+    """The 1-based line of the node at ``path`` in the YAML text, if it can be found."""
+    try:
+        node = yaml.compose(yaml_text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    line, node = k.start_mark.line + 1, v
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _where(path: list[str | int]) -> str:
+    out = ""
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out or "the top level"
+
+
+def validate(data: Any, schema_name: str, file: str, yaml_text: str = "") -> list[Problem]:
+    """Every schema violation as a located problem (empty when valid)."""
+    schema = load_schema(schema_name)
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        path = list(error.path)
+        if error.validator == "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            for key in sorted(set(error.instance) - set(allowed)):
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+                problems.append(Problem(file, f"unknown key '{key}' in {_where(path)}",
+                                        _line_of(yaml_text, [*path, key]), None, hint))
+        elif error.validator == "required":
+            problems.append(Problem(file, f"{_where(path)}: {error.message}",
+                                    _line_of(yaml_text, path)))
+        else:
+            problems.append(Problem(file, f"{_where(path)}: {error.message}",
+                                    _line_of(yaml_text, path)))
+    return problems

@@ -1,0 +1,481 @@
+"""Screening in stages: criteria, automatic rules, reviewers' decisions, conflicts.
+
+Stages run in the order of ``screening/criteria.yaml``. A stage sees only the records
+included at the stage before. Each record's outcome at a stage comes from, in order:
+an automatic rule it fails; the consensus sheet ``<stage>.csv``; the reviewers' sheets
+``<stage>-<reviewer>.csv`` when they agree. Otherwise it awaits a decision.
+
+The workflow reads decision sheets and never writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from litreview.errors import InputError, Problem, raise_if
+from litreview.records import Record
+from litreview.schema import validate
+
+DECISIONS = ("include", "exclude", "unsure")
+NOT_RETRIEVED = "not_retrieved"
+SHEET_COLUMNS = ("record_id", "decision", "reason", "reviewer", "date", "note")
+Status = Literal["included", "excluded", "automation", "not_retrieved", "awaiting", "conflict"]
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: str
+    text: str
+    excludes: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AutoRule:
+    """Exclude, with ``criterion`` as reason, records whose ``field`` fails the test."""
+
+    criterion: str
+    field: str
+    min: int | None = None
+    max: int | None = None
+    allowed: tuple[str, ...] = ()
+
+    def fails(self, record: Record) -> bool:
+        value = getattr(record, self.field, "")
+        if self.field == "year":
+            if not value:
+                return False  # unknown year: a person decides
+            year = int(value)
+            return (self.min is not None and year < self.min) or (
+                self.max is not None and year > self.max)
+        if self.allowed and value:
+            return value.casefold() not in {a.casefold() for a in self.allowed}
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    id: str
+    name: str
+    kind: Literal["screening", "eligibility"]
+    reason_required: bool
+    automatic: tuple[AutoRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Criteria:
+    criteria: tuple[Criterion, ...]
+    stages: tuple[Stage, ...]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.criteria)
+
+    def text(self, criterion_id: str) -> str:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion.text
+        return "report not retrieved" if criterion_id == NOT_RETRIEVED else criterion_id
+
+
+def load_criteria(path: str | Path) -> Criteria:
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(str(path), f"not valid YAML: {error}",
+                                 mark.line + 1 if mark else None)) from None
+    raise_if(validate(data, "criteria", str(path), text))
+    criteria = tuple(Criterion(c["id"], c["text"], c.get("excludes", True))
+                     for c in data["criteria"])
+    ids = {c.id for c in criteria}
+    problems = []
+    stages = []
+    for entry in data["stages"]:
+        rules = []
+        for rule in entry.get("automatic", []):
+            if rule["criterion"] not in ids:
+                problems.append(Problem(str(path), f"stage {entry['id']}: automatic rule names "
+                                        f"unknown criterion '{rule['criterion']}'"))
+            rules.append(AutoRule(rule["criterion"], rule["field"], rule.get("min"),
+                                  rule.get("max"), tuple(rule.get("allowed", []))))
+        stages.append(Stage(entry["id"], entry.get("name", entry["id"]), entry["kind"],
+                            entry.get("reason_required", entry["kind"] == "eligibility"),
+                            tuple(rules)))
+    if len({s.id for s in stages}) != len(stages):
+        problems.append(Problem(str(path), "two stages share an id"))
+    raise_if(problems)
+    return Criteria(criteria, tuple(stages))
+
+
+# --- decision sheets ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    record_id: str
+    decision: str
+    reason: str
+    reviewer: str
+    date: str
+    note: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    stage: str
+    reviewer: str  # "" for the consensus sheet
+    path: str
+    decisions: tuple[Decision, ...]
+
+
+_SHEET_NAME = re.compile(r"^(?P<stage>[a-z][a-z0-9_]*)(?:-(?P<reviewer>[A-Za-z0-9_.]+))?$")
+
+
+def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and (line, row) pairs of a CSV or XLSX sheet; keys lowercased, values stripped."""
+    if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        table = [["" if v is None else str(v).strip() for v in row]
+                 for row in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+        numbered = list(enumerate(table, start=1))
+    else:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            numbered = [(reader.line_num, [v.strip() for v in row]) for row in reader]
+    if not numbered:
+        return [], []
+    header = [h.lower() for h in numbered[0][1]]
+    rows = [(line, dict(zip(header, row, strict=False))) for line, row in numbered[1:]
+            if any(row)]
+    return header, rows
+
+
+def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
+    """One decision sheet, its name telling the stage and reviewer."""
+    path = Path(path)
+    match = _SHEET_NAME.match(path.stem)
+    stage_ids = list(stages)
+    if match is None or match.group("stage") not in stage_ids:
+        raise InputError(Problem(str(path), "sheet name does not name a stage",
+                                 hint=f"name it <stage>[-<reviewer>]{path.suffix}, stage one of "
+                                      f"{', '.join(stage_ids)}"))
+    file_reviewer = match.group("reviewer") or ""
+    header, rows = _rows(path)
+    if "record_id" not in header or "decision" not in header:
+        raise InputError(Problem(str(path), "sheet lacks a record_id or decision column", 1,
+                                 hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
+    decisions = tuple(
+        Decision(row.get("record_id", ""), row.get("decision", "").lower(),
+                 row.get("reason", ""), row.get("reviewer", "") or file_reviewer,
+                 row.get("date", ""), row.get("note", ""), str(path), line)
+        for line, row in rows)
+    return Sheet(match.group("stage"), file_reviewer, str(path), decisions)
+
+
+def read_sheets(folder: str | Path, stages: Iterable[str]) -> list[Sheet]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    stage_ids = list(stages)
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx")
+                   and not p.name.startswith((".", "~$")))
+    problems: list[Problem] = []
+    sheets = []
+    for path in files:
+        try:
+            sheets.append(read_sheet(path, stage_ids))
+        except InputError as error:
+            problems.extend(error.problems)
+    raise_if(problems)
+    return sheets
+
+
+# --- running the stages -------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    record_id: str
+    stage: str
+    status: Status
+    reason: str = ""
+    decided_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    stage: str
+    reviewer_a: str
+    reviewer_b: str
+    both: int
+    agreed: int
+    kappa: float | None
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.agreed / self.both if self.both else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    stage: str
+    record_id: str
+    decisions: tuple[tuple[str, str, str], ...]  # (reviewer, decision, reason)
+    resolution: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    stage: Stage
+    entered: tuple[str, ...]
+    outcomes: dict[str, Outcome]
+    agreement: tuple[Agreement, ...]
+    conflicts: tuple[Conflict, ...]
+
+    def ids(self, *statuses: Status) -> list[str]:
+        return [i for i in self.entered if self.outcomes[i].status in statuses]
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    stages: tuple[StageResult, ...]
+    included: tuple[str, ...]
+    awaiting: dict[str, int] = field(default_factory=dict)
+
+
+def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
+    """Cohen's kappa for two raters' labels; None when undefined (no pairs, or no variation)."""
+    n = len(pairs)
+    if n == 0:
+        return None
+    observed = sum(a == b for a, b in pairs) / n
+    left, right = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(left[k] * right[k] for k in left) / (n * n)
+    if expected == 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+def _check_rows(sheets: Sequence[Sheet], criteria: Criteria, stages: Mapping[str, Stage],
+                aliases: Mapping[str, str]) -> list[Problem]:
+    problems = []
+    for sheet in sheets:
+        stage = stages[sheet.stage]
+        seen: dict[tuple[str, str], Decision] = {}
+        for d in sheet.decisions:
+            where = dict(file=d.file, line=d.line)
+            if d.record_id not in aliases:
+                problems.append(Problem(message=f"unknown record id '{d.record_id}'",
+                                        hint="copy ids from results/screening/<stage>/"
+                                             "to_screen.csv", **where))
+                continue
+            if d.decision not in DECISIONS:
+                problems.append(Problem(message=f"decision '{d.decision}' is not one of "
+                                        f"{'|'.join(DECISIONS)}", **where))
+                continue
+            allowed = set(criteria.ids) | ({NOT_RETRIEVED} if stage.kind == "eligibility"
+                                           else set())
+            if d.reason and d.reason not in allowed:
+                problems.append(Problem(message=f"unknown reason '{d.reason}'",
+                                        hint=f"use a criterion id: {', '.join(sorted(allowed))}",
+                                        **where))
+            if d.decision == "exclude" and not d.reason and stage.reason_required:
+                problems.append(Problem(message=f"exclusion at {stage.id} without a reason",
+                                        hint="give the criterion the record fails", **where))
+            key = (aliases[d.record_id], d.reviewer)
+            earlier = seen.get(key)
+            if earlier and (earlier.decision, earlier.reason) != (d.decision, d.reason):
+                problems.append(Problem(message=f"record '{d.record_id}' has a conflicting "
+                                        f"decision from the same reviewer at line {earlier.line}",
+                                        hint="keep one row per record", **where))
+            seen[key] = d
+    return problems
+
+
+def screen(records: Sequence[Record], criteria: Criteria, sheets: Sequence[Sheet],
+           aliases: Mapping[str, str] | None = None) -> Screening:
+    """Run every stage. ``aliases`` maps any member id of a duplicate group to its id."""
+    aliases = dict(aliases or {})
+    aliases.update({r.record_id: r.record_id for r in records})
+    stages = {s.id: s for s in criteria.stages}
+    problems = _check_rows(sheets, criteria, stages, aliases)
+    raise_if(problems)
+    by_id = {r.record_id: r for r in records}
+    pool = [r.record_id for r in records]
+    results = []
+    for stage in criteria.stages:
+        stage_sheets = [s for s in sheets if s.stage == stage.id]
+        result = _run_stage(stage, pool, by_id, stage_sheets, aliases, problems)
+        results.append(result)
+        pool = result.ids("included")
+    raise_if(problems)
+    awaiting = {r.stage.id: len(r.ids("awaiting", "conflict")) for r in results}
+    return Screening(tuple(results), tuple(pool), awaiting)
+
+
+def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
+               sheets: Sequence[Sheet], aliases: Mapping[str, str],
+               problems: list[Problem]) -> StageResult:
+    entered = set(pool)
+    consensus: dict[str, Decision] = {}
+    by_reviewer: dict[str, dict[str, Decision]] = defaultdict(dict)
+    for sheet in sheets:
+        for d in sheet.decisions:
+            rid = aliases[d.record_id]
+            if rid not in entered:
+                problems.append(Problem(d.file, f"record '{d.record_id}' was not included at "
+                                        f"the stage before {stage.id}", d.line,
+                                        hint="decide only records listed in this stage's "
+                                             "to_screen sheet"))
+                continue
+            (consensus if not sheet.reviewer else by_reviewer[d.reviewer])[rid] = d
+    outcomes: dict[str, Outcome] = {}
+    conflicts = []
+    for rid in pool:
+        rule = next((r for r in stage.automatic if r.fails(by_id[rid])), None)
+        if rule:
+            outcomes[rid] = Outcome(rid, stage.id, "automation", rule.criterion, "automation")
+            continue
+        votes = [(name, sheet[rid]) for name, sheet in sorted(by_reviewer.items())
+                 if rid in sheet]
+        labels = {(d.decision, d.reason if d.decision == "exclude" else "") for _, d in votes}
+        if len({d.decision for _, d in votes}) > 1:
+            conflicts.append(Conflict(stage.id, rid, tuple((n, d.decision, d.reason)
+                                                           for n, d in votes),
+                                      consensus[rid].decision if rid in consensus else ""))
+        if rid in consensus:
+            outcomes[rid] = _outcome(consensus[rid], stage, "consensus")
+        elif votes and len({d.decision for _, d in votes}) == 1 and len(labels) >= 1:
+            first = votes[0][1]
+            outcomes[rid] = _outcome(first, stage, "+".join(n for n, _ in votes))
+        elif votes:
+            outcomes[rid] = Outcome(rid, stage.id, "conflict")
+        else:
+            outcomes[rid] = Outcome(rid, stage.id, "awaiting")
+    agreement = _agreement(stage.id, by_reviewer, [r for r in pool
+                                                   if outcomes[r].status != "automation"])
+    return StageResult(stage, tuple(pool), outcomes, agreement, tuple(conflicts))
+
+
+def _outcome(d: Decision, stage: Stage, decided_by: str) -> Outcome:
+    rid = d.record_id
+    if d.decision == "include":
+        return Outcome(rid, stage.id, "included", "", decided_by)
+    if d.decision == "unsure":
+        return Outcome(rid, stage.id, "awaiting", "unsure", decided_by)
+    if d.reason == NOT_RETRIEVED:
+        return Outcome(rid, stage.id, "not_retrieved", NOT_RETRIEVED, decided_by)
+    return Outcome(rid, stage.id, "excluded", d.reason, decided_by)
+
+
+def _agreement(stage: str, by_reviewer: Mapping[str, Mapping[str, Decision]],
+               pool: Sequence[str]) -> tuple[Agreement, ...]:
+    out = []
+    for a, b in combinations(sorted(by_reviewer), 2):
+        pairs = [(by_reviewer[a][r].decision, by_reviewer[b][r].decision) for r in pool
+                 if r in by_reviewer[a] and r in by_reviewer[b]]
+        out.append(Agreement(stage, a, b, len(pairs), sum(x == y for x, y in pairs),
+                             cohen_kappa(pairs)))
+    return tuple(out)
+
+
+# --- outputs ------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formula injection: a leading ' makes the cell plain text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+TO_SCREEN_COLUMNS = ("record_id", "title", "abstract", "authors", "year", "journal", "sources",
+                     "doi", "url", "status", *SHEET_COLUMNS[1:])
+
+
+def to_screen_rows(result: StageResult, by_id: Mapping[str, Record]) -> list[list[str]]:
+    rows = []
+    for rid in result.ids("awaiting", "conflict"):
+        r = by_id[rid]
+        sources = dict(r.extra).get("sources", r.database)
+        link = r.url or (f"https://doi.org/{r.doi}" if r.doi else "")
+        rows.append([rid, r.title, r.abstract, "; ".join(r.authors), r.year, r.journal, sources,
+                     r.doi, link, result.outcomes[rid].status, "", "", "", "", ""])
+    return rows
+
+
+def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]], safe: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(str(v)) if safe else v for v in row])
+    return buffer.getvalue()
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """An XLSX sheet, every cell text and formula-safe, with fixed metadata (byte-stable)."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "to_screen"
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([safe_cell(str(v)) for v in row])
+    sheet.freeze_panes = "A2"
+    fixed = dt.datetime(2000, 1, 1)
+    book.properties.created = fixed
+    book.properties.modified = fixed
+    book.properties.creator = "litreview"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stable_zip(buffer.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps so identical content gives identical bytes."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def status_rows(screening: Screening) -> list[list[str]]:
+    return [[o.record_id, o.stage, o.status, o.reason, o.decided_by]
+            for result in screening.stages for o in (result.outcomes[i] for i in result.entered)]
+
+
+def agreement_rows(result: StageResult) -> list[list[object]]:
+    return [[a.stage, a.reviewer_a, a.reviewer_b, a.both, a.agreed, f"{a.percent:.1f}",
+             "" if a.kappa is None else f"{a.kappa:.3f}"] for a in result.agreement]
+
+
+def conflict_rows(result: StageResult) -> list[list[str]]:
+    return [[c.stage, c.record_id,
+             "; ".join(f"{n}: {d}{' (' + r + ')' if r else ''}" for n, d, r in c.decisions),
+             c.resolution or "unresolved"] for c in result.conflicts]

@@ -1,0 +1,36 @@
+"""Glue for the Snakefile: validated review, and errors in the form Snakemake prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+from litreview.checks import preflight, stage_ids
+from litreview.errors import InputError
+from litreview.review import Review
+
+DECISION_SUFFIXES = (".csv", ".xlsx")
+PAIR_SHEET = "screening/duplicate_pairs.csv"
+
+
+def validated_review(root: str | Path = ".") -> Review:
+    """The review config, strategies and criteria, checked before any job runs."""
+    try:
+        return preflight(root)
+    except InputError as error:
+        lines = "\n".join(f"  {problem}" for problem in error.problems)
+        raise WorkflowError(f"the review's inputs have problems; nothing was run:\n{lines}"
+                            ) from None
+
+
+def stages(review: Review, root: str | Path = ".") -> list[str]:
+    return stage_ids(root, review)
+
+
+def decision_sheets(review: Review, root: str | Path = ".") -> list[str]:
+    folder = Path(root) / review.decisions
+    if not folder.is_dir():
+        return []
+    return sorted(str(p.relative_to(root)) for p in folder.iterdir()
+                  if p.suffix.lower() in DECISION_SUFFIXES and not p.name.startswith((".", "~$")))

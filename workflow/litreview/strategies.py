@@ -1,0 +1,359 @@
+"""Search strategies in the line-numbered notation of review appendices.
+
+A strategy file has a header of ``key: value`` lines, a blank line, then set labels
+("Leadership set") and numbered lines such as::
+
+    #17 Children* service* (ft)
+    #20 Multiagency (ft) or multi agency (ft)
+    #24 #11 or #12 or #13 ... or #23
+    #25 #10 and #24
+
+Reading rules, chosen to match how the notation is printed:
+
+* A line with no ``#N`` reference, qualifier, quote or parenthesis is one subject
+  heading taken verbatim — thesaurus headings may contain "and"
+  (``Voluntary and community organisations``).
+* ``(ft)`` marks free text and ``(exp)`` an exploded heading. A qualifier binds to the
+  term before it; when a line carries exactly one qualifier, at its end, it applies to
+  every term of the line (``Director* and children* and service* (ft)``).
+* ``#1 or #2 ... or #9`` means every line from 1 to 9.
+* ``and`` binds tighter than ``or``; ``not`` is "and not". Parentheses override.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from litreview.errors import InputError, Problem
+
+Field = Literal["heading", "free_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A search term: a subject heading or free text, possibly truncated."""
+
+    text: str
+    field: Field = "heading"
+    explode: bool = False
+    column: int = 0
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to an earlier line's result set."""
+
+    number: int
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """``and``, ``or`` or ``not`` over two or more operands (``not``: first minus the rest)."""
+
+    op: Literal["and", "or", "not"]
+    operands: tuple[Node, ...]
+
+
+Node = Term | Ref | Op
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    number: int
+    text: str
+    expr: Node
+    source_line: int
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    path: str
+    meta: dict[str, str]
+    lines: tuple[Line, ...]
+
+    @property
+    def final(self) -> Line:
+        return self.lines[-1]
+
+    def line(self, number: int) -> Line:
+        for line in self.lines:
+            if line.number == number:
+                return line
+        raise KeyError(number)
+
+
+# --- tokenising ---------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<qual>\((?:ft|exp)\))
+      | (?P<ellipsis>\.\.\.|…)
+      | (?P<ref>\#\d+)
+      | (?P<lpar>\()
+      | (?P<rpar>\))
+      | (?P<quote>"[^"]*")
+      | (?P<word>[^\s()"]+)
+      | (?P<space>\s+)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_OPERATORS = {"and", "or", "not"}
+_LINE = re.compile(r"^#(\d+)\s+(.*\S)\s*$")
+_HEADER = re.compile(r"^([A-Za-z][A-Za-z _-]*):\s*(.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str
+    text: str
+    column: int
+
+
+def _tokenise(text: str, path: str, line_no: int, offset: int) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:  # only an unclosed quote gets here
+            raise InputError(Problem(path, "unclosed quote", line_no, offset + pos + 1,
+                                     'close the phrase with "'))
+        kind = match.lastgroup or "word"
+        if kind != "space":
+            value = match.group(0)
+            if kind == "word" and value.lower() in _OPERATORS:
+                kind = value.lower()
+            tokens.append(_Token(kind, value, offset + pos + 1))
+        pos = match.end()
+    return tokens
+
+
+# --- parsing ------------------------------------------------------------------------
+
+class _Parser:
+    """Recursive descent over one line's tokens."""
+
+    def __init__(self, tokens: list[_Token], path: str, line_no: int, distribute: str | None):
+        self.tokens = tokens
+        self.pos = 0
+        self.path = path
+        self.line_no = line_no
+        self.distribute = distribute
+
+    def error(self, expected: str) -> InputError:
+        token = self.peek()
+        found = f"'{token.text}'" if token else "end of line"
+        column = token.column if token else (self.tokens[-1].column + len(self.tokens[-1].text)
+                                             if self.tokens else 1)
+        return InputError(Problem(self.path, f"expected {expected}, found {found}",
+                                  self.line_no, column))
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, kind: str) -> _Token | None:
+        token = self.peek()
+        if token and token.kind == kind:
+            self.pos += 1
+            return token
+        return None
+
+    def parse(self) -> Node:
+        node = self.or_expr()
+        if self.peek() is not None:
+            raise self.error("'and', 'or', 'not' or the end of the line")
+        return node
+
+    def or_expr(self) -> Node:
+        operands = [self.and_expr()]
+        while True:
+            if self.take("or"):
+                operands.append(self.and_expr())
+            elif self.take("ellipsis"):
+                operands.extend(self.range_tail(operands[-1]))
+            else:
+                break
+        return operands[0] if len(operands) == 1 else Op("or", tuple(operands))
+
+    def range_tail(self, start: Node) -> list[Node]:
+        """``#3 ... or #9`` after ``#3``: the references 4 to 9."""
+        if not isinstance(start, Ref):
+            raise self.error("a '#N' reference before '...'")
+        if not self.take("or"):
+            raise self.error("'or' after '...'")
+        end_token = self.take("ref")
+        if end_token is None:
+            raise self.error("a '#N' reference closing the range")
+        end = int(end_token.text[1:])
+        if end <= start.number:
+            raise InputError(Problem(self.path, f"range #{start.number} ... #{end} runs backwards",
+                                     self.line_no, end_token.column))
+        return [Ref(n, end_token.column) for n in range(start.number + 1, end + 1)]
+
+    def and_expr(self) -> Node:
+        node = self.primary()
+        while True:
+            if self.take("and"):
+                right = self.primary()
+                node = Op("and", (*node.operands, right)) if (
+                    isinstance(node, Op) and node.op == "and") else Op("and", (node, right))
+            elif self.take("not"):
+                node = Op("not", (node, self.primary()))
+            else:
+                return node
+
+    def primary(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise self.error("a term, a '#N' reference or '('")
+        if token.kind == "lpar":
+            self.pos += 1
+            node = self.or_expr()
+            if not self.take("rpar"):
+                raise self.error("')'")
+            return node
+        if token.kind == "ref":
+            self.pos += 1
+            return Ref(int(token.text[1:]), token.column)
+        if token.kind in ("word", "quote"):
+            return self.term()
+        raise self.error("a term, a '#N' reference or '('")
+
+    def term(self) -> Term:
+        words: list[str] = []
+        column = self.peek().column  # type: ignore[union-attr]
+        while (token := self.peek()) and token.kind in ("word", "quote"):
+            words.append(token.text.strip('"'))
+            self.pos += 1
+        qualifier = self.take("qual")
+        kind = (qualifier.text.lower() if qualifier else self.distribute) or ""
+        field: Field = "free_text" if kind == "(ft)" else "heading"
+        return Term(" ".join(words), field, kind == "(exp)", column)
+
+
+def parse_expression(text: str, *, path: str = "<query>", line_no: int = 1,
+                     offset: int = 0) -> Node:
+    """Parse one line's expression into a query tree."""
+    tokens = _tokenise(text, path, line_no, offset)
+    if not tokens:
+        raise InputError(Problem(path, "empty search line", line_no, offset + 1,
+                                 "write a term or a '#N' combination after the line number"))
+    kinds = {t.kind for t in tokens}
+    if not kinds & {"ref", "qual", "quote", "lpar", "rpar", "ellipsis"}:
+        return Term(" ".join(t.text for t in tokens), "heading", False, tokens[0].column)
+    qualifiers = [i for i, t in enumerate(tokens) if t.kind == "qual"]
+    distribute = (tokens[-1].text.lower()
+                  if len(qualifiers) == 1 and qualifiers[0] == len(tokens) - 1 else None)
+    return _Parser(tokens, path, line_no, distribute).parse()
+
+
+def parse_strategy(text: str, path: str = "<strategy>") -> Strategy:
+    """Parse a strategy file; every problem is reported with file:line:column."""
+    meta: dict[str, str] = {}
+    lines: list[Line] = []
+    problems: list[Problem] = []
+    label = ""
+    in_header = True
+    seen: set[int] = set()
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            in_header = in_header and not meta
+            continue
+        if in_header and not stripped.startswith("#") and (m := _HEADER.match(stripped)):
+            meta[m.group(1).strip().lower()] = m.group(2).strip()
+            continue
+        in_header = False
+        match = _LINE.match(stripped)
+        if match is None:
+            if re.match(r"^#\d", stripped):
+                problems.append(Problem(path, "search line has no expression", line_no, 1))
+            elif stripped.startswith("#"):
+                problems.append(Problem(path, "a search line starts with '#' and its number",
+                                        line_no, 1, "write e.g. '#3 Leadership'"))
+            else:
+                label = stripped
+            continue
+        number = int(match.group(1))
+        offset = raw.index(match.group(2))
+        if number in seen:
+            problems.append(Problem(path, f"line #{number} is defined twice", line_no, 1))
+        seen.add(number)
+        try:
+            expr = parse_expression(match.group(2), path=path, line_no=line_no, offset=offset)
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        lines.append(Line(number, match.group(2), expr, line_no, label))
+    if not lines and not problems:
+        problems.append(Problem(path, "no numbered search lines found", None, None,
+                                "write lines such as '#1 Leadership'"))
+    problems.extend(_reference_problems(lines, path))
+    if problems:
+        raise InputError(problems)
+    return Strategy(path, meta, tuple(lines))
+
+
+def _reference_problems(lines: list[Line], path: str) -> list[Problem]:
+    problems = []
+    defined: set[int] = set()
+    for line in lines:
+        for ref in references(line.expr):
+            if ref.number not in defined:
+                what = "a later line" if any(x.number == ref.number for x in lines) else \
+                    "an undefined line"
+                problems.append(Problem(path, f"#{line.number} refers to #{ref.number}, {what}",
+                                        line.source_line, ref.column,
+                                        "refer only to lines defined above"))
+        defined.add(line.number)
+    return problems
+
+
+def references(node: Node) -> list[Ref]:
+    if isinstance(node, Ref):
+        return [node]
+    if isinstance(node, Op):
+        return [ref for child in node.operands for ref in references(child)]
+    return []
+
+
+def terms(node: Node) -> list[Term]:
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Op):
+        return [term for child in node.operands for term in terms(child)]
+    return []
+
+
+def read_strategy(path: str | Path) -> Strategy:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "strategy file not found",
+                                 hint="check the 'strategy' path in review.yaml")) from None
+    except UnicodeDecodeError as error:
+        raise InputError(Problem(str(path), f"not UTF-8 text ({error.reason})",
+                                 hint="save the strategy as UTF-8")) from None
+    return parse_strategy(text, str(path))
+
+
+def render(node: Node) -> str:
+    """The canonical, fully parenthesised text of a query tree."""
+    if isinstance(node, Ref):
+        return f"#{node.number}"
+    if isinstance(node, Term):
+        suffix = " (ft)" if node.field == "free_text" else " (exp)" if node.explode else ""
+        return f"{node.text}{suffix}"
+    inner = f" {node.op} ".join(render(child) for child in node.operands)
+    return f"({inner})"
+
+
+def with_field(term: Term, field: Field) -> Term:
+    return replace(term, field=field)

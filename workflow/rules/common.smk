@@ -1,0 +1,27 @@
+# Names shared by the rule files: the sources, the stages, and how to call the package.
+import sys
+
+from litreview.smk import PAIR_SHEET, decision_sheets, stages
+
+PACKAGE_DIR = str(Path(workflow.basedir) / "workflow")
+LITREVIEW = f'PYTHONPATH="{PACKAGE_DIR}" "{sys.executable}" -m litreview'
+
+DATABASES = {source.slug: source for source in REVIEW.databases}
+SOURCES = {source.slug: source for source in REVIEW.sources}
+STAGES = stages(REVIEW)
+SHEETS = decision_sheets(REVIEW)
+REVIEW_INPUTS = sorted(
+    {"review.yaml", REVIEW.criteria, *SHEETS}
+    | {f for s in REVIEW.sources for f in s.exports}
+    | {s.strategy for s in REVIEW.databases}
+)
+
+
+wildcard_constraints:
+    source="|".join(SOURCES),
+    db="|".join(DATABASES),
+
+
+def pair_sheet():
+    """The reviewer's duplicate-pair decisions, when the review has them."""
+    return [PAIR_SHEET] if Path(PAIR_SHEET).is_file() else []

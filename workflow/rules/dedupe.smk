@@ -1,0 +1,20 @@
+# Deduplicate across all sources: databases first, in config order, then other sources.
+
+
+rule dedupe:
+    input:
+        records=[f"results/records/{slug}.csv" for slug in SOURCES],
+        pairs=pair_sheet(),
+    output:
+        unique="results/dedupe/unique.csv",
+        groups="results/dedupe/groups.csv",
+        uncertain="results/dedupe/uncertain_pairs.csv",
+        overlap="results/dedupe/overlap.csv",
+    log:
+        "results/logs/dedupe.log",
+    params:
+        pairs=lambda wc, input: f"--pairs {input.pairs}" if input.pairs else "",
+    shell:
+        "{LITREVIEW} dedupe {input.records:q} -o {output.unique:q} --groups {output.groups:q}"
+        " --uncertain {output.uncertain:q} --overlap {output.overlap:q} {params.pairs}"
+        " 2> {log:q}"

@@ -1,0 +1,46 @@
+# PRISMA 2020 counts and diagram, the HTML report, and the audit manifest.
+
+
+rule prisma:
+    input:
+        groups="results/dedupe/groups.csv",
+        status="results/screening/status.csv",
+        criteria=REVIEW.criteria,
+    output:
+        counts="results/prisma/counts.json",
+        flow="results/prisma/flow.svg",
+    log:
+        "results/logs/prisma.log",
+    shell:
+        "{LITREVIEW} prisma --review . --groups {input.groups:q} --status {input.status:q}"
+        " -o {output.counts:q} --svg {output.flow:q} 2> {log:q}"
+
+
+rule report:
+    input:
+        counts="results/prisma/counts.json",
+        flow="results/prisma/flow.svg",
+        overlap="results/dedupe/overlap.csv",
+        hits=expand("results/search/{db}.hits.csv", db=DATABASES),
+        agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
+    output:
+        "results/report.html",
+    log:
+        "results/logs/report.log",
+    shell:
+        "{LITREVIEW} report --review . --counts {input.counts:q} --flow {input.flow:q}"
+        " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
+        " -o {output:q} 2> {log:q}"
+
+
+rule audit:
+    input:
+        counts="results/prisma/counts.json",
+        report="results/report.html",
+        inputs=REVIEW_INPUTS,
+    output:
+        "results/audit/manifest.json",
+    log:
+        "results/logs/audit.log",
+    shell:
+        "{LITREVIEW} audit --review . --counts {input.counts:q} -o {output:q} 2> {log:q}"
