@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from litreview import __version__
 from litreview.errors import InputError, Problem
@@ -239,6 +240,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="litreview", description=__doc__)
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
+    parser.add_argument("--log", help="also write messages to this file")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("import", help="import database exports into a records file")
@@ -313,8 +315,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Tee:
+    """Messages to the terminal and to the job's log file at once."""
+
+    def __init__(self, *streams: TextIO):
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.log:
+        Path(args.log).parent.mkdir(parents=True, exist_ok=True)
+        with open(args.log, "w", encoding="utf-8") as log:
+            stderr = sys.stderr
+            sys.stderr = _Tee(stderr, log)  # type: ignore[assignment]
+            try:
+                return _run(args)
+            finally:
+                sys.stderr = stderr
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except InputError as error:

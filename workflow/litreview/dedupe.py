@@ -114,8 +114,11 @@ def deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision] = (
         members_of[uf.find(i)].append(i)
     groups = {records[i].record_id: records[uf.find(i)].record_id for i in range(len(records))}
     unique = [merge([records[i] for i in members_of[root]]) for root in sorted(members_of)]
-    uncertain = [p for p in uncertain if groups[p.a] != groups[p.b]]
-    return Dedupe(groups, unique, sorted(set(uncertain), key=lambda p: (p.a, p.b)))
+    first_reason: dict[tuple[str, str], UncertainPair] = {}
+    for pair in uncertain:
+        if groups[pair.a] != groups[pair.b]:
+            first_reason.setdefault((pair.a, pair.b), pair)
+    return Dedupe(groups, unique, [first_reason[k] for k in sorted(first_reason)])
 
 
 def _near_titles(records: Sequence[Record], uf: _UnionFind,

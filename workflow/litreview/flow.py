@@ -13,6 +13,11 @@ GAP = 36
 CHAR_WIDTH = 6.6  # average glyph width of 12px sans-serif, for wrapping
 
 
+def _n(value: object) -> str:
+    """``(n = 5)`` with no-break spaces, so wrapping never splits a count from its n."""
+    return f"(n\u00a0=\u00a0{value})"
+
+
 def _wrap(lines: Sequence[str], width: float) -> list[str]:
     chars = max(10, int((width - 2 * PAD) / CHAR_WIDTH))
     out: list[str] = []
@@ -52,9 +57,9 @@ class _Canvas:
 
 
 def _reasons(column: Mapping[str, Any], texts: Mapping[str, str]) -> list[str]:
-    lines = [f"Reports excluded (n = {sum(column['reports_excluded'].values())})"]
+    lines = [f"Reports excluded {_n(sum(column['reports_excluded'].values()))}"]
     for reason, n in column["reports_excluded"].items():
-        lines.append(f"  {reason} {texts.get(reason, reason)} (n = {n})")
+        lines.append(f"  {reason} {texts.get(reason, reason)} {_n(n)}")
     return lines
 
 
@@ -64,7 +69,7 @@ def flow_svg(counts: Mapping[str, Any]) -> str:
     ident = counts["identification"]
     texts = counts["exclusion_reasons"]
     with_other = other["identified"] > 0
-    x0, main_w, side_w = 44, 290, 290
+    x0, main_w, side_w = 44, 320, 300
     x_side = x0 + main_w + 40
     x_other = x_side + side_w + 50
     x_other_side = x_other + main_w + 40
@@ -80,30 +85,30 @@ def flow_svg(counts: Mapping[str, Any]) -> str:
 
     rows: list[tuple[str, list[str], list[str], list[str], list[str]]] = [
         ("Identification",
-         [f"Records identified from databases (n = {db['identified']})",
-          *[f"  {name} (n = {n})" for name, n in ident["databases"].items()]],
+         [f"Records identified from databases {_n(db['identified'])}",
+          *[f"  {name} {_n(n)}" for name, n in ident["databases"].items()]],
          ["Records removed before screening:",
-          f"  Duplicate records (n = {db['duplicates_removed']})",
-          f"  Marked ineligible by automation (n = {db['excluded_automation']})"],
-         [f"Records identified from other methods (n = {other['identified']})",
-          *[f"  {name} (n = {n})" for name, n in ident["other_sources"].items()]],
+          f"  Duplicate records {_n(db['duplicates_removed'])}",
+          f"  Marked ineligible by automation {_n(db['excluded_automation'])}"],
+         [f"Records identified from other methods {_n(other['identified'])}",
+          *[f"  {name} {_n(n)}" for name, n in ident["other_sources"].items()]],
          ["Records removed before screening:",
-          f"  Already found via databases or duplicate (n = {other['duplicates_removed']})",
-          f"  Marked ineligible by automation (n = {other['excluded_automation']})"]),
+          f"  Already found via databases or duplicate {_n(other['duplicates_removed'])}",
+          f"  Marked ineligible by automation {_n(other['excluded_automation'])}"]),
         ("Screening",
-         [f"Records screened (n = {db['records_screened']})"],
-         [f"Records excluded (n = {db['records_excluded']})"],
-         [f"Records screened (n = {other['records_screened']})"],
-         [f"Records excluded (n = {other['records_excluded']})"]),
+         [f"Records screened {_n(db['records_screened'])}"],
+         [f"Records excluded {_n(db['records_excluded'])}"],
+         [f"Records screened {_n(other['records_screened'])}"],
+         [f"Records excluded {_n(other['records_excluded'])}"]),
         ("",
-         [f"Reports sought for retrieval (n = {db['reports_sought']})"],
-         [f"Reports not retrieved (n = {db['reports_not_retrieved']})"],
-         [f"Reports sought for retrieval (n = {other['reports_sought']})"],
-         [f"Reports not retrieved (n = {other['reports_not_retrieved']})"]),
+         [f"Reports sought for retrieval {_n(db['reports_sought'])}"],
+         [f"Reports not retrieved {_n(db['reports_not_retrieved'])}"],
+         [f"Reports sought for retrieval {_n(other['reports_sought'])}"],
+         [f"Reports not retrieved {_n(other['reports_not_retrieved'])}"]),
         ("",
-         [f"Reports assessed for eligibility (n = {db['reports_assessed']})"],
+         [f"Reports assessed for eligibility {_n(db['reports_assessed'])}"],
          _reasons(db, texts),
-         [f"Reports assessed for eligibility (n = {other['reports_assessed']})"],
+         [f"Reports assessed for eligibility {_n(other['reports_assessed'])}"],
          _reasons(other, texts)),
     ]
     bands: list[tuple[str, float, float]] = []
@@ -133,8 +138,8 @@ def flow_svg(counts: Mapping[str, Any]) -> str:
         else:
             bands[-1] = (bands[-1][0], bands[-1][1], 0)
         y += h + GAP
-    included = [f"Studies included in review (n = {counts['included']['studies']})",
-                f"Reports of included studies (n = {counts['included']['reports']})"]
+    included = [f"Studies included in review {_n(counts['included']['studies'])}",
+                f"Reports of included studies {_n(counts['included']['reports'])}"]
     h = c.box(x0, y, main_w, included, "#e8f3e8", bold_first=True)
     assert previous is not None
     c.arrow(x0 + main_w / 2, previous[0], x0 + main_w / 2, y)

@@ -73,7 +73,7 @@ def _match_term(term: Term, corpus: _Corpus) -> frozenset[int]:
         return frozenset(i for i, text in enumerate(corpus.free_text) if regex.search(text))
     wanted = clean_text(term.text).casefold()
     if "*" in wanted or "?" in wanted:
-        regex = re.compile(_word_pattern(wanted) + r"\Z")
+        regex = re.compile(_word_pattern(wanted).replace(r"\w*", ".*") + r"\Z")
         return frozenset(i for i, hs in enumerate(corpus.headings)
                          if any(regex.match(h) for h in hs))
     return frozenset(i for i, hs in enumerate(corpus.headings) if wanted in hs)

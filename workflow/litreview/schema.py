@@ -59,16 +59,27 @@ def validate(data: Any, schema_name: str, file: str, yaml_text: str = "") -> lis
     schema = load_schema(schema_name)
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
-        path = list(error.path)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
+    misspelt: set[tuple[str, ...]] = set()  # (path..., key) a typo already explains
+    for error in errors:
         if error.validator == "additionalProperties":
+            path = list(error.path)
             allowed = sorted(error.schema.get("properties", {}))
             for key in sorted(set(error.instance) - set(allowed)):
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+                if close:
+                    misspelt.add((*map(str, path), close[0]))
                 problems.append(Problem(file, f"unknown key '{key}' in {_where(path)}",
                                         _line_of(yaml_text, [*path, key]), None, hint))
-        elif error.validator == "required":
+    for error in errors:
+        path = list(error.path)
+        if error.validator == "additionalProperties":
+            continue
+        if error.validator == "required":
+            missing = [k for k in error.validator_value if k not in error.instance]
+            if all((*map(str, path), k) in misspelt for k in missing):
+                continue
             problems.append(Problem(file, f"{_where(path)}: {error.message}",
                                     _line_of(yaml_text, path)))
         else:

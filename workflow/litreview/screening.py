@@ -430,8 +430,6 @@ def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]], safe: boo
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """An XLSX sheet, every cell text and formula-safe, with fixed metadata (byte-stable)."""
-    import datetime as dt
-
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -441,9 +439,6 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     for row in rows:
         sheet.append([safe_cell(str(v)) for v in row])
     sheet.freeze_panes = "A2"
-    fixed = dt.datetime(2000, 1, 1)
-    book.properties.created = fixed
-    book.properties.modified = fixed
     book.properties.creator = "litreview"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -461,7 +456,11 @@ def _stable_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                                 rb"\g<1>2000-01-01T00:00:00Z", content)
+            target.writestr(fixed, content)
     return out.getvalue()
 
 

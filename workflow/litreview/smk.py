@@ -34,3 +34,8 @@ def decision_sheets(review: Review, root: str | Path = ".") -> list[str]:
         return []
     return sorted(str(p.relative_to(root)) for p in folder.iterdir()
                   if p.suffix.lower() in DECISION_SUFFIXES and not p.name.startswith((".", "~$")))
+
+
+def pair_sheet(root: str | Path = ".") -> list[str]:
+    """The reviewer's duplicate-pair decisions, when the review has them."""
+    return [PAIR_SHEET] if (Path(root) / PAIR_SHEET).is_file() else []

@@ -1,7 +1,7 @@
 # Names shared by the rule files: the sources, the stages, and how to call the package.
 import sys
 
-from litreview.smk import PAIR_SHEET, decision_sheets, stages
+from litreview.smk import decision_sheets, pair_sheet, stages
 
 PACKAGE_DIR = str(Path(workflow.basedir) / "workflow")
 LITREVIEW = f'PYTHONPATH="{PACKAGE_DIR}" "{sys.executable}" -m litreview'
@@ -20,8 +20,3 @@ REVIEW_INPUTS = sorted(
 wildcard_constraints:
     source="|".join(SOURCES),
     db="|".join(DATABASES),
-
-
-def pair_sheet():
-    """The reviewer's duplicate-pair decisions, when the review has them."""
-    return [PAIR_SHEET] if Path(PAIR_SHEET).is_file() else []

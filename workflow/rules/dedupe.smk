@@ -10,11 +10,14 @@ rule dedupe:
         groups="results/dedupe/groups.csv",
         uncertain="results/dedupe/uncertain_pairs.csv",
         overlap="results/dedupe/overlap.csv",
+    conda:
+        "../envs/litreview.yaml"
     log:
         "results/logs/dedupe.log",
     params:
+        cli=LITREVIEW,
         pairs=lambda wc, input: f"--pairs {input.pairs}" if input.pairs else "",
     shell:
-        "{LITREVIEW} dedupe {input.records:q} -o {output.unique:q} --groups {output.groups:q}"
+        "{params.cli} --log {log:q}"
+        " dedupe {input.records:q} -o {output.unique:q} --groups {output.groups:q}"
         " --uncertain {output.uncertain:q} --overlap {output.overlap:q} {params.pairs}"
-        " 2> {log:q}"

@@ -6,12 +6,16 @@ rule import_records:
         lambda wc: SOURCES[wc.source].exports,
     output:
         "results/records/{source}.csv",
+    conda:
+        "../envs/litreview.yaml"
     log:
         "results/logs/import/{source}.log",
     params:
+        cli=LITREVIEW,
         name=lambda wc: SOURCES[wc.source].name,
         format=lambda wc: SOURCES[wc.source].format,
         searched=lambda wc: SOURCES[wc.source].searched or "''",
     shell:
-        "{LITREVIEW} import {input:q} --database {params.name:q} --format {params.format}"
-        " --searched {params.searched} -o {output:q} 2> {log:q}"
+        "{params.cli} --log {log:q}"
+        " import {input:q} --database {params.name:q} --format {params.format}"
+        " --searched {params.searched} -o {output:q}"

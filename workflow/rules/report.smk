@@ -9,11 +9,16 @@ rule prisma:
     output:
         counts="results/prisma/counts.json",
         flow="results/prisma/flow.svg",
+    conda:
+        "../envs/litreview.yaml"
     log:
         "results/logs/prisma.log",
+    params:
+        cli=LITREVIEW,
     shell:
-        "{LITREVIEW} prisma --review . --groups {input.groups:q} --status {input.status:q}"
-        " -o {output.counts:q} --svg {output.flow:q} 2> {log:q}"
+        "{params.cli} --log {log:q}"
+        " prisma --review . --groups {input.groups:q} --status {input.status:q}"
+        " -o {output.counts:q} --svg {output.flow:q}"
 
 
 rule report:
@@ -25,12 +30,17 @@ rule report:
         agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
     output:
         "results/report.html",
+    conda:
+        "../envs/litreview.yaml"
     log:
         "results/logs/report.log",
+    params:
+        cli=LITREVIEW,
     shell:
-        "{LITREVIEW} report --review . --counts {input.counts:q} --flow {input.flow:q}"
+        "{params.cli} --log {log:q}"
+        " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
-        " -o {output:q} 2> {log:q}"
+        " -o {output:q}"
 
 
 rule audit:
@@ -40,7 +50,12 @@ rule audit:
         inputs=REVIEW_INPUTS,
     output:
         "results/audit/manifest.json",
+    conda:
+        "../envs/litreview.yaml"
     log:
         "results/logs/audit.log",
+    params:
+        cli=LITREVIEW,
     shell:
-        "{LITREVIEW} audit --review . --counts {input.counts:q} -o {output:q} 2> {log:q}"
+        "{params.cli} --log {log:q}"
+        " audit --review . --counts {input.counts:q} -o {output:q}"

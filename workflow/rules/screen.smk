@@ -15,8 +15,13 @@ rule screen:
             stage=STAGES,
             name=["to_screen.csv", "to_screen.xlsx", "agreement.csv", "conflicts.csv"],
         ),
+    conda:
+        "../envs/litreview.yaml"
     log:
         "results/logs/screen.log",
+    params:
+        cli=LITREVIEW,
     shell:
-        "{LITREVIEW} screen --review . --unique {input.unique:q} --groups {input.groups:q}"
-        " --out results/screening 2> {log:q}"
+        "{params.cli} --log {log:q}"
+        " screen --review . --unique {input.unique:q} --groups {input.groups:q}"
+        " --out results/screening"

@@ -7,8 +7,13 @@ rule search_hits:
         records="results/records/{db}.csv",
     output:
         "results/search/{db}.hits.csv",
+    conda:
+        "../envs/litreview.yaml"
     log:
         "results/logs/search/{db}.log",
+    params:
+        cli=LITREVIEW,
     shell:
-        "{LITREVIEW} query hits {input.strategy:q} {input.records:q} --format csv"
-        " -o {output:q} 2> {log:q}"
+        "{params.cli} --log {log:q}"
+        " query hits {input.strategy:q} {input.records:q} --format csv"
+        " -o {output:q}"

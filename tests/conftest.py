@@ -1,0 +1,37 @@
+"""Shared fixtures: the repository, the shared real data, and small review directories."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REALDATA = REPO.parent / "shared" / "realdata"
+
+
+def realdata(*parts: str) -> Path:
+    """A path under ../shared/realdata, or a visible skip when it is not there."""
+    path = REALDATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} is absent")
+    return path
+
+
+@pytest.fixture
+def tiny_review(tmp_path: Path) -> Path:
+    """A copy of the tiny review directory, free to change."""
+    target = tmp_path / "review"
+    shutil.copytree(FIXTURES / "tiny_review", target)
+    return target
+
+
+def snakemake(review: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the workflow of this repository on a review directory."""
+    command = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
+               "-d", str(review), "--cores", "1", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from litreview.errors import InputError
+from litreview.flow import flow_svg
+from litreview.prisma import assert_counts, check_counts, prisma_counts, summary_text
+from litreview.review import load_review
+from litreview.screening import Outcome, load_criteria
+
+
+@pytest.fixture
+def counts(tiny_review: Path) -> dict:
+    review = load_review(tiny_review)
+    criteria = load_criteria(tiny_review / review.criteria)
+    source_of = {"alpha-A1": "Alpha", "alpha-A2": "Alpha", "alpha-A3": "Alpha",
+                 "beta-B1": "Beta", "beta-B2": "Beta",
+                 "websites-WEB-1": "Websites", "websites-WEB-2": "Websites"}
+    groups = {"alpha-A1": "alpha-A1", "alpha-A2": "alpha-A2", "alpha-A3": "alpha-A3",
+              "beta-B1": "alpha-A1", "beta-B2": "beta-B2", "websites-WEB-1": "beta-B2",
+              "websites-WEB-2": "websites-WEB-2"}
+    outcomes = [
+        Outcome("alpha-A1", "title_abstract", "included"),
+        Outcome("alpha-A2", "title_abstract", "included"),
+        Outcome("alpha-A3", "title_abstract", "automation", "C5"),
+        Outcome("beta-B2", "title_abstract", "included"),
+        Outcome("websites-WEB-2", "title_abstract", "excluded", "C1"),
+        Outcome("alpha-A1", "full_text", "included"),
+        Outcome("alpha-A2", "full_text", "excluded", "C2"),
+        Outcome("beta-B2", "full_text", "not_retrieved", "not_retrieved"),
+    ]
+    return prisma_counts(review, source_of, groups, outcomes, criteria)
+
+
+def test_boxes_per_column(counts: dict):
+    db, other = counts["databases"], counts["other_methods"]
+    assert counts["identification"]["databases"] == {"Alpha": 3, "Beta": 2}
+    assert counts["identification"]["other_sources"] == {"Websites": 2}
+    assert (db["identified"], db["duplicates_removed"], db["excluded_automation"],
+            db["records_screened"], db["records_excluded"], db["reports_sought"],
+            db["reports_not_retrieved"], db["reports_assessed"], db["reports_excluded"],
+            db["included"]) == (5, 1, 1, 3, 0, 3, 1, 2, {"C2": 1}, 1)
+    # the website's copy of beta-B2 is a duplicate; WEB-2 is its own work, excluded
+    assert (other["identified"], other["duplicates_removed"], other["records_screened"],
+            other["records_excluded"], other["included"]) == (2, 1, 1, 1, 0)
+    assert counts["included"] == {"studies": 1, "reports": 1}
+    assert counts["per_source"]["Beta"] == {"kind": "database", "searched": "2024-01-12",
+                                            "records": 2, "works": 2, "only_here": 0,
+                                            "included": 1}
+    assert check_counts(counts) == []
+
+
+@pytest.mark.parametrize(("box", "delta", "named"), [
+    ("duplicates_removed", 1, "identified is 5 but duplicates_removed"),
+    ("records_excluded", 2, "records_screened is 3 but records_excluded"),
+    ("included", 1, "reports_assessed is 2 but reports_excluded"),
+])
+def test_each_arithmetic_check_fails_when_a_box_is_off(counts: dict, box, delta, named):
+    broken = copy.deepcopy(counts)
+    broken["databases"][box] += delta
+    problems = check_counts(broken)
+    assert any(p.startswith(f"databases: {named}") for p in problems), problems
+    with pytest.raises(InputError, match="do not add up"):
+        assert_counts(broken, "counts.json")
+
+
+def test_summary_and_diagram(counts: dict):
+    text = summary_text(counts)
+    assert "Records identified from databases: 5" in text
+    assert "    Alpha: 3" in text
+    assert "Duplicate records removed: 2" in text
+    assert "C2 Evidence on effective features of leadership: 1" in text
+    assert text.rstrip().endswith("Studies included in review: 1")
+    svg = flow_svg(counts).replace("\u00a0", " ")
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "Records identified from databases (n = 5)" in svg
+    assert "Identification of studies via other methods" in svg
+    assert "Studies included in review (n = 1)" in svg

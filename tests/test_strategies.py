@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from litreview.errors import InputError
+from litreview.strategies import Op, Ref, Term, parse_expression, parse_strategy, render
+
+STRATEGY = """\
+database: BEI
+host: EBSCOhost
+searched: 2008-09-12
+
+Leadership set
+#1 Leaders
+#2 Voluntary and community organisations
+#3 Director* and children* and service* (ft)
+#4 Multiagency (ft) or multi agency (ft)
+#5 #1 or #2 or #3 ... or #4
+Second set
+#6 Schools (exp)
+#7 #5 and #6
+"""
+
+
+def test_header_labels_and_lines():
+    strategy = parse_strategy(STRATEGY, "bei.txt")
+    assert strategy.meta == {"database": "BEI", "host": "EBSCOhost", "searched": "2008-09-12"}
+    assert [line.number for line in strategy.lines] == [1, 2, 3, 4, 5, 6, 7]
+    assert strategy.line(1).label == "Leadership set"
+    assert strategy.line(6).label == "Second set"
+    assert strategy.line(3).source_line == 8
+    assert strategy.final.number == 7
+
+
+def test_bare_line_is_one_heading_even_with_and():
+    expr = parse_expression("Voluntary and community organisations")
+    assert expr == Term("Voluntary and community organisations", "heading", False, 1)
+
+
+def test_single_final_qualifier_applies_to_every_term():
+    expr = parse_expression("Director* and children* and service* (ft)")
+    assert isinstance(expr, Op) and expr.op == "and"
+    assert [t.field for t in expr.operands] == ["free_text"] * 3  # type: ignore[union-attr]
+
+
+def test_each_qualifier_binds_to_its_own_term():
+    expr = parse_expression("Interagency or inter agency (ft) or Joint working")
+    assert isinstance(expr, Op)
+    fields = [(t.text, t.field) for t in expr.operands]  # type: ignore[union-attr]
+    assert fields == [("Interagency", "heading"), ("inter agency", "free_text"),
+                      ("Joint working", "heading")]
+
+
+def test_explode_qualifier():
+    assert parse_expression("Schools (exp)") == Term("Schools", "heading", True, 1)
+
+
+def test_range_shorthand_expands_every_line():
+    expr = parse_expression("#1 or #2 or #3 ... or #9")
+    assert isinstance(expr, Op) and expr.op == "or"
+    assert [r.number for r in expr.operands] == list(range(1, 10))  # type: ignore[union-attr]
+
+
+def test_and_binds_tighter_than_or_and_not_is_and_not():
+    expr = parse_expression("#1 or #2 and #3 not #4")
+    assert render(expr) == "(#1 or ((#2 and #3) not #4))"
+
+
+def test_parentheses_and_quotes():
+    expr = parse_expression('("team working" (ft) or #2) and #3')
+    assert render(expr) == "((team working (ft) or #2) and #3)"
+
+
+def test_operators_in_any_case():
+    assert render(parse_expression("#1 OR #2 And #3")) == "(#1 or (#2 and #3))"
+
+
+@pytest.mark.parametrize(("text", "message", "column"), [
+    ("#1 Leaders\n#2 #1 or (#1 and", "expected a term, a '#N' reference or '('", 17),
+    ("#1 Leaders\n#2 #1 or", "expected a term", 9),
+    ("#1 Leaders\n#2 (#1 or #1", "expected ')'", 13),
+    ("#1 Leaders\n#2 #1 ... #1", "'or' after '...'", 11),
+])
+def test_syntax_errors_are_located(text, message, column):
+    with pytest.raises(InputError) as caught:
+        parse_strategy(text, "s.txt")
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == ("s.txt", 2)
+    assert message in problem.message
+    assert problem.column == column
+
+
+def test_undefined_and_forward_references_are_errors():
+    with pytest.raises(InputError) as caught:
+        parse_strategy("#1 #2 or #3\n#2 Leaders\n#4 #9 and #2\n", "s.txt")
+    messages = [(p.line, p.message) for p in caught.value.problems]
+    assert (1, "#1 refers to #2, a later line") in messages
+    assert (1, "#1 refers to #3, an undefined line") in messages
+    assert (3, "#4 refers to #9, an undefined line") in messages
+
+
+def test_duplicate_line_numbers_and_empty_file():
+    with pytest.raises(InputError, match="defined twice"):
+        parse_strategy("#1 Leaders\n#1 Leadership\n")
+    with pytest.raises(InputError, match="no numbered search lines"):
+        parse_strategy("database: X\n")
+
+
+def test_reference_nodes_keep_columns():
+    expr = parse_expression("#10 and #24", offset=4)
+    assert expr == Op("and", (Ref(10, 5), Ref(24, 13)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("#0123456789 ()\"*?.…andortxfep\n:")), max_size=80))
+def test_any_text_gives_a_strategy_or_a_located_error(text):
+    try:
+        strategy = parse_strategy(text, "fuzz.txt")
+    except InputError as error:
+        assert error.problems
+        assert all(p.file == "fuzz.txt" for p in error.problems)
+    else:
+        assert strategy.lines

@@ -1,0 +1,127 @@
+"""End to end: the Snakemake workflow on small review directories."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, snakemake
+
+
+def results_files(review: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(review)): p.read_bytes()
+            for p in sorted((review / "results").rglob("*"))
+            if p.is_file() and p.name != "manifest.json"}
+
+
+def test_tiny_review_runs_end_to_end(tiny_review: Path):
+    run = snakemake(tiny_review)
+    assert run.returncode == 0, run.stderr
+    counts = json.loads((tiny_review / "results/prisma/counts.json").read_text())
+    assert counts["identification"]["databases"] == {"Alpha": 3, "Beta": 2}
+    assert counts["databases"]["duplicates_removed"] == 1
+    assert counts["other_methods"]["duplicates_removed"] == 1
+    assert counts["included"]["studies"] == 1
+    for path in ["results/report.html", "results/prisma/flow.svg", "results/dedupe/overlap.csv",
+                 "results/dedupe/uncertain_pairs.csv", "results/search/alpha.hits.csv",
+                 "results/screening/title_abstract/to_screen.xlsx",
+                 "results/screening/full_text/conflicts.csv", "results/audit/manifest.json"]:
+        assert (tiny_review / path).is_file(), path
+    hits = (tiny_review / "results/search/alpha.hits.csv").read_text().splitlines()
+    assert hits[-1] == "#7,Services set,#3 and #6,3"
+    manifest = json.loads((tiny_review / "results/audit/manifest.json").read_text())
+    assert "screening/decisions/title_abstract-r1.csv" in manifest["inputs"]
+    assert manifest["counts"] == counts
+
+
+def test_two_runs_give_byte_identical_results(tiny_review: Path, tmp_path: Path):
+    assert snakemake(tiny_review).returncode == 0
+    first = results_files(tiny_review)
+    shutil.rmtree(tiny_review / "results")
+    shutil.rmtree(tiny_review / ".snakemake")
+    assert snakemake(tiny_review).returncode == 0
+    second = results_files(tiny_review)
+    assert first.keys() == second.keys()
+    changed = [name for name in first if first[name] != second[name]]
+    assert changed == []
+
+
+def test_a_second_run_with_no_change_does_nothing(tiny_review: Path):
+    assert snakemake(tiny_review).returncode == 0
+    again = snakemake(tiny_review)
+    assert again.returncode == 0
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+def test_undefined_reference_stops_the_run_before_any_result(tiny_review: Path):
+    strategy = tiny_review / "search_strategies/alpha.txt"
+    strategy.write_text(strategy.read_text().replace("#7 #3 and #6", "#7 #3 and #16"))
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert "search_strategies/alpha.txt:13:11: #7 refers to #16, an undefined line" in run.stderr
+    assert not (tiny_review / "results").exists()
+
+
+def test_config_typo_stops_the_run_with_one_message(tiny_review: Path):
+    config = tiny_review / "review.yaml"
+    config.write_text(config.read_text().replace("other_sources:", "other_source:"))
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert "review.yaml:14: unknown key 'other_source' in the top level (did you mean " \
+           "'other_sources'?)" in run.stderr
+    assert not (tiny_review / "results").exists()
+
+
+def test_unknown_record_id_in_a_decision_sheet_is_named(tiny_review: Path):
+    sheet = tiny_review / "screening/decisions/full_text-r1.csv"
+    sheet.write_text(sheet.read_text() + "alpha-ZZZ,include,,r1,2024-03-01,\n")
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert f"{Path('screening/decisions/full_text-r1.csv')}:5: unknown record id 'alpha-ZZZ'" \
+        in run.stderr
+    assert not (tiny_review / "results/prisma/counts.json").exists()
+
+
+def test_an_export_that_does_not_parse_is_named(tiny_review: Path):
+    export = tiny_review / "data/exports/alpha/alpha_2024-01-10.ris"
+    export.write_text("<html><body>Session expired</body></html>\n")
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert "alpha_2024-01-10.ris" in run.stderr
+    assert not (tiny_review / "results/records/alpha.csv").exists()
+
+
+def test_workflow_lint_is_clean():
+    run = snakemake(REPO, "--lint")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Lints for" not in run.stdout + run.stderr
+
+
+def test_slurm_profile_dry_run(tiny_review: Path):
+    run = snakemake(tiny_review, "--workflow-profile", str(REPO / "workflow/profiles/slurm"),
+                    "--dry-run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "import_records" in run.stdout and "dedupe" in run.stdout
+
+
+@pytest.mark.parametrize("cmd", [["--help"], ["summary", "--help"]])
+def test_cli_entry_points(cmd):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "litreview", *cmd], capture_output=True,
+                         text=True, cwd=REPO)
+    assert run.returncode == 0
+    assert "litreview" in run.stdout
+
+
+def test_the_tiny_fixture_is_untouched_by_runs(tiny_review: Path):
+    before = {p: p.read_bytes() for p in tiny_review.rglob("*") if p.is_file()}
+    assert snakemake(tiny_review).returncode == 0
+    for path, data in before.items():
+        assert path.read_bytes() == data, f"the workflow wrote {path}"
+    assert filecmp.cmp(tiny_review / "review.yaml",
+                       REPO / "tests/fixtures/tiny_review/review.yaml", shallow=False)
