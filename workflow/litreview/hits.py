@@ -3,8 +3,9 @@
 Free text matches title, abstract and keywords on word boundaries, with ``*``
 truncation, ``?`` one optional character, and the words of a phrase adjacent (any
 punctuation between them); apostrophes are ignored, so ``Children*`` finds "children's".
-A heading matches a record's subject headings exactly, case-insensitively; a truncated
-heading matches the headings it is a prefix of.
+A heading matches a record's subject headings exactly, case-insensitively (a record with
+no subject headings offers its keywords instead: some databases export their index terms
+as keywords); a truncated heading matches the headings it is a prefix of.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def _corpus(records: Sequence[Record]) -> _Corpus:
     free_text = tuple(
         " | ".join(_fold(part) for part in (r.title, r.abstract, *r.keywords)) for r in records
     )
-    headings = tuple(frozenset(clean_text(s).casefold() for s in r.subjects) for r in records)
+    headings = tuple(frozenset(clean_text(s).casefold() for s in (r.subjects or r.keywords))
+                     for r in records)
     return _Corpus(free_text, headings)
 
 
