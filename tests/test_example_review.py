@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, snakemake
 
 INPUTS = ("review.yaml", "search_strategies", "data", "screening")
@@ -31,6 +30,11 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = snakemake(review, "--cores", "2")
     assert run.returncode == 0, run.stderr[-3000:]
     return review
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def test_published_flow(example: Path):
@@ -58,18 +62,17 @@ def test_cited_works_are_included(example: Path):
 
 def test_every_strategy_finds_its_database_records(example: Path):
     for strategy in sorted((example / "search_strategies").glob("*.txt")):
-        rows = list(csv.DictReader(open(example / f"results/search/{strategy.stem}.hits.csv")))
-        records = sum(1 for _ in open(example / f"results/records/{strategy.stem}.csv")) - 1
+        rows = read_csv(example / f"results/search/{strategy.stem}.hits.csv")
+        records = len(read_csv(example / f"results/records/{strategy.stem}.csv"))
         final = int(rows[-1]["hits"])
         assert 0.9 * records <= final <= records, strategy.name
 
 
 def test_dual_screening_agreement_is_reported(example: Path):
-    rows = list(csv.DictReader(open(example / "results/screening/title_abstract/agreement.csv")))
+    rows = read_csv(example / "results/screening/title_abstract/agreement.csv")
     assert len(rows) == 1 and int(rows[0]["both_decided"]) > 90
     assert 0 < float(rows[0]["kappa"]) < 1
-    conflicts = list(csv.DictReader(open(example / "results/screening/title_abstract/"
-                                         "conflicts.csv")))
+    conflicts = read_csv(example / "results/screening/title_abstract/conflicts.csv")
     assert conflicts and all(c["resolution"] != "unresolved" for c in conflicts)
 
 

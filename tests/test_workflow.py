@@ -107,15 +107,21 @@ def test_slurm_profile_dry_run(tiny_review: Path):
     assert "import_records" in run.stdout and "dedupe" in run.stdout
 
 
-@pytest.mark.parametrize("cmd", [["--help"], ["summary", "--help"]])
-def test_cli_entry_points(cmd):
+@pytest.mark.parametrize("how", ["console script", "python -m"])
+def test_cli_entry_points(how, tmp_path: Path):
+    """Both ways to call the installed package work, from any directory."""
     import subprocess
     import sys
 
-    run = subprocess.run([sys.executable, "-m", "litreview", *cmd], capture_output=True,
-                         text=True, cwd=REPO)
-    assert run.returncode == 0
-    assert "litreview" in run.stdout
+    command = ([str(Path(sys.executable).parent / "litreview")] if how == "console script"
+               else [sys.executable, "-m", "litreview"])
+    run = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "usage: litreview" in run.stdout
+    missing = subprocess.run([*command, "summary", "nowhere.json"], capture_output=True,
+                             text=True, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "nowhere.json: file not found" in missing.stderr
 
 
 def test_the_tiny_fixture_is_untouched_by_runs(tiny_review: Path):

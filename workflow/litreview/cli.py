@@ -17,7 +17,7 @@ from litreview.fileio import atomic_write_bytes, atomic_write_text
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from litreview.importers import read_export
-    from litreview.records import write_records
+    from litreview.records import finalise, write_records
     from litreview.review import search_date
 
     records = []
@@ -30,6 +30,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             problems += error.problems
     if problems:
         raise InputError(problems)
+    records = finalise(records)  # an accession id met again in a later export gets "~2"
     write_records(args.output, records)
     print(f"{args.database}: {len(records)} records from {len(args.files)} file(s)",
           file=sys.stderr)

@@ -40,8 +40,10 @@ class _Canvas:
                           f'rx="4" fill="{fill}" stroke="#333" stroke-width="1.2"/>')
         for i, text in enumerate(wrapped):
             weight = ' font-weight="bold"' if bold_first and i == 0 else ""
-            self.parts.append(f'<text x="{x + PAD:.0f}" y="{y + PAD + (i + 1) * LINE - 4:.0f}"'
-                              f'{weight}>{escape(text)}</text>')
+            indent = 12 if text.startswith(" ") else 0  # SVG collapses leading spaces
+            self.parts.append(f'<text x="{x + PAD + indent:.0f}" '
+                              f'y="{y + PAD + (i + 1) * LINE - 4:.0f}"'
+                              f'{weight}>{escape(text.strip())}</text>')
         return h
 
     def arrow(self, x1: float, y1: float, x2: float, y2: float) -> None:

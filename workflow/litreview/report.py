@@ -16,15 +16,22 @@ color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;
 text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}
-.question{font-style:italic}.muted{color:#666}figure{margin:1em 0;overflow-x:auto}
+.question{font-style:italic}.muted{color:#666}figure{margin:1em 0}
+figure svg{max-width:100%;height:auto}
 """
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int) or (isinstance(value, str) and
+                                      value.replace(".", "", 1).isdigit())
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
     body = "".join(
         "<tr>" + "".join(
-            f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{escape(str(v))}</td>"
+            f'<td class="n">{escape(str(v))}</td>' if _is_number(v)
+            else f"<td>{escape(str(v))}</td>"
             for v in row) + "</tr>"
         for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

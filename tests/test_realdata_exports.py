@@ -1,0 +1,118 @@
+"""Conformance on real exports from databases and reference managers (../shared/realdata).
+
+The files are third-party data that must not enter the repository, so they are read in
+place and every test skips, with the reason shown, when the folder is absent. Expected
+record counts come from the table in the data's MANIFEST.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from litreview.importers import read_export
+
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
+EXPORTS = REALDATA / "exports"
+#: The manifest sits in exports/ or, as now, one level up describing every folder.
+MANIFESTS = (EXPORTS / "MANIFEST.md", REALDATA / "MANIFEST.md")
+_ROW = re.compile(r"^\|\s*([^|\s]+\.\w+)\s*\|\s*([^|]*?)\s*\|\s*((\d+)\b[^|]*?)\s*\|\s*$")
+
+
+def _manifest() -> list[tuple[str, str, int]]:
+    """(file, "format | records" text, expected records) rows of the exports table.
+
+    In a manifest covering several folders only the ``## exports/`` section counts.
+    """
+    for manifest in MANIFESTS:
+        if manifest.exists():
+            lines = manifest.read_text().splitlines()
+            if manifest.parent != EXPORTS:
+                start = next((i for i, t in enumerate(lines) if t.startswith("## exports")), 0)
+                end = next((i for i, t in enumerate(lines) if i > start and t.startswith("## ")),
+                           len(lines))
+                lines = lines[start:end]
+            rows = [_ROW.match(line) for line in lines]
+            return [(m[1], f"{m[2]} | {m[3]}", int(m[4])) for m in rows if m]
+    return []
+
+
+CASES = [row for row in _manifest() if not row[0].endswith(".md")]
+_ABSENT = f"real data not available: no MANIFEST.md under {REALDATA}"
+
+
+def _cases():
+    if not CASES:
+        return [pytest.param(None, None, None, marks=pytest.mark.skip(reason=_ABSENT),
+                             id="realdata-absent")]
+    return [pytest.param(*row, id=row[0]) for row in CASES]
+
+
+def _path(name: str) -> Path:
+    path = EXPORTS / name
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} is absent")
+    return path
+
+
+@pytest.mark.parametrize(("name", "description", "expected"), _cases())
+def test_real_export_imports_completely(name: str, description: str, expected: int):
+    path = _path(name)
+    records = read_export(path, database="Real", display_path=name)
+    assert len(records) == expected, f"{name}: manifest says {expected} records"
+    assert [r.source_position for r in records] == list(range(1, expected + 1))
+    lines = [r.source_line for r in records]
+    assert lines == sorted(lines) and len(set(lines)) == len(lines) and lines[0] >= 1
+    assert len({r.record_id for r in records}) == expected
+    assert all(r.source_file == name for r in records)
+    titled = sum(1 for r in records if r.title)
+    if "blocks" in description:
+        pass  # the RIS type catalogue: bare TY/N1 blocks, counted although untitled
+    elif "empty title" in description:
+        assert 0 < titled < expected  # untitled records are kept, not dropped
+    else:
+        assert titled >= 0.9 * expected, f"{name}: only {titled}/{expected} have a title"
+    if not any(word in description for word in ("year", "blocks", "empty title")):
+        assert sum(1 for r in records if r.year) >= 0.9 * expected
+
+
+def test_manifest_lists_the_files():
+    if not CASES:
+        pytest.skip(_ABSENT)
+    missing = [name for name, _, _ in CASES if not (EXPORTS / name).exists()]
+    assert not missing, f"listed in MANIFEST.md but absent: {missing}"
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("dinosaur_baseline_scopus.csv", "dinosaur_baseline_scopus.ris"),
+    ("dinosaur_baseline_rayyan.csv", "dinosaur_baseline_rayyan.ris"),
+    ("dinosaur_baseline_openalex.csv", "dinosaur_baseline_openalex.ris"),
+    ("asreview-tests_embase.csv", "asreview-tests_embase.ris"),
+])
+def test_same_export_in_two_formats_gives_the_same_records(one: str, other: str):
+    """One search exported twice: the formats must agree on titles, years and DOIs."""
+    first = read_export(_path(one), database="A")
+    second = read_export(_path(other), database="A")
+
+    def key(records):
+        return sorted((r.title.casefold().rstrip("."), r.year) for r in records)
+
+    assert key(first) == key(second)
+    dois = {r.doi for r in first if r.doi}
+    assert dois <= {r.doi for r in second}
+
+
+def test_real_field_details():
+    """Spot checks of conventions the generic assertions cannot see."""
+    ovid = read_export(_path("dinosaur_baseline_eric_ovid.ris"), database="ERIC")
+    assert ovid[0].source_id == "EJ389705" and ovid[0].source_line == 2
+    assert "Creationism" in ovid[0].subjects  # DB tag: KW are ERIC descriptors
+    issue = read_export(_path("asreview-tests_ris_issue_992.txt"), database="Rayyan")
+    assert "Joint Commission" in issue[0].keywords  # one keyword per continuation line
+    lens = read_export(_path("dinosaur_baseline.xlsx"), database="Lens")
+    assert lens[0].source_line == 3 and lens[0].source_id == "000-463-679-101-319"
+    embase = read_export(_path("dinosaur_baseline_embase.csv"), database="Embase")
+    assert embase[0].source_line == 5  # after the 3-line SEARCH QUERY preamble and header
+    refworks = read_export(_path("dinosaur_baseline_refworks.tsv"), database="RefWorks")
+    assert all("null" not in a for r in refworks for a in r.authors)

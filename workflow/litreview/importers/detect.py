@@ -1,0 +1,114 @@
+"""Which format an export is in, decided from its content because extensions lie.
+
+Databases save RIS as ``.txt``, RefWorks writes TSV as ``.txt``, and a browser "save as"
+turns a login page into ``export.ris``. Content decides; the extension only breaks ties.
+Files that cannot be an export at all (empty, binary, archives, web pages) are refused
+here with a message saying what the file actually is.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from litreview.errors import InputError, Problem
+from litreview.importers.common import decode
+from litreview.importers.tabular import sniff_table
+
+FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx")
+HEAD_SIZE = 64 * 1024  # bytes of a file that detection looks at
+
+_EXTENSIONS = {
+    ".ris": "ris", ".txt": "ris", ".bib": "bibtex", ".bibtex": "bibtex",
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+}
+_RIS = re.compile(r"^\ufeff?TY  -(?: |$)", re.MULTILINE)
+_BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
+_WOS_TAGGED = re.compile(r"^\ufeff?(?:FN |PT [A-Z]$)", re.MULTILINE)
+_MEDLINE = re.compile(r"^\ufeff?PMID- ?\d", re.MULTILINE)
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office file (.xls/.doc)",
+     "open it in Excel and save it as .xlsx or CSV"),
+    (b"%PDF", "a PDF document", "export the search results as RIS, BibTeX, CSV or XLSX"),
+    (b"\x1f\x8b", "a gzip-compressed file", "decompress it first"),
+    (b"7z\xbc\xaf", "a 7-Zip archive", "extract the export from it first"),
+    (b"Rar!", "a RAR archive", "extract the export from it first"),
+)
+
+
+def detect_format(path: Path, head: bytes) -> str:
+    """Return one of :data:`FORMATS` for a file whose first bytes are ``head``.
+
+    Raises :class:`InputError` for empty, binary, archive and HTML files, and for text
+    that is none of the formats.
+    """
+    name = str(path)
+    refuse(path, head)
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    text = decode(head)
+    if _RIS.search(text):
+        return "ris"
+    if _BIBTEX.search(text):
+        return "bibtex"
+    if _WOS_TAGGED.search(text):
+        raise _error(name, "a Web of Science plain-text (tagged) export, which is not supported",
+                     "export from Web of Science as RIS ('Other file formats' → RIS)")
+    if _MEDLINE.search(text):
+        raise _error(name, "a PubMed/MEDLINE (.nbib) export, which is not supported",
+                     "in PubMed save the results as CSV, or convert the .nbib to RIS in a "
+                     "reference manager")
+    table = sniff_table(text)
+    if table:
+        return table
+    by_extension = _EXTENSIONS.get(path.suffix.lower())
+    if by_extension == "xlsx":
+        raise _error(name, "not a valid Excel workbook (an .xlsx file is a ZIP archive)",
+                     "open it in Excel and save it again as .xlsx, or export as CSV")
+    if by_extension:
+        return by_extension  # the reader reports, line by line, what does not fit
+    raise _error(name, "cannot tell the format: it is not RIS, BibTeX, CSV, TSV or XLSX",
+                 "pass the format explicitly, or export again in one of these formats")
+
+
+def refuse(path: Path, head: bytes) -> None:
+    """Raise :class:`InputError` when ``head`` shows the file cannot be an export."""
+    name = str(path)
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise _error(name, "the file is empty", "export the search results again")
+    for magic, what, hint in _MAGIC:
+        if head.startswith(magic):
+            raise _error(name, f"this is {what}, not a bibliographic export", hint)
+    if head.startswith(b"PK\x03\x04"):
+        if not _is_workbook(path):
+            raise _error(name, "this is a ZIP archive, not a bibliographic export",
+                         "unzip it and import the export file inside")
+        return
+    sniff = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if sniff.startswith((b"<!doctype html", b"<html")) or b"<html" in sniff[:512]:
+        raise _error(name, "this is an HTML web page, not an export (often a login, "
+                     "session-expired or error page saved in place of the download)",
+                     "open it in a browser to see what it says, then export again")
+    if sniff.startswith(b"<"):
+        raise _error(name, "this is an XML/markup file; XML exports are not supported",
+                     "export as RIS, BibTeX, CSV or XLSX")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 text
+    sample = head[:4096]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    if b"\x00" in head or controls > len(sample) // 10:
+        raise _error(name, "this is a binary file, not a text export",
+                     "export the search results as RIS, BibTeX, CSV or XLSX")
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.startswith("xl/") for n in archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return path.suffix.lower() in (".xlsx", ".xlsm")  # damaged: let openpyxl say why
+
+
+def _error(file: str, message: str, hint: str) -> InputError:
+    return InputError(Problem(file, message, hint=hint))

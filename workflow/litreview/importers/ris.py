@@ -1,0 +1,179 @@
+"""RIS reader that remembers where each record starts.
+
+rispy has no line numbers, and a reviewer fixing a bad export needs them, so this is a
+line-oriented state machine; rispy's tables still say which tags are multi-valued.
+
+Conventions (what real exports do):
+
+* blank lines between records are ignored, and so are Ovid's ``1.`` lines before ``TY``
+  and the trailer Ovid writes after each ``ER`` (``NL  -`` and a "Link to the Ovid Full
+  Text" line): in a file whose records are numbered, anything between ``ER`` and the
+  next number belongs to no record;
+* a line without a ``XX  - `` tag continues the previous field: another item for
+  multi-valued tags (Rayyan writes one keyword per line under a single ``KW``), more text
+  for the others (wrapped abstracts);
+* authors are ``AU`` and ``A1``; ``A2``-``A4`` (editors, or cited references in Ovid
+  PsycINFO) are used only when a record has no ``AU``/``A1``;
+* ``KW`` → keywords, always. ``DE`` and ``MH`` → subjects. ``KW`` → subjects as well
+  when the record carries a ``DB`` tag: a host-database export (EBSCOhost, ProQuest,
+  Ovid, Embase), whose ``KW`` are that database's thesaurus descriptors.
+"""
+
+from __future__ import annotations
+
+import re
+
+import rispy
+
+from litreview.errors import InputError, Problem
+from litreview.importers.common import RIS_TYPES, Context, build_record, pages
+from litreview.records import Record, normalise_doi, normalise_year
+
+_TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
+_OVID_NUMBER = re.compile(r"\d+\.?")
+_LIST_TAGS = frozenset(rispy.LIST_TYPE_TAGS) | {"DE", "MH"}
+_HINT_TAG = "RIS tag lines look like 'TY  - JOUR': two letters, two spaces, '-', a space"
+
+Fields = dict[str, list[str]]
+
+
+def read_ris(text: str, ctx: Context) -> list[Record]:
+    """Parse RIS text; raise :class:`InputError` listing every malformed record."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    fields: Fields | None = None
+    start = 0
+    last_tag = ""
+    stray: list[tuple[int, str]] = []  # consecutive lines outside records: one problem
+    ovid = False  # records are numbered, so text between ER and the next number is a trailer
+    after_er = False
+
+    def flush_stray() -> None:
+        if stray:
+            problems.append(_stray_problem(ctx, stray))
+            stray.clear()
+
+    match_tag = _TAG.match
+    for number, line in enumerate(_lines(text), start=1):
+        line = line.rstrip()
+        match = match_tag(line)
+        if match is None:
+            if fields is not None:
+                if line and last_tag:
+                    _continue(fields, last_tag, line)
+            elif _OVID_NUMBER.fullmatch(line):
+                ovid, after_er = True, False
+            elif line and not (ovid and after_er):
+                stray.append((number, line))
+            continue
+        tag, value = match.group(1), line[match.end():].strip()
+        if fields is None:
+            if tag != "TY":
+                if not (ovid and after_er):
+                    stray.append((number, line))
+                continue
+            flush_stray()
+            fields, start, last_tag = {"TY": [value]}, number, "TY"
+        elif tag == "TY":
+            problems.append(Problem(ctx.source_file, f"record starting at line {start} has no "
+                                    f"'ER  -' before the next 'TY' at line {number}", start,
+                                    hint="end every record with an 'ER  -' line"))
+            fields, start, last_tag = {"TY": [value]}, number, "TY"
+        elif tag == "ER":
+            records.append(_record(ctx, len(records) + 1, start, fields))
+            fields, last_tag, after_er = None, "", True
+        else:
+            fields.setdefault(tag, []).append(value)
+            last_tag = tag
+    flush_stray()
+    if fields is not None:
+        problems.append(Problem(ctx.source_file, f"record starting at line {start} never ends: "
+                                "no 'ER  -' line before the end of the file", start,
+                                hint="the export may be truncated; export again"))
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def _lines(text: str) -> list[str]:
+    """Physical lines as an editor numbers them (``str.splitlines`` also splits on form
+    feeds and U+2028, which would shift every later line number); stray BOMs dropped."""
+    return text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _continue(fields: Fields, tag: str, line: str) -> None:
+    values = fields[tag]
+    if tag in _LIST_TAGS or not values[-1]:
+        values.append(line.strip())
+    else:
+        values[-1] = f"{values[-1]} {line.strip()}"
+
+
+def _stray_problem(ctx: Context, lines: list[tuple[int, str]]) -> Problem:
+    (first, text), count = lines[0], len(lines)
+    match = _TAG.match(text)
+    what = f"'{match.group(1)}' tag line" if match else f"text {text[:40]!r}"
+    if count > 1:
+        what += f" and {count - 1} more line(s) to line {lines[-1][0]}"
+    return Problem(ctx.source_file, f"{what} outside any record: a record starts with "
+                   "'TY  - ' and ends with 'ER  -'", first,
+                   hint=f"{_HINT_TAG}; is this really an RIS file?")
+
+
+def _first(fields: Fields, *tags: str) -> str:
+    for tag in tags:
+        for value in fields.get(tag, ()):
+            if value:
+                return value
+    return ""
+
+
+def _all(fields: Fields, *tags: str) -> list[str]:
+    return [v for tag in tags for v in fields.get(tag, ()) if v]
+
+
+def _doi(fields: Fields) -> str:
+    """``DO``, else a resolver URL in ``UR``/``L1``/``L2``, else a DOI in ``M3``/``N1``.
+
+    Only resolver URLs count: a publisher link may carry another, URL-encoded DOI.
+    """
+    doi = _first(fields, "DO")
+    if doi:
+        return doi
+    for url in _all(fields, "UR", "L2", "L1"):
+        if "doi.org/" in url:
+            return url
+    return next((v for v in _all(fields, "M3", "N1") if normalise_doi(v)), "")
+
+
+def _record(ctx: Context, position: int, line: int, fields: Fields) -> Record:
+    authors = _all(fields, "AU", "A1") or _all(fields, "A2", "A3", "A4")
+    keywords = _all(fields, "KW")
+    subjects = _all(fields, "DE", "MH") + (keywords if "DB" in fields else [])
+    raw = {
+        "source_id": _first(fields, "AN") or _first(fields, "ID"),
+        "type": RIS_TYPES.get(_first(fields, "TY").upper(), "other"),
+        "title": _first(fields, "TI", "T1", "CT", "BT", "ST"),
+        "authors": authors,
+        "year": _year(fields),
+        "journal": _first(fields, "JF", "JO", "T2", "JA", "J2"),
+        "volume": _first(fields, "VL"),
+        "issue": _first(fields, "IS"),
+        "pages": pages(_first(fields, "SP"), _first(fields, "EP")),
+        "doi": _doi(fields),
+        "abstract": _first(fields, "AB", "N2"),
+        "keywords": keywords,
+        "subjects": subjects,
+        "language": _first(fields, "LA"),
+        "url": _first(fields, "UR", "L2", "L1"),
+    }
+    return build_record(ctx, position, line, raw)
+
+
+def _year(fields: Fields) -> str:
+    """The first of ``PY``/``Y1``/``DA`` holding a plausible year (``"2006///"`` works)."""
+    for value in _all(fields, "PY", "Y1", "DA"):
+        year = normalise_year(value)
+        if year:
+            return year
+    return ""
