@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -14,27 +15,60 @@ from litreview import __version__
 from litreview.errors import InputError, Problem
 from litreview.fileio import atomic_write_bytes, atomic_write_text
 
+#: importers.FORMATS, spelt out so that every command does not load every reader to start
+IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos")
+
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from litreview.importers import read_export
+    """Import every file of one source; a file that is not an export fails the import, and
+    so does any unreadable block unless ``--rejects`` names a file to put them in."""
+    from litreview.importers import import_export, parse_column_mapping
     from litreview.records import finalise, write_records
     from litreview.review import search_date
 
+    columns = parse_column_mapping(args.columns or [])
     records = []
+    rejects = []
     problems: list[Problem] = []
     for file in args.files:
         try:
-            records += read_export(file, database=args.database, fmt=args.format,
-                                   searched=search_date(file, args.searched or ""))
+            imported = import_export(file, database=args.database, fmt=args.format,
+                                     searched=search_date(file, args.searched or ""),
+                                     columns=columns)
         except InputError as error:
             problems += error.problems
+            continue
+        records += imported.records
+        rejects += imported.rejects
+        if not imported.records and not imported.rejects:
+            print(f"note: {file}: a header row and no records (a search with no results?)",
+                  file=sys.stderr)
+    if not args.rejects:
+        problems += [reject.problem for reject in rejects]
     if problems:
         raise InputError(problems)
     records = finalise(records)  # an accession id met again in a later export gets "~2"
     write_records(args.output, records)
-    print(f"{args.database}: {len(records)} records from {len(args.files)} file(s)",
-          file=sys.stderr)
+    if args.rejects:
+        atomic_write_text(args.rejects, _rejects_csv(rejects))
+        print(f"{args.database}: {len(records)} records imported, {len(rejects)} rejected "
+              f"(see {args.rejects})", file=sys.stderr)
+    else:
+        print(f"{args.database}: {len(records)} records imported from {len(args.files)} "
+              "file(s)", file=sys.stderr)
     return 0
+
+
+def _rejects_csv(rejects: Sequence) -> str:
+    """The rejects file: where each unreadable block is, why, and its text as found."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["file", "line", "reason", "raw"])
+    for reject in rejects:
+        problem = reject.problem
+        reason = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
+        writer.writerow([problem.file, problem.line or "", reason, reject.raw])
+    return buffer.getvalue()
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
@@ -244,12 +278,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log", help="also write messages to this file")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("import", help="import database exports into a records file")
+    p = sub.add_parser("import", help="import database exports into a records file",
+                       description="Formats: " + ", ".join(IMPORT_FORMATS) + "; detected from "
+                       "the content unless --format is given.")
     p.add_argument("files", nargs="+")
     p.add_argument("--database", required=True)
-    p.add_argument("--format", default="auto",
-                   choices=["auto", "ris", "bibtex", "csv", "tsv", "xlsx"])
+    p.add_argument("--format", default="auto", choices=["auto", *IMPORT_FORMATS])
     p.add_argument("--searched", help="date searched, YYYY-MM-DD (a date in a file's name wins)")
+    p.add_argument("--columns", action="append", metavar="FIELD=HEADER[,FIELD=HEADER...]",
+                   help="for CSV/TSV/XLSX: the column holding a field, e.g. "
+                   "'title=Article Title,year=PY' (repeatable; wins over the known profiles)")
+    p.add_argument("--rejects", metavar="REJECTS.csv",
+                   help="write unreadable blocks here (file, line, reason, raw) instead of "
+                   "failing the import")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=_cmd_import)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -23,8 +24,10 @@ COLUMNS: tuple[str, ...] = (
     "title", "authors", "year", "journal", "volume", "issue", "pages", "doi",
     "abstract", "keywords", "subjects", "language", "url",
 )
-#: Extra columns written after the contract ones.
-EXTRA_COLUMNS: tuple[str, ...] = ("source_line", "searched")
+#: Extra columns written after the contract ones. ``original`` holds the record's fields as
+#: the export had them (tag or column header → value, or list of values when repeated),
+#: as compact JSON with sorted keys, so that nothing an export carries is lost.
+EXTRA_COLUMNS: tuple[str, ...] = ("source_line", "searched", "original")
 LIST_FIELDS = frozenset({"authors", "keywords", "subjects"})
 SEP = "; "
 
@@ -58,7 +61,12 @@ class Record:
     url: str = ""
     source_line: int = 0
     searched: str = ""
+    original: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    def original_fields(self) -> dict[str, str | list[str]]:
+        """The export's own fields of this record (see :data:`EXTRA_COLUMNS`)."""
+        return json.loads(self.original) if self.original else {}
 
     def to_row(self) -> dict[str, str]:
         row: dict[str, str] = {}

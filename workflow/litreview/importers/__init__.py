@@ -1,36 +1,60 @@
 """Importers: database and reference-manager exports → normalised :class:`Record` lists.
 
-One entry point, :func:`read_export`, whatever the format. Bad input never yields a
-traceback or a silently shorter list: it raises :class:`InputError` naming every block
-that could not be read, with file, line, what is wrong and what to do.
+:func:`import_export` reads one file, whatever the format, into records and *rejects*:
+blocks that could not be read, each with its file, line, reason and raw text, kept as
+data the way bibtexparser keeps failed blocks. :func:`read_export` is the strict form
+the workflow uses: any reject fails the import, every problem listed. A file that cannot
+be an export at all (empty, binary, an archive, an HTML page, an unknown encoding, an
+XML entity bomb) raises :class:`InputError` with one message either way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import InputError, Problem
 from litreview.importers.bibtex import read_bibtex
-from litreview.importers.common import Context, decode
+from litreview.importers.common import Context, Parsed, Reject, decode_export
 from litreview.importers.detect import FORMATS, HEAD_SIZE, detect_format, refuse
+from litreview.importers.endnote_xml import read_endnote_xml
+from litreview.importers.medline import read_medline
 from litreview.importers.ris import read_ris
-from litreview.importers.tabular import read_delimited, read_xlsx
+from litreview.importers.tabular import MAPPABLE, parse_column_mapping, read_delimited, read_xlsx
+from litreview.importers.wos import read_wos
 from litreview.records import Record, finalise
 
-__all__ = ["FORMATS", "detect_format", "read_export"]
+__all__ = ["FORMATS", "MAPPABLE", "Imported", "Reject", "detect_format", "import_export",
+           "parse_column_mapping", "read_export"]
+
+_TABLES = frozenset({"csv", "tsv", "xlsx"})
 
 
-def read_export(path: str | Path, *, database: str, fmt: str = "auto", searched: str = "",
-                display_path: str | None = None) -> list[Record]:
-    """Read one export file into records, in file order, with stable ids.
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """One file's records (final ids) and rejected blocks, both in file order."""
+
+    format: str
+    records: tuple[Record, ...]
+    rejects: tuple[Reject, ...]
+
+
+def import_export(path: str | Path, *, database: str, fmt: str = "auto", searched: str = "",
+                  display_path: str | None = None,
+                  columns: Sequence[tuple[str, str]] = ()) -> Imported:
+    """Read one export file into records and rejects, in file order, with stable ids.
 
     ``fmt`` is one of :data:`FORMATS` or ``"auto"`` (detected from the content).
     ``display_path`` is the name used in ``source_file`` and in error messages (a path
-    relative to the project rather than wherever the file sits now).
+    relative to the project rather than wherever the file sits now). ``columns`` maps
+    record fields to column headers for tables (see :func:`parse_column_mapping`); other
+    formats name their fields themselves and ignore it.
     """
     path = Path(path)
     name = display_path if display_path is not None else str(path)
-    ctx = Context(database=database, source_file=name, searched=searched)
+    ctx = Context(database=database, source_file=name, searched=searched,
+                  columns=tuple(columns))
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -41,27 +65,47 @@ def read_export(path: str | Path, *, database: str, fmt: str = "auto", searched:
         if fmt == "auto":
             fmt = detect_format(path, head)
         elif fmt in FORMATS:
-            refuse(path, head)
+            refuse(path, head, fmt)
         else:
             raise InputError(Problem(name, f"unknown format {fmt!r}",
                                      hint=f"use one of: auto, {', '.join(FORMATS)}"))
     except InputError as error:  # detection names the real path; report the display one
         raise InputError([_rename(p, str(path), name) for p in error.problems]) from None
-    records = _read(fmt, data, ctx)
-    if not records:
+    parsed = _read(fmt, data, ctx)
+    if not parsed.records and not parsed.rejects and fmt not in _TABLES:
+        # a table with a header and no rows is a search that found nothing; anything else
+        # without a single record is not the export it claims to be
         raise InputError(Problem(name, f"no records found in this {fmt} file",
                                  hint="check that the export is complete and not empty"))
-    return finalise(records)
+    return Imported(fmt, tuple(finalise(parsed.records)), tuple(parsed.rejects))
 
 
-def _read(fmt: str, data: bytes, ctx: Context) -> list[Record]:
+def read_export(path: str | Path, *, database: str, fmt: str = "auto", searched: str = "",
+                display_path: str | None = None,
+                columns: Sequence[tuple[str, str]] = ()) -> list[Record]:
+    """:func:`import_export`, strictly: any rejected block raises :class:`InputError`
+    listing every one, so nothing is dropped without the caller asking for it."""
+    imported = import_export(path, database=database, fmt=fmt, searched=searched,
+                             display_path=display_path, columns=columns)
+    if imported.rejects:
+        raise InputError([reject.problem for reject in imported.rejects])
+    return list(imported.records)
+
+
+def _read(fmt: str, data: bytes, ctx: Context) -> Parsed:
     if fmt == "xlsx":
         return read_xlsx(data, ctx)
-    text = decode(data)
+    if fmt == "endnote-xml":
+        return read_endnote_xml(data, ctx)
+    text = decode_export(data, ctx.source_file)
     if fmt == "ris":
         return read_ris(text, ctx)
     if fmt == "bibtex":
         return read_bibtex(text, ctx)
+    if fmt == "nbib":
+        return read_medline(text, ctx)
+    if fmt == "wos":
+        return read_wos(text, ctx)
     return read_delimited(text, ctx, "\t" if fmt == "tsv" else None)
 
 

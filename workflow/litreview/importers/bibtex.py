@@ -1,7 +1,9 @@
 """BibTeX reader on bibtexparser v2, which keeps the start line of every block.
 
-Blocks the parser cannot read, and duplicate keys, become located problems instead of
-vanishing, so an export with one broken entry is reported, not silently shortened.
+Blocks the parser cannot read, and duplicate keys, become located rejects (with their raw
+text) instead of vanishing, so an export with one broken entry is reported, not silently
+shortened. An entry's original fields are its type (``ENTRYTYPE``), key (``ID``) and every
+field as written, LaTeX accents decoded.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from litreview.errors import InputError, Problem
-from litreview.importers.common import Context, build_record, pages
+from litreview.importers.common import Context, Parsed, Reject, build_record, pages
 from litreview.records import Record
 
 _TYPES = {
@@ -29,13 +31,18 @@ _WEB_TYPES = frozenset({"misc", "online", "electronic", "www", "webpage"})
 _HINT = "check that braces and quotes balance and fields are separated by commas"
 
 
-def read_bibtex(text: str, ctx: Context) -> list[Record]:
-    """Parse BibTeX text; raise :class:`InputError` listing every unreadable entry."""
+def read_bibtex(text: str, ctx: Context) -> Parsed:
+    """Parse BibTeX text into records and located rejects (unreadable or duplicate entries)."""
     library = _parse(text, ctx)
-    problems = [_problem(ctx, block, library) for block in library.failed_blocks]
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: p.line or 0))
-    return [_record(ctx, n, entry) for n, entry in enumerate(library.entries, start=1)]
+    failed = {id(block) for block in library.failed_blocks}
+    out = Parsed()
+    for block in library.blocks:  # file order: positions count rejected entries too
+        if id(block) in failed:
+            problem = _problem(ctx, block, library)
+            out.rejects.append(Reject(problem, str(getattr(block, "raw", "") or "").strip()))
+        elif isinstance(block, Entry):
+            out.records.append(_record(ctx, out.blocks + 1, block))
+    return out
 
 
 def _parse(text: str, ctx: Context) -> Library:
@@ -107,7 +114,9 @@ def _record(ctx: Context, position: int, entry: Entry) -> Record:
         "language": get("language", "langid"),
         "url": url,
     }
-    return build_record(ctx, position, entry.start_line + 1, raw)
+    original = {"ENTRYTYPE": entry.entry_type, "ID": entry.key,
+                **{key: str(field.value) for key, field in entry.fields_dict.items()}}
+    return build_record(ctx, position, entry.start_line + 1, raw, original)
 
 
 def _plain(value: object) -> str:

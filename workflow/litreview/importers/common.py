@@ -7,14 +7,16 @@ strings for multi-valued fields) plus provenance; :func:`build_record` does the 
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ftfy import fix_encoding
 from ftfy.badness import is_bad
 
+from litreview.errors import InputError, Problem
 from litreview.records import Record, make_record_id, normalise_doi, normalise_year
 
 RawValue = str | Sequence[str] | None
@@ -27,6 +29,53 @@ class Context:
     database: str
     source_file: str
     searched: str = ""
+    columns: tuple[tuple[str, str], ...] = ()  # explicit field → column header (tables)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A block that could not be read, kept as data (like bibtexparser's failed blocks) so
+    the caller decides: fail the import listing every one, or write them to a rejects file."""
+
+    problem: Problem
+    raw: str
+
+
+@dataclass(slots=True)
+class Parsed:
+    """What a reader found in one file: records and rejected blocks, both in file order."""
+
+    records: list[Record] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> int:
+        """Blocks met so far: a record's ``source_position`` counts rejected ones too."""
+        return len(self.records) + len(self.rejects)
+
+    def reject(self, problem: Problem, raw: str) -> None:
+        self.rejects.append(Reject(problem, raw))
+
+
+def original_json(fields: Mapping[str, RawValue]) -> str:
+    """The export's own fields of one record as compact JSON with sorted keys.
+
+    A key (tag or column header) maps to its value, or to the list of its values when it
+    occurs more than once; empty values are left out. Whatever the normalised columns do
+    not hold (notes, addresses, cited references, screening labels) survives here.
+    """
+    compact: dict[str, str | list[str]] = {}
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if value:
+                compact[key] = value
+            continue
+        values = [v for v in value if v]
+        if values:
+            compact[key] = values[0] if len(values) == 1 else values
+    return json.dumps(compact, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 # --- decoding ------------------------------------------------------------------------
@@ -48,6 +97,63 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("utf-8-sig", errors=_CP1252_FALLBACK)
+
+
+def decode_export(data: bytes, file: str) -> str:
+    """:func:`decode`, refusing bytes that are not plausibly UTF-8, UTF-16 or cp1252.
+
+    Undecodable bytes are read as cp1252 only when they look like Western text in it:
+    single accented letters or typographic quotes between ASCII. Text in another legacy
+    encoding (Cyrillic, Greek, Shift-JIS, GBK, EBCDIC) has long runs of high bytes, or
+    bytes cp1252 leaves undefined; read as cp1252 it would import as silent gibberish.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    spans = _invalid_utf8_spans(data, first_bad)
+    high = sum(end - start for start, end in spans)
+    undefined = sum(1 for start, end in spans for b in data[start:end] if b in _UNDEFINED)
+    runs = _run_count(spans)
+    if high >= _MIN_EVIDENCE and (high / runs >= 3 or undefined * 20 >= high):
+        line = data.count(b"\n", 0, first_bad) + 1
+        raise InputError(Problem(
+            file, "unknown text encoding: the bytes are not UTF-8, UTF-16 or Windows-1252/"
+            f"Latin-1 (first undecodable byte 0x{data[first_bad]:02X} at byte {first_bad})",
+            line, hint="open the file in the program that made it, or a text editor, and "
+            "save it again as UTF-8"))
+    return data.decode("utf-8-sig", errors=_CP1252_FALLBACK)
+
+
+_UNDEFINED = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))  # no character in cp1252
+_MIN_EVIDENCE = 8  # fewer undecodable bytes than this cannot tell an encoding apart
+
+
+def _invalid_utf8_spans(data: bytes, start: int) -> list[tuple[int, int]]:
+    """Byte ranges that are not valid UTF-8, from ``start`` on (linear: no copies)."""
+    view = memoryview(data)
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while pos < len(data):
+        try:
+            codecs.utf_8_decode(view[pos:], "strict", True)
+            break
+        except UnicodeDecodeError as error:
+            spans.append((pos + error.start, pos + error.end))
+            pos += error.end
+    return spans
+
+
+def _run_count(spans: list[tuple[int, int]]) -> int:
+    """Runs of adjacent invalid bytes: ``é`` alone is one run, a Cyrillic word is one too."""
+    runs, previous_end = 0, -1
+    for start, end in spans:
+        if start != previous_end:
+            runs += 1
+        previous_end = end
+    return max(runs, 1)
 
 
 def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
@@ -109,19 +215,33 @@ _NULL_GIVEN = re.compile(r",\s*null$", re.IGNORECASE)
 _COMMA_NO_SPACE = re.compile(r",(?=\S)")
 _AND = re.compile(r"\s+and\s+")
 _INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?[- ]?){1,4}$")
-_NO_PAGES = re.compile(r"(?:not?[- ]?)?(?:specified|available)|n\.?\s?[ap]\.?", re.IGNORECASE)
+_NO_PAGES = re.compile(r"(?:not?[- ]?)?(?:specified|available)|n\.?\s?[ap]\.?|no", re.IGNORECASE)
 
 
 def pages(start: str | None, end: str | None = None) -> str:
-    """``("12", "20")`` or ``"12--20"`` → ``"12-20"``; one page stays one page.
+    """``("12", "20")``, ``"12--20"`` or MEDLINE's ``"349-69"`` → ``"12-20"``/``"349-369"``.
 
-    Placeholders such as Ovid's ``"No-Specified"`` count as no page.
+    One page stays one page; placeholders such as Ovid's ``"No-Specified"`` (split into
+    ``SP  - No`` / ``EP  - Specified`` by some exports) count as no page.
     """
     first, last = (_DASHES.sub("-", clean(v)).strip("-") for v in (start, end))
+    if _NO_PAGES.fullmatch(f"{first} {last}".strip()):
+        return ""
     first, last = ("" if _NO_PAGES.fullmatch(v) else v for v in (first, last))
     if first and last and last != first and "-" not in first:
-        return f"{first}-{last}"
-    return first or last
+        first = f"{first}-{last}"
+    elif not first:
+        first = last
+    return _expand_range(first)
+
+
+def _expand_range(value: str) -> str:
+    """``"349-69"`` → ``"349-369"``: the end page abbreviated to its changing digits."""
+    start, dash, end = value.partition("-")
+    if (dash and start.isdigit() and end.isdigit() and len(end) < len(start)
+            and int(start[:len(start) - len(end)] + end) > int(start)):
+        return f"{start}-{start[:len(start) - len(end)]}{end}"
+    return value
 
 
 def tidy_author(name: str) -> str:
@@ -228,6 +348,69 @@ def accession_id(value: str | None) -> str:
     return match.group(1) if match else text
 
 
+# --- languages -----------------------------------------------------------------------
+
+#: English name ← ISO 639-1, 639-2/B and 639-2/T codes and native names, for the languages
+#: bibliographic databases index. Exports say "eng", "en", "English" or "Anglais" for one
+#: language; a limit such as ``language: [English]`` must see one spelling.
+_LANGUAGES: dict[str, tuple[str, ...]] = {
+    "English": ("en", "eng"), "French": ("fr", "fre", "fra", "français", "francais"),
+    "German": ("de", "ger", "deu", "deutsch"), "Spanish": ("es", "spa", "español", "espanol",
+                                                          "castellano"),
+    "Italian": ("it", "ita", "italiano"), "Portuguese": ("pt", "por", "português", "portugues"),
+    "Dutch": ("nl", "dut", "nld", "nederlands", "flemish"), "Russian": ("ru", "rus", "русский"),
+    "Chinese": ("zh", "chi", "zho", "中文", "mandarin"), "Japanese": ("ja", "jpn", "日本語"),
+    "Korean": ("ko", "kor", "한국어"), "Arabic": ("ar", "ara"), "Polish": ("pl", "pol", "polski"),
+    "Swedish": ("sv", "swe", "svenska"), "Norwegian": ("no", "nor", "nob", "nno", "nb", "nn",
+                                                       "norsk"),
+    "Danish": ("da", "dan", "dansk"), "Finnish": ("fi", "fin", "suomi"),
+    "Turkish": ("tr", "tur", "türkçe"), "Greek": ("el", "gre", "ell", "greek, modern"),
+    "Hebrew": ("he", "heb"), "Hungarian": ("hu", "hun", "magyar"),
+    "Czech": ("cs", "cze", "ces", "čeština"), "Slovak": ("sk", "slo", "slk"),
+    "Romanian": ("ro", "rum", "ron", "română"), "Bulgarian": ("bg", "bul"),
+    "Croatian": ("hr", "hrv", "hrvatski"), "Serbian": ("sr", "srp"), "Slovenian": ("sl", "slv"),
+    "Ukrainian": ("uk", "ukr"), "Persian": ("fa", "per", "fas", "farsi"), "Hindi": ("hi", "hin"),
+    "Thai": ("th", "tha"), "Vietnamese": ("vi", "vie"), "Indonesian": ("id", "ind"),
+    "Malay": ("ms", "may", "msa"), "Catalan": ("ca", "cat", "català"),
+    "Icelandic": ("is", "ice", "isl"), "Estonian": ("et", "est"), "Latvian": ("lv", "lav"),
+    "Lithuanian": ("lt", "lit"), "Afrikaans": ("af", "afr"), "Welsh": ("cy", "wel", "cym"),
+    "Irish": ("ga", "gle"), "Basque": ("eu", "baq", "eus"), "Galician": ("gl", "glg"),
+    "Latin": ("la", "lat"), "Multiple languages": ("mul",), "Undetermined": ("und",),
+}
+_LANGUAGE_NAMES: dict[str, str] = {
+    alias: name for name, aliases in _LANGUAGES.items()
+    for alias in (name.casefold(), *aliases)}
+_LANGUAGE_REGION = re.compile(r"^([a-z]{2,3})[-_][a-z0-9]{2,4}$")  # en-GB, pt_BR
+
+
+def normalise_language(value: str | None) -> str:
+    """``"eng"``, ``"en-GB"``, ``"ENGLISH"`` → ``"English"``; several joined with ``"; "``.
+
+    A value the table does not know is kept as given, so nothing is guessed away.
+    """
+    text = clean(value)
+    if not text:
+        return ""
+    whole = _language_name(text)
+    if whole:
+        return whole
+    names: dict[str, None] = {}
+    for part in _LANGUAGE_SEPARATOR.split(text):
+        if part:
+            names.setdefault(_language_name(part) or part, None)
+    return "; ".join(names)
+
+
+_LANGUAGE_SEPARATOR = re.compile(r"\s*[;,|/]\s*|\s+and\s+")
+
+
+def _language_name(text: str) -> str:
+    key = text.casefold()
+    region = _LANGUAGE_REGION.match(key)
+    return _LANGUAGE_NAMES.get(key) or (_LANGUAGE_NAMES.get(region.group(1), "") if region
+                                        else "")
+
+
 # --- document types ------------------------------------------------------------------
 
 #: RIS ``TY`` codes → records.DOCUMENT_TYPES; any other code is ``"other"``.
@@ -265,6 +448,8 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = (
 def type_from_name(name: str | None) -> str:
     """Map a free-text document type to the shared vocabulary; unknown → ``"other"``."""
     text = clean(name).casefold()
+    if ";" in text:  # "Article; Proceedings Paper" (Web of Science): the first that maps
+        return next((k for k in map(type_from_name, text.split(";")) if k != "other"), "other")
     if not text:
         return "other"
     if text.upper() in RIS_TYPES:  # a RIS code in a CSV column ("JOUR")
@@ -277,11 +462,13 @@ def type_from_name(name: str | None) -> str:
 
 # --- the record ----------------------------------------------------------------------
 
-def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawValue]) -> Record:
+def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawValue],
+                 original: Mapping[str, RawValue] | None = None) -> Record:
     """Normalise one reader's raw fields into a :class:`Record` with a stable id.
 
     ``raw`` keys are Record field names; ``authors``, ``keywords`` and ``subjects`` are
     split here (readers pass what the file holds), ``pages`` must already be joined.
+    ``original`` is the record as the export has it (tag or column → value), kept whole.
     """
     def raw_text(name: str) -> str:
         value = raw.get(name)
@@ -313,8 +500,9 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
         abstract=fixed_text(raw_text("abstract")),
         keywords=split_terms(raw.get("keywords")),
         subjects=split_terms(raw.get("subjects")),
-        language=text("language"),
+        language=normalise_language(raw_text("language")),
         url=first_url(text("url")),
         source_line=line,
         searched=ctx.searched,
+        original=original_json(original) if original else "",
     )

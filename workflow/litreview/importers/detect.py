@@ -16,21 +16,24 @@ from litreview.errors import InputError, Problem
 from litreview.importers.common import decode
 from litreview.importers.tabular import sniff_table
 
-FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx")
+FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos")
 HEAD_SIZE = 64 * 1024  # bytes of a file that detection looks at
 
 _EXTENSIONS = {
     ".ris": "ris", ".txt": "ris", ".bib": "bibtex", ".bibtex": "bibtex",
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".xml": "endnote-xml", ".nbib": "nbib", ".medline": "nbib",
 }
 _RIS = re.compile(r"^\ufeff?TY  -(?: |$)", re.MULTILINE)
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
-_WOS_TAGGED = re.compile(r"^\ufeff?(?:FN |PT [A-Z]$)", re.MULTILINE)
+_WOS_TAGGED = re.compile(r"^\ufeff?(?:FN \S|PT [A-Z]\r?$)", re.MULTILINE)
 _MEDLINE = re.compile(r"^\ufeff?PMID- ?\d", re.MULTILINE)
+_ENDNOTE_XML = re.compile(rb"<records?>|<record\s", re.IGNORECASE)
 _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office file (.xls/.doc)",
      "open it in Excel and save it as .xlsx or CSV"),
     (b"%PDF", "a PDF document", "export the search results as RIS, BibTeX, CSV or XLSX"),
+    (b"{\\rtf", "a Rich Text (RTF) document", "export the search results as RIS or CSV"),
     (b"\x1f\x8b", "a gzip-compressed file", "decompress it first"),
     (b"7z\xbc\xaf", "a 7-Zip archive", "extract the export from it first"),
     (b"Rar!", "a RAR archive", "extract the export from it first"),
@@ -40,25 +43,24 @@ _MAGIC: tuple[tuple[bytes, str, str], ...] = (
 def detect_format(path: Path, head: bytes) -> str:
     """Return one of :data:`FORMATS` for a file whose first bytes are ``head``.
 
-    Raises :class:`InputError` for empty, binary, archive and HTML files, and for text
-    that is none of the formats.
+    Raises :class:`InputError` for empty, binary, archive and HTML files, XML that is not
+    an EndNote export, and text that is none of the formats.
     """
     name = str(path)
     refuse(path, head)
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if _is_xml(head):
+        return "endnote-xml"  # refuse() let only EndNote XML through
     text = decode(head)
     if _RIS.search(text):
         return "ris"
+    if _MEDLINE.search(text):
+        return "nbib"
+    if _WOS_TAGGED.search(text):
+        return "wos"
     if _BIBTEX.search(text):
         return "bibtex"
-    if _WOS_TAGGED.search(text):
-        raise _error(name, "a Web of Science plain-text (tagged) export, which is not supported",
-                     "export from Web of Science as RIS ('Other file formats' → RIS)")
-    if _MEDLINE.search(text):
-        raise _error(name, "a PubMed/MEDLINE (.nbib) export, which is not supported",
-                     "in PubMed save the results as CSV, or convert the .nbib to RIS in a "
-                     "reference manager")
     table = sniff_table(text)
     if table:
         return table
@@ -66,14 +68,16 @@ def detect_format(path: Path, head: bytes) -> str:
     if by_extension == "xlsx":
         raise _error(name, "not a valid Excel workbook (an .xlsx file is a ZIP archive)",
                      "open it in Excel and save it again as .xlsx, or export as CSV")
-    if by_extension:
+    if by_extension and by_extension != "endnote-xml":
         return by_extension  # the reader reports, line by line, what does not fit
-    raise _error(name, "cannot tell the format: it is not RIS, BibTeX, CSV, TSV or XLSX",
+    raise _error(name, "cannot tell the format: it is not RIS, BibTeX, CSV, TSV, XLSX, "
+                 "EndNote XML, PubMed/MEDLINE or Web of Science plain text",
                  "pass the format explicitly, or export again in one of these formats")
 
 
-def refuse(path: Path, head: bytes) -> None:
-    """Raise :class:`InputError` when ``head`` shows the file cannot be an export."""
+def refuse(path: Path, head: bytes, fmt: str = "auto") -> None:
+    """Raise :class:`InputError` when ``head`` shows the file cannot be an export
+    (in ``fmt``, when the format is given)."""
     name = str(path)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise _error(name, "the file is empty", "export the search results again")
@@ -90,9 +94,20 @@ def refuse(path: Path, head: bytes) -> None:
         raise _error(name, "this is an HTML web page, not an export (often a login, "
                      "session-expired or error page saved in place of the download)",
                      "open it in a browser to see what it says, then export again")
-    if sniff.startswith(b"<"):
-        raise _error(name, "this is an XML/markup file; XML exports are not supported",
-                     "export as RIS, BibTeX, CSV or XLSX")
+    if _is_xml(head):
+        if b"<!entity" in head.lower():
+            raise _error(name, "this XML declares entities, which an EndNote export never "
+                         "does (entity expansion can exhaust memory: a 'billion laughs' "
+                         "attack); refused unread", "export the records again from EndNote")
+        if fmt != "auto":
+            return  # the chosen reader reports what does not fit
+        if b"<pubmedarticle" in head.lower():
+            raise _error(name, "this is PubMed XML, which is not supported",
+                         "in PubMed use Save → Format: PubMed (.nbib) instead")
+        if not _ENDNOTE_XML.search(head):
+            raise _error(name, "this XML file is not an EndNote XML export (no <records>)",
+                         "export from the reference manager as EndNote XML, RIS or CSV")
+        return
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return  # UTF-16 text
     sample = head[:4096]
@@ -100,6 +115,10 @@ def refuse(path: Path, head: bytes) -> None:
     if b"\x00" in head or controls > len(sample) // 10:
         raise _error(name, "this is a binary file, not a text export",
                      "export the search results as RIS, BibTeX, CSV or XLSX")
+
+
+def _is_xml(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _is_workbook(path: Path) -> bool:

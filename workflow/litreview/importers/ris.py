@@ -5,10 +5,11 @@ line-oriented state machine; rispy's tables still say which tags are multi-value
 
 Conventions (what real exports do):
 
-* blank lines between records are ignored, and so are Ovid's ``1.`` lines before ``TY``
-  and the trailer Ovid writes after each ``ER`` (``NL  -`` and a "Link to the Ovid Full
-  Text" line): in a file whose records are numbered, anything between ``ER`` and the
-  next number belongs to no record;
+* blank lines between records are ignored; so are Ovid's ``1.`` lines before ``TY``,
+  but the number and the trailer Ovid writes after each ``ER`` (``NL  -`` and a "Link to
+  the Ovid Full Text" line) are kept in the record's original fields (``_number``,
+  ``NL``, ``_trailer``): in a file whose records are numbered, anything between ``ER``
+  and the next number belongs to the record before;
 * a line without a ``XX  - `` tag continues the previous field: another item for
   multi-valued tags (Rayyan writes one keyword per line under a single ``KW``), more text
   for the others (wrapped abstracts);
@@ -16,7 +17,10 @@ Conventions (what real exports do):
   PsycINFO) are used only when a record has no ``AU``/``A1``;
 * ``KW`` → keywords, always. ``DE`` and ``MH`` → subjects. ``KW`` → subjects as well
   when the record carries a ``DB`` tag: a host-database export (EBSCOhost, ProQuest,
-  Ovid, Embase), whose ``KW`` are that database's thesaurus descriptors.
+  Ovid, Embase), whose ``KW`` are that database's thesaurus descriptors;
+* the accession id is ``AN``, else ``ID``, else Embase's ``U2`` (``L123…``), else the
+  Scopus EID inside the record URL (``eid=2-s2.0-…``): the ids the CSV exports of the
+  same databases carry, so a record gets one ``record_id`` in either format.
 """
 
 from __future__ import annotations
@@ -25,74 +29,102 @@ import re
 
 import rispy
 
-from litreview.errors import InputError, Problem
-from litreview.importers.common import RIS_TYPES, Context, build_record, pages
+from litreview.errors import Problem
+from litreview.importers.common import RIS_TYPES, Context, Parsed, build_record, pages
 from litreview.records import Record, normalise_doi, normalise_year
 
 _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
-_OVID_NUMBER = re.compile(r"\d+\.?")
+_OVID_NUMBER = re.compile(r"(\d+)\.?")
 _LIST_TAGS = frozenset(rispy.LIST_TYPE_TAGS) | {"DE", "MH"}
+_EMBASE_ID = re.compile(r"L\d{6,}")
+_SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _HINT_TAG = "RIS tag lines look like 'TY  - JOUR': two letters, two spaces, '-', a space"
 
 Fields = dict[str, list[str]]
 
 
-def read_ris(text: str, ctx: Context) -> list[Record]:
-    """Parse RIS text; raise :class:`InputError` listing every malformed record."""
-    records: list[Record] = []
-    problems: list[Problem] = []
+def read_ris(text: str, ctx: Context) -> Parsed:
+    """Parse RIS text into records and located rejects (malformed or unterminated blocks)."""
+    lines = _lines(text)
+    out = Parsed()
     fields: Fields | None = None
     start = 0
     last_tag = ""
-    stray: list[tuple[int, str]] = []  # consecutive lines outside records: one problem
+    stray: list[int] = []  # consecutive line numbers outside records: one reject
     ovid = False  # records are numbered, so text between ER and the next number is a trailer
-    after_er = False
+    number = ""  # the Ovid number of the record about to start
+    pending: tuple[int, int, Fields] | None = None  # an Ovid record awaiting its trailer
 
     def flush_stray() -> None:
         if stray:
-            problems.append(_stray_problem(ctx, stray))
+            out.reject(_stray_problem(ctx, lines, stray), _raw(lines, stray[0], stray[-1]))
             stray.clear()
 
+    def flush_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            position, line, done = pending
+            out.records.append(_record(ctx, position, line, done))
+            pending = None
+
+    def reject_open(end: int, message: str, hint: str) -> None:
+        out.reject(Problem(ctx.source_file, message, start, hint=hint), _raw(lines, start, end))
+
     match_tag = _TAG.match
-    for number, line in enumerate(_lines(text), start=1):
+    for number_, line in enumerate(lines, start=1):
         line = line.rstrip()
         match = match_tag(line)
         if match is None:
             if fields is not None:
                 if line and last_tag:
                     _continue(fields, last_tag, line)
-            elif _OVID_NUMBER.fullmatch(line):
-                ovid, after_er = True, False
-            elif line and not (ovid and after_er):
-                stray.append((number, line))
+                continue
+            numbered = _OVID_NUMBER.fullmatch(line)
+            if numbered:
+                flush_pending()
+                flush_stray()
+                ovid, number = True, numbered.group(1)
+            elif line:
+                if pending is not None:
+                    pending[2].setdefault("_trailer", []).append(line)
+                else:
+                    stray.append(number_)
             continue
         tag, value = match.group(1), line[match.end():].strip()
         if fields is None:
             if tag != "TY":
-                if not (ovid and after_er):
-                    stray.append((number, line))
+                if pending is not None:
+                    pending[2].setdefault(tag, []).append(value)
+                    last_tag = ""
+                else:
+                    stray.append(number_)
                 continue
+            flush_pending()
             flush_stray()
-            fields, start, last_tag = {"TY": [value]}, number, "TY"
+            fields, start, last_tag = {"TY": [value]}, number_, "TY"
+            if number:
+                fields["_number"], number = [number], ""
         elif tag == "TY":
-            problems.append(Problem(ctx.source_file, f"record starting at line {start} has no "
-                                    f"'ER  -' before the next 'TY' at line {number}", start,
-                                    hint="end every record with an 'ER  -' line"))
-            fields, start, last_tag = {"TY": [value]}, number, "TY"
+            reject_open(number_ - 1, f"record starting at line {start} has no 'ER  -' before "
+                        f"the next 'TY' at line {number_}", "end every record with an 'ER  -' line")
+            fields, start, last_tag = {"TY": [value]}, number_, "TY"
         elif tag == "ER":
-            records.append(_record(ctx, len(records) + 1, start, fields))
-            fields, last_tag, after_er = None, "", True
+            flush_pending()
+            if ovid:  # the trailer after ER is still this record's
+                pending = (out.blocks + 1, start, fields)
+            else:
+                out.records.append(_record(ctx, out.blocks + 1, start, fields))
+            fields, last_tag = None, ""
         else:
             fields.setdefault(tag, []).append(value)
             last_tag = tag
+    flush_pending()
     flush_stray()
     if fields is not None:
-        problems.append(Problem(ctx.source_file, f"record starting at line {start} never ends: "
-                                "no 'ER  -' line before the end of the file", start,
-                                hint="the export may be truncated; export again"))
-    if problems:
-        raise InputError(problems)
-    return records
+        reject_open(len(lines), f"record starting at line {start} never ends: no 'ER  -' line "
+                    "before the end of the file", "the export may be truncated; export again")
+    out.rejects.sort(key=lambda r: r.problem.line or 0)
+    return out
 
 
 def _lines(text: str) -> list[str]:
@@ -101,20 +133,25 @@ def _lines(text: str) -> list[str]:
     return text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def _raw(lines: list[str], first: int, last: int) -> str:
+    return "\n".join(lines[first - 1:last]).rstrip("\n")
+
+
 def _continue(fields: Fields, tag: str, line: str) -> None:
     values = fields[tag]
     if tag in _LIST_TAGS or not values[-1]:
         values.append(line.strip())
     else:
-        values[-1] = f"{values[-1]} {line.strip()}"
+        values[-1] = f"{values[-1]}\n{line.strip()}"
 
 
-def _stray_problem(ctx: Context, lines: list[tuple[int, str]]) -> Problem:
-    (first, text), count = lines[0], len(lines)
+def _stray_problem(ctx: Context, lines: list[str], numbers: list[int]) -> Problem:
+    first, count = numbers[0], len(numbers)
+    text = lines[first - 1].rstrip()
     match = _TAG.match(text)
     what = f"'{match.group(1)}' tag line" if match else f"text {text[:40]!r}"
     if count > 1:
-        what += f" and {count - 1} more line(s) to line {lines[-1][0]}"
+        what += f" and {count - 1} more line(s) to line {numbers[-1]}"
     return Problem(ctx.source_file, f"{what} outside any record: a record starts with "
                    "'TY  - ' and ends with 'ER  -'", first,
                    hint=f"{_HINT_TAG}; is this really an RIS file?")
@@ -146,12 +183,26 @@ def _doi(fields: Fields) -> str:
     return next((v for v in _all(fields, "M3", "N1") if normalise_doi(v)), "")
 
 
+def _source_id(fields: Fields) -> str:
+    found = _first(fields, "AN", "ID")
+    if found:
+        return found
+    embase = _first(fields, "U2")
+    if _EMBASE_ID.fullmatch(embase):
+        return embase
+    for url in _all(fields, "UR", "L2", "L1"):
+        match = _SCOPUS_EID.search(url)
+        if match:
+            return match.group(1)
+    return ""
+
+
 def _record(ctx: Context, position: int, line: int, fields: Fields) -> Record:
     authors = _all(fields, "AU", "A1") or _all(fields, "A2", "A3", "A4")
     keywords = _all(fields, "KW")
     subjects = _all(fields, "DE", "MH") + (keywords if "DB" in fields else [])
     raw = {
-        "source_id": _first(fields, "AN") or _first(fields, "ID"),
+        "source_id": _source_id(fields),
         "type": RIS_TYPES.get(_first(fields, "TY").upper(), "other"),
         "title": _first(fields, "TI", "T1", "CT", "BT", "ST"),
         "authors": authors,
@@ -167,7 +218,7 @@ def _record(ctx: Context, position: int, line: int, fields: Fields) -> Record:
         "language": _first(fields, "LA"),
         "url": _first(fields, "UR", "L2", "L1"),
     }
-    return build_record(ctx, position, line, raw)
+    return build_record(ctx, position, line, raw, fields)
 
 
 def _year(fields: Fields) -> str:

@@ -4,9 +4,13 @@ Every tool names its columns differently, so a *profile* per tool lists the head
 uses for each Record field; a profile is chosen by a few headers only that tool writes,
 and the generic aliases fill whatever it does not cover. Unknown columns are ignored.
 
-The header is the first row holding a title-like column, so preambles (Embase's
-``"SEARCH QUERY"`` lines, Lens's sheet-title row) are skipped. Line numbers are those of
-the file (CSV/TSV, counting the header) or the sheet row (XLSX).
+The header is the first row holding a title-like column (or, with an explicit column
+mapping, every mapped column), so preambles (Embase's ``"SEARCH QUERY"`` lines, Lens's
+sheet-title row) are skipped. Line numbers are those of the file (CSV/TSV, counting the
+header) or the sheet row (XLSX). A row's original fields are its non-empty cells by header.
+
+For a tool no profile knows, ``--columns title="Article Title",year=PY`` (see
+:func:`parse_column_mapping`) names the column of each field; it wins over the profiles.
 """
 
 from __future__ import annotations
@@ -14,17 +18,24 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from litreview.errors import InputError, Problem
-from litreview.importers.common import Context, build_record, pages, split_terms, type_from_name
-from litreview.records import Record
+from litreview.importers.common import (
+    Context,
+    Parsed,
+    build_record,
+    pages,
+    split_terms,
+    type_from_name,
+)
 
 csv.field_size_limit(2**31 - 1)  # abstracts and reference lists outgrow the 128 kB default
 
-Row = tuple[int, list[str]]
+Row = tuple[int, int, list[str]]  # first line, last line, cells
 Aliases = Mapping[str, tuple[str, ...]]
 
 #: Record field (plus ``page_start``/``page_end``) → header names, normalised by
@@ -55,30 +66,55 @@ GENERIC: Aliases = {
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """One tool's columns: recognised by ``signature``, tried before the generic aliases."""
+    """One tool's columns: recognised when all headers of one of its ``signatures`` are
+    present, its aliases tried before the generic ones."""
 
     name: str
-    signature: frozenset[str]
+    signatures: tuple[frozenset[str], ...]
     aliases: Aliases
     ignore: frozenset[str] = field(default_factory=frozenset)  # generic headers misleading here
 
 
+def _sig(*headers: str) -> frozenset[str]:
+    return frozenset(headers)
+
+
 PROFILES: tuple[Profile, ...] = (
-    Profile("scopus", frozenset({"eid", "source title"}), {
+    Profile("scopus", (_sig("eid", "source title"),), {
         "source_id": ("eid",), "journal": ("source title", "abbreviated source title"),
         "keywords": ("author keywords",), "subjects": ("index keywords",),
         "language": ("language of original document",),
     }, ignore=frozenset({"source"})),  # Scopus's "Source" column says "Scopus"
-    Profile("embase", frozenset({"emtree medical index terms"}), {
+    Profile("embase", (_sig("emtree medical index terms"),), {
         "source_id": ("embase accession id", "pui"), "authors": ("author names",),
         "subjects": ("emtree medical index terms (major focus)", "emtree medical index terms",
                      "emtree drug index terms (major focus)", "emtree drug index terms"),
         "language": ("article language",), "url": ("embase link", "full text link"),
     }),
-    Profile("rayyan", frozenset({"key", "pubmed id", "pmc id"}), {
+    Profile("wos", (_sig("ut (unique wos id)"),), {  # Web of Science Excel / full headers
+        "source_id": ("ut (unique wos id)",), "authors": ("author full names", "authors"),
+        "journal": ("source title",), "year": ("publication year",),
+        "page_start": ("start page",), "page_end": ("end page",),
+        "keywords": ("author keywords", "keywords plus"), "type": ("document type",),
+    }),
+    Profile("wos", (_sig("ut", "pt", "ti"),), {  # Web of Science tab-delimited (tags)
+        "source_id": ("ut",), "title": ("ti",), "authors": ("af", "au"), "journal": ("so",),
+        "year": ("py",), "volume": ("vl",), "issue": ("is",), "page_start": ("bp",),
+        "page_end": ("ep",), "doi": ("di",), "abstract": ("ab",), "keywords": ("de", "id"),
+        "language": ("la",), "type": ("dt",),
+    }, ignore=frozenset({"id"})),  # WoS "ID" is Keywords Plus, not an identifier
+    Profile("covidence", (_sig("covidence #"),), {
+        "source_id": ("covidence #", "accession number"), "year": ("published year",),
+        "journal": ("journal",),
+    }),  # its "Tags" and "Notes" are the review team's, kept with the original fields
+    Profile("eppi-reviewer", (_sig("itemid", "shorttitle"), _sig("item id", "short title")), {
+        "source_id": ("itemid", "item id"), "journal": ("parenttitle", "parent title"),
+        "type": ("typename", "type name"),
+    }),
+    Profile("rayyan", (_sig("key", "pubmed id", "pmc id"),), {
         "source_id": ("key",),
     }),
-    Profile("openalex", frozenset({"ids.openalex"}), {
+    Profile("openalex", (_sig("ids.openalex"),), {
         "source_id": ("id", "ids.openalex"),
         "authors": ("authorships.author.display name", "authorships.raw author name"),
         "year": ("publication year",), "journal": ("primary location.source.display name",),
@@ -87,24 +123,28 @@ PROFILES: tuple[Profile, ...] = (
         "keywords": ("keywords.display name",), "subjects": ("mesh",),
         "url": ("primary location.landing page url",),
     }),
-    Profile("refworks", frozenset({"reference type", "title primary"}), {
+    Profile("refworks", (_sig("reference type", "title primary"),), {
         "source_id": ("accession number", "reference id"), "authors": ("authors, primary",),
         "title": ("title primary",), "journal": ("periodical full", "periodical abbrev"),
         "year": ("pub year",), "page_start": ("start page",), "page_end": ("other pages",),
         "type": ("reference type",),
     }),
-    Profile("lens", frozenset({"lens id"}), {
+    Profile("lens", (_sig("lens id"),), {
         "source_id": ("lens id",), "authors": ("author/s",), "journal": ("source title",),
-        "issue": ("issue number",), "subjects": ("mesh terms",),
-        "url": ("external url", "source urls"),
+        "year": ("publication year", "date published"), "issue": ("issue number",),
+        "subjects": ("mesh terms",), "url": ("external url", "source urls"),
+        "type": ("publication type",),
     }),
-    Profile("wos", frozenset({"ut", "pt", "ti"}), {  # Web of Science tab-delimited
-        "source_id": ("ut",), "title": ("ti",), "authors": ("au", "af"), "journal": ("so",),
-        "year": ("py",), "volume": ("vl",), "issue": ("is",), "page_start": ("bp",),
-        "page_end": ("ep",), "doi": ("di",), "abstract": ("ab",), "keywords": ("de", "id"),
-        "language": ("la",), "type": ("dt",),
-    }, ignore=frozenset({"id"})),  # WoS "ID" is Keywords Plus, not an identifier
+    # ASReview exports the dataset it was given plus its labels; last, so the profile of the
+    # tool that made that dataset wins, and labels stay in the original fields
+    Profile("asreview", (_sig("asreview ranking"), _sig("asreview label"),
+                         _sig("asreview time")), {
+        "source_id": ("record id",),
+    }),
 )
+
+#: Fields a column mapping may name (``page_start``/``page_end`` join into ``pages``).
+MAPPABLE = tuple(GENERIC)
 
 _TITLE_HEADERS = frozenset(
     {*GENERIC["title"], *(t for p in PROFILES for t in p.aliases.get("title", ()))})
@@ -121,6 +161,34 @@ def _norm(header: object) -> str:
 
 # --- entry points --------------------------------------------------------------------
 
+def parse_column_mapping(specs: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``["title=Article Title,year=PY"]`` → ``(("title", "Article Title"), ("year", "PY"))``.
+
+    Pairs are separated by commas, but only a comma followed by ``field=`` separates, so
+    headers keep their commas (``authors=Authors, Primary``). Quotes around a header are
+    dropped. Raises :class:`InputError` naming a bad pair and the fields one may map.
+    """
+    pairs: dict[str, str] = {}
+    problems = []
+    for spec in specs:
+        for part in _MAPPING_SPLIT.split(spec):
+            name, equals, header = part.partition("=")
+            name, header = name.strip().lower(), header.strip().strip("\"'").strip()
+            if not part.strip():
+                continue
+            if not equals or not header or name not in MAPPABLE:
+                problems.append(Problem("--columns", f"cannot use {part.strip()!r}: write "
+                                        "FIELD=HEADER", hint=f"fields: {', '.join(MAPPABLE)}"))
+                continue
+            pairs[name] = header
+    if problems:
+        raise InputError(problems)
+    return tuple(pairs.items())
+
+
+_MAPPING_SPLIT = re.compile(r",(?=\s*[A-Za-z_]+\s*=)")
+
+
 def sniff_table(text: str) -> str | None:
     """``"tsv"`` or ``"csv"`` when a header row with a title column is found, else ``None``."""
     delimiter = _pick_delimiter(text, [",", ";", "\t", "|"], Context("", ""))
@@ -131,21 +199,30 @@ def _pick_delimiter(text: str, candidates: Sequence[str], ctx: Context) -> str |
     """The delimiter under which a header row appears, the one giving most columns."""
     best: tuple[int, str] | None = None
     for candidate in candidates:
-        found = _find_header(_csv_rows(text, candidate, ctx, limit=_HEADER_SCAN))
-        if found and (best is None or len(found[1]) > best[0]):
-            best = (len(found[1]), candidate)
+        rows = list(_csv_rows(text, candidate, ctx, Parsed(), limit=_HEADER_SCAN))
+        found = _header_index(rows, ctx)
+        if found is not None and (best is None or len(rows[found][2]) > best[0]):
+            best = (len(rows[found][2]), candidate)
     return best[1] if best else None
 
 
-def read_delimited(text: str, ctx: Context, delimiter: str | None = None) -> list[Record]:
+def read_delimited(text: str, ctx: Context, delimiter: str | None = None) -> Parsed:
     """Read CSV or TSV text; ``delimiter=None`` picks the one that yields a header row."""
     chosen = _pick_delimiter(text, [delimiter] if delimiter else [",", ";", "\t", "|"], ctx)
     if chosen is None:
         raise _no_header(ctx)
-    return _read_rows(_csv_rows(text, chosen, ctx), ctx)
+    out = Parsed()
+    lines: list[str] = []
+
+    def raw(first: int, last: int) -> str:
+        if not lines:  # split only when a row is rejected: big clean files never pay
+            lines.extend(io.StringIO(text, newline="").readlines())
+        return "".join(lines[first - 1:last]).rstrip("\r\n")
+
+    return _read_rows(_csv_rows(text, chosen, ctx, out, raw), ctx, out, raw)
 
 
-def read_xlsx(data: bytes, ctx: Context) -> list[Record]:
+def read_xlsx(data: bytes, ctx: Context) -> Parsed:
     """Read the first worksheet that has a header row; cells are taken as displayed values."""
     import openpyxl
 
@@ -156,10 +233,15 @@ def read_xlsx(data: bytes, ctx: Context) -> list[Record]:
                                  hint="open it in Excel and save it again as .xlsx")) from error
     try:
         for sheet in workbook.worksheets:
-            rows = [(n, [_cell(v) for v in row]) for n, row in
+            rows = [(n, n, [_cell(v) for v in row]) for n, row in
                     enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)]
-            if _find_header(rows[:_HEADER_SCAN]):
-                return _read_rows(rows, ctx)
+            if _header_index(rows[:_HEADER_SCAN], ctx) is not None:
+                by_line = {n: cells for n, _, cells in rows}
+
+                def raw(first: int, last: int, by_line: dict[int, list[str]] = by_line) -> str:
+                    return "\t".join(by_line.get(first, []))  # a sheet row, tab-separated
+
+                return _read_rows(rows, ctx, Parsed(), raw)
     except InputError:
         raise
     except Exception as error:
@@ -172,8 +254,11 @@ def read_xlsx(data: bytes, ctx: Context) -> list[Record]:
 
 # --- rows ----------------------------------------------------------------------------
 
-def _csv_rows(text: str, delimiter: str, ctx: Context, limit: int | None = None) -> Iterator[Row]:
-    """Rows with the file line each starts on; a quoting error is a located problem."""
+def _csv_rows(text: str, delimiter: str, ctx: Context, out: Parsed,
+              raw: Callable[[int, int], str] | None = None,
+              limit: int | None = None) -> Iterator[Row]:
+    """Rows with the file line each starts on; a row the csv module cannot read (a stray
+    quote) is a located reject and reading goes on with the next line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     count = 0
     while limit is None or count < limit:
@@ -183,13 +268,14 @@ def _csv_rows(text: str, delimiter: str, ctx: Context, limit: int | None = None)
         except StopIteration:
             return
         except csv.Error as error:
-            if limit is not None:  # only sniffing: this delimiter simply does not fit
+            if limit is not None or raw is None:  # only sniffing: this delimiter does not fit
                 return
             hint = 'a quote inside a value must be doubled ("")'
-            raise InputError(Problem(ctx.source_file, f"malformed CSV row: {error}", line,
-                                     hint=hint)) from None
+            out.reject(Problem(ctx.source_file, f"malformed CSV row: {error}", line, hint=hint),
+                       raw(line, reader.line_num))
+            continue
         count += 1
-        yield line, cells
+        yield line, reader.line_num, cells
 
 
 def _cell(value: object) -> str:
@@ -202,58 +288,76 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _is_header(cells: Sequence[str]) -> bool:
-    return any(_norm(c) in _TITLE_HEADERS for c in cells)
-
-
-def _find_header(rows: Iterable[Row]) -> tuple[int, list[str]] | None:
-    return next(((line, cells) for line, cells in rows if _is_header(cells)), None)
+def _header_index(rows: Sequence[Row], ctx: Context) -> int | None:
+    """Index of the header among the first rows: the first with a title-like column or
+    every mapped column; failing that, with a mapping, the first naming any mapped column
+    (so that a misspelt mapping is reported as such, not as a missing header)."""
+    mapped = frozenset(_norm(header) for _, header in ctx.columns)
+    names = [{_norm(c) for c in cells} for _, _, cells in rows]
+    found = next((i for i, n in enumerate(names)
+                  if n & _TITLE_HEADERS or (mapped and mapped <= n)), None)
+    if found is None and mapped:
+        found = next((i for i, n in enumerate(names) if n & mapped), None)
+    return found
 
 
 def _no_header(ctx: Context) -> InputError:
     names = ", ".join(sorted(_TITLE_HEADERS))
     return InputError(Problem(ctx.source_file, f"no header row with a title column in the "
                               f"first {_HEADER_SCAN} rows", 1,
-                              hint=f"the header needs one of: {names}"))
+                              hint=f"the header needs one of: {names}; or name the columns "
+                              "with --columns title=HEADER,..."))
 
 
-def _read_rows(rows: Iterable[Row], ctx: Context) -> list[Record]:
-    """Records from the rows after the header; every bad row is reported, none dropped."""
+def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
+               raw_text: Callable[[int, int], str]) -> Parsed:
+    """Records from the rows after the header; every bad row is a located reject."""
     iterator = iter(rows)
-    found = _find_header(iterator)  # consumes the preamble and the header
+    head = list(itertools.islice(iterator, _HEADER_SCAN))
+    found = _header_index(head, ctx)
     if found is None:
         raise _no_header(ctx)
-    header = found[1]
-    profile, columns = _resolve([_norm(h) for h in header])
+    header_line, _, header = head[found]
+    names = [_norm(h) for h in header]
+    profile, columns = _resolve(names, ctx, header_line)
+    keys = _original_keys(header)
     width = len(header)
-    records: list[Record] = []
-    problems: list[Problem] = []
-    for line, cells in iterator:
+    for line, end, cells in itertools.chain(head[found + 1:], iterator):
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
         if any(cells[width:]):
-            problems.append(Problem(ctx.source_file, f"row has {len(cells)} cells but the header "
-                                    f"has {width}", line, hint="is a value with the separator "
-                                    "in it missing its quotes?"))
+            out.reject(Problem(ctx.source_file, f"row has {len(cells)} cells but the header "
+                               f"has {width}", line, hint="is a value with the separator in it "
+                               "missing its quotes?"), raw_text(line, end))
             continue
         raw = _raw(columns, cells)
         if profile == "embase":
             _unpack_embase_source(raw)
         if not (raw["title"] or raw["doi"] or raw["source_id"]):
-            problems.append(Problem(ctx.source_file, "row has no title, DOI or ID", line,
-                                    hint="fill one in, or delete the row if it is not a record"))
+            out.reject(Problem(ctx.source_file, "row has no title, DOI or ID", line,
+                               hint="fill one in, or delete the row if it is not a record"),
+                       raw_text(line, end))
             continue
-        records.append(build_record(ctx, len(records) + len(problems) + 1, line, raw))
-    if problems:
-        raise InputError(problems)
-    return records
+        original: dict[str, list[str]] = {}
+        for key, cell in zip(keys, cells, strict=False):
+            if cell:
+                original.setdefault(key, []).append(cell)
+        out.records.append(build_record(ctx, out.blocks + 1, line, raw, original))
+    return out
 
 
-def _resolve(headers: Sequence[str]) -> tuple[str, dict[str, list[int]]]:
-    """The profile's name and field → column indexes, profile aliases before generic ones."""
+def _original_keys(header: Sequence[str]) -> list[str]:
+    """Header cells as keys of the original fields; a blank header is ``column N``."""
+    return [" ".join(h.split()) or f"column {n}" for n, h in enumerate(header, start=1)]
+
+
+def _resolve(headers: Sequence[str], ctx: Context,
+             header_line: int) -> tuple[str, dict[str, list[int]]]:
+    """The profile's name and field → column indexes: the explicit mapping first, then the
+    profile's aliases, then the generic ones."""
     present = set(headers)
-    profile = next((p for p in PROFILES if p.signature <= present), None)
+    profile = next((p for p in PROFILES if any(s <= present for s in p.signatures)), None)
     ignore = profile.ignore if profile else frozenset()
     columns: dict[str, list[int]] = {}
     for name in GENERIC:
@@ -262,6 +366,18 @@ def _resolve(headers: Sequence[str]) -> tuple[str, dict[str, list[int]]]:
         indexes = [headers.index(h) for h in dict.fromkeys(wanted) if h in present]
         if indexes:
             columns[name] = indexes
+    missing = []
+    for name, header in ctx.columns:
+        if _norm(header) in present:
+            columns[name] = [headers.index(_norm(header))]
+        else:
+            missing.append(f"{name}={header}")
+    if missing:
+        raise InputError(Problem(ctx.source_file, f"--columns names column(s) not in the "
+                                 f"header: {', '.join(missing)}", header_line,
+                                 hint="spell each header as the file's header row does"))
+    if ctx.columns:
+        return "mapped", columns
     return (profile.name if profile else "generic"), columns
 
 
