@@ -12,12 +12,16 @@ def test_exact_doi_and_normalised_title_year():
     records = [
         rec("a-1", "A", "Leadership in integrated children's services", doi="10.1/x"),
         rec("b-1", "B", "LEADERSHIP IN INTEGRATED CHILDREN’S SERVICES.", doi=""),
-        rec("c-1", "C", "A different title altogether here", doi="10.1/x"),
+        rec("c-1", "C", "Leadership in integrated childrens services", doi="10.1/X"),
         rec("c-2", "C", "Leadership in integrated children's services", year="2007"),
+        rec("d-1", "D", "A different title altogether here", doi="10.1/y"),
+        rec("d-2", "D", "Annual report on something else entirely", doi="10.1/y"),
     ]
     result = deduplicate(records)
-    assert result.groups == {"a-1": "a-1", "b-1": "a-1", "c-1": "a-1", "c-2": "c-2"}
-    assert [r.record_id for r in result.unique] == ["a-1", "c-2"]
+    # d-1/d-2: a DOI given to unlike titles is a wrong or a container's DOI, not a match
+    assert result.groups == {"a-1": "a-1", "b-1": "a-1", "c-1": "a-1", "c-2": "c-2",
+                             "d-1": "d-1", "d-2": "d-2"}
+    assert [r.record_id for r in result.unique] == ["a-1", "c-2", "d-1", "d-2"]
 
 
 def test_conflicting_dois_are_not_merged_but_listed():

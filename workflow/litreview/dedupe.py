@@ -1,13 +1,21 @@
 """Find the records that are one work exported by several databases, and merge them.
 
-Two records are the same work when they share a DOI, or when their normalised titles
-and years are equal and no DOI says otherwise. Pairs with near-identical titles that
-these rules do not join are listed as uncertain for a person to decide; a reviewer's
-pair sheet (``same``/``different``) overrides the rules either way.
+1. **Blocking.** Only records that share a cheap key are compared: the DOI, the start or
+   end of the title, first author with year or with the title's start, volume with first
+   page, year with first page. Cost grows with the records, not with their pairs; a key
+   shared by very many records ("page 1 of 2010") yields only pairs whose titles are alike.
+2. **Verdicts.** :func:`litreview.dedupe_rules.judge` weighs each pair: vetoes for what
+   proves two works, positive rules that need independent fields to agree.
+3. **Groups.** Pairs judged the same join groups, surest first; a join that would put two
+   records judged different into one group is refused, so groups never chain across a
+   veto. A reviewer's pair sheet (``same``/``different``) overrides every rule.
+4. **Merge.** One record per group with the richest value of each field and the
+   provenance of every member.
 
 The first member of a group in input order (databases in config order, then other
 sources; files and positions in order) lends the group its ``record_id``, so ids stay
-put when a later search adds members.
+put when a later search adds members. Pairs that need a person's eye are listed as
+uncertain, with the rule that held them apart.
 """
 
 from __future__ import annotations
@@ -15,18 +23,26 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
-from litreview.records import Record, normalise_title
+from litreview.dedupe_rules import Judgement, Keys, Verdict, fold, judge, keys
+from litreview.records import Record
 
-#: Titles shorter than this many words are too generic to match on title alone.
-MIN_TITLE_WORDS = 3
-UNCERTAIN_SCORE = 90.0
 UNIQUE_EXTRA_COLUMNS = ("sources", "members")
+#: Blocks larger than this yield only pairs whose titles are alike (rapidfuzz cdist).
+BLOCK_LIMIT = 40
+#: A pair with a title similarity below this, no shared DOI and no shared first page
+#: cannot be judged the same by any rule, so it is not weighed.
+TITLE_FLOOR = 60.0
+#: Uncertain pairs listed for a person: similar titles that the rules left apart.
+UNCERTAIN_TITLE = 85.0
+#: Vetoes on data that is often wrong; near-identical titles held apart by them are listed.
+_DATA_VETOES = ("different DOIs", "published", "different volumes", "different pages",
+                "different authors", "a conference paper", "conference papers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +70,7 @@ class Dedupe:
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
+        self.members: dict[int, list[int]] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -61,87 +78,200 @@ class _UnionFind:
             i = self.parent[i]
         return i
 
+    def group(self, root: int) -> list[int]:
+        return self.members.get(root, [root])
+
     def union(self, i: int, j: int) -> None:
         a, b = self.find(i), self.find(j)
-        if a != b:  # the earlier record stays the root, so it represents the group
-            self.parent[max(a, b)] = min(a, b)
+        if a == b:
+            return
+        a, b = min(a, b), max(a, b)  # the earlier record stays the root and represents
+        self.parent[b] = a
+        self.members[a] = self.group(a) + self.members.pop(b, [b])
 
 
-def _title_key(record: Record) -> str:
-    key = normalise_title(record.title)
-    return key if len(key.split()) >= MIN_TITLE_WORDS else ""
+# --- blocking ----------------------------------------------------------------------
+
+def _block_keys(k: Keys) -> Iterable[str]:
+    text = k.title.text.replace(" ", "")
+    if k.doi_base:
+        yield "d" + k.doi_base
+    if not k.title.generic:
+        for title in (text, *(v.replace(" ", "") for v in k.title.variants)):
+            yield "<" + title[:24]
+            yield ">" + title[-24:]
+    author = k.first_author
+    if author:
+        if k.year:
+            yield f"a{author}|{k.year}"
+        if text:
+            yield f"t{author}|{text[:10]}"
+    if k.page_start:
+        if k.volume:
+            yield f"v{k.volume}|{k.page_start}"
+        if k.year:
+            yield f"y{k.year}|{k.page_start}"
 
 
-def _conflict(a: Record, b: Record) -> bool:
-    return bool(a.doi and b.doi and a.doi != b.doi)
+def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
+    """Index pairs (i < j) that share a blocking key, as an (m, 2) array, sorted."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(prepared):
+        for key in dict.fromkeys(_block_keys(k)):
+            blocks[key].append(i)
+    n = len(prepared)
+    chunks: list[np.ndarray] = []
+    triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for members in blocks.values():
+        m = len(members)
+        if m < 2:
+            continue
+        idx = np.asarray(members, dtype=np.int64)
+        if m <= BLOCK_LIMIT:
+            if m not in triangles:
+                triangles[m] = np.triu_indices(m, 1)
+            rows, cols = triangles[m]
+        else:
+            titles = [prepared[i].title.text for i in members]
+            scores = process.cdist(titles, titles, scorer=fuzz.ratio, dtype=np.uint8,
+                                   score_cutoff=TITLE_FLOOR, workers=-1)
+            rows, cols = np.nonzero(np.triu(scores, 1))
+        chunks.append(idx[rows] * n + idx[cols])
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(chunks))
+    return np.stack((codes // n, codes % n), axis=1)
 
+
+def _worth_judging(prepared: Sequence[Keys], pairs: np.ndarray) -> np.ndarray:
+    """Drop pairs no rule could join: unlike titles, no shared DOI or first page."""
+    if not len(pairs):
+        return pairs
+    left = [prepared[i].title.text for i in pairs[:, 0]]
+    right = [prepared[j].title.text for j in pairs[:, 1]]
+    scores = process.cpdist(left, right, scorer=fuzz.ratio, workers=-1)
+    keep = scores >= TITLE_FLOOR
+    for row in np.nonzero(~keep)[0]:
+        a, b = prepared[pairs[row, 0]], prepared[pairs[row, 1]]
+        keep[row] = bool((a.doi_base and a.doi_base == b.doi_base)
+                         or (a.page_start and a.page_start == b.page_start)
+                         or a.title.variants or b.title.variants
+                         or a.title.generic or b.title.generic)
+    return pairs[keep]
+
+
+def _unreliable_dois(prepared: Sequence[Keys]) -> set[str]:
+    """DOIs given to records with unlike titles: a journal's or a book's, or a wrong one."""
+    by_doi: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(prepared):
+        if k.doi_base:
+            by_doi[k.doi_base].append(i)
+    bad = set()
+    for doi, members in by_doi.items():
+        titles = [prepared[i].title for i in members if not prepared[i].title.generic]
+        if len(titles) > 1 and any(fuzz.token_set_ratio(x.text, y.text) < 60
+                                   for n, x in enumerate(titles) for y in titles[n + 1:]):
+            bad.add(doi)
+    return bad
+
+
+# --- grouping ----------------------------------------------------------------------
 
 def deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision] = ()) -> Dedupe:
     """Group duplicates; ``records`` must be in representative-priority order."""
+    prepared = [keys(r) for r in records]
+    bad_dois = _unreliable_dois(prepared)
+    if bad_dois:
+        prepared = [replace(k, doi="", doi_base="") if k.doi_base in bad_dois else k
+                    for k in prepared]
     index = {r.record_id: i for i, r in enumerate(records)}
-    different = {frozenset((d.a, d.b)) for d in decisions if not d.same}
+    decided: dict[tuple[int, int], bool] = {}
+    for d in decisions:
+        if d.a in index and d.b in index and d.a != d.b:
+            i, j = sorted((index[d.a], index[d.b]))
+            decided[(i, j)] = d.same
+
+    judged: dict[tuple[int, int], Judgement] = {}
+
+    def verdict(i: int, j: int) -> Judgement:
+        pair = (i, j) if i < j else (j, i)
+        if pair not in judged:
+            judged[pair] = judge(prepared[pair[0]], prepared[pair[1]])
+        return judged[pair]
+
+    for i, j in _worth_judging(prepared, candidate_pairs(prepared)).tolist():
+        verdict(i, j)
+
     uf = _UnionFind(len(records))
-
-    def join(i: int, j: int) -> None:
-        if frozenset((records[i].record_id, records[j].record_id)) not in different:
+    for (i, j), same in sorted(decided.items()):
+        if same:
             uf.union(i, j)
+    refused: dict[tuple[int, int], str] = {}
+    edges = sorted((-v.strength, i, j) for (i, j), v in judged.items()
+                   if v.verdict is Verdict.SAME and (i, j) not in decided)
+    for _, i, j in edges:
+        a, b = uf.find(i), uf.find(j)
+        if a == b:
+            continue
+        clash = _clash(uf.group(a), uf.group(b), decided, verdict)
+        if clash:
+            refused[(i, j)] = clash
+        else:
+            uf.union(a, b)
 
-    by_doi: dict[str, list[int]] = defaultdict(list)
-    by_title: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, record in enumerate(records):
-        if record.doi:
-            by_doi[record.doi].append(i)
-        if (key := _title_key(record)) and record.year:
-            by_title[(key, record.year)].append(i)
-    for members in by_doi.values():
-        for j in members[1:]:
-            join(members[0], j)
-    uncertain: list[UncertainPair] = []
-    for members in by_title.values():
-        for i, j in combinations(members, 2):
-            if _conflict(records[i], records[j]):
-                uncertain.append(UncertainPair(records[i].record_id, records[j].record_id,
-                                               100.0, "same title and year, different DOIs"))
-            else:
-                join(i, j)
-    for decision in decisions:
-        if decision.same and decision.a in index and decision.b in index:
-            uf.union(index[decision.a], index[decision.b])
-    uncertain += _near_titles(records, uf, different)
-
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(records)):
-        members_of[uf.find(i)].append(i)
-    groups = {records[i].record_id: records[uf.find(i)].record_id for i in range(len(records))}
-    unique = [merge([records[i] for i in members_of[root]]) for root in sorted(members_of)]
-    first_reason: dict[tuple[str, str], UncertainPair] = {}
-    for pair in uncertain:
-        if groups[pair.a] != groups[pair.b]:
-            first_reason.setdefault((pair.a, pair.b), pair)
-    return Dedupe(groups, unique, [first_reason[k] for k in sorted(first_reason)])
+    roots = [uf.find(i) for i in range(len(records))]
+    groups = {r.record_id: records[root].record_id for r, root in zip(records, roots,
+                                                                      strict=True)}
+    unique = [merge([records[i] for i in sorted(uf.group(root))])
+              for root in sorted(set(roots))]
+    uncertain = []
+    for (i, j), v in sorted(judged.items()):
+        if roots[i] == roots[j] or (i, j) in decided:
+            continue
+        reason = refused.get((i, j)) or _listable(v)
+        if reason:
+            uncertain.append(UncertainPair(records[i].record_id, records[j].record_id,
+                                           round(v.title, 1), reason))
+    return Dedupe(groups, unique, uncertain)
 
 
-def _near_titles(records: Sequence[Record], uf: _UnionFind,
-                 different: set[frozenset[str]]) -> list[UncertainPair]:
-    """Pairs in one year with near-identical titles that the rules did not join."""
-    by_year: dict[str, list[int]] = defaultdict(list)
-    for i, record in enumerate(records):
-        if record.title:
-            by_year[record.year].append(i)
-    out = []
-    for members in by_year.values():
-        keys = [normalise_title(records[i].title) for i in members]
-        for (i, a), (j, b) in combinations(zip(members, keys, strict=True), 2):
-            if uf.find(i) == uf.find(j):
-                continue
-            ids = frozenset((records[i].record_id, records[j].record_id))
-            if ids in different:
-                continue
-            score = fuzz.token_sort_ratio(a, b)
-            if score >= UNCERTAIN_SCORE:
-                out.append(UncertainPair(records[i].record_id, records[j].record_id,
-                                         round(score, 1), "near-identical titles, same year"))
-    return out
+def _clash(left: list[int], right: list[int], decided: dict[tuple[int, int], bool],
+           verdict: object) -> str:
+    """Why two groups must stay apart: a member of each judged different, or ''."""
+    for x in left:
+        for y in right:
+            pair = (x, y) if x < y else (y, x)
+            if decided.get(pair) is False:
+                return "would join records a reviewer judged different"
+            judgement = verdict(x, y)  # type: ignore[operator]
+            if judgement.verdict is Verdict.DIFFERENT:
+                return f"would join records judged different ({judgement.reason})"
+    return ""
+
+
+def _listable(v: Judgement) -> str:
+    if v.verdict is Verdict.UNSURE and v.title >= UNCERTAIN_TITLE:
+        return v.reason
+    if v.verdict is Verdict.DIFFERENT and v.title >= 93 and v.reason.startswith(_DATA_VETOES):
+        return f"near-identical titles, but {v.reason}"
+    return ""
+
+
+# --- merging -----------------------------------------------------------------------
+
+def _richest_title(values: Sequence[str]) -> str:
+    """The first member's title, unless another is a fuller form of it (not all capitals)."""
+    present = [v for v in values if v]
+    if not present:
+        return ""
+    cased = [v for v in present if not v.isupper()] or present
+    best = cased[0]
+    folded = fold(best)
+    for value in cased[1:]:
+        other = fold(value)
+        if len(other) > len(folded) and other.startswith(folded) and "[" not in value:
+            best, folded = value, other
+    return best
 
 
 def _best(values: Sequence[str], name: str) -> str:
@@ -151,9 +281,14 @@ def _best(values: Sequence[str], name: str) -> str:
         return ""
     if name == "abstract":
         return max(present, key=len)
-    if name in ("title", "journal"):
-        mixed = [v for v in present if not v.isupper()]
-        return (mixed or present)[0]
+    if name == "title":
+        return _richest_title(present)
+    if name == "journal":
+        cased = [v for v in present if not v.isupper()] or present
+        return max(cased, key=lambda v: (len(fold(v).split()), -cased.index(v)))
+    if name == "pages":
+        ranges = [v for v in present if "-" in v]
+        return (ranges or present)[0]
     return present[0]
 
 
@@ -168,7 +303,8 @@ def merge(members: Sequence[Record]) -> Record:
                      "abstract", "language", "url")
     }
     values["type"] = next((m.type for m in members if m.type != "other"), first.type)
-    values["authors"] = next((m.authors for m in members if m.authors), ())
+    longest = max(len(m.authors) for m in members)
+    values["authors"] = next(m.authors for m in members if len(m.authors) == longest)
     for name in ("keywords", "subjects"):  # the union, in the order met, case-insensitively
         union: dict[str, str] = {}
         for member in members:
@@ -179,6 +315,8 @@ def merge(members: Sequence[Record]) -> Record:
     extra = (("sources", sources), ("members", "; ".join(m.record_id for m in members)))
     return replace(first, **values, extra=extra)  # type: ignore[arg-type]
 
+
+# --- files -------------------------------------------------------------------------
 
 def groups_csv(groups: dict[str, str], records: Sequence[Record]) -> str:
     buffer = io.StringIO()
