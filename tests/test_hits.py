@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from litreview.hits import evaluate, free_text_regex, hits_csv, line_hits
+from litreview.hits import Corpus, benchmark_indices, evaluate, hits_csv, line_hits, missed
 from litreview.records import Record
 from litreview.strategies import parse_strategy
 
@@ -10,24 +10,33 @@ def record(rid: str, title: str = "", abstract: str = "", keywords=(), subjects=
                   keywords=tuple(keywords), subjects=tuple(subjects))
 
 
+def matches(term: str, text: str) -> bool:
+    return bool(Corpus([record("r", title=text)]).free_text(term))
+
+
 def test_truncation_matches_word_starts_only():
-    regex = free_text_regex("Children* service*")
-    assert regex.search("integrated childrens services in england")
-    assert not regex.search("grandchildren services")
-    assert not regex.search("children and services")
+    assert matches("Children* service*", "Integrated childrens services in England")
+    assert not matches("Children* service*", "grandchildren services")
+    assert not matches("Children* service*", "children and services")
+    assert matches("Children* service*", "grandchildren, and children services")
 
 
 def test_phrase_words_are_adjacent_across_punctuation_and_hyphens():
-    regex = free_text_regex("multi agency")
-    assert regex.search("a multi-agency team")
-    assert regex.search("multi agency working")
-    assert not regex.search("multi-professional agency")
+    assert matches("multi agency", "a multi-agency team")
+    assert matches("multi agency", "multi agency working")
+    assert not matches("multi agency", "multi-professional agency")
 
 
 def test_wildcard_is_one_optional_character():
-    regex = free_text_regex("organi?ation")
-    assert regex.search("organisation") and regex.search("organization")
-    assert not regex.search("organisaation")
+    assert matches("organi?ation", "organisation") and matches("organi?ation", "organization")
+    assert not matches("organi?ation", "organisaation")
+
+
+def test_one_hit_per_record_and_record_boundaries():
+    corpus = Corpus([record("a", title="leader"), record("b", abstract="leadership leaders"),
+                     record("c", title="misleader")])
+    assert corpus.free_text("leader*") == {0, 1}
+    assert corpus.free_text("leader") == {0}
 
 
 RECORDS = [
@@ -62,3 +71,27 @@ def test_hits_table_rows():
                                                            (3, "Set A", 2)]
     assert hits_csv(rows).splitlines()[0] == "line,set,expression,hits"
     assert hits_csv(rows).splitlines()[3] == "#3,Set A,#1 or #2,2"
+
+
+def test_explode_uses_the_thesaurus():
+    from litreview.thesaurus import Thesaurus
+
+    thesaurus = Thesaurus({"schools": "Schools", "primary schools": "Primary schools"},
+                          {"schools": ("primary schools",)})
+    records = [record("a", subjects=["Primary schools"]), record("b", subjects=["Schools"])]
+    strategy = parse_strategy("#1 Schools (exp)\n#2 Schools\n", "s.txt")
+    assert evaluate(strategy, records, thesaurus)[1] == {0, 1}
+    assert evaluate(strategy, records, thesaurus)[2] == {1}
+    assert evaluate(strategy, records)[1] == {1}  # no thesaurus: the heading alone
+
+
+def test_benchmark_recall_and_misses():
+    strategy = parse_strategy("#1 Leadership\n#2 Leaders\n#3 #1 or #2\n", "s.txt")
+    records = [*RECORDS, Record("r5", "DB", "f.ris", 5, title="x", doi="10.1/abc")]
+    benchmark = benchmark_indices(records, ["r1", "R3", "10.1/ABC", "nope"])
+    assert benchmark == {0, 2, 4}
+    rows = line_hits(strategy, records, benchmark=benchmark)
+    assert [(r.benchmark_hits, r.benchmark_total) for r in rows] == [(1, 3), (0, 3), (1, 3)]
+    assert rows[2].recall == 1 / 3
+    assert [r.record_id for r in missed(strategy, records, benchmark)] == ["r3", "r5"]
+    assert hits_csv(rows).splitlines()[0] == "line,set,expression,hits,benchmark_hits,recall"

@@ -5,7 +5,11 @@ truncation, ``?`` one optional character, and the words of a phrase adjacent (an
 punctuation between them); apostrophes are ignored, so ``Children*`` finds "children's".
 A heading matches a record's subject headings exactly, case-insensitively (a record with
 no subject headings offers its keywords instead: some databases export their index terms
-as keywords); a truncated heading matches the headings it is a prefix of.
+as keywords); a truncated heading matches the headings it is a prefix of; ``(exp)`` adds
+the narrower headings of the thesaurus.
+
+Speed: the records' text is folded into one string and each distinct term is one regex
+scan over it, jumping to the next record after a hit; headings are a dictionary lookup.
 """
 
 from __future__ import annotations
@@ -13,13 +17,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+import unicodedata
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from litreview.records import Record, clean_text
-from litreview.strategies import Node, Op, Ref, Strategy, Term, render
+import numpy as np
 
+from litreview.records import Record
+from litreview.strategies import Node, Op, Ref, Strategy, Term
+from litreview.thesaurus import Thesaurus
 
 @dataclass(frozen=True, slots=True)
 class LineHits:
@@ -27,26 +36,104 @@ class LineHits:
     label: str
     expression: str
     hits: int
+    benchmark_hits: int | None = None
+    benchmark_total: int | None = None
+
+    @property
+    def recall(self) -> float | None:
+        if not self.benchmark_total or self.benchmark_hits is None:
+            return None
+        return self.benchmark_hits / self.benchmark_total
 
 
-@dataclass(frozen=True, slots=True)
-class _Corpus:
-    free_text: tuple[str, ...]
-    headings: tuple[frozenset[str], ...]
+_PUNCTUATION = (("\u2018", ""), ("\u2019", ""), ("\u201c", '"'), ("\u201d", '"'),
+                ("\u2002", " "), ("\u2003", " "), ("\u2009", " "), ("\u2010", "-"),
+                ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"),
+                ("\u2212", "-"), ("\u2026", "..."))
+#: Latin-1 lowercase, and no-break space to space, as one byte table.
+_LATIN1_LOWER = bytes(
+    ord(chr(b).lower()) if len(chr(b).lower()) == 1 and ord(chr(b).lower()) < 256 else b
+    for b in range(256)).replace(b"\xa0", b" ")
 
 
 def _fold(text: str) -> str:
-    """Lowercase, apostrophes dropped: ``Children's`` is one word, as databases index it."""
-    return clean_text(text).casefold().replace("'", "")
+    """Lowercase, apostrophes dropped (``Children's`` is one word, as databases index it),
+    typographic punctuation made plain, and, beyond Latin-1, accents dropped.
+
+    Text that fits Latin-1 is folded as bytes, in C, and stays in Python's one-byte string
+    form, which halves the time of every scan. Record offsets are taken after folding.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        for char, plain in _PUNCTUATION:
+            if char in text:
+                text = text.replace(char, plain)
+        try:
+            data = text.encode("latin-1")
+        except UnicodeEncodeError:  # other scripts: accents off, Python's own lowercase
+            text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                           if not unicodedata.combining(c))
+            return text.lower().replace("'", "")
+    return data.translate(_LATIN1_LOWER, b"'").decode("latin-1")
 
 
-def _corpus(records: Sequence[Record]) -> _Corpus:
-    free_text = tuple(
-        " | ".join(_fold(part) for part in (r.title, r.abstract, *r.keywords)) for r in records
-    )
-    headings = tuple(frozenset(clean_text(s).casefold() for s in (r.subjects or r.keywords))
-                     for r in records)
-    return _Corpus(free_text, headings)
+class Corpus:
+    """The records prepared for searching: one folded text, and a heading index."""
+
+    def __init__(self, records: Sequence[Record]):
+        self.size = len(records)
+        joined = "\n".join(" | ".join((r.title, r.abstract, *r.keywords)).replace("\n", " ")
+                           for r in records)
+        self.text = _fold(joined)  # one pass over all the text, in C
+        self.starts: list[int] = []
+        position = 0
+        for part in self.text.split("\n") if records else []:
+            self.starts.append(position)
+            position += len(part) + 1
+        folded: dict[str, str] = {}
+        headings: dict[str, list[int]] = defaultdict(list)
+        for i, record in enumerate(records):
+            for heading in record.subjects or record.keywords:
+                key = folded.get(heading)
+                if key is None:
+                    key = folded[heading] = _fold(heading)
+                postings = headings[key]
+                if not postings or postings[-1] != i:
+                    postings.append(i)
+        self.headings = {k: frozenset(v) for k, v in headings.items()}
+
+    def free_text(self, term_text: str) -> frozenset[int]:
+        """Records whose text holds the term; a match must start on a word boundary.
+
+        After a hit the search skips to the next record: one hit per record is enough.
+        """
+        regex = free_text_regex(term_text)
+        text, starts = self.text, self.starts
+        found: list[int] = []
+        position = 0
+        while (match := regex.search(text, position)) is not None:
+            start = match.start()
+            if start and text[start - 1].isalnum():
+                position = start + 1
+                continue
+            doc = bisect_right(starts, start) - 1
+            found.append(doc)
+            if doc + 1 >= len(starts):
+                break
+            position = starts[doc + 1]
+        return frozenset(found)
+
+    def heading(self, label: str, narrower: Sequence[str] = ()) -> frozenset[int]:
+        wanted = _fold(label)
+        if "*" in wanted or "?" in wanted:
+            regex = re.compile(_word_pattern(wanted).replace(r"\w*", ".*") + r"\Z")
+            keys = [k for k in self.headings if regex.match(k)]
+        else:
+            keys = [wanted, *(_fold(n) for n in narrower)]
+        return frozenset().union(*(self.headings.get(k, frozenset()) for k in keys))
 
 
 def _word_pattern(word: str) -> str:
@@ -63,72 +150,137 @@ def _word_pattern(word: str) -> str:
 
 @lru_cache(maxsize=4096)
 def free_text_regex(text: str) -> re.Pattern[str]:
-    """A phrase regex: each word on word boundaries, adjacent words joined by non-words."""
+    """The phrase's words joined by non-word characters, the last ending a word.
+
+    The pattern starts with the literal word so the regex engine can skip ahead fast; the
+    word boundary before it is checked by the caller.
+    """
     words = [w for w in re.split(r"[\s\-]+", _fold(text)) if w]
     body = r"[\W_]+".join(_word_pattern(w) for w in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+    return re.compile(rf"{body}(?!\w)")
 
 
-def _match_term(term: Term, corpus: _Corpus) -> frozenset[int]:
-    if term.field == "free_text":
-        regex = free_text_regex(term.text)
-        return frozenset(i for i, text in enumerate(corpus.free_text) if regex.search(text))
-    wanted = clean_text(term.text).casefold()
-    if "*" in wanted or "?" in wanted:
-        regex = re.compile(_word_pattern(wanted).replace(r"\w*", ".*") + r"\Z")
-        return frozenset(i for i, hs in enumerate(corpus.headings)
-                         if any(regex.match(h) for h in hs))
-    return frozenset(i for i, hs in enumerate(corpus.headings) if wanted in hs)
+class Evaluator:
+    """Evaluates strategies over one corpus, remembering each distinct term's hits.
+
+    Line results are boolean arrays over the records, so combining sets of 100,000
+    records costs microseconds.
+    """
+
+    def __init__(self, records: Sequence[Record], thesaurus: Thesaurus | None = None):
+        self.corpus = Corpus(records)
+        self.thesaurus = thesaurus
+        self._terms: dict[tuple[str, str, bool], np.ndarray] = {}
+
+    def _mask(self, indices: Collection[int]) -> np.ndarray:
+        mask = np.zeros(self.corpus.size, dtype=bool)
+        mask[list(indices)] = True
+        return mask
+
+    def term(self, term: Term) -> np.ndarray:
+        key = (term.text, term.field, term.explode)
+        if key not in self._terms:
+            if term.field == "free_text":
+                self._terms[key] = self._mask(self.corpus.free_text(term.text))
+            else:
+                narrower = (self.thesaurus.narrower(term.text)
+                            if term.explode and self.thesaurus else ())
+                self._terms[key] = self._mask(self.corpus.heading(term.text, narrower))
+        return self._terms[key]
+
+    def node(self, node: Node, done: dict[int, np.ndarray]) -> np.ndarray:
+        if isinstance(node, Ref):
+            return done[node.number]
+        if isinstance(node, Term):
+            return self.term(node)
+        first, *rest = (self.node(child, done) for child in node.operands)
+        out = first.copy()
+        for mask in rest:
+            if node.op == "or":
+                out |= mask
+            elif node.op == "and":
+                out &= mask
+            else:
+                out &= ~mask
+        return out
+
+    def masks(self, strategy: Strategy) -> dict[int, np.ndarray]:
+        """A boolean array over the records for each line."""
+        done: dict[int, np.ndarray] = {}
+        for line in strategy.lines:
+            done[line.number] = self.node(line.expr, done)
+        return done
+
+    def strategy(self, strategy: Strategy) -> dict[int, frozenset[int]]:
+        """Record indices hit by each line."""
+        return {n: frozenset(np.flatnonzero(m).tolist()) for n, m in self.masks(strategy).items()}
 
 
-def _evaluate(node: Node, corpus: _Corpus, done: dict[int, frozenset[int]]) -> frozenset[int]:
-    if isinstance(node, Ref):
-        return done[node.number]
-    if isinstance(node, Term):
-        return _match_term(node, corpus)
-    sets = [_evaluate(child, corpus, done) for child in node.operands]
-    if node.op == "or":
-        return frozenset().union(*sets)
-    if node.op == "and":
-        return frozenset.intersection(*sets)
-    first, *rest = sets
-    return first.difference(*rest)
-
-
-def evaluate(strategy: Strategy, records: Sequence[Record]) -> dict[int, frozenset[int]]:
+def evaluate(strategy: Strategy, records: Sequence[Record],
+             thesaurus: Thesaurus | None = None) -> dict[int, frozenset[int]]:
     """Record indices hit by each line of the strategy."""
-    corpus = _corpus(records)
-    done: dict[int, frozenset[int]] = {}
+    return Evaluator(records, thesaurus).strategy(strategy)
+
+
+def benchmark_indices(records: Sequence[Record], wanted: Collection[str]) -> frozenset[int]:
+    """Records named by id, or by DOI (``10.…``), in a benchmark list."""
+    keys = {w.strip().casefold() for w in wanted if w.strip()}
+    return frozenset(i for i, r in enumerate(records)
+                     if r.record_id.casefold() in keys or (r.doi and r.doi in keys))
+
+
+def line_hits(strategy: Strategy, records: Sequence[Record],
+              thesaurus: Thesaurus | None = None,
+              benchmark: frozenset[int] | None = None) -> list[LineHits]:
+    masks = Evaluator(records, thesaurus).masks(strategy)
+    wanted = sorted(benchmark) if benchmark is not None else []
+    rows = []
     for line in strategy.lines:
-        done[line.number] = _evaluate(line.expr, corpus, done)
-    return done
+        mask = masks[line.number]
+        rows.append(LineHits(line.number, line.label, line.text, int(mask.sum()),
+                             int(mask[wanted].sum()) if benchmark is not None else None,
+                             len(wanted) if benchmark is not None else None))
+    return rows
 
 
-def line_hits(strategy: Strategy, records: Sequence[Record]) -> list[LineHits]:
-    done = evaluate(strategy, records)
-    return [LineHits(line.number, line.label, line.text, len(done[line.number]))
-            for line in strategy.lines]
+def missed(strategy: Strategy, records: Sequence[Record], benchmark: frozenset[int],
+           thesaurus: Thesaurus | None = None) -> list[Record]:
+    """Benchmark records the final line(s) do not retrieve."""
+    masks = Evaluator(records, thesaurus).masks(strategy)
+    found = np.zeros(len(records), dtype=bool)
+    for line in strategy.final_lines:
+        found |= masks[line.number]
+    return [records[i] for i in sorted(benchmark) if not found[i]]
 
 
 def hits_csv(rows: Sequence[LineHits]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["line", "set", "expression", "hits"])
+    with_benchmark = any(r.benchmark_total is not None for r in rows)
+    writer.writerow(["line", "set", "expression", "hits",
+                     *(["benchmark_hits", "recall"] if with_benchmark else [])])
     for row in rows:
-        writer.writerow([f"#{row.number}", row.label, row.expression, row.hits])
+        extra = [row.benchmark_hits, f"{row.recall:.3f}" if row.recall is not None else ""] \
+            if with_benchmark else []
+        writer.writerow([f"#{row.number}", row.label, row.expression, row.hits, *extra])
     return buffer.getvalue()
 
 
 def hits_table(rows: Sequence[LineHits]) -> str:
-    width = max((len(r.expression) for r in rows), default=10)
-    width = min(width, 70)
-    out = [f"{'line':>5}  {'expression':<{width}}  {'hits':>6}"]
+    width = min(max((len(r.expression) for r in rows), default=10), 70)
+    with_benchmark = any(r.benchmark_total is not None for r in rows)
+    head = f"{'line':>5}  {'expression':<{width}}  {'hits':>6}"
+    out = [head + ("  benchmark  recall" if with_benchmark else "")]
     for row in rows:
         expression = row.expression if len(row.expression) <= width else \
             row.expression[: width - 1] + "…"
-        out.append(f"{'#' + str(row.number):>5}  {expression:<{width}}  {row.hits:>6}")
+        text = f"{'#' + str(row.number):>5}  {expression:<{width}}  {row.hits:>6}"
+        if with_benchmark:
+            recall = f"{row.recall:.2f}" if row.recall is not None else "-"
+            text += f"  {row.benchmark_hits:>4}/{row.benchmark_total:<4}  {recall:>6}"
+        out.append(text)
     return "\n".join(out) + "\n"
 
 
-__all__ = ["LineHits", "Op", "evaluate", "free_text_regex", "hits_csv", "hits_table",
-           "line_hits", "render"]
+__all__ = ["Evaluator", "LineHits", "Op", "benchmark_indices", "evaluate", "free_text_regex",
+           "hits_csv", "hits_table", "line_hits", "missed"]

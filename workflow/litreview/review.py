@@ -40,6 +40,8 @@ class Source:
     format: str = "auto"
     limits: Limits = field(default_factory=Limits)
     description: str = ""
+    thesaurus: str = ""
+    heading_map: str = ""
 
     @property
     def is_database(self) -> bool:
@@ -114,6 +116,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
             name=name, slug=slug(name), kind="database", exports=exports,
             searched=entry["searched"], host=entry["host"], strategy=entry["strategy"],
             format=entry.get("format", "auto"), description=entry.get("description", ""),
+            thesaurus=entry.get("thesaurus", ""), heading_map=entry.get("heading_map", ""),
             limits=Limits(tuple(years) if years else None, tuple(limits.get("language", [])),
                           tuple(limits.get("country", [])),
                           tuple(limits.get("document_types", []))),
@@ -138,9 +141,10 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         for export in source.exports:
             if not (root / export).is_file():
                 problems.append(Problem(file, f"{source.name}: export file '{export}' not found"))
-        if source.strategy and not (root / source.strategy).is_file():
-            problems.append(Problem(file, f"{source.name}: strategy file '{source.strategy}' "
-                                    "not found"))
+        for what, path in (("strategy", source.strategy), ("thesaurus", source.thesaurus),
+                           ("heading map", source.heading_map)):
+            if path and not (root / path).is_file():
+                problems.append(Problem(file, f"{source.name}: {what} file '{path}' not found"))
     screening = data["screening"]
     if not (root / screening["criteria"]).is_file():
         problems.append(Problem(file, f"criteria file '{screening['criteria']}' not found"))

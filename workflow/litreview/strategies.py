@@ -23,7 +23,7 @@ Reading rules, chosen to match how the notation is printed:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -67,11 +67,24 @@ Node = Term | Ref | Op
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One numbered line. ``flags`` record readings a linter should point out."""
+
     number: int
     text: str
     expr: Node
     source_line: int
     label: str = ""
+    ranges: tuple[tuple[int, int], ...] = ()  # ``#a ... #b`` ranges, as written
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Limits stated in a strategy's header (``limits: years 2002-2008; language English``)."""
+
+    years: tuple[int, int] | None = None
+    language: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +92,17 @@ class Strategy:
     path: str
     meta: dict[str, str]
     lines: tuple[Line, ...]
+    finals: tuple[int, ...] = ()  # the result lines; default the last line
+    limits: Limits = field(default_factory=Limits)
+    notation: Literal["lines", "pairs"] = "lines"
 
     @property
     def final(self) -> Line:
-        return self.lines[-1]
+        return self.line(self.finals[-1]) if self.finals else self.lines[-1]
+
+    @property
+    def final_lines(self) -> tuple[Line, ...]:
+        return tuple(self.line(n) for n in self.finals) if self.finals else (self.lines[-1],)
 
     def line(self, number: int) -> Line:
         for line in self.lines:
@@ -145,6 +165,9 @@ class _Parser:
         self.path = path
         self.line_no = line_no
         self.distribute = distribute
+        self.ranges: list[tuple[int, int]] = []
+        self.mixed = False
+        self.grouped: set[int] = set()  # ids of nodes written in parentheses
 
     def error(self, expected: str) -> InputError:
         token = self.peek()
@@ -179,6 +202,9 @@ class _Parser:
                 operands.extend(self.range_tail(operands[-1]))
             else:
                 break
+        if len(operands) > 1 and any(isinstance(o, Op) and id(o) not in self.grouped
+                                     for o in operands):
+            self.mixed = True
         return operands[0] if len(operands) == 1 else Op("or", tuple(operands))
 
     def range_tail(self, start: Node) -> list[Node]:
@@ -191,6 +217,7 @@ class _Parser:
         if end_token is None:
             raise self.error("a '#N' reference closing the range")
         end = int(end_token.text[1:])
+        self.ranges.append((start.number, end))
         if end <= start.number:
             raise InputError(Problem(self.path, f"range #{start.number} ... #{end} runs backwards",
                                      self.line_no, end_token.column))
@@ -217,6 +244,7 @@ class _Parser:
             node = self.or_expr()
             if not self.take("rpar"):
                 raise self.error("')'")
+            self.grouped.add(id(node))
             return node
         if token.kind == "ref":
             self.pos += 1
@@ -237,30 +265,54 @@ class _Parser:
         return Term(" ".join(words), field, kind == "(exp)", column)
 
 
-def parse_expression(text: str, *, path: str = "<query>", line_no: int = 1,
-                     offset: int = 0) -> Node:
-    """Parse one line's expression into a query tree."""
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    expr: Node
+    ranges: tuple[tuple[int, int], ...]
+    flags: frozenset[str]
+
+
+def _parse(text: str, path: str, line_no: int, offset: int) -> _Parsed:
     tokens = _tokenise(text, path, line_no, offset)
     if not tokens:
         raise InputError(Problem(path, "empty search line", line_no, offset + 1,
                                  "write a term or a '#N' combination after the line number"))
     kinds = {t.kind for t in tokens}
     if not kinds & {"ref", "qual", "quote", "lpar", "rpar", "ellipsis"}:
-        return Term(" ".join(t.text for t in tokens), "heading", False, tokens[0].column)
+        flags = {"heading-with-operator-word"} if kinds & _OPERATORS else set()
+        return _Parsed(Term(" ".join(t.text for t in tokens), "heading", False,
+                            tokens[0].column), (), frozenset(flags))
     qualifiers = [i for i, t in enumerate(tokens) if t.kind == "qual"]
     distribute = (tokens[-1].text.lower()
                   if len(qualifiers) == 1 and qualifiers[0] == len(tokens) - 1 else None)
-    return _Parser(tokens, path, line_no, distribute).parse()
+    parser = _Parser(tokens, path, line_no, distribute)
+    expr = parser.parse()
+    flags = set()
+    if parser.mixed:
+        flags.add("mixed-operators")
+    if distribute and len(terms(expr)) > 1:
+        flags.add("qualifier-distributed")
+    return _Parsed(expr, tuple(parser.ranges), frozenset(flags))
 
 
-def parse_strategy(text: str, path: str = "<strategy>") -> Strategy:
-    """Parse a strategy file; every problem is reported with file:line:column."""
+def parse_expression(text: str, *, path: str = "<query>", line_no: int = 1,
+                     offset: int = 0) -> Node:
+    """Parse one line's expression into a query tree."""
+    return _parse(text, path, line_no, offset).expr
+
+
+_PAIR = re.compile(r"^\*{0,2}(?P<a>[^+#*][^+]*?)\s\+\s(?P<b>[^+]+?)\*{0,2}$")
+
+
+def read_lines(text: str, path: str = "<strategy>") -> tuple[Strategy, list[Problem]]:
+    """Parse what can be parsed; syntax problems are returned, not raised (for the linter)."""
     meta: dict[str, str] = {}
     lines: list[Line] = []
     problems: list[Problem] = []
     label = ""
     in_header = True
     seen: set[int] = set()
+    pairs: list[tuple[int, str, str, str]] = []  # (source line, label, concept a, concept b)
     for line_no, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped:
@@ -277,8 +329,10 @@ def parse_strategy(text: str, path: str = "<strategy>") -> Strategy:
             elif stripped.startswith("#"):
                 problems.append(Problem(path, "a search line starts with '#' and its number",
                                         line_no, 1, "write e.g. '#3 Leadership'"))
+            elif pair := _PAIR.match(stripped):
+                pairs.append((line_no, label, pair.group("a"), pair.group("b")))
             else:
-                label = stripped
+                label = stripped.strip("*").strip()
             continue
         number = int(match.group(1))
         offset = raw.index(match.group(2))
@@ -286,21 +340,112 @@ def parse_strategy(text: str, path: str = "<strategy>") -> Strategy:
             problems.append(Problem(path, f"line #{number} is defined twice", line_no, 1))
         seen.add(number)
         try:
-            expr = parse_expression(match.group(2), path=path, line_no=line_no, offset=offset)
+            parsed = _parse(match.group(2), path, line_no, offset)
         except InputError as error:
             problems.extend(error.problems)
             continue
-        lines.append(Line(number, match.group(2), expr, line_no, label))
+        lines.append(Line(number, match.group(2), parsed.expr, line_no, label, parsed.ranges,
+                          parsed.flags))
+    notation: Literal["lines", "pairs"] = "lines"
+    if pairs:
+        if lines:
+            problems.append(Problem(path, "numbered lines and concept pairs in one file",
+                                    pairs[0][0], 1, "keep one notation per strategy file"))
+        else:
+            lines, notation = _pair_lines(pairs), "pairs"
     if not lines and not problems:
         problems.append(Problem(path, "no numbered search lines found", None, None,
                                 "write lines such as '#1 Leadership'"))
-    problems.extend(_reference_problems(lines, path))
+    limits, limit_problems = _limits(meta.get("limits", ""), path, text)
+    problems += limit_problems
+    finals, final_problems = _finals(meta.get("final", ""), lines, path, text)
+    problems += final_problems
+    return Strategy(path, meta, tuple(lines), finals, limits, notation), problems
+
+
+def _pair_lines(pairs: list[tuple[int, str, str, str]]) -> list[Line]:
+    """``Leadership + Public sector``: one search per pair, each concept's ``/`` alternatives
+    sought as subject heading and as free text; a last line joins every pair."""
+    def concept(text: str, column: int) -> Node:
+        options: list[Node] = []
+        for alternative in (a.strip() for a in text.split("/")):
+            if alternative:
+                options += [Term(alternative, "heading", False, column),
+                            Term(alternative, "free_text", False, column)]
+        return Op("or", tuple(options))
+
+    lines = []
+    for number, (line_no, label, a, b) in enumerate(pairs, start=1):
+        expr = Op("and", (concept(a, 1), concept(b, len(a) + 4)))
+        lines.append(Line(number, f"{a.strip()} + {b.strip()}", expr, line_no, label))
+    if len(lines) == 1:
+        return lines
+    last = len(lines) + 1
+    lines.append(Line(last, "any pair", Op("or", tuple(Ref(n) for n in range(1, last))),
+                      pairs[-1][0], "All pairs", ((1, last - 1),), frozenset({"synthetic"})))
+    return lines
+
+
+def header_line(text: str, key: str) -> int | None:
+    """The line of a ``key:`` header in a strategy's text."""
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        if raw.strip().lower().startswith(f"{key}:"):
+            return line_no
+    return None
+
+
+def _limits(value: str, path: str, text: str) -> tuple[Limits, list[Problem]]:
+    """``years 2002-2008; language English, French; country UK`` (``none`` for no limits)."""
+    years: tuple[int, int] | None = None
+    language: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    problems = []
+    clean = re.sub(r"\(.*?\)", "", value).strip()
+    if not clean or clean.lower() == "none":
+        return Limits(), []
+    for part in (p.strip() for p in clean.split(";") if p.strip()):
+        key, _, rest = part.partition(" ")
+        key = key.lower()
+        items = tuple(i.strip() for i in rest.split(",") if i.strip())
+        if key in ("years", "year") and (m := re.fullmatch(r"(\d{4})\s*-\s*(\d{4})",
+                                                          rest.strip())):
+            years = (int(m.group(1)), int(m.group(2)))
+        elif key in ("language", "languages") and items:
+            language = items
+        elif key in ("country", "countries") and items:
+            country = items
+        else:
+            problems.append(Problem(path, f"cannot read the limit '{part}'",
+                                    header_line(text, "limits"), None,
+                                    "write e.g. 'limits: years 2002-2008; language English'"))
+    return Limits(years, language, country), problems
+
+
+def _finals(value: str, lines: list[Line], path: str, text: str
+            ) -> tuple[tuple[int, ...], list[Problem]]:
+    """``final: #40, #59, #76``: the lines whose results the search keeps."""
+    if not value:
+        return (), []
+    numbers = tuple(int(n) for n in re.findall(r"\d+", value))
+    defined = {line.number for line in lines}
+    missing = [n for n in numbers if n not in defined]
+    if missing or not numbers:
+        return (), [Problem(path, f"final names undefined line(s) {missing or value}",
+                            header_line(text, "final"), None, "write e.g. 'final: #25'")]
+    return numbers, []
+
+
+def parse_strategy(text: str, path: str = "<strategy>") -> Strategy:
+    """Parse a strategy file; every problem is reported with file:line:column."""
+    strategy, problems = read_lines(text, path)
+    problems.extend(reference_problems(list(strategy.lines), path))
     if problems:
         raise InputError(problems)
-    return Strategy(path, meta, tuple(lines))
+    return strategy
 
 
-def _reference_problems(lines: list[Line], path: str) -> list[Problem]:
+def reference_problems(lines: list[Line], path: str) -> list[Problem]:
+    """References to lines not defined above: undefined or forward."""
     problems = []
     defined: set[int] = set()
     for line in lines:

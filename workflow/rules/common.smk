@@ -1,6 +1,7 @@
 # Names shared by the rule files: the sources, the stages, and how to call the package.
 import sys
 
+from litreview.platforms import PLATFORMS
 from litreview.smk import decision_sheets, pair_sheet, stages
 
 PACKAGE_DIR = str(Path(workflow.basedir) / "workflow")
@@ -9,11 +10,13 @@ LITREVIEW = f'PYTHONPATH="{PACKAGE_DIR}" "{sys.executable}" -m litreview'
 DATABASES = {source.slug: source for source in REVIEW.databases}
 SOURCES = {source.slug: source for source in REVIEW.sources}
 STAGES = stages(REVIEW)
+PLATFORM_IDS = list(PLATFORMS)
 SHEETS = decision_sheets(REVIEW)
 REVIEW_INPUTS = sorted(
     {"review.yaml", REVIEW.criteria, *SHEETS}
     | {f for s in REVIEW.sources for f in s.exports}
     | {s.strategy for s in REVIEW.databases}
+    | {f for s in REVIEW.databases for f in (s.thesaurus, s.heading_map) if f}
 )
 
 

@@ -1,0 +1,127 @@
+"""Compiled strategies: golden files for the example's six strategies on every platform,
+and the rules that decide headings, explode, phrases, truncation and limits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
+from litreview.strategies import Limits, parse_strategy, read_strategy
+from litreview.thesaurus import HeadingMap, Thesaurus
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+STRATEGIES = sorted((REPO / "search_strategies").glob("*.txt"))
+UPDATE = os.environ.get("LITREVIEW_UPDATE_GOLDEN") == "1"
+
+
+@pytest.mark.parametrize("platform", list(PLATFORMS))
+@pytest.mark.parametrize("path", STRATEGIES, ids=lambda p: p.stem)
+def test_golden(path: Path, platform: str):
+    strategy = replace(read_strategy(path), path=f"search_strategies/{path.name}")
+    text = render_compiled(compile_strategy(strategy, platform), strategy)
+    golden = GOLDEN / f"{path.stem}.{platform}.txt"
+    if UPDATE:
+        golden.write_text(text, encoding="utf-8")
+    assert golden.is_file(), f"no golden file {golden.name}: run with LITREVIEW_UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def compiled(text: str, platform: str, **kw) -> str:
+    strategy = parse_strategy("database: ERIC\n\n" + text, "s.txt")
+    result = compile_strategy(strategy, platform, **kw)
+    return "\n".join(line for _, _, line in result.history) or result.queries[0][1]
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    ("proquest", "TI,AB,IF(Children* PRE/0 service*)"),
+    ("ebsco", '(TI "Children* service*" OR AB "Children* service*" OR SU "Children* service*")'),
+    ("ovid", "(Children$ adj service$).ti,ab,kf."),
+    ("pubmed", '"Children* service*"[tiab]'),
+    ("wos", 'TS=("Children* service*")'),
+    ("scopus", "TITLE-ABS-KEY(Children* PRE/0 service*)"),
+    ("eric", "(title:(Children* AND service*) OR description:(Children* AND service*))"),
+])
+def test_multi_word_free_text_is_a_phrase_never_an_and(platform, expected):
+    assert compiled("#1 Children* service* (ft)", platform) == expected
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    ("proquest", 'MAINSUBJECT.EXACT.EXPLODE("Schools")'),
+    ("ebsco", '(DE "Schools" OR DE "Primary schools" OR DE "Infant schools")'),
+    ("ovid", "exp Schools/"),
+    ("eric", '(subject:"Schools" OR subject:"Primary schools" OR subject:"Infant schools")'),
+])
+def test_explode_is_native_or_narrower_terms(platform, expected):
+    thesaurus = Thesaurus({"schools": "Schools", "primary schools": "Primary schools",
+                           "infant schools": "Infant schools"},
+                          {"schools": ("primary schools",), "primary schools": ("infant schools",)})
+    assert compiled("#1 Schools (exp)", platform, thesaurus=thesaurus) == expected
+
+
+def test_headings_are_never_pasted_into_another_thesaurus():
+    strategy = parse_strategy("database: ASSIA\n\n#1 Leaders\n#2 Leadership\n", "s.txt")
+    result = compile_strategy(strategy, "pubmed")
+    assert [line for _, _, line in result.history] == ["Leaders[tiab]", "Leadership[tiab]"]
+    assert any("no MeSH heading is mapped for 2 ASSIA heading(s)" in w for w in result.warnings)
+    mapped = compile_strategy(strategy, "pubmed",
+                              heading_map=HeadingMap({("leadership", "mesh"): "Leadership"}))
+    assert [line for _, _, line in mapped.history] == ["Leaders[tiab]",
+                                                      '"Leadership"[mh:noexp]']
+    native = compile_strategy(strategy, "proquest")
+    assert native.history[0][2] == 'MAINSUBJECT.EXACT("Leaders")' and not native.warnings
+
+
+def test_history_forms_and_single_query():
+    text = "#1 Leaders\n#2 Leadership\n#3 Directors\n#4 #1 or #2 ... or #3\n" \
+           "#5 Multiagency (ft) or multi agency (ft)\n#6 #4 and #5\n"
+    assert compiled(text, "ovid").splitlines()[3:] == [
+        "or/1-3", '(Multiagency or "multi agency").ti,ab,kf.', "(4 and 5)"]
+    assert compiled(text, "ebsco").splitlines()[3] == "(S1 OR S2 OR S3)"
+    assert compiled(text, "pubmed", target="ERIC").splitlines()[5] == "(#4 AND #5)"
+    strategy = parse_strategy("database: ERIC\n\n" + text, "s.txt")
+    scopus = compile_strategy(strategy, "scopus")
+    assert scopus.history == ()
+    assert scopus.queries[0][1] == (
+        '((TITLE-ABS-KEY(Leaders) OR TITLE-ABS-KEY(Leadership) OR TITLE-ABS-KEY(Directors)) '
+        'AND TITLE-ABS-KEY(Multiagency OR "multi agency"))')
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    ("proquest", "YR(2002-2008) AND LA(English)"),
+    ("ebsco", "DT 2002-2008 AND LA English"),
+    ("ovid", 'yr="2002 - 2008" and english language'),
+    ("pubmed", "2002:2008[dp] AND english[la]"),
+    ("wos", "PY=(2002-2008) AND LA=(English)"),
+    ("scopus", "PUBYEAR > 2001 AND PUBYEAR < 2009 AND LANGUAGE(english)"),
+])
+def test_limits_per_platform(platform, expected):
+    strategy = parse_strategy("database: ERIC\nlimits: years 2002-2008; language English\n\n"
+                              "#1 Leadership\n", "s.txt")
+    result = compile_strategy(strategy, platform)
+    assert result.limits == expected
+    assert result.queries[0][1].endswith(expected)
+
+
+def test_truncation_and_wildcard_symbols():
+    assert compiled("#1 organi?ation* (ft)", "ovid") == "organi?ation$.ti,ab,kf."
+    assert compiled("#1 organi?ation (ft)", "ebsco").startswith("(TI organi#ation")
+    assert compiled("#1 organi?ation (ft)", "wos") == "TS=(organi$ation)"
+
+
+def test_pairs_compile_to_and_of_alternatives():
+    strategy = parse_strategy("database: IBSS\n\nRole + Director of children's services/DCS\n",
+                              "s.txt")
+    query = compile_strategy(strategy, "wos").queries[0][1]
+    assert query == ('(TS=(Role) AND (TS=("Director of children\'s services") OR TS=(DCS)))')
+    proquest = compile_strategy(strategy, "proquest", target="IBSS").queries[0][1]
+    assert proquest.startswith('((MAINSUBJECT.EXACT("Role") OR TI,AB,IF(Role)) AND ')
+
+
+def test_limits_override():
+    strategy = parse_strategy("database: ERIC\n\n#1 Leadership\n", "s.txt")
+    result = compile_strategy(strategy, "pubmed", limits=Limits((2009, 2010)))
+    assert result.queries[0][1].endswith("AND 2009:2010[dp]")
