@@ -30,6 +30,7 @@ from litreview.records import Record
 from litreview.strategies import Node, Op, Ref, Strategy, Term
 from litreview.thesaurus import Thesaurus
 
+
 @dataclass(frozen=True, slots=True)
 class LineHits:
     number: int
