@@ -8,10 +8,12 @@ record counts come from the table in the data's MANIFEST.md.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from litreview.importers import read_export
+from litreview.records import Record
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 EXPORTS = REALDATA / "exports"
@@ -75,6 +77,51 @@ def test_real_export_imports_completely(name: str, description: str, expected: i
         assert titled >= 0.9 * expected, f"{name}: only {titled}/{expected} have a title"
     if not any(word in description for word in ("year", "blocks", "empty title")):
         assert sum(1 for r in records if r.year) >= 0.9 * expected
+    for field, keys in _SOURCE_FIELDS.items():
+        if field == "year" and "year" in description:
+            continue  # the malformed-year file: nothing plausible to extract
+        missed = [r.source_line for r in records if _has(r, keys) and not getattr(r, field)]
+        assert not missed, f"{name}: {field} present in the export but not extracted at {missed}"
+
+
+#: Which of an export's own fields hold a title, authors, a year or a DOI, by tag or
+#: header: when the record's original fields have one, the normalised record must too.
+_SOURCE_FIELDS = {
+    "title": re.compile(r"ti|t1|title|article title|title primary|titles/title|document title"),
+    "authors": re.compile(r"au|a1|af|fau|authors?|author names|author/s|author full names|"
+                          r"authors, primary|authorships\.author\.display_name|"
+                          r"contributors/authors/author"),
+    "year": re.compile(r"py|y1|year|publication year|publication_year|pub year|dates/year"),
+    "doi": re.compile(r"do|di|doi"),
+}
+
+
+def _has(record: Record, keys: re.Pattern[str]) -> bool:
+    """Whether the export gave this record a non-blank value under one of ``keys``."""
+    return any(keys.fullmatch(key.casefold()) and any(str(v).strip(" -/.") for v in (
+        value if isinstance(value, list) else [value]))
+        for key, value in record.original_fields().items())
+
+
+_RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*?)\s*$")
+
+
+@pytest.mark.parametrize(("name", "description", "expected"),
+                         [c for c in _cases() if c.id == "realdata-absent" or
+                          str(c.values[0]).endswith((".ris", ".txt"))])
+def test_every_ris_tag_line_is_kept_in_the_original_fields(name: str, description: str,
+                                                            expected: int):
+    """Nothing is lost: each tag line of the file is in its record's original fields."""
+    path = _path(name)
+    text = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\ufeff", "")
+    in_file = Counter(m.groups() for m in map(_RIS_LINE.match, text.splitlines())
+                      if m and m[2] and m[1] != "ER")
+    kept: Counter[tuple[str, str]] = Counter()
+    for record in read_export(path, database="Real"):
+        for key, value in record.original_fields().items():
+            for item in value if isinstance(value, list) else [value]:
+                kept[(key, item.split("\n")[0].strip())] += 1
+    assert not in_file - kept, f"{name}: tag lines missing from the original fields"
 
 
 def test_manifest_lists_the_files():

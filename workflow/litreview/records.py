@@ -10,14 +10,16 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TextIO
 
 from litreview.errors import InputError, Problem
-from litreview.fileio import atomic_write_text
 
 COLUMNS: tuple[str, ...] = (
     "record_id", "database", "source_file", "source_position", "source_id", "type",
@@ -176,19 +178,37 @@ def finalise(records: list[Record]) -> list[Record]:
 
 def records_to_csv(records: Iterable[Record], extra_columns: Sequence[str] = ()) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, *EXTRA_COLUMNS, *extra_columns],
+    _write_csv(buffer, records, extra_columns)
+    return buffer.getvalue()
+
+
+def _write_csv(handle: TextIO, records: Iterable[Record], extra_columns: Sequence[str]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *EXTRA_COLUMNS, *extra_columns],
                             lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for record in records:
         row = record.to_row()
         row.update(dict(record.extra))
         writer.writerow(row)
-    return buffer.getvalue()
 
 
 def write_records(path: str | Path, records: Iterable[Record],
                   extra_columns: Sequence[str] = ()) -> None:
-    atomic_write_text(path, records_to_csv(records, extra_columns))
+    """Write a records file atomically (as :mod:`litreview.fileio` does), row by row, so a
+    100,000-record import never holds the whole CSV text in memory as well."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            _write_csv(handle, records, extra_columns)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_records(path: str | Path) -> list[Record]:

@@ -55,12 +55,7 @@ def import_export(path: str | Path, *, database: str, fmt: str = "auto", searche
     name = display_path if display_path is not None else str(path)
     ctx = Context(database=database, source_file=name, searched=searched,
                   columns=tuple(columns))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(Problem(name, f"cannot read the file: {error.strerror or error}",
-                                 hint="check the path in the configuration")) from error
-    head = data[:HEAD_SIZE]
+    head = _read_bytes(path, name, HEAD_SIZE)
     try:
         if fmt == "auto":
             fmt = detect_format(path, head)
@@ -71,7 +66,7 @@ def import_export(path: str | Path, *, database: str, fmt: str = "auto", searche
                                      hint=f"use one of: auto, {', '.join(FORMATS)}"))
     except InputError as error:  # detection names the real path; report the display one
         raise InputError([_rename(p, str(path), name) for p in error.problems]) from None
-    parsed = _read(fmt, data, ctx)
+    parsed = _read(fmt, path, ctx)
     if not parsed.records and not parsed.rejects and fmt not in _TABLES:
         # a table with a header and no rows is a search that found nothing; anything else
         # without a single record is not the export it claims to be
@@ -92,12 +87,22 @@ def read_export(path: str | Path, *, database: str, fmt: str = "auto", searched:
     return list(imported.records)
 
 
-def _read(fmt: str, data: bytes, ctx: Context) -> Parsed:
+def _read_bytes(path: Path, name: str, size: int = -1) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as error:
+        raise InputError(Problem(name, f"cannot read the file: {error.strerror or error}",
+                                 hint="check the path in the configuration")) from error
+
+
+def _read(fmt: str, path: Path, ctx: Context) -> Parsed:
+    """The whole file, read by its reader; the bytes are let go once decoded."""
     if fmt == "xlsx":
-        return read_xlsx(data, ctx)
+        return read_xlsx(_read_bytes(path, ctx.source_file), ctx)
     if fmt == "endnote-xml":
-        return read_endnote_xml(data, ctx)
-    text = decode_export(data, ctx.source_file)
+        return read_endnote_xml(_read_bytes(path, ctx.source_file), ctx)
+    text = decode_export(_read_bytes(path, ctx.source_file), ctx.source_file)
     if fmt == "ris":
         return read_ris(text, ctx)
     if fmt == "bibtex":

@@ -64,18 +64,23 @@ def original_json(fields: Mapping[str, RawValue]) -> str:
     occurs more than once; empty values are left out. Whatever the normalised columns do
     not hold (notes, addresses, cited references, screening labels) survives here.
     """
-    compact: dict[str, str | list[str]] = {}
+    compact: dict[str, str | Sequence[str]] = {}
     for key, value in fields.items():
-        if value is None:
+        if not value:
             continue
-        if isinstance(value, str):
-            if value:
-                compact[key] = value
-            continue
-        values = [v for v in value if v]
-        if values:
-            compact[key] = values[0] if len(values) == 1 else values
-    return json.dumps(compact, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if not isinstance(value, str):
+            if "" in value:
+                value = [v for v in value if v]
+            if len(value) == 1:
+                value = value[0]
+            elif not value:
+                continue
+        compact[key] = value
+    return _ORIGINAL_JSON(compact)
+
+
+_ORIGINAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                  separators=(",", ":")).encode
 
 
 # --- decoding ------------------------------------------------------------------------
