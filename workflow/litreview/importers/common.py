@@ -229,6 +229,8 @@ def pages(start: str | None, end: str | None = None) -> str:
     One page stays one page; placeholders such as Ovid's ``"No-Specified"`` (split into
     ``SP  - No`` / ``EP  - Specified`` by some exports) count as no page.
     """
+    if start and start.isdigit() and (not end or end.isdigit()):  # the common case, fast
+        return _expand_range(f"{start}-{end}") if end and end != start else start
     first, last = (_DASHES.sub("-", clean(v)).strip("-") for v in (start, end))
     if _NO_PAGES.fullmatch(f"{first} {last}".strip()):
         return ""
@@ -500,7 +502,7 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
         journal=text("journal"),
         volume=text("volume"),
         issue=text("issue"),
-        pages=pages(text("pages")),
+        pages=text("pages"),  # joined by the reader with pages()
         doi=doi,
         abstract=fixed_text(raw_text("abstract")),
         keywords=split_terms(raw.get("keywords")),
