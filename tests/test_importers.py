@@ -874,3 +874,16 @@ def test_every_format_gives_records_or_located_problems(tmp_path: Path, data: by
         assert all(r.problem.file == str(path) and (r.problem.line or 0) >= 1
                    for r in imported.rejects)
         assert len({r.record_id for r in imported.records}) == len(imported.records)
+
+
+@pytest.mark.parametrize(("name", "fmt", "source"), [
+    ("ovid.ris", "ris", "Ovid APA PsycInfo"), ("ebsco.ris", "ris", "Academic Search Complete"),
+    ("multiline_kw.ris", "ris", "Rayyan"), ("scopus.csv", "csv", "scopus"),
+    ("embase_preamble.csv", "csv", "embase"), ("pubmed.nbib", "nbib", "PubMed"),
+    ("wos_plain.txt", "wos", "Web of Science"), ("wos_tab.txt", "tsv", "wos"),
+    ("endnote.xml", "endnote-xml", "EndNote"), ("eppi.tsv", "tsv", "eppi-reviewer"),
+    ("broken.bib", "bibtex", ""),
+])
+def test_format_and_source_are_told_from_the_content(name: str, fmt: str, source: str):
+    imported = import_export(EXPORTS / name, database="X")
+    assert (imported.format, imported.source) == (fmt, source)

@@ -40,11 +40,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
             continue
         records += imported.records
         rejects += imported.rejects
-        if not imported.records and not imported.rejects:
-            print(f"note: {file}: a header row and no records (a search with no results?)",
-                  file=sys.stderr)
-    if not args.rejects:
-        problems += [reject.problem for reject in rejects]
+        if not args.rejects:  # every problem, in file order
+            problems += [reject.problem for reject in imported.rejects]
+        kind = f"{imported.format}, {imported.source}" if imported.source else imported.format
+        print(f"{file} ({kind}): {len(imported.records)} records"
+              + (f", {len(imported.rejects)} rejected" if imported.rejects else "")
+              + ("; a header row and no records: a search that found nothing?"
+                 if not imported.records and not imported.rejects else ""), file=sys.stderr)
     if problems:
         raise InputError(problems)
     records = finalise(records)  # an accession id met again in a later export gets "~2"

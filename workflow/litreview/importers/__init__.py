@@ -36,6 +36,7 @@ class Imported:
     """One file's records (final ids) and rejected blocks, both in file order."""
 
     format: str
+    source: str  # the tool or database the content shows, "" when it shows none
     records: tuple[Record, ...]
     rejects: tuple[Reject, ...]
 
@@ -72,7 +73,7 @@ def import_export(path: str | Path, *, database: str, fmt: str = "auto", searche
         # without a single record is not the export it claims to be
         raise InputError(Problem(name, f"no records found in this {fmt} file",
                                  hint="check that the export is complete and not empty"))
-    return Imported(fmt, tuple(finalise(parsed.records)), tuple(parsed.rejects))
+    return Imported(fmt, parsed.source, tuple(finalise(parsed.records)), tuple(parsed.rejects))
 
 
 def read_export(path: str | Path, *, database: str, fmt: str = "auto", searched: str = "",

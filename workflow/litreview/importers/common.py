@@ -47,6 +47,7 @@ class Parsed:
 
     records: list[Record] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    source: str = ""  # the tool or database the content shows ("scopus", "Ovid", "PubMed")
 
     @property
     def blocks(self) -> int:

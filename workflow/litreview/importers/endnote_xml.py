@@ -64,7 +64,7 @@ class _Records:
 
 def read_endnote_xml(data: bytes, ctx: Context) -> Parsed:
     """Parse EndNote XML bytes (the XML declaration names the encoding)."""
-    out = Parsed()
+    out = Parsed(source="EndNote")
     target = _Records(ctx, out)
     parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True,
                               forbid_external=True)

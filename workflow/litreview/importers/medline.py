@@ -27,7 +27,7 @@ Fields = dict[str, list[str]]
 def read_medline(text: str, ctx: Context) -> Parsed:
     """Parse MEDLINE text into records and located rejects."""
     lines = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    out = Parsed()
+    out = Parsed(source="PubMed")
     block: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         line = line.rstrip()

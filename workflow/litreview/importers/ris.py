@@ -130,11 +130,28 @@ def read_ris(text: str, ctx: Context) -> Parsed:
             last_tag = tag
     flush_pending()
     flush_stray()
+    out.source = _dialect(out, ovid)
     if fields is not None:
         reject_open(number, f"record starting at line {start} never ends: no 'ER  -' line "
                     "before the end of the file", "the export may be truncated; export again")
     out.rejects.sort(key=lambda r: r.problem.line or 0)
     return out
+
+
+def _dialect(out: Parsed, ovid: bool) -> str:
+    """Who wrote the file, as its first record shows: Ovid's numbering, else the host
+    database (``DB``), the platform (``DP``), or Rayyan's ids."""
+    if not out.records:
+        return "Ovid" if ovid else ""
+    first = out.records[0].original_fields()
+    host = first.get("DB") or first.get("DP") or ""
+    host = (host[0] if isinstance(host, list) else host).split("\n")[0].split("<")[0].strip()
+    accession = str(first.get("AN", ""))
+    if accession.startswith("rayyan-"):
+        host = "Rayyan"
+    elif accession.startswith("WOS:"):
+        host = host or "Web of Science"
+    return f"Ovid {host}".strip() if ovid else host
 
 
 def _normalise_newlines(text: str) -> str:

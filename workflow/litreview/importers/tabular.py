@@ -320,6 +320,7 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
     header_line, _, header = head[found]
     names = [_norm(h) for h in header]
     profile, columns = _resolve(names, ctx, header_line)
+    out.source = profile
     keys = _original_keys(header)
     width = len(header)
     for line, end, cells in itertools.chain(head[found + 1:], iterator):

@@ -32,7 +32,7 @@ Fields = dict[str, list[str]]
 def read_wos(text: str, ctx: Context) -> Parsed:
     """Parse Web of Science plain text into records and located rejects."""
     lines = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    out = Parsed()
+    out = Parsed(source="Web of Science")
     fields: Fields | None = None
     start = 0
     last = ""
