@@ -122,3 +122,32 @@ def test_any_text_gives_a_strategy_or_a_located_error(text):
         assert all(p.file == "fuzz.txt" for p in error.problems)
     else:
         assert strategy.lines
+
+
+def test_pairwise_concept_notation():
+    """Seed 003, Annex 1: each pair a search, slashes as alternatives."""
+    strategy = parse_strategy(
+        "database: IBSS\n\nGeneric leadership\n**Leadership + Definition/defined**\n"
+        "Role + Director of children's services/DCS\n", "pairs.txt")
+    assert strategy.notation == "pairs"
+    assert [line.text for line in strategy.lines] == [
+        "Leadership + Definition/defined", "Role + Director of children's services/DCS",
+        "any pair"]
+    assert strategy.final.number == 3
+    first = strategy.line(1).expr
+    assert render(first) == ("((Leadership or Leadership (ft)) and "
+                             "(Definition or Definition (ft) or defined or defined (ft)))")
+    assert strategy.line(1).label == "Generic leadership"
+
+
+def test_header_limits_and_final_lines():
+    strategy = parse_strategy("limits: years 2002-2008; language English, French; country UK\n"
+                              "final: #2, #3\n\n#1 Leaders\n#2 #1\n#3 Leadership\n", "s.txt")
+    assert strategy.limits.years == (2002, 2008)
+    assert strategy.limits.language == ("English", "French")
+    assert strategy.limits.country == ("UK",)
+    assert [line.number for line in strategy.final_lines] == [2, 3]
+    with pytest.raises(InputError, match="cannot read the limit 'decades 2000s'"):
+        parse_strategy("limits: decades 2000s\n\n#1 Leaders\n", "s.txt")
+    with pytest.raises(InputError, match="final names undefined"):
+        parse_strategy("final: #9\n\n#1 Leaders\n", "s.txt")

@@ -27,6 +27,7 @@ def test_tiny_review_runs_end_to_end(tiny_review: Path):
     assert counts["included"]["studies"] == 1
     for path in ["results/report.html", "results/prisma/flow.svg", "results/dedupe/overlap.csv",
                  "results/dedupe/uncertain_pairs.csv", "results/search/alpha.hits.csv",
+                 "results/search/alpha.ovid.txt", "results/search/beta.lint.txt",
                  "results/screening/title_abstract/to_screen.xlsx",
                  "results/screening/full_text/conflicts.csv", "results/audit/manifest.json"]:
         assert (tiny_review / path).is_file(), path
