@@ -887,3 +887,10 @@ def test_every_format_gives_records_or_located_problems(tmp_path: Path, data: by
 def test_format_and_source_are_told_from_the_content(name: str, fmt: str, source: str):
     imported = import_export(EXPORTS / name, database="X")
     assert (imported.format, imported.source) == (fmt, source)
+
+
+def test_a_utf16_mark_on_bytes_that_are_not_utf16(tmp_path: Path):
+    path = tmp_path / "odd.ris"
+    path.write_bytes(codecs.BOM_UTF16_LE + "TY  - JOUR\n".encode("utf-16-le") + b"\x00\xd8")
+    with pytest.raises(InputError, match="UTF-16 byte-order mark but is not UTF-16"):
+        read_export(path, database="X")

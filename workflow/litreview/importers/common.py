@@ -114,7 +114,13 @@ def decode_export(data: bytes, file: str) -> str:
     bytes cp1252 leaves undefined; read as cp1252 it would import as silent gibberish.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode(data)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InputError(Problem(
+                file, f"the file starts with a UTF-16 byte-order mark but is not UTF-16 text "
+                f"(byte {error.start})", hint="export it again, or save it as UTF-8 in a text "
+                "editor")) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -2,8 +2,8 @@
 
 Databases save RIS as ``.txt``, RefWorks writes TSV as ``.txt``, and a browser "save as"
 turns a login page into ``export.ris``. Content decides; the extension only breaks ties.
-Files that cannot be an export at all (empty, binary, archives, web pages) are refused
-here with a message saying what the file actually is.
+Files that cannot be an export at all (empty, binary, archives, web pages, XML that
+declares entities) are refused here with a message saying what the file actually is.
 """
 
 from __future__ import annotations
