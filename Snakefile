@@ -28,5 +28,5 @@ rule all:
         "results/report.html",
         "results/prisma/counts.json",
         "results/audit/manifest.json",
-        expand("results/search/{db}.{kind}", db=DATABASES, kind=["hits.csv", "lint.txt"]),
-        expand("results/search/{db}.{platform}.txt", db=DATABASES, platform=PLATFORM_IDS),
+        expand("results/search/{db}.{kind}", db=STRATEGIES, kind=["hits.csv", "lint.txt"]),
+        expand("results/search/{db}.{platform}.txt", db=STRATEGIES, platform=PLATFORM_IDS),

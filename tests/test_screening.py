@@ -115,6 +115,7 @@ def test_member_ids_of_duplicate_groups_are_accepted(tmp_path: Path):
     write(tmp_path, "title_abstract-ann.csv", ["other-7,include,,,,"])
     result = screen(records(3), CRITERIA, read_sheets(tmp_path, STAGES), {"other-7": "r1"})
     assert result.stages[0].outcomes["r1"].status == "included"
+    assert result.stages[0].outcomes["r1"].record_id == "r1"  # the group's id, not the sheet's
 
 
 def test_formula_injection_is_neutralised():
@@ -153,3 +154,69 @@ def test_load_criteria_reports_unknown_criterion(tmp_path: Path):
     path.write_text("criteria: []\nstages: []\n")
     with pytest.raises(InputError, match="should be non-empty"):
         load_criteria(path)
+
+
+def test_three_stages_with_their_own_criteria(tmp_path: Path):
+    """CUREE-style: full text, then a quality filter with criteria of its own."""
+    path = tmp_path / "criteria.yaml"
+    path.write_text(
+        "criteria:\n"
+        "  - {id: C1, text: Empirical research}\n"
+        "  - {id: Q1, text: Clear aims and methods}\n"
+        "  - {id: Q2, text: Triangulated evidence}\n"
+        "  - {id: N1, text: Note only, excludes: false}\n"
+        "stages:\n"
+        "  - {id: title_abstract, kind: screening, criteria: [C1, N1]}\n"
+        "  - {id: full_text, kind: eligibility, criteria: [C1]}\n"
+        "  - {id: quality, kind: eligibility, criteria: [Q1, Q2],\n"
+        "     automatic: [{criterion: Q2, field: type, allowed: [article, report]}]}\n")
+    criteria = load_criteria(path)
+    assert [s.id for s in criteria.stages] == ["title_abstract", "full_text", "quality"]
+    recs = [*records(5), Record("r9", "DB", "f.ris", 9, title="A book", year="2006",
+                                type="book")]
+    folder = tmp_path / "decisions"
+    write(folder, "title_abstract-ann.csv", [f"r{i},include,,,," for i in (1, 2, 3, 4, 9)])
+    write(folder, "full_text-ann.csv", [f"r{i},include,,,," for i in (1, 2, 3, 9)]
+          + ["r4,exclude,C1,,,"])
+    write(folder, "quality-ann.csv", ["r1,include,,,,", "r2,exclude,Q1,,,"])
+    result = screen(recs, criteria, read_sheets(folder, [s.id for s in criteria.stages]))
+    quality = result.stages[2]
+    assert quality.entered == ("r1", "r2", "r3", "r9")
+    assert {r: o.status for r, o in quality.outcomes.items()} == {
+        "r1": "included", "r2": "excluded", "r3": "awaiting", "r9": "automation"}
+    assert result.included == ("r1",)
+    # a criterion of another stage, and one that does not exclude, are refused
+    write(folder, "quality-ann.csv", ["r1,exclude,C1,,,"])
+    with pytest.raises(InputError, match="criterion 'C1' is not applied at quality"):
+        screen(recs, criteria, read_sheets(folder, [s.id for s in criteria.stages]))
+    write(folder, "quality-ann.csv", ["r1,include,,,,"])
+    write(folder, "title_abstract-ann.csv", ["r1,exclude,N1,,,"])
+    with pytest.raises(InputError, match="criterion 'N1' does not exclude"):
+        screen(recs, criteria, read_sheets(folder, [s.id for s in criteria.stages]))
+
+
+def test_automatic_rules_on_language_and_unknown_values():
+    rule = AutoRule("C5", "language", allowed=("English",))
+    assert rule.fails(Record("a", "DB", "f", 1, language="German"))
+    assert not rule.fails(Record("a", "DB", "f", 1, language="english"))
+    assert not rule.fails(Record("a", "DB", "f", 1))  # unknown: a person decides
+    years = AutoRule("C5", "year", min=2002, max=2008)
+    assert years.fails(Record("a", "DB", "f", 1, year="2009"))
+    assert not years.fails(Record("a", "DB", "f", 1, year=""))
+
+
+def test_csv_sheet_filled_in_and_read_back_loses_nothing(tmp_path: Path):
+    from litreview.screening import table_csv
+
+    recs = [*records(4), Record("r9", "DB", "f.ris", 9, title="-1 dose, +2 arms", year="2007")]
+    result = screen(recs, CRITERIA, [])
+    rows = to_screen_rows(result.stages[0], {r.record_id: r for r in recs})
+    text = table_csv(TO_SCREEN_COLUMNS, rows, safe=True)
+    assert "'-1 dose, +2 arms" in text
+    filled = "\n".join(line.replace(",awaiting,", ",awaiting,exclude") if i else line
+                       for i, line in enumerate(text.splitlines()))
+    path = tmp_path / "title_abstract-bob.csv"
+    path.write_text(filled + "\n")
+    decisions = read_sheet(path, STAGES).decisions
+    assert [d.record_id for d in decisions] == ["r1", "r2", "r3", "r9"]
+    assert {(d.decision, d.reviewer) for d in decisions} == {("exclude", "bob")}

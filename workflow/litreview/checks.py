@@ -15,7 +15,7 @@ def preflight(root: str | Path = ".") -> Review:
     root = Path(root)
     review = load_review(root)
     problems: list[Problem] = []
-    for source in review.databases:
+    for source in (s for s in review.databases if s.strategy):
         try:
             read_strategy(root / source.strategy)
         except InputError as error:

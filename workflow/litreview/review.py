@@ -114,7 +114,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         exports = export_files(entry.get("exports", [f"data/exports/{slug(name)}"]), root)
         databases.append(Source(
             name=name, slug=slug(name), kind="database", exports=exports,
-            searched=entry["searched"], host=entry["host"], strategy=entry["strategy"],
+            searched=entry["searched"], host=entry["host"], strategy=entry.get("strategy", ""),
             format=entry.get("format", "auto"), description=entry.get("description", ""),
             thesaurus=entry.get("thesaurus", ""), heading_map=entry.get("heading_map", ""),
             limits=Limits(tuple(years) if years else None, tuple(limits.get("language", [])),

@@ -50,13 +50,20 @@ class AutoRule:
     allowed: tuple[str, ...] = ()
 
     def fails(self, record: Record) -> bool:
-        value = getattr(record, self.field, "")
+        """True when the record's field is known and breaks the rule; unknown passes
+        (a person decides what a record does not say)."""
         if self.field == "year":
-            if not value:
-                return False  # unknown year: a person decides
-            year = int(value)
+            if not record.year:
+                return False
+            year = int(record.year)
             return (self.min is not None and year < self.min) or (
                 self.max is not None and year > self.max)
+        if self.field == "country":
+            value = dict(record.extra).get("country", "")
+        elif self.field == "type":
+            value = "" if record.type == "other" else record.type
+        else:
+            value = getattr(record, self.field, "")
         if self.allowed and value:
             return value.casefold() not in {a.casefold() for a in self.allowed}
         return False
@@ -69,6 +76,7 @@ class Stage:
     kind: Literal["screening", "eligibility"]
     reason_required: bool
     automatic: tuple[AutoRule, ...] = ()
+    criteria: tuple[str, ...] = ()  # the criteria applied here; empty means all
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +87,9 @@ class Criteria:
     @property
     def ids(self) -> frozenset[str]:
         return frozenset(c.id for c in self.criteria)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        return next(c for c in self.criteria if c.id == criterion_id)
 
     def text(self, criterion_id: str) -> str:
         for criterion in self.criteria:
@@ -103,6 +114,10 @@ def load_criteria(path: str | Path) -> Criteria:
     problems = []
     stages = []
     for entry in data["stages"]:
+        for cid in entry.get("criteria", []):
+            if cid not in ids:
+                problems.append(Problem(str(path), f"stage {entry['id']} names unknown "
+                                        f"criterion '{cid}'", hint="define it under criteria"))
         rules = []
         for rule in entry.get("automatic", []):
             if rule["criterion"] not in ids:
@@ -112,7 +127,7 @@ def load_criteria(path: str | Path) -> Criteria:
                                   rule.get("max"), tuple(rule.get("allowed", []))))
         stages.append(Stage(entry["id"], entry.get("name", entry["id"]), entry["kind"],
                             entry.get("reason_required", entry["kind"] == "eligibility"),
-                            tuple(rules)))
+                            tuple(rules), tuple(entry.get("criteria", []))))
     if len({s.id for s in stages}) != len(stages):
         problems.append(Problem(str(path), "two stages share an id"))
     raise_if(problems)
@@ -288,11 +303,18 @@ def _check_rows(sheets: Sequence[Sheet], criteria: Criteria, stages: Mapping[str
                 problems.append(Problem(message=f"decision '{d.decision}' is not one of "
                                         f"{'|'.join(DECISIONS)}", **where))
                 continue
-            allowed = set(criteria.ids) | ({NOT_RETRIEVED} if stage.kind == "eligibility"
-                                           else set())
+            allowed = set(stage.criteria or criteria.ids) | (
+                {NOT_RETRIEVED} if stage.kind == "eligibility" else set())
             if d.reason and d.reason not in allowed:
-                problems.append(Problem(message=f"unknown reason '{d.reason}'",
-                                        hint=f"use a criterion id: {', '.join(sorted(allowed))}",
+                known = d.reason in criteria.ids
+                problems.append(Problem(
+                    message=(f"criterion '{d.reason}' is not applied at {stage.id}" if known
+                             else f"unknown reason '{d.reason}'"),
+                    hint=f"use one of: {', '.join(sorted(allowed))}", **where))
+            elif d.decision == "exclude" and d.reason in criteria.ids and \
+                    not criteria.criterion(d.reason).excludes:
+                problems.append(Problem(message=f"criterion '{d.reason}' does not exclude",
+                                        hint="give a criterion that excludes, or include",
                                         **where))
             if d.decision == "exclude" and not d.reason and stage.reason_required:
                 problems.append(Problem(message=f"exclusion at {stage.id} without a reason",
@@ -359,10 +381,10 @@ def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
                                                            for n, d in votes),
                                       consensus[rid].decision if rid in consensus else ""))
         if rid in consensus:
-            outcomes[rid] = _outcome(consensus[rid], stage, "consensus")
+            outcomes[rid] = _outcome(rid, consensus[rid], stage, "consensus")
         elif votes and len({d.decision for _, d in votes}) == 1 and len(labels) >= 1:
             first = votes[0][1]
-            outcomes[rid] = _outcome(first, stage, "+".join(n for n, _ in votes))
+            outcomes[rid] = _outcome(rid, first, stage, "+".join(n for n, _ in votes))
         elif votes:
             outcomes[rid] = Outcome(rid, stage.id, "conflict")
         else:
@@ -372,8 +394,8 @@ def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
     return StageResult(stage, tuple(pool), outcomes, agreement, tuple(conflicts))
 
 
-def _outcome(d: Decision, stage: Stage, decided_by: str) -> Outcome:
-    rid = d.record_id
+def _outcome(rid: str, d: Decision, stage: Stage, decided_by: str) -> Outcome:
+    """The outcome for record ``rid`` (the group's id, whatever id the sheet used)."""
     if d.decision == "include":
         return Outcome(rid, stage.id, "included", "", decided_by)
     if d.decision == "unsure":

@@ -8,6 +8,7 @@ PACKAGE_DIR = str(Path(workflow.basedir) / "workflow")
 LITREVIEW = f'PYTHONPATH="{PACKAGE_DIR}" "{sys.executable}" -m litreview'
 
 DATABASES = {source.slug: source for source in REVIEW.databases}
+STRATEGIES = {slug: source for slug, source in DATABASES.items() if source.strategy}
 SOURCES = {source.slug: source for source in REVIEW.sources}
 STAGES = stages(REVIEW)
 PLATFORM_IDS = list(PLATFORMS)
@@ -15,7 +16,7 @@ SHEETS = decision_sheets(REVIEW)
 REVIEW_INPUTS = sorted(
     {"review.yaml", REVIEW.criteria, *SHEETS}
     | {f for s in REVIEW.sources for f in s.exports}
-    | {s.strategy for s in REVIEW.databases}
+    | {s.strategy for s in REVIEW.databases if s.strategy}
     | {f for s in REVIEW.databases for f in (s.thesaurus, s.heading_map) if f}
 )
 

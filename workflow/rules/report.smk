@@ -26,7 +26,7 @@ rule report:
         counts="results/prisma/counts.json",
         flow="results/prisma/flow.svg",
         overlap="results/dedupe/overlap.csv",
-        hits=expand("results/search/{db}.hits.csv", db=DATABASES),
+        hits=expand("results/search/{db}.hits.csv", db=STRATEGIES),
         agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
     output:
         "results/report.html",

@@ -3,10 +3,10 @@
 
 rule search_hits:
     input:
-        strategy=lambda wc: DATABASES[wc.db].strategy,
+        strategy=lambda wc: STRATEGIES[wc.db].strategy,
         records="results/records/{db}.csv",
         config="review.yaml",
-        thesauri=lambda wc: [f for f in (DATABASES[wc.db].thesaurus,) if f],
+        thesauri=lambda wc: [f for f in (STRATEGIES[wc.db].thesaurus,) if f],
     output:
         "results/search/{db}.hits.csv",
     conda:
@@ -23,7 +23,7 @@ rule search_hits:
 
 rule search_lint:
     input:
-        strategy=lambda wc: DATABASES[wc.db].strategy,
+        strategy=lambda wc: STRATEGIES[wc.db].strategy,
         config="review.yaml",
     output:
         "results/search/{db}.lint.txt",
@@ -40,9 +40,9 @@ rule search_lint:
 
 rule search_compile:
     input:
-        strategy=lambda wc: DATABASES[wc.db].strategy,
+        strategy=lambda wc: STRATEGIES[wc.db].strategy,
         config="review.yaml",
-        thesauri=lambda wc: [f for f in (DATABASES[wc.db].thesaurus, DATABASES[wc.db].heading_map) if f],
+        thesauri=lambda wc: [f for f in (STRATEGIES[wc.db].thesaurus, STRATEGIES[wc.db].heading_map) if f],
     output:
         expand("results/search/{{db}}.{platform}.txt", platform=PLATFORM_IDS),
     conda:
