@@ -132,3 +132,37 @@ def test_the_tiny_fixture_is_untouched_by_runs(tiny_review: Path):
         assert path.read_bytes() == data, f"the workflow wrote {path}"
     assert filecmp.cmp(tiny_review / "review.yaml",
                        REPO / "tests/fixtures/tiny_review/review.yaml", shallow=False)
+
+
+def test_rejects_are_set_aside_only_when_the_source_says_so(tiny_review: Path):
+    export = tiny_review / "data/exports/alpha/alpha_2024-01-10.ris"
+    export.write_text(export.read_text() + "\nAU  - Orphan, A.\nTI  - a block with no TY\n"
+                      "ER  - \n")
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert "alpha_2024-01-10.ris:" in run.stderr
+    config = tiny_review / "review.yaml"
+    config.write_text(config.read_text().replace(
+        "    host: EBSCOhost\n", "    host: EBSCOhost\n    rejects: true\n"))
+    run = snakemake(tiny_review)
+    assert run.returncode == 0, run.stderr
+    import csv
+
+    with open(tiny_review / "results/records/alpha.rejects.csv", newline="") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert len(rejects) == 1
+    assert rejects[0]["file"] == "data/exports/alpha/alpha_2024-01-10.ris"
+    assert rejects[0]["raw"].startswith("AU  - Orphan, A.")
+    assert "Alpha: 3 records imported, 1 rejected" in (
+        tiny_review / "results/logs/import/alpha.log").read_text()
+
+
+def test_a_column_mapping_reads_odd_headers(tiny_review: Path):
+    export = tiny_review / "data/exports/beta/beta_2024-01-12.csv"
+    export.write_text(export.read_text().replace("Title,", "Heading Of Work,", 1))
+    config = tiny_review / "review.yaml"
+    config.write_text(config.read_text().replace(
+        "    host: Beta online\n", "    host: Beta online\n    columns: {title: Heading Of Work}\n"))
+    run = snakemake(tiny_review)
+    assert run.returncode == 0, run.stderr
+    assert "LEADERSHIP IN INTEGRATED" in (tiny_review / "results/records/beta.csv").read_text()

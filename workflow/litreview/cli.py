@@ -40,7 +40,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             continue
         records += imported.records
         rejects += imported.rejects
-        if not args.rejects:  # every problem, in file order
+        if not args.rejects or not args.set_aside:  # every problem, in file order
             problems += [reject.problem for reject in imported.rejects]
         kind = f"{imported.format}, {imported.source}" if imported.source else imported.format
         print(f"{file} ({kind}): {len(imported.records)} records"
@@ -53,6 +53,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     write_records(args.output, records)
     if args.rejects:
         atomic_write_text(args.rejects, _rejects_csv(rejects))
+    if args.rejects and rejects:
         print(f"{args.database}: {len(records)} records imported, {len(rejects)} rejected "
               f"(see {args.rejects})", file=sys.stderr)
     else:
@@ -368,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write unreadable blocks here (file, line, reason, raw) instead of "
                    "failing the import")
     p.add_argument("-o", "--output", required=True)
+    p.add_argument("--no-set-aside", dest="set_aside", action="store_false",
+                   help="with --rejects: still stop on unreadable blocks (the rejects file "
+                        "is then written empty)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("dedupe", help="find and merge duplicate records")

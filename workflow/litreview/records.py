@@ -10,9 +10,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from litreview.errors import InputError, Problem
+from litreview.fileio import atomic_open
 
 COLUMNS: tuple[str, ...] = (
     "record_id", "database", "source_file", "source_position", "source_id", "type",
@@ -194,21 +193,10 @@ def _write_csv(handle: TextIO, records: Iterable[Record], extra_columns: Sequenc
 
 def write_records(path: str | Path, records: Iterable[Record],
                   extra_columns: Sequence[str] = ()) -> None:
-    """Write a records file atomically (as :mod:`litreview.fileio` does), row by row, so a
-    100,000-record import never holds the whole CSV text in memory as well."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            _write_csv(handle, records, extra_columns)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a records file atomically, row by row, so a 100,000-record import never holds
+    the whole CSV text in memory as well."""
+    with atomic_open(path) as handle:
+        _write_csv(handle, records, extra_columns)
 
 
 def read_records(path: str | Path) -> list[Record]:

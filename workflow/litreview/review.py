@@ -42,6 +42,8 @@ class Source:
     description: str = ""
     thesaurus: str = ""
     heading_map: str = ""
+    columns: tuple[tuple[str, str], ...] = ()  # field -> column header, for odd tables
+    rejects: bool = False  # set unreadable blocks aside instead of stopping
 
     @property
     def is_database(self) -> bool:
@@ -117,6 +119,8 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
             searched=entry["searched"], host=entry["host"], strategy=entry.get("strategy", ""),
             format=entry.get("format", "auto"), description=entry.get("description", ""),
             thesaurus=entry.get("thesaurus", ""), heading_map=entry.get("heading_map", ""),
+            columns=tuple(sorted(entry.get("columns", {}).items())),
+            rejects=bool(entry.get("rejects", False)),
             limits=Limits(tuple(years) if years else None, tuple(limits.get("language", [])),
                           tuple(limits.get("country", [])),
                           tuple(limits.get("document_types", []))),
@@ -127,6 +131,8 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
             name=entry["name"], slug=slug(entry["name"]), kind=entry["kind"],
             exports=export_files(entry["files"], root), searched=entry.get("searched", ""),
             format=entry.get("format", "auto"), description=entry.get("description", ""),
+            columns=tuple(sorted(entry.get("columns", {}).items())),
+            rejects=bool(entry.get("rejects", False)),
         ))
     seen: dict[str, str] = {}
     for source in databases + others:

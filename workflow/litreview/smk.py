@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
 from litreview.checks import preflight, stage_ids
 from litreview.errors import InputError
-from litreview.review import Review
+from litreview.review import Review, Source
 
 DECISION_SUFFIXES = (".csv", ".xlsx")
 PAIR_SHEET = "screening/duplicate_pairs.csv"
@@ -39,3 +40,19 @@ def decision_sheets(review: Review, root: str | Path = ".") -> list[str]:
 def pair_sheet(root: str | Path = ".") -> list[str]:
     """The reviewer's duplicate-pair decisions, when the review has them."""
     return [PAIR_SHEET] if (Path(root) / PAIR_SHEET).is_file() else []
+
+
+def import_options(source: Source, stem: str) -> str:
+    """Command-line options for one source's import: column mapping, and where rejects go.
+
+    The rejects file is always written (empty when nothing was set aside), so the rule's
+    outputs are the same for every source.
+    """
+    options = []
+    if source.columns:
+        mapping = ",".join(f"{field}={header}" for field, header in source.columns)
+        options.append(f"--columns {shlex.quote(mapping)}")
+    options.append(f"--rejects {shlex.quote(stem + '.rejects.csv')}")
+    if not source.rejects:
+        options.append("--no-set-aside")
+    return " ".join(options)

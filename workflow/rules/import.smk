@@ -1,11 +1,14 @@
-# Import each source's export files into one records file per source.
+# Import each source's export files into one records file per source. Unreadable blocks
+# stop the import, unless the source says `rejects: true`: then they are set aside in
+# the rejects file, with the reason, and the counts say so.
 
 
 rule import_records:
     input:
         lambda wc: SOURCES[wc.source].exports,
     output:
-        "results/records/{source}.csv",
+        records="results/records/{source}.csv",
+        rejects="results/records/{source}.rejects.csv",
     conda:
         "../envs/litreview.yaml"
     log:
@@ -15,7 +18,8 @@ rule import_records:
         name=lambda wc: SOURCES[wc.source].name,
         format=lambda wc: SOURCES[wc.source].format,
         searched=lambda wc: SOURCES[wc.source].searched or "''",
+        options=lambda wc: import_options(SOURCES[wc.source], f"results/records/{wc.source}"),
     shell:
         "{params.cli} --log {log:q}"
         " import {input:q} --database {params.name:q} --format {params.format}"
-        " --searched {params.searched} -o {output:q}"
+        " --searched {params.searched} {params.options} -o {output.records:q}"
