@@ -161,8 +161,9 @@ def test_a_column_mapping_reads_odd_headers(tiny_review: Path):
     export = tiny_review / "data/exports/beta/beta_2024-01-12.csv"
     export.write_text(export.read_text().replace("Title,", "Heading Of Work,", 1))
     config = tiny_review / "review.yaml"
-    config.write_text(config.read_text().replace(
-        "    host: Beta online\n", "    host: Beta online\n    columns: {title: Heading Of Work}\n"))
+    mapping = "    columns: {title: Heading Of Work}\n"
+    config.write_text(config.read_text().replace("    host: Beta online\n",
+                                                 "    host: Beta online\n" + mapping))
     run = snakemake(tiny_review)
     assert run.returncode == 0, run.stderr
     assert "LEADERSHIP IN INTEGRATED" in (tiny_review / "results/records/beta.csv").read_text()
