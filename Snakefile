@@ -27,6 +27,8 @@ rule all:
     input:
         "results/report.html",
         "results/prisma/counts.json",
+        "results/prisma/prisma2020.csv",
+        "results/robustness/summary.md",
         "results/audit/manifest.json",
         expand("results/search/{db}.{kind}", db=STRATEGIES, kind=["hits.csv", "lint.txt"]),
         expand("results/search/{db}.{platform}.txt", db=STRATEGIES, platform=PLATFORM_IDS),

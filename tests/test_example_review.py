@@ -81,3 +81,52 @@ def test_report_names_every_database(example: Path):
     for name in ("ASSIA", "BEI", "CERUK plus", "ChildData", "ERIC", "Social Care Online"):
         assert name in html
     assert "<svg" in html and "Studies included in review" in html
+
+
+def _chromium() -> str | None:
+    import shutil as sh
+
+    return next((p for p in (sh.which(n) for n in ("chromium", "chromium-browser",
+                                                   "google-chrome")) if p), None)
+
+
+def test_report_renders_in_a_browser(example: Path, tmp_path: Path):
+    """Headless Chromium opens the report: the diagram is in the page and a screenshot shows
+    it drawn."""
+    import subprocess
+
+    from PIL import Image
+
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no Chromium here (apt-get install chromium); .ci/run installs it")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    url = (example / "results/report.html").as_uri()
+    dom = subprocess.run([browser, *flags, "--dump-dom", url], capture_output=True, text=True,
+                         timeout=120)
+    assert 'aria-label="PRISMA 2020 flow diagram"' in dom.stdout
+    assert "Extent and robustness of the evidence" in dom.stdout
+    shot = tmp_path / "report.png"
+    subprocess.run([browser, *flags, "--window-size=1300,2600", f"--screenshot={shot}", url],
+                   capture_output=True, timeout=120)
+    image = Image.open(shot).convert("L")
+    assert image.size == (1300, 2600)
+    histogram = image.histogram()
+    assert sum(histogram[:128]) > 20_000  # text, tables and the diagram drawn, not a blank page
+
+
+def test_robustness_summary_in_the_spirit_of_a13(example: Path):
+    summary = (example / "results/robustness/summary.md").read_text()
+    assert summary.startswith("# Extent and robustness of the evidence")
+    assert "4 (16%) refer specifically to narrowing the gap" in summary
+    assert "looked after children (1)" in summary
+    rows = read_csv(example / "results/robustness/studies.csv")
+    assert len(rows) == 25
+    assert {r["robustness"] for r in rows} <= {"Research", "Evaluation", "Monitoring",
+                                               "Description"}
+    template = read_csv(example / "results/prisma/prisma2020.csv")
+    n = {r["data"]: r["n"] for r in template}
+    assert n["total_studies"] == "25"
+    assert n["database_specific_results"].startswith("ASSIA, ")

@@ -78,3 +78,55 @@ def test_summary_and_diagram(counts: dict):
     assert "Records identified from databases (n = 5)" in svg
     assert "Identification of studies via other methods" in svg
     assert "Studies included in review (n = 1)" in svg
+
+
+def test_prisma2020_template(counts: dict):
+    import csv
+    import io
+
+    from litreview.prisma import prisma2020_csv
+
+    rows = {r["data"]: r for r in csv.DictReader(io.StringIO(prisma2020_csv(counts)))
+            if r["data"] != "NA"}
+    assert next(csv.reader(io.StringIO(prisma2020_csv(counts)))) == [
+        "data", "node", "box", "description", "boxtext", "tooltips", "url", "n"]
+    assert rows["database_results"]["n"] == "5"
+    assert rows["database_specific_results"]["n"] == "Alpha, 3; Beta, 2"
+    assert rows["website_results"]["n"] == "2"
+    assert rows["duplicates"]["n"] == "1"
+    assert rows["excluded_automatic"]["n"] == "1"
+    assert rows["records_screened"]["n"] == "3"
+    assert rows["dbr_sought_reports"]["n"] == "3"
+    assert rows["dbr_notretrieved_reports"]["n"] == "1"
+    assert rows["dbr_excluded"]["n"] == "Evidence on effective features of leadership, 1"
+    assert rows["other_excluded"]["n"] == "0"
+    assert rows["new_studies"]["n"] == rows["total_studies"]["n"] == "1"
+    assert rows["dbr_excluded"]["node"] == "node14" and rows["new_studies"]["box"] == "box10"
+
+
+def test_png_diagram_is_drawn_and_byte_stable(counts: dict):
+    import io
+
+    from litreview.flow import flow_png
+    from PIL import Image
+
+    data = flow_png(counts)
+    assert data == flow_png(counts)
+    image = Image.open(io.BytesIO(data)).convert("L")
+    assert image.size[0] > 1000
+    dark = sum(image.histogram()[:128])
+    assert dark > 5000  # boxes, arrows and text were drawn
+
+
+def test_updated_review_counts_previous_studies(tiny_review: Path):
+    review = load_review(tiny_review)
+    criteria = load_criteria(tiny_review / review.criteria)
+    counts = prisma_counts(review, {"alpha-A1": "Alpha"}, {"alpha-A1": "alpha-A1"},
+                           [Outcome("alpha-A1", "title_abstract", "included"),
+                            Outcome("alpha-A1", "full_text", "included")], criteria,
+                           previous_studies=25, previous_reports=27)
+    assert counts["review_type"] == "update"
+    assert counts["total"] == {"studies": 26, "reports": 28}
+    svg = flow_svg(counts).replace("\u00a0", " ")
+    assert "Studies included in previous version of" in svg and "review (n = 25)" in svg
+    assert "Total studies included in review (n = 26)" in svg

@@ -167,3 +167,11 @@ def test_a_column_mapping_reads_odd_headers(tiny_review: Path):
     run = snakemake(tiny_review)
     assert run.returncode == 0, run.stderr
     assert "LEADERSHIP IN INTEGRATED" in (tiny_review / "results/records/beta.csv").read_text()
+
+
+def test_snakemake_report(tiny_review: Path):
+    assert snakemake(tiny_review).returncode == 0
+    run = snakemake(tiny_review, "--report", "snakemake-report.html")
+    assert run.returncode == 0, run.stderr[-2000:]
+    page = (tiny_review / "snakemake-report.html").read_text(errors="replace")
+    assert "flow.svg" in page and "report.html" in page

@@ -282,8 +282,8 @@ def _read_status(path: str):
 
 
 def _cmd_prisma(args: argparse.Namespace) -> int:
-    from litreview.flow import flow_svg
-    from litreview.prisma import assert_counts, prisma_counts
+    from litreview.flow import flow_png, flow_svg
+    from litreview.prisma import assert_counts, prisma2020_csv, prisma_counts
     from litreview.review import load_review
     from litreview.screening import load_criteria
 
@@ -299,6 +299,44 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
     if args.svg:
         atomic_write_text(args.svg, flow_svg(counts))
+    if args.png:
+        atomic_write_bytes(args.png, flow_png(counts))
+    if args.csv:
+        atomic_write_text(args.csv, prisma2020_csv(counts))
+    return 0
+
+
+def _cmd_robustness(args: argparse.Namespace) -> int:
+    from litreview.records import read_records
+    from litreview.review import load_review
+    from litreview.robustness import (
+        bar_chart_svg,
+        read_extraction,
+        studies_csv,
+        summary_csv,
+        summary_markdown,
+        tables,
+    )
+
+    root = Path(args.review)
+    review = load_review(root)
+    included = {r.record_id: (r.title, r.year) for r in read_records(args.included)}
+    with open(args.groups, newline="", encoding="utf-8") as handle:
+        aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
+    sheet = root / review.extraction
+    if sheet.is_file():
+        studies, awaiting = read_extraction(sheet, included, aliases)
+    else:
+        studies, awaiting = [], list(included)
+    table_list = tables(studies)
+    out = Path(args.out)
+    atomic_write_text(out / "summary.md", summary_markdown(table_list, studies, awaiting))
+    atomic_write_text(out / "summary.csv", summary_csv(table_list))
+    atomic_write_text(out / "studies.csv", studies_csv(studies))
+    atomic_write_text(out / "charts.html", "".join(bar_chart_svg(t) for t in table_list))
+    if awaiting:
+        print(f"robustness: {len(awaiting)} included studies await coding in {review.extraction}",
+              file=sys.stderr)
     return 0
 
 
@@ -314,8 +352,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         slug = Path(path).name.split(".")[0]
         hits[review.source(slug).name] = Path(path).read_text(encoding="utf-8")
     agreement = {p: Path(p).read_text(encoding="utf-8") for p in args.agreement}
+    robustness = {name: (Path(args.robustness) / name).read_text(encoding="utf-8")
+                  for name in ("summary.csv", "studies.csv", "charts.html", "summary.md")
+                  } if args.robustness else {}
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
-                         Path(args.overlap).read_text(encoding="utf-8"), agreement)
+                         Path(args.overlap).read_text(encoding="utf-8"), agreement, robustness)
     atomic_write_text(args.output, html)
     return 0
 
@@ -427,7 +468,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", default="results/screening/status.csv")
     p.add_argument("-o", "--output", default="results/prisma/counts.json")
     p.add_argument("--svg", default="results/prisma/flow.svg")
+    p.add_argument("--png", help="the flow diagram as PNG too")
+    p.add_argument("--csv", help="the counts in the PRISMA2020 R package / Shiny template")
     p.set_defaults(func=_cmd_prisma)
+
+    p = sub.add_parser("robustness", help="summarise the coding of the included studies")
+    p.add_argument("--review", default=".")
+    p.add_argument("--included", default="results/screening/included.csv")
+    p.add_argument("--groups", default="results/dedupe/groups.csv")
+    p.add_argument("--out", default="results/robustness")
+    p.set_defaults(func=_cmd_robustness)
 
     p = sub.add_parser("report", help="write the HTML report")
     p.add_argument("--review", default=".")
@@ -436,6 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overlap", default="results/dedupe/overlap.csv")
     p.add_argument("--hits", nargs="*", default=[])
     p.add_argument("--agreement", nargs="*", default=[])
+    p.add_argument("--robustness", help="folder of the robustness summary")
     p.add_argument("-o", "--output", default="results/report.html")
     p.set_defaults(func=_cmd_report)
 

@@ -1,9 +1,16 @@
-"""The PRISMA 2020 flow diagram as a self-contained SVG, drawn from the counts."""
+"""The PRISMA 2020 flow diagram, laid out once and drawn as SVG and as PNG.
+
+The layout follows the PRISMA 2020 template: a column for records identified via
+databases, a column for other methods when any were used, a box beside each step for
+what left the flow there, and the exclusion reasons listed with their counts.
+"""
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -11,6 +18,9 @@ LINE = 16
 PAD = 10
 GAP = 36
 CHAR_WIDTH = 6.6  # average glyph width of 12px sans-serif, for wrapping
+SIDE_FILL = "#f6f6f6"
+INCLUDED_FILL = "#e8f3e8"
+BAND_FILL = "#9ec5e8"
 
 
 def _n(value: object) -> str:
@@ -19,43 +29,57 @@ def _n(value: object) -> str:
 
 
 def _wrap(lines: Sequence[str], width: float) -> list[str]:
+    """Wrapped lines; an indented line (two leading spaces) keeps its indent."""
     chars = max(10, int((width - 2 * PAD) / CHAR_WIDTH))
     out: list[str] = []
     for line in lines:
-        indent = "    " if line.startswith("  ") else ""
-        pieces = textwrap.wrap(line.strip(), chars - len(indent)) or [""]
+        indent = "  " if line.startswith("  ") else ""
+        pieces = textwrap.wrap(line.strip(), chars - 2 * len(indent)) or [""]
         out += [indent + piece for piece in pieces]
     return out
 
 
-class _Canvas:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    lines: tuple[str, ...]  # already wrapped
+    fill: str = "#fff"
+    bold_first: bool = False
 
-    def box(self, x: float, y: float, w: float, lines: Sequence[str], fill: str = "#fff",
-            bold_first: bool = False) -> float:
-        wrapped = _wrap(lines, w)
-        h = len(wrapped) * LINE + 2 * PAD
-        self.parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" '
-                          f'rx="4" fill="{fill}" stroke="#333" stroke-width="1.2"/>')
-        for i, text in enumerate(wrapped):
-            weight = ' font-weight="bold"' if bold_first and i == 0 else ""
-            indent = 12 if text.startswith(" ") else 0  # SVG collapses leading spaces
-            self.parts.append(f'<text x="{x + PAD + indent:.0f}" '
-                              f'y="{y + PAD + (i + 1) * LINE - 4:.0f}"'
-                              f'{weight}>{escape(text.strip())}</text>')
-        return h
+    @property
+    def h(self) -> float:
+        return len(self.lines) * LINE + 2 * PAD
 
-    def arrow(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        self.parts.append(f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
-                          'stroke="#333" stroke-width="1.2" marker-end="url(#arrow)"/>')
 
-    def band(self, y: float, h: float, label: str) -> None:
-        self.parts.append(f'<rect x="6" y="{y:.0f}" width="26" height="{h:.0f}" rx="4" '
-                          'fill="#9ec5e8" stroke="#5b8db8"/>')
-        cx, cy = 19, y + h / 2
-        self.parts.append(f'<text x="{cx}" y="{cy:.0f}" text-anchor="middle" font-weight="bold" '
-                          f'transform="rotate(-90 {cx} {cy:.0f})">{escape(label)}</text>')
+@dataclass(frozen=True, slots=True)
+class Arrow:
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    y: float
+    h: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    x: float
+    y: float
+    text: str
+
+
+@dataclass(slots=True)
+class Diagram:
+    width: float = 0
+    height: float = 0
+    boxes: list[Box] = field(default_factory=list)
+    arrows: list[Arrow] = field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
 
 
 def _reasons(column: Mapping[str, Any], texts: Mapping[str, str]) -> list[str]:
@@ -65,8 +89,8 @@ def _reasons(column: Mapping[str, Any], texts: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def flow_svg(counts: Mapping[str, Any]) -> str:
-    """PRISMA 2020 layout: databases column, and other methods column when used."""
+def layout(counts: Mapping[str, Any]) -> Diagram:
+    """Where every box and arrow goes, from the PRISMA counts."""
     db, other = counts["databases"], counts["other_methods"]
     ident = counts["identification"]
     texts = counts["exclusion_reasons"]
@@ -75,17 +99,21 @@ def flow_svg(counts: Mapping[str, Any]) -> str:
     x_side = x0 + main_w + 40
     x_other = x_side + side_w + 50
     x_other_side = x_other + main_w + 40
-    width = (x_other_side + side_w + 14) if with_other else (x_side + side_w + 14)
-    c = _Canvas()
-    y = 14
-    c.parts.append(f'<text x="{x0}" y="{y + 14}" font-weight="bold">Identification of studies '
-                   'via databases</text>')
+    d = Diagram()
+    d.width = (x_other_side + side_w + 14) if with_other else (x_side + side_w + 14)
+    d.headings.append(Heading(x0, 28, "Identification of studies via databases"))
     if with_other:
-        c.parts.append(f'<text x="{x_other}" y="{y + 14}" font-weight="bold">Identification of '
-                       'studies via other methods</text>')
-    y += 30
-
-    rows: list[tuple[str, list[str], list[str], list[str], list[str]]] = [
+        d.headings.append(Heading(x_other, 28, "Identification of studies via other methods"))
+    previous = counts.get("previous", {})
+    y = 44.0
+    if previous.get("studies"):
+        box = Box(x0, y, main_w, tuple(_wrap([
+            f"Studies included in previous version of review {_n(previous['studies'])}",
+            f"Reports of studies included in previous version of review "
+            f"{_n(previous['reports'])}"], main_w)), SIDE_FILL)
+        d.boxes.append(box)
+        y += box.h + GAP
+    rows = [
         ("Identification",
          [f"Records identified from databases {_n(db['identified'])}",
           *[f"  {name} {_n(n)}" for name, n in ident["databases"].items()]],
@@ -95,7 +123,7 @@ def flow_svg(counts: Mapping[str, Any]) -> str:
          [f"Records identified from other methods {_n(other['identified'])}",
           *[f"  {name} {_n(n)}" for name, n in ident["other_sources"].items()]],
          ["Records removed before screening:",
-          f"  Already found via databases or duplicate {_n(other['duplicates_removed'])}",
+          f"  Already found via databases, or duplicate {_n(other['duplicates_removed'])}",
           f"  Marked ineligible by automation {_n(other['excluded_automation'])}"]),
         ("Screening",
          [f"Records screened {_n(db['records_screened'])}"],
@@ -113,55 +141,136 @@ def flow_svg(counts: Mapping[str, Any]) -> str:
          [f"Reports assessed for eligibility {_n(other['reports_assessed'])}"],
          _reasons(other, texts)),
     ]
-    bands: list[tuple[str, float, float]] = []
-    previous: tuple[float, float] | None = None  # bottom of the main boxes
+    band_tops: dict[str, float] = {}
+    previous_bottom: tuple[float, float] | None = None
     for label, main, side, omain, oside in rows:
-        heights = [len(_wrap(main, main_w)), len(_wrap(side, side_w))]
+        boxes = [Box(x0, y, main_w, tuple(_wrap(main, main_w))),
+                 Box(x_side, y, side_w, tuple(_wrap(side, side_w)), SIDE_FILL)]
         if with_other:
-            heights += [len(_wrap(omain, main_w)), len(_wrap(oside, side_w))]
-        h = max(heights) * LINE + 2 * PAD
-        fill = "#fff"
-        c.box(x0, y, main_w, main, fill)
-        c.box(x_side, y, side_w, side, "#f6f6f6")
-        c.arrow(x0 + main_w, y + h / 2, x_side, y + h / 2)
+            boxes += [Box(x_other, y, main_w, tuple(_wrap(omain, main_w))),
+                      Box(x_other_side, y, side_w, tuple(_wrap(oside, side_w)), SIDE_FILL)]
+        h = max(b.h for b in boxes)
+        d.boxes += boxes
+        d.arrows.append(Arrow(((x0 + main_w, y + h / 2), (x_side, y + h / 2))))
         if with_other:
-            c.box(x_other, y, main_w, omain, fill)
-            c.box(x_other_side, y, side_w, oside, "#f6f6f6")
-            c.arrow(x_other + main_w, y + h / 2, x_other_side, y + h / 2)
-        if previous is not None:
-            c.arrow(x0 + main_w / 2, previous[0], x0 + main_w / 2, y)
+            d.arrows.append(Arrow(((x_other + main_w, y + h / 2), (x_other_side, y + h / 2))))
+        if previous_bottom is not None:
+            d.arrows.append(Arrow(((x0 + main_w / 2, previous_bottom[0]), (x0 + main_w / 2, y))))
             if with_other:
-                c.arrow(x_other + main_w / 2, previous[1], x_other + main_w / 2, y)
-        bottom_main = y + len(_wrap(main, main_w)) * LINE + 2 * PAD
-        bottom_other = y + len(_wrap(omain, main_w)) * LINE + 2 * PAD
-        previous = (bottom_main, bottom_other)
+                d.arrows.append(Arrow(((x_other + main_w / 2, previous_bottom[1]),
+                                       (x_other + main_w / 2, y))))
+        previous_bottom = (y + boxes[0].h, y + (boxes[2].h if with_other else 0))
         if label:
-            bands.append((label, y, 0))
-        else:
-            bands[-1] = (bands[-1][0], bands[-1][1], 0)
+            band_tops[label] = y
         y += h + GAP
-    included = [f"Studies included in review {_n(counts['included']['studies'])}",
-                f"Reports of included studies {_n(counts['included']['reports'])}"]
-    h = c.box(x0, y, main_w, included, "#e8f3e8", bold_first=True)
-    assert previous is not None
-    c.arrow(x0 + main_w / 2, previous[0], x0 + main_w / 2, y)
+    included_lines = [f"New studies included in review {_n(counts['included']['studies'])}",
+                      f"Reports of new included studies {_n(counts['included']['reports'])}"]
+    if previous.get("studies"):
+        included_lines += [f"Total studies included in review {_n(counts['total']['studies'])}",
+                           f"Reports of total included studies {_n(counts['total']['reports'])}"]
+    else:
+        included_lines = [line.replace("New studies", "Studies").replace(
+            "Reports of new included", "Reports of included") for line in included_lines]
+    included = Box(x0, y, main_w, tuple(_wrap(included_lines, main_w)), INCLUDED_FILL, True)
+    d.boxes.append(included)
+    assert previous_bottom is not None
+    d.arrows.append(Arrow(((x0 + main_w / 2, previous_bottom[0]), (x0 + main_w / 2, y))))
     if with_other:
-        c.parts.append(f'<polyline points="{x_other + main_w / 2:.0f},{previous[1]:.0f} '
-                       f'{x_other + main_w / 2:.0f},{y + h / 2:.0f} {x0 + main_w + 6:.0f},'
-                       f'{y + h / 2:.0f}" fill="none" stroke="#333" stroke-width="1.2" '
-                       'marker-end="url(#arrow)"/>')
-    ident_top = 44
-    screening_top = bands[1][1] if len(bands) > 1 else y
-    c.band(ident_top, screening_top - GAP / 2 - ident_top, "Identification")
-    c.band(screening_top - GAP / 2 + 6, y - screening_top - GAP / 2 + 12 - 12, "Screening")
-    c.band(y, h, "Included")
-    height = y + h + 14
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="Helvetica, Arial, sans-serif" '
-            'font-size="12" role="img" aria-label="PRISMA 2020 flow diagram">'
-            '<title>PRISMA 2020 flow diagram</title>'
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-            'fill="#333"/></marker></defs>'
-            f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>')
-    return head + "\n" + "\n".join(c.parts) + "\n</svg>\n"
+        d.arrows.append(Arrow(((x_other + main_w / 2, previous_bottom[1]),
+                               (x_other + main_w / 2, y + included.h / 2),
+                               (x0 + main_w + 6, y + included.h / 2))))
+    screening_top = band_tops["Screening"]
+    d.bands += [Band(band_tops["Identification"], screening_top - GAP / 2 - 44, "Identification"),
+                Band(screening_top - GAP / 2 + 6, y - screening_top - 12, "Screening"),
+                Band(y, included.h, "Included")]
+    d.height = y + included.h + 14
+    return d
+
+
+# --- drawing ------------------------------------------------------------------------
+
+def to_svg(d: Diagram) -> str:
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{d.width:.0f}" '
+             f'height="{d.height:.0f}" viewBox="0 0 {d.width:.0f} {d.height:.0f}" '
+             'font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" '
+             'aria-label="PRISMA 2020 flow diagram"><title>PRISMA 2020 flow diagram</title>'
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+             'fill="#333"/></marker></defs>'
+             f'<rect width="{d.width:.0f}" height="{d.height:.0f}" fill="#fff"/>']
+    for heading in d.headings:
+        parts.append(f'<text x="{heading.x:.0f}" y="{heading.y:.0f}" font-weight="bold">'
+                     f"{escape(heading.text)}</text>")
+    for band in d.bands:
+        cx, cy = 19, band.y + band.h / 2
+        parts.append(f'<rect x="6" y="{band.y:.0f}" width="26" height="{band.h:.0f}" rx="4" '
+                     f'fill="{BAND_FILL}" stroke="#5b8db8"/>')
+        parts.append(f'<text x="{cx}" y="{cy:.0f}" text-anchor="middle" font-weight="bold" '
+                     f'transform="rotate(-90 {cx} {cy:.0f})">{escape(band.label)}</text>')
+    for box in d.boxes:
+        parts.append(f'<rect x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" '
+                     f'height="{box.h:.0f}" rx="4" fill="{box.fill}" stroke="#333" '
+                     'stroke-width="1.2"/>')
+        for i, text in enumerate(box.lines):
+            weight = ' font-weight="bold"' if box.bold_first and i == 0 else ""
+            indent = 12 if text.startswith(" ") else 0  # SVG collapses leading spaces
+            parts.append(f'<text x="{box.x + PAD + indent:.0f}" '
+                         f'y="{box.y + PAD + (i + 1) * LINE - 4:.0f}"{weight}>'
+                         f"{escape(text.strip())}</text>")
+    for arrow in d.arrows:
+        points = " ".join(f"{x:.0f},{y:.0f}" for x, y in arrow.points)
+        parts.append(f'<polyline points="{points}" fill="none" stroke="#333" '
+                     'stroke-width="1.2" marker-end="url(#arrow)"/>')
+    return "\n".join(parts) + "\n</svg>\n"
+
+
+def to_png(d: Diagram, scale: float = 2.0) -> bytes:
+    """The same diagram as a PNG (Pillow's bundled font), byte-stable for equal input."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (round(d.width * scale), round(d.height * scale)), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=12 * scale)
+
+    def s(value: float) -> float:
+        return value * scale
+
+    for heading in d.headings:
+        draw.text((s(heading.x), s(heading.y - 11)), heading.text, fill="black", font=font,
+                  stroke_width=0)
+    for band in d.bands:
+        draw.rounded_rectangle((s(6), s(band.y), s(32), s(band.y + band.h)), radius=s(4),
+                               fill=BAND_FILL, outline="#5b8db8")
+        label = Image.new("RGBA", (round(s(band.h)), round(s(26))), (0, 0, 0, 0))
+        ImageDraw.Draw(label).text((s(band.h) / 2, s(13)), band.label, fill="black",
+                                   font=font, anchor="mm")
+        rotated = label.rotate(90, expand=True)
+        image.paste(rotated, (round(s(6)), round(s(band.y))), rotated)
+    for box in d.boxes:
+        draw.rounded_rectangle((s(box.x), s(box.y), s(box.x + box.w), s(box.y + box.h)),
+                               radius=s(4), fill=box.fill, outline="#333", width=2)
+        for i, text in enumerate(box.lines):
+            indent = 12 if text.startswith(" ") else 0
+            draw.text((s(box.x + PAD + indent), s(box.y + PAD + i * LINE + 1)),
+                      text.strip().replace("\u00a0", " "), fill="black", font=font)
+    for arrow in d.arrows:
+        points = [(s(x), s(y)) for x, y in arrow.points]
+        draw.line(points, fill="#333", width=2)
+        (x1, y1), (x2, y2) = points[-2], points[-1]
+        length = max(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5, 1)
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        size = s(7)
+        draw.polygon([(x2, y2), (x2 - ux * size - uy * size / 2, y2 - uy * size + ux * size / 2),
+                      (x2 - ux * size + uy * size / 2, y2 - uy * size - ux * size / 2)],
+                     fill="#333")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def flow_svg(counts: Mapping[str, Any]) -> str:
+    return to_svg(layout(counts))
+
+
+def flow_png(counts: Mapping[str, Any]) -> bytes:
+    return to_png(layout(counts))

@@ -8,6 +8,8 @@ counted as a duplicate in the other column.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -63,8 +65,10 @@ def _column_counts(ids: set[str], n_records: int, outcomes: Sequence[Outcome],
 
 
 def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[str, str],
-                  outcomes: Sequence[Outcome], criteria: Criteria) -> dict[str, Any]:
-    """Every PRISMA 2020 box. ``source_of`` maps each imported record id to its source name."""
+                  outcomes: Sequence[Outcome], criteria: Criteria, *,
+                  previous_studies: int = 0, previous_reports: int = 0) -> dict[str, Any]:
+    """Every PRISMA 2020 box. ``source_of`` maps each imported record id to its source name;
+    ``previous_*`` are the studies and reports of the review's previous version (updates)."""
     database_names = {s.name for s in review.databases}
     group_sources: dict[str, set[str]] = defaultdict(set)
     for rid, gid in groups.items():
@@ -107,7 +111,12 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
         })
     columns = {c: _column_counts(ids[c], n_records[c], outcomes, criteria) for c in COLUMNS}
     total_included = sum(columns[c]["included"] for c in COLUMNS)
+    previous = {"studies": previous_studies, "reports": previous_reports}
     return {
+        "review_type": "update" if previous_studies else "new",
+        "previous": previous,
+        "total": {"studies": total_included + previous_studies,
+                  "reports": total_included + previous_reports},
         "review": {"title": review.title, "question": review.question},
         "identification": {
             "databases": {s.name: records_per_source[s.name] for s in review.databases},
@@ -184,3 +193,123 @@ def summary_text(counts: Mapping[str, Any]) -> str:
     lines.append("Included")
     lines.append(f"  Studies included in review: {counts['included']['studies']}")
     return "\n".join(lines) + "\n"
+
+
+#: The PRISMA2020 R package / Shiny app template: (data, node, box, description, boxtext).
+_TEMPLATE = (
+    ("NA", "node4", "prevstud", "Grey title box; Previous studies", "Previous studies"),
+    ("previous_studies", "node5", "box1", "Studies included in previous version of review",
+     "Studies included in previous version of review"),
+    ("previous_reports", "NA", "box1",
+     "Reports of studies included in previous version of review",
+     "Reports of studies included in previous version of review"),
+    ("NA", "node6", "newstud",
+     "Yellow title box; Identification of new studies via databases and registers",
+     "Identification of new studies via databases and registers"),
+    ("database_results", "node7", "box2", "Records identified from: Databases", "Databases"),
+    ("database_specific_results", "NA", "box2",
+     "Records identified from: specific databases [Database1, xxx; Database2, xxx]",
+     "Databases"),
+    ("register_results", "NA", "box2", "Records identified from: Registers", "Registers"),
+    ("register_specific_results", "NA", "box2",
+     "Records identified from: specific registers [Register1, xxx; Register2, xxx]",
+     "Registers"),
+    ("NA", "node16", "othstud", "Grey title box; Identification of new studies via other methods",
+     "Identification of new studies via other methods"),
+    ("website_results", "node17", "box11", "Records identified from: Websites", "Websites"),
+    ("organisation_results", "NA", "box11", "Records identified from: Organisations",
+     "Organisations"),
+    ("citations_results", "NA", "box11", "Records identified from: Citation searching",
+     "Citation searching"),
+    ("duplicates", "node8", "box3", "Duplicate records", "Duplicate records"),
+    ("excluded_automatic", "NA", "box3", "Records marked as ineligible by automation tools",
+     "Records marked as ineligible by automation tools"),
+    ("excluded_other", "NA", "box3", "Records removed for other reasons",
+     "Records removed for other reasons"),
+    ("records_screened", "node9", "box4", "Records screened (databases and registers)",
+     "Records screened"),
+    ("records_excluded", "node10", "box5", "Records excluded (databases and registers)",
+     "Records excluded"),
+    ("dbr_sought_reports", "node11", "box6",
+     "Reports sought for retrieval (databases and registers)", "Reports sought for retrieval"),
+    ("dbr_notretrieved_reports", "node12", "box7",
+     "Reports not retrieved (databases and registers)", "Reports not retrieved"),
+    ("other_sought_reports", "node18", "box12", "Reports sought for retrieval (other)",
+     "Reports sought for retrieval"),
+    ("other_notretrieved_reports", "node19", "box13", "Reports not retrieved (other)",
+     "Reports not retrieved"),
+    ("dbr_assessed", "node13", "box8",
+     "Reports assessed for eligibility (databases and registers)",
+     "Reports assessed for eligibility"),
+    ("dbr_excluded", "node14", "box9", "Reports excluded (databases and registers): [separate "
+     "reasons and numbers using ; e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]",
+     "Reports excluded"),
+    ("other_assessed", "node20", "box14", "Reports assessed for eligibility (other)",
+     "Reports assessed for eligibility"),
+    ("other_excluded", "node21", "box15", "Reports excluded (other): [separate reasons and "
+     "numbers using ; e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]", "Reports excluded"),
+    ("new_studies", "node15", "box10", "New studies included in review",
+     "New studies included in review"),
+    ("new_reports", "NA", "box10", "Reports of new included studies",
+     "Reports of new included studies"),
+    ("total_studies", "node22", "box16", "Total studies included in review",
+     "Total studies included in review"),
+    ("total_reports", "NA", "box16", "Reports of total included studies",
+     "Reports of total included studies"),
+    ("identification", "node1", "identification", "Blue identification box", "Identification"),
+    ("screening", "node2", "screening", "Blue screening box", "Screening"),
+    ("included", "node3", "included", "Blue included box", "Included"),
+)
+
+
+def _reason_list(reasons: Mapping[str, int], texts: Mapping[str, str]) -> str:
+    return "; ".join(f"{texts.get(r, r).replace(';', ',')}, {n}" for r, n in reasons.items()) \
+        if reasons else "0"
+
+
+def prisma2020_csv(counts: Mapping[str, Any]) -> str:
+    """The counts in the template of the PRISMA2020 R package and Shiny app, to load there.
+
+    Records found by other methods are screened here like database records; the template
+    has no screening boxes for them, so its other-methods column starts at the reports
+    sought.
+    """
+    db, other = counts["databases"], counts["other_methods"]
+    texts = counts["exclusion_reasons"]
+    kinds = counts["identification"]["other_methods_by_kind"]
+    specific = "; ".join(f"{name}, {n}" for name, n in
+                         counts["identification"]["databases"].items())
+    values: dict[str, object] = {
+        "previous_studies": counts["previous"]["studies"],
+        "previous_reports": counts["previous"]["reports"],
+        "database_results": db["identified"], "database_specific_results": specific,
+        "register_results": 0, "register_specific_results": "",
+        "website_results": kinds.get("websites", 0),
+        "organisation_results": sum(kinds.get(k, 0) for k in
+                                    ("organisations", "documents_requested", "other")),
+        "citations_results": kinds.get("citation_searching", 0),
+        "duplicates": db["duplicates_removed"], "excluded_automatic": db["excluded_automation"],
+        "excluded_other": db["excluded_other_reasons"],
+        "records_screened": db["records_screened"], "records_excluded": db["records_excluded"],
+        "dbr_sought_reports": db["reports_sought"],
+        "dbr_notretrieved_reports": db["reports_not_retrieved"],
+        "other_sought_reports": other["reports_sought"],
+        "other_notretrieved_reports": other["reports_not_retrieved"],
+        "dbr_assessed": db["reports_assessed"],
+        "dbr_excluded": _reason_list(db["reports_excluded"], texts),
+        "other_assessed": other["reports_assessed"],
+        "other_excluded": _reason_list(other["reports_excluded"], texts),
+        "new_studies": counts["included"]["studies"],
+        "new_reports": counts["included"]["reports"],
+        "total_studies": counts["total"]["studies"],
+        "total_reports": counts["total"]["reports"],
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"])
+    for data, node, box, description, boxtext in _TEMPLATE:
+        tooltips = description if node != "NA" else "NA"
+        url = f"{data if data != 'NA' else box}.html" if node != "NA" else "NA"
+        writer.writerow([data, node, box, description, boxtext, tooltips, url,
+                         values.get(data, 0)])
+    return buffer.getvalue()

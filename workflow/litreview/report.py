@@ -18,6 +18,7 @@ table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding
 text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}
 .question{font-style:italic}.muted{color:#666}figure{margin:1em 0}
 figure svg{max-width:100%;height:auto}
+.pair{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.chart svg{max-width:100%}
 """
 
 
@@ -42,8 +43,37 @@ def _csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
     return (rows[0], rows[1:]) if rows else ([], [])
 
 
+def _robustness_section(files: Mapping[str, str]) -> list[str]:
+    """Narrative, tables with bar charts, and each study's level."""
+    parts = ["<h2>Extent and robustness of the evidence</h2>"]
+    markdown = files.get("summary.md", "").splitlines()
+    narrative = next((line for line in markdown[1:] if line.strip()), "")
+    parts.append(f"<p>{escape(narrative)}</p>")
+    _, rows = _csv_rows(files.get("summary.csv", ""))
+    charts = files.get("charts.html", "").split("</svg>")
+    by_label: dict[str, list[list[str]]] = {}
+    for row in rows:
+        by_label.setdefault(row[0], []).append(row)
+    for i, (label, table_rows) in enumerate(by_label.items()):
+        note = " (more than one may apply)" if table_rows[0][5] == "yes" else ""
+        parts.append(f"<h3>{escape(label)}{note}</h3>")
+        parts.append('<div class="pair">')
+        parts.append(_table(["", "studies", "per cent"],
+                            [[r[1], r[2], r[3]] for r in table_rows]))
+        if i < len(charts) and charts[i].strip():
+            parts.append(f'<div class="chart">{charts[i]}</svg></div>')
+        parts.append("</div>")
+    _, studies = _csv_rows(files.get("studies.csv", ""))
+    if studies:
+        parts.append("<h3>Robustness of each included study</h3>")
+        parts.append(_table(["study", "year", "title", "level", "why"],
+                            [row[:5] for row in studies]))
+    return parts
+
+
 def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
-                  hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str]) -> str:
+                  hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
+                  robustness: Mapping[str, str] | None = None) -> str:
     """The report page; every figure comes from the files passed in."""
     parts = [f"<h1>{escape(review.title)}</h1>",
              f'<p class="question">{escape(review.question)}</p>']
@@ -93,6 +123,8 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
         parts.append('<p class="muted">Works each source shares with each other source; '
                      "the diagonal is the source's own works.</p>")
         parts.append(_table(header, overlap_rows))
+    if robustness:
+        parts += _robustness_section(robustness)
     parts.append("<h2>Search history</h2>")
     for name, text in hits.items():
         header, rows_ = _csv_rows(text)

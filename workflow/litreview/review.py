@@ -59,6 +59,7 @@ class Review:
     criteria: str
     decisions: str
     strict: bool = False
+    extraction: str = "screening/extraction.csv"
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -161,6 +162,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         criteria=screening["criteria"],
         decisions=screening.get("decisions", "screening/decisions"),
         strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
+        extraction=screening.get("extraction", "screening/extraction.csv"),
     )
 
 

@@ -13,8 +13,9 @@ SOURCES = {source.slug: source for source in REVIEW.sources}
 STAGES = stages(REVIEW)
 PLATFORM_IDS = list(PLATFORMS)
 SHEETS = decision_sheets(REVIEW)
+EXTRACTION = [REVIEW.extraction] if Path(REVIEW.extraction).is_file() else []
 REVIEW_INPUTS = sorted(
-    {"review.yaml", REVIEW.criteria, *SHEETS}
+    {"review.yaml", REVIEW.criteria, *SHEETS, *EXTRACTION}
     | {f for s in REVIEW.sources for f in s.exports}
     | {s.strategy for s in REVIEW.databases if s.strategy}
     | {f for s in REVIEW.databases for f in (s.thesaurus, s.heading_map) if f}

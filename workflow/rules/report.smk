@@ -8,7 +8,11 @@ rule prisma:
         criteria=REVIEW.criteria,
     output:
         counts="results/prisma/counts.json",
-        flow="results/prisma/flow.svg",
+        flow=report(
+            "results/prisma/flow.svg", caption="../report/flow.rst", category="PRISMA 2020"
+        ),
+        png="results/prisma/flow.png",
+        template="results/prisma/prisma2020.csv",
     conda:
         "../envs/litreview.yaml"
     log:
@@ -18,7 +22,8 @@ rule prisma:
     shell:
         "{params.cli} --log {log:q}"
         " prisma --review . --groups {input.groups:q} --status {input.status:q}"
-        " -o {output.counts:q} --svg {output.flow:q}"
+        " -o {output.counts:q} --svg {output.flow:q} --png {output.png:q}"
+        " --csv {output.template:q}"
 
 
 rule report:
@@ -28,8 +33,9 @@ rule report:
         overlap="results/dedupe/overlap.csv",
         hits=expand("results/search/{db}.hits.csv", db=STRATEGIES),
         agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
+        robustness="results/robustness/summary.csv",
     output:
-        "results/report.html",
+        report("results/report.html", caption="../report/report.rst", category="Report"),
     conda:
         "../envs/litreview.yaml"
     log:
@@ -40,6 +46,7 @@ rule report:
         "{params.cli} --log {log:q}"
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
+        " --robustness results/robustness"
         " -o {output:q}"
 
 
@@ -59,3 +66,29 @@ rule audit:
     shell:
         "{params.cli} --log {log:q}"
         " audit --review . --counts {input.counts:q} -o {output:q}"
+
+
+rule robustness:
+    input:
+        included="results/screening/included.csv",
+        groups="results/dedupe/groups.csv",
+        sheet=EXTRACTION,
+    output:
+        summary=report(
+            "results/robustness/summary.md",
+            caption="../report/robustness.rst",
+            category="Robustness",
+        ),
+        table="results/robustness/summary.csv",
+        studies="results/robustness/studies.csv",
+        charts="results/robustness/charts.html",
+    conda:
+        "../envs/litreview.yaml"
+    log:
+        "results/logs/robustness.log",
+    params:
+        cli=LITREVIEW,
+    shell:
+        "{params.cli} --log {log:q}"
+        " robustness --review . --included {input.included:q} --groups {input.groups:q}"
+        " --out results/robustness"

@@ -1,0 +1,285 @@
+"""How much can the evidence bear? The coding of the included studies, summarised.
+
+Each included study is coded in ``screening/extraction.csv``. Its robustness level follows
+the four-level typology of project evidence used in reviews of leadership for closing the
+gap (Research / Evaluation / Monitoring / Description), by explicit rules on the coded
+fields, first match wins:
+
+* Research — evidence from at least two sources, instruments specific to the study,
+  findings triangulated, and a before-and-after comparison;
+* Evaluation — at least three kinds of evidence from at least two sources, some specific
+  to the study, and evidence on leadership practice and its change;
+* Monitoring — some evidence, but short of the above (e.g. one or two sources, routine
+  progress data, nothing on leadership);
+* Description — virtually no evidence supporting the claims of outcomes.
+
+A reviewer may override the level with a recorded reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from litreview.errors import Problem, raise_if
+from litreview.schema import load_schema
+
+LEVELS = ("Research", "Evaluation", "Monitoring", "Description")
+MULTI = ("evidence_kinds", "focus", "outcomes_measured")
+#: The characteristics summarised, with the label a reader sees.
+CHARACTERISTICS = (
+    ("robustness", "Robustness of evidence"),
+    ("design", "Design"),
+    ("evidence_kinds", "Kinds of evidence"),
+    ("focus", "Focus of the leadership studied"),
+    ("vulnerable_group", "Specific vulnerable group"),
+    ("outcomes_measured", "Outcomes for children and young people reported"),
+    ("narrowing_gap", "Refers specifically to narrowing the gap"),
+    ("effective_features", "Reports effective features of leadership"),
+    ("pre_post", "Before-and-after comparison"),
+    ("triangulated", "Evidence triangulated"),
+    ("country", "Country"),
+    ("setting", "Setting"),
+)
+
+
+_NONE = {"outcomes_measured": "none reported", "vulnerable_group": "none specific",
+         "evidence_kinds": "no evidence reported", "setting": "not stated"}
+
+
+@dataclass(frozen=True, slots=True)
+class Study:
+    record_id: str
+    title: str
+    year: str
+    coding: dict[str, str]
+    level: str
+    rule: str  # why this level
+    overridden: bool = False
+
+    def values(self, field: str) -> list[str]:
+        if field == "robustness":
+            return [self.level]
+        value = self.coding.get(field, "")
+        if field in MULTI:
+            return [v.strip() for v in value.split(";") if v.strip()]
+        return [value] if value else []
+
+
+def classify(coding: Mapping[str, str]) -> tuple[str, str]:
+    """The robustness level by the typology's rules, and the rule that decided it."""
+    kinds = [k for k in coding.get("evidence_kinds", "").split(";") if k.strip()]
+    sources = int(coding.get("evidence_sources") or 0)
+
+    def yes(field: str) -> bool:
+        return coding.get(field, "") == "yes"
+
+    if sources >= 2 and yes("project_specific") and yes("triangulated") and yes("pre_post"):
+        return "Research", ("two or more sources, study-specific instruments, triangulated, "
+                            "before-and-after comparison")
+    if len(kinds) >= 3 and sources >= 2 and yes("project_specific") and yes("tracks_leadership"):
+        return "Evaluation", ("three or more kinds of evidence from two or more sources, "
+                              "study-specific, tracking leadership practice")
+    if kinds:
+        return "Monitoring", "some evidence, short of an evaluation"
+    return "Description", "no evidence supporting the claims"
+
+
+def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
+                    aliases: Mapping[str, str]) -> tuple[list[Study], list[str]]:
+    """The coded included studies, and the ids of included studies not yet coded.
+
+    ``included`` maps each included study's id to (title, year); ``aliases`` maps any
+    member id of a duplicate group to the group's id. Every row is checked against the
+    extraction schema; problems name the file and line.
+    """
+    path = Path(path)
+    schema = load_schema("extraction")
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    problems: list[Problem] = []
+    studies: dict[str, Study] = {}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        unknown = [c for c in reader.fieldnames or [] if c not in schema["properties"]]
+        if unknown:
+            problems.append(Problem(str(path), f"unknown column(s) {', '.join(unknown)}", 1,
+                                    hint=f"columns: {', '.join(schema['properties'])}"))
+        for row in reader:
+            line = reader.line_num
+            coding = {k: (v or "").strip() for k, v in row.items() if k in schema["properties"]}
+            for error in validator.iter_errors({k: v for k, v in coding.items() if v != ""
+                                                or k in schema["required"]}):
+                where = ".".join(map(str, error.path)) or "row"
+                problems.append(Problem(str(path), f"{where}: {error.message}", line))
+            rid = aliases.get(coding.get("record_id", ""), coding.get("record_id", ""))
+            if rid not in included:
+                problems.append(Problem(str(path), f"'{coding.get('record_id')}' is not an "
+                                        "included study", line,
+                                        hint="code only records in results/screening/"
+                                             "included.csv"))
+                continue
+            if rid in studies:
+                problems.append(Problem(str(path), f"'{rid}' is coded twice", line))
+                continue
+            override = coding.get("robustness_override", "")
+            if override and not coding.get("override_reason"):
+                problems.append(Problem(str(path), "robustness_override without an "
+                                        "override_reason", line, hint="say why"))
+            level, rule = classify(coding)
+            if override and override != level:
+                rule = f"overridden from {level}: {coding.get('override_reason', '')}"
+                level = override
+            title, year = included[rid]
+            studies[rid] = Study(rid, title, year, coding, level, rule, bool(override))
+    raise_if(problems)
+    ordered = [studies[r] for r in included if r in studies]
+    return ordered, [r for r in included if r not in studies]
+
+
+# --- summaries ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    field: str
+    label: str
+    rows: tuple[tuple[str, int], ...]
+    total: int
+    multi: bool
+
+    def percent(self, n: int) -> float:
+        return 100.0 * n / self.total if self.total else 0.0
+
+
+def tables(studies: Sequence[Study]) -> list[Table]:
+    out = []
+    for field, label in CHARACTERISTICS:
+        counts: Counter[str] = Counter()
+        for study in studies:
+            values = study.values(field)
+            if not values:
+                values = [_NONE.get(field, "not coded")]
+            counts.update(dict.fromkeys(values, 1))
+        if field == "robustness":
+            rows = tuple((level, counts[level]) for level in LEVELS)
+        else:
+            rows = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        out.append(Table(field, label, rows, len(studies), field in MULTI))
+    return out
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{100.0 * n / total:.0f}%" if total else "0%"
+
+
+def narrative(studies: Sequence[Study], awaiting: Sequence[str]) -> list[str]:
+    """A few sentences generated from the numbers, in the manner of a review's A1.3."""
+    n = len(studies)
+    if not n:
+        return ["No included study has been coded yet."]
+
+    def count(field: str, test: object = "yes") -> int:
+        return sum(1 for s in studies if (s.coding.get(field, "") == test if isinstance(
+            test, str) else bool(s.values(field))))
+
+    levels = Counter(s.level for s in studies)
+    sentences = [
+        f"{n} included {'study was' if n == 1 else 'studies were'} coded"
+        + (f"; {len(awaiting)} await coding." if awaiting else "."),
+        f"{count('narrowing_gap')} ({_pct(count('narrowing_gap'), n)}) refer specifically "
+        "to narrowing the gap.",
+        f"{count('outcomes_measured', None)} ({_pct(count('outcomes_measured', None), n)}) "
+        "report outcomes for children and young people.",
+        f"{count('effective_features')} ({_pct(count('effective_features'), n)}) report "
+        "effective features of leadership.",
+    ]
+    groups = Counter(v for s in studies for v in s.values("vulnerable_group"))
+    if groups:
+        listed = ", ".join(f"{g} ({k})" for g, k in sorted(groups.items()))
+        k = sum(groups.values())
+        sentences.append(f"{k} focus{'es' if k == 1 else ''} on a specific vulnerable group: "
+                         f"{listed}.")
+    else:
+        sentences.append("None focuses on a specific vulnerable group.")
+    focus = Counter(v for s in studies for v in s.values("focus"))
+    if focus:
+        top, k = max(sorted(focus.items()), key=lambda kv: kv[1])
+        sentences.append(f"The most common focus is {top} ({k} of {n}; more than one focus "
+                         "may apply).")
+    sentences.append("By robustness of evidence: " + ", ".join(
+        f"{level} {levels[level]} ({_pct(levels[level], n)})" for level in LEVELS) + ".")
+    overridden = sum(s.overridden for s in studies)
+    if overridden:
+        sentences.append(f"{overridden} level{'s were' if overridden > 1 else ' was'} set by a "
+                         "reviewer, with the reason recorded.")
+    return sentences
+
+
+def summary_csv(table_list: Sequence[Table]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["characteristic", "value", "studies", "percent", "of", "more_than_one"])
+    for table in table_list:
+        for value, n in table.rows:
+            writer.writerow([table.label, value, n, f"{table.percent(n):.1f}", table.total,
+                             "yes" if table.multi else "no"])
+    return buffer.getvalue()
+
+
+def studies_csv(studies: Sequence[Study]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["record_id", "year", "title", "robustness", "why", "overridden"])
+    for s in studies:
+        writer.writerow([s.record_id, s.year, s.title, s.level, s.rule,
+                         "yes" if s.overridden else "no"])
+    return buffer.getvalue()
+
+
+def summary_markdown(table_list: Sequence[Table], studies: Sequence[Study],
+                     awaiting: Sequence[str]) -> str:
+    lines = ["# Extent and robustness of the evidence", ""]
+    lines += [" ".join(narrative(studies, awaiting)), ""]
+    for table in table_list:
+        lines += [f"## {table.label}", ""]
+        if table.multi:
+            lines += ["More than one may apply, so percentages need not total 100.", ""]
+        lines += ["| | studies | per cent |", "| --- | ---: | ---: |"]
+        lines += [f"| {value} | {n} | {table.percent(n):.1f} |" for value, n in table.rows]
+        lines += [f"| *all coded studies* | {table.total} | |", ""]
+    lines += ["## Robustness of each study", "",
+              "| study | year | level | why |", "| --- | --- | --- | --- |"]
+    lines += [f"| {s.title.replace('|', '/')} | {s.year} | {s.level} | {s.rule} |"
+              for s in studies]
+    if awaiting:
+        lines += ["", f"Awaiting coding: {', '.join(awaiting)}"]
+    return "\n".join(lines) + "\n"
+
+
+def bar_chart_svg(table: Table, width: int = 560) -> str:
+    """A horizontal bar chart of one table, drawn as plain SVG."""
+    bar_h, gap, label_w = 18, 6, 250
+    height = len(table.rows) * (bar_h + gap) + 30
+    scale = (width - label_w - 60) / max((n for _, n in table.rows), default=1) if \
+        table.rows and max(n for _, n in table.rows) else 0
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
+             f'font-size="12" role="img" aria-label="{escape(table.label)}">',
+             f'<text x="0" y="14" font-weight="bold">{escape(table.label)}</text>']
+    for i, (value, n) in enumerate(table.rows):
+        y = 24 + i * (bar_h + gap)
+        label = value if len(value) <= 40 else value[:39] + "…"
+        parts.append(f'<text x="{label_w - 8}" y="{y + 13}" text-anchor="end">'
+                     f'{escape(label)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{n * scale:.1f}" height="{bar_h}" '
+                     'fill="#5b8db8"/>')
+        parts.append(f'<text x="{label_w + n * scale + 6:.1f}" y="{y + 13}">{n} '
+                     f'({table.percent(n):.0f}%)</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
