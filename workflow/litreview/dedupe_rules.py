@@ -37,6 +37,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Lowercase words of any script, accents dropped, one space between them."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
     text = unicodedata.normalize("NFKD", text.translate(_GREEK).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", text).strip()
@@ -74,9 +76,12 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"comments?|commentary|critique|editorial|reviewers?|dr)\b")),
     ("comment", re.compile(r"^(?:comments?|commentary|re)\b|\b(?:comments?|commentary) on\b")),
 )
+_MARKER_HINT = re.compile(r"errat|corrig|correct|retract|withdr|concern|repl|respon|rejoin|"
+                          r"comment|^re ")
 #: Titles that name a kind of item, not a work: they cannot identify one by themselves.
 _GENERIC = re.compile(
-    r"(?:guest )?editorials?|editor s (?:note|introduction|comments?)|book reviews?|reviews?|"
+    r"(?:guest )?editorials?(?: (?:notes?|introduction|comments?|overview|statement))?|"
+    r"(?:from the )?editor s (?:notes?|introduction|comments?|column)|book reviews?|reviews?|"
     r"introduction|preface|foreword|letters?(?: to the editor)?|reply|response|erratum|"
     r"errata|correction|corrigendum|commentary|comments?|news|abstracts?|index|contents|"
     r"table of contents|in this issue|announcements?|call for papers|obituary|"
@@ -87,7 +92,9 @@ _MISSING = re.compile(r"|untitled|unknown|no title|not available|none|n a|title"
 _THOUSANDS = re.compile(r"(?<!\d)\d{1,3}(?: \d{3})+(?!\d)")  # "10 000" (or "10,000")
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
           "xi": "11", "xii": "12"}
-_NUMBERED = frozenset({"part", "phase", "stage", "type", "study", "trial", "volume", "paper"})
+_DIGITS = re.compile(r"\d+")
+_ROMAN_WORD = re.compile(r"\b(ii|iii|iv|vi|vii|viii|ix|xi|xii)\b|"
+                         r"\b(?:part|phase|stage|type|study|trial|volume|paper) (i)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +131,11 @@ def title_keys(title: str, journal: str = "") -> Title:
         part = fold(piece)
         if len(part.split()) >= 4 and part != folded and part not in variants:
             variants.append(part)
-    numbers = set()
-    for k, word in enumerate(words):
-        if word.isdigit():
-            numbers.add(word.lstrip("0") or "0")
-        elif any(c.isdigit() for c in word):
-            numbers.update(n.lstrip("0") or "0" for n in re.findall(r"\d+", word))
-        elif word in _ROMAN or (word == "i" and k and words[k - 1] in _NUMBERED):
-            numbers.add(_ROMAN.get(word, "1"))
-    markers = {name for name, pattern in _MARKERS if pattern.search(folded)}
+    numbers = {n.lstrip("0") or "0" for n in _DIGITS.findall(folded)}
+    for match in _ROMAN_WORD.finditer(folded):
+        numbers.add(_ROMAN.get(match.group(1) or match.group(2), "1"))
+    markers = {name for name, pattern in _MARKERS if pattern.search(folded)} \
+        if _MARKER_HINT.search(folded) else set()
     if corrects:
         markers.add("erratum")
     return Title(folded, tuple(variants), bracketed or bool(variants), missing, generic,
@@ -182,8 +185,7 @@ def _is_initials(token: str) -> bool:
 
 
 def _surname_forms(words: Sequence[str]) -> frozenset[str]:
-    kept = [fold(w).replace(" ", "") for w in words if fold(w) not in _PARTICLES]
-    kept = [w for w in kept if w]
+    kept = [w for w in words if w not in _PARTICLES]
     forms = {w for w in kept if len(w) > 1} or set(kept)  # "O'Donnell": not "o"
     if len(kept) > 1:
         forms.add("".join(kept))
@@ -193,17 +195,14 @@ def _surname_forms(words: Sequence[str]) -> frozenset[str]:
 @dataclass(frozen=True, slots=True)
 class Author:
     surname: frozenset[str]  # the spellings the surname may take: {"quintrec"}
+    stems: frozenset[str]    # their first five letters: "Albarqo" for "Albarqouni"
     given: frozenset[str]    # whole given names: {"andrea"}
     initials: str            # first letters of the given names: "ac"
 
     def matches(self, other: Author) -> bool:
         """The same person, allowing a database that swapped surname and given name."""
-        if self.surname & other.surname:
-            return True
-        if any(len(x) >= 5 and len(y) >= 5 and x[:5] == y[:5]
-               for x in self.surname for y in other.surname):  # "Albarqo" for "Albarqouni"
-            return True
-        return self._swapped(other) or other._swapped(self)
+        return bool(self.surname & other.surname or self.stems & other.stems
+                    or self._swapped(other) or other._swapped(self))
 
     def _swapped(self, other: Author) -> bool:
         """"Andrea, C." for "Carignani, Andrea"; "Wu, C. Y." for "Ching-yi, Wu"."""
@@ -212,6 +211,11 @@ class Author:
         return not self.initials or any(f[0] in self.initials for f in other.surname)
 
 
+def _words(text: str, separators: str) -> list[str]:
+    return [w for w in (fold(p).replace(" ", "") for p in re.split(separators, text)) if w]
+
+
+@lru_cache(maxsize=1 << 17)  # author names recur across databases and records
 def author_name(name: str) -> Author | None:
     """One author, whatever the form: "Zuna, R E", "Zuna RE", "R. E. Zuna", "Omulo Sylvia".
 
@@ -221,45 +225,63 @@ def author_name(name: str) -> Author | None:
     name = name.strip()
     if "," in name:
         surname, given = name.split(",", 1)
-        words = re.split(r"[\s\-']+", surname)
-        given_tokens = re.split(r"[\s.\-]+", given)
+        words = _words(surname, r"[\s\-']+")
+        given_tokens = [t for t in re.split(r"[\s.\-]+", given) if t]
     else:
-        tokens = [t for t in name.split() if t]
+        tokens = name.split()
         whole = [t for t in tokens if not _is_initials(t)] or tokens[:1]
-        words = [p for w in whole for p in re.split(r"[\-']+", w)]
+        words = [w for t in whole for w in _words(t, r"[\-']+")]
         given_tokens = [t for t in tokens if t not in whole]
-    forms = _surname_forms(words) or frozenset(  # "Le, Quintrec M.": a particle alone
-        w for w in (fold(x).replace(" ", "") for x in words) if w)
+    forms = _surname_forms(words) or frozenset(words)  # "Le, Quintrec M.": a particle alone
     if not forms:
         return None
-    given_tokens = [t for t in given_tokens if fold(t)]
-    whole_given = frozenset(fold(t) for t in given_tokens
-                            if len(fold(t)) >= 2 and not _is_initials(t))
-    return Author(forms, whole_given, "".join(fold(t)[0] for t in given_tokens))
+    given = [(t, fold(t).replace(" ", "")) for t in given_tokens]
+    given = [(t, f) for t, f in given if f]
+    return Author(forms, frozenset(f[:5] for f in forms if len(f) >= 5),
+                  frozenset(f for t, f in given if len(f) >= 2 and not _is_initials(t)),
+                  "".join(f[0] for _, f in given))
+
+
+@dataclass(frozen=True, slots=True)
+class Authors:
+    """An author list with the pooled forms that make comparing two lists cheap."""
+
+    names: tuple[Author, ...]
+    surnames: frozenset[str]
+    stems: frozenset[str]
+    given: frozenset[str]
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 #: Long author lists are compared on their first names only, as DedupEndNote does.
 MAX_AUTHORS = 30
 
 
-def author_keys(authors: Sequence[str]) -> tuple[Author, ...]:
-    names: list[str] = []
-    for author in authors:
-        for part in author.split(";"):
-            if "," not in part and _RUN_TOGETHER.search(part):
-                names += _RUN_TOGETHER.split(part)
-            else:
-                names.append(part)
-    out: list[Author] = []
-    for name in names:
-        if not name.strip() or _NO_AUTHOR.fullmatch(fold(name) or "none"):
-            continue
-        author = author_name(name)
-        if author:
-            out.append(author)
-            if len(out) == MAX_AUTHORS:
-                break
+@lru_cache(maxsize=1 << 17)
+def _names(author: str) -> tuple[Author, ...]:
+    """The authors in one entry of a list: usually one, several when a database packed
+    them ("A; B", or EndNote's run-together "Tan A.Schulze A.")."""
+    out = []
+    for part in author.split(";"):
+        if "," not in part and _RUN_TOGETHER.search(part):
+            names = _RUN_TOGETHER.split(part)
+        else:
+            names = [part]
+        for name in names:
+            if name.strip() and not _NO_AUTHOR.fullmatch(fold(name) or "none"):
+                found = author_name(name)
+                if found:
+                    out.append(found)
     return tuple(out)
+
+
+def author_keys(authors: Sequence[str]) -> Authors:
+    names = [a for entry in authors for a in _names(entry)][:MAX_AUTHORS]
+    return Authors(tuple(names), frozenset(f for a in names for f in a.surname),
+                   frozenset(f for a in names for f in a.stems),
+                   frozenset(f for a in names for f in a.given))
 
 
 # --- venue, numbers, DOI -----------------------------------------------------------
@@ -274,6 +296,7 @@ _CONFERENCE = re.compile(r"\b(?:conference|conf|symposium|workshop|congress|meet
                          r"colloquium|convention|summit)\b")
 
 
+@lru_cache(maxsize=1 << 16)
 def journal_keys(journal: str) -> tuple[tuple[str, ...], ...]:
     """Each name the venue goes by, as word tuples: "Ai zheng = Aizheng = Chinese journal …"."""
     text = _JOURNAL_NOISE.sub(" ", journal or "")
@@ -378,7 +401,7 @@ def doi_base(doi: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Keys:
     title: Title
-    authors: tuple[Author, ...]
+    authors: Authors
     year: int
     venue: tuple[tuple[str, ...], ...]
     kind: str  # "conference", "journal" or "" (unknown)
@@ -393,7 +416,8 @@ class Keys:
 
     @property
     def first_author(self) -> str:
-        return min(self.authors[0].surname, key=lambda f: (-len(f), f)) if self.authors else ""
+        names = self.authors.names
+        return min(names[0].surname, key=lambda f: (-len(f), f)) if names else ""
 
 
 def keys(record: Record) -> Keys:
@@ -431,14 +455,18 @@ class Judgement:
     strength: float  # orders the joins: the surest first
     title: float     # title similarity, 0-100 (0 when a title is missing or generic)
     reason: str
+    doubt: bool = False  # worth a person's look: the evidence is near the line
 
 
-def title_similarity(a: Title, b: Title) -> tuple[float, bool, bool]:
-    """Best similarity over the languages of the titles; whether one contains the other;
-    whether the best pair differs by a substituted word."""
+def title_similarity(a: Title, b: Title, ratio: float | None = None
+                     ) -> tuple[float, bool, bool]:
+    """Best similarity over the languages of the titles (``ratio``: of the full titles, if
+    known); whether one contains the other; whether the best pair differs by a word
+    substituted for another."""
     if a.generic or b.generic:
         return 0.0, False, False
-    best, pair = fuzz.ratio(a.text, b.text), (a.text, b.text)
+    best = fuzz.ratio(a.text, b.text) if ratio is None else ratio
+    pair = (a.text, b.text)
     if best < 93 and (a.variants or b.variants):
         for x in (a.text, *a.variants):
             for y in (b.text, *b.variants):
@@ -446,19 +474,20 @@ def title_similarity(a: Title, b: Title) -> tuple[float, bool, bool]:
                 if score > best:
                     best, pair = score, (x, y)
     short, long = sorted((a.text, b.text), key=len)
-    contained = (best < 100 and len(short.split()) >= 4
+    contained = (best < 93 and short.count(" ") >= 3
                  and fuzz.partial_ratio(short, long) >= 95)
     return best, contained, 85 <= best < 100 and substituted(*pair)
 
 
-def author_relation(a: tuple[Author, ...], b: tuple[Author, ...]) -> str:
+def author_relation(a: Authors, b: Authors) -> str:
     """``high``, ``mid``, ``low`` (clearly other people) or ``""`` (a list is missing)."""
-    if not a or not b:
+    if not a.names or not b.names:
         return ""
-    first = a[0].matches(b[0])
-    shorter, longer = sorted((a, b), key=len)
-    pool = set().union(*(x.surname for x in longer))
-    hits = sum(1 for x in shorter if x.surname & pool or any(x.matches(y) for y in longer))
+    first = a.names[0].matches(b.names[0])
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    hits = sum(1 for x in shorter.names if x.surname & longer.surnames or x.stems & longer.stems
+               or ((x.surname & longer.given or x.given & longer.surnames)  # swapped names
+                   and any(x.matches(y) for y in longer.names)))
     share = hits / len(shorter)
     if first and share >= 0.75:
         return "high"
@@ -467,9 +496,10 @@ def author_relation(a: tuple[Author, ...], b: tuple[Author, ...]) -> str:
     return "low"
 
 
-def judge(a: Keys, b: Keys) -> Judgement:
-    """The verdict on a pair: vetoes first, then the positive rules."""
-    title, contained, replaced = title_similarity(a.title, b.title)
+def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
+    """The verdict on a pair: vetoes first, then the positive rules (``ratio``: of the
+    full titles, when the caller has it)."""
+    title, contained, replaced = title_similarity(a.title, b.title, ratio)
     exact = title == 100
     high = title >= 93 and not replaced
     similar = title >= 85 or contained
@@ -505,31 +535,42 @@ def judge(a: Keys, b: Keys) -> Judgement:
     def result(verdict: Verdict, reason: str, bonus: float = 0.0) -> Judgement:
         return Judgement(verdict, round(title / 100 + bonus, 4), title, reason)
 
+    def veto(reason: str, *, on_data: bool = True) -> Judgement:
+        """A veto; one on fields that are often mistyped, against a near-identical title
+        by the same authors within a year, is worth a person's look."""
+        conflicts = (doi == "conflict") + (volume == "conflict") + (pages == "conflict") \
+            + bool(issue) + (gap > 0)
+        doubt = on_data and high and authors != "low" and gap < 2 and conflicts <= 1
+        return Judgement(Verdict.DIFFERENT, title / 100, title,
+                         f"near-identical titles, but {reason}" if doubt else reason, doubt)
+
     # --- vetoes: evidence that these are two works -----------------------------------
     if doi == "conflict":
-        return result(Verdict.DIFFERENT, "different DOIs")
+        return veto("different DOIs")
     if a.title.markers != b.title.markers and not (located and gap == 0):
         kinds = sorted(a.title.markers ^ b.title.markers)
-        return result(Verdict.DIFFERENT, f"one is a {'/'.join(kinds)} of the other")
+        return veto(f"one is a {'/'.join(kinds)} of the other", on_data=False)
     if a.title.numbers and b.title.numbers and not (
             a.title.numbers <= b.title.numbers or b.title.numbers <= a.title.numbers
             or (located and gap == 0)):
-        return result(Verdict.DIFFERENT, "different numbers in the titles")
+        return veto("different numbers in the titles", on_data=False)
     if gap >= 2 and not (same_id and similar):
-        return result(Verdict.DIFFERENT, f"published {gap} years apart")
+        return veto(f"published {gap} years apart")
     if a.kind and b.kind and a.kind != b.kind and venue != "same":
-        return result(Verdict.DIFFERENT, "a conference paper and a journal article")
+        return veto("a conference paper and a journal article")
     if volume == "conflict" and doi != "same":
-        return result(Verdict.DIFFERENT, "different volumes")
-    if pages == "conflict" and doi != "same":
-        return result(Verdict.DIFFERENT, "different pages")
+        return veto("different volumes")
+    if pages == "conflict" and doi != "same" and not (
+            exact and authors == "high" and venue == "same" and volume == "same"
+            and not issue and gap == 0):  # else one title, list, journal, volume: a typo
+        return veto("different pages")
     if authors == "low" and not ((doi == "same" and high) or sure_place):
-        return result(Verdict.DIFFERENT, "different authors")
+        return veto("different authors")
     if title and not similar and title < 60 and not (located or same_id):
-        return result(Verdict.DIFFERENT, "different titles")
+        return veto("different titles", on_data=False)
     if (a.title.generic and not a.title.missing) != (b.title.generic and not b.title.missing) \
             and not (a.title.missing or b.title.missing) and doi != "same":
-        return result(Verdict.DIFFERENT, "an item (editorial, review, …) and a titled work")
+        return veto("an item (editorial, review, …) and a titled work", on_data=False)
 
     # --- positive rules: independent fields agree -------------------------------------
     if doi == "same":
@@ -564,9 +605,11 @@ def judge(a: Keys, b: Keys) -> Judgement:
         return result(Verdict.SAME, "same title and authors, a year apart "
                       "(online before print)", 0.1)
     if similar:
-        return result(Verdict.UNSURE, "similar titles; the other fields do not confirm")
+        return Judgement(Verdict.UNSURE, title / 100, title,
+                         "similar titles; the other fields do not confirm", doubt=True)
     if located and authors:
-        return result(Verdict.UNSURE, "same volume and pages, different titles")
+        return Judgement(Verdict.UNSURE, title / 100, title,
+                         "same volume and pages, different titles", doubt=True)
     return result(Verdict.UNSURE, "not enough in common")
 
 

@@ -1,0 +1,389 @@
+"""Deduplication benchmark: accuracy and speed on the labelled sets, against bib-dedupe.
+
+Reads ../shared/realdata/dedup/<dataset>/records_pre_merged.csv (one row per record) and
+merged_record_ids.csv (one row per true duplicate group), runs ``litreview.dedupe`` and,
+in the same run, bib-dedupe from PyPI; then times both on a 100,000-record scale set made
+from the benchmark records with the perturbations databases introduce.
+
+Counting follows bib-dedupe (``compare_dedupe_id``): for each true group with k members
+kept, k = 0 is one false positive (a work lost) and |G|-1 true positives, k >= 1 is one
+true negative, k-1 false negatives and |G|-k true positives; a unique record kept is a
+true negative, removed a false positive. Pairwise precision, recall and F1 count every
+pair of records put in one group.
+
+bib-dedupe runs in its own environment: ``BIB_DEDUPE_PYTHON=/path/to/python`` (default
+``/tmp/bibdedupe/bin/python`` if present, else this interpreter if it can import it).
+
+    python benchmarks/dedupe.py                      # everything
+    python benchmarks/dedupe.py --datasets stroke --no-bib-dedupe --scale 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import combinations
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "workflow"))
+
+from litreview.dedupe import deduplicate  # noqa: E402
+from litreview.importers.common import Context, build_record, type_from_name  # noqa: E402
+from litreview.records import Record  # noqa: E402
+
+DATA = REPO.parent / "shared" / "realdata" / "dedup"
+DATASETS = ("respiratory", "haematology", "stroke", "cytology_screening", "digital_work")
+SCALE_SEED = 20240601
+
+Groups = list[list[str]]
+
+
+# --- data ----------------------------------------------------------------------------
+
+def record_from_row(row: dict[str, str], ctx: Context, position: int) -> Record:
+    """A BibTeX-style CSV row as the importers would make it; ``ID`` is the record id."""
+    raw = {
+        "title": row.get("title") or "",
+        "authors": row.get("author") or "",  # " and "-separated; split_authors splits it
+        "year": row.get("year") or "",
+        "journal": row.get("journal") or row.get("booktitle") or "",
+        "volume": row.get("volume") or "",
+        "issue": row.get("number") or "",
+        "pages": row.get("pages") or "",
+        "doi": row.get("doi") or "",
+        "abstract": row.get("abstract") or "",
+        "type": type_from_name(row.get("ENTRYTYPE")),
+        "source_id": row.get("ID") or "",
+    }
+    return replace(build_record(ctx, position, position + 1, raw), record_id=row["ID"])
+
+
+def load(name: str) -> tuple[list[Record], Groups]:
+    folder = DATA / name
+    path = folder / "records_pre_merged.csv"
+    ctx = Context(database=name, source_file=str(path))
+    with open(path, newline="", encoding="utf-8") as handle:
+        records = [record_from_row(row, ctx, n) for n, row in enumerate(csv.DictReader(handle))]
+    with open(folder / "merged_record_ids.csv", newline="", encoding="utf-8") as handle:
+        groups = [row["merged_ids"].split(";") for row in csv.DictReader(handle)]
+    return records, groups
+
+
+# --- counting --------------------------------------------------------------------------
+
+@dataclass
+class Score:
+    records: int = 0
+    true_groups: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    pair_tp: int = 0
+    pairs_found: int = 0
+    pairs_true: int = 0
+    seconds: float = 0.0
+    peak_mb: float = 0.0
+
+    def __iadd__(self, other: Score) -> Score:
+        for name in self.__dataclass_fields__:
+            if name == "peak_mb":
+                self.peak_mb = max(self.peak_mb, other.peak_mb)
+            else:
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def sensitivity(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def specificity(self) -> float:
+        return self.tn / (self.tn + self.fp) if self.tn + self.fp else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.pair_tp / self.pairs_found if self.pairs_found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.pair_tp / self.pairs_true if self.pairs_true else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(records: Sequence[Record], truth: Groups, found: Iterable[Sequence[str]]) -> Score:
+    """Count the bib-dedupe way, plus pairwise; ``found`` are the predicted groups."""
+    group_of = {r.record_id: r.record_id for r in records}
+    order = {r.record_id: n for n, r in enumerate(records)}
+    for group in found:
+        keep = min(group, key=order.__getitem__)  # the first in input order is kept
+        for member in group:
+            group_of[member] = keep
+    kept = {rid for rid, keep in group_of.items() if rid == keep}
+    s = Score(records=len(records), true_groups=len(truth))
+    true_of: dict[str, int] = {}
+    for n, group in enumerate(truth):
+        k = sum(member in kept for member in group)
+        if k == 0:
+            s.fp += 1
+            s.tp += len(group) - 1
+        else:
+            s.tn += 1
+            s.fn += k - 1
+            s.tp += len(group) - k
+        true_of.update((member, n) for member in group)
+    for record in records:
+        if record.record_id not in true_of:
+            s.tn += record.record_id in kept
+            s.fp += record.record_id not in kept
+    members: dict[str, list[str]] = defaultdict(list)
+    for rid, keep in group_of.items():
+        members[keep].append(rid)
+    for group in members.values():
+        s.pairs_found += len(group) * (len(group) - 1) // 2
+        s.pair_tp += sum(1 for a, b in combinations(group, 2)
+                         if a in true_of and true_of[a] == true_of.get(b))
+    s.pairs_true = sum(len(g) * (len(g) - 1) // 2 for g in truth)
+    return s
+
+
+# --- running -------------------------------------------------------------------------
+
+def _ours_child(records: list[Record], connection: object) -> None:
+    start = time.perf_counter()
+    result = deduplicate(records)
+    seconds = time.perf_counter() - start
+    members: dict[str, list[str]] = defaultdict(list)
+    for rid, group in result.groups.items():
+        members[group].append(rid)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    connection.send((seconds, peak, [g for g in members.values() if len(g) > 1],  # type: ignore[attr-defined]
+                     len(result.uncertain)))
+
+
+def run_ours(records: list[Record]) -> tuple[float, float, Groups, int]:
+    """Deduplicate in a fresh process, so its peak resident memory is this run's alone."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_ours_child, args=(records, child))
+    process.start()
+    child.close()
+    seconds, peak, groups, uncertain = parent.recv()
+    process.join()
+    return seconds, peak, groups, uncertain
+
+
+_BIB_DEDUPE = """
+import json, resource, sys, time, warnings
+warnings.filterwarnings("ignore")
+import pandas as pd
+from bib_dedupe.bib_dedupe import block, cluster, match, prep
+records = pd.read_csv(sys.argv[1])
+start = time.perf_counter()
+matched = match(block(prep(records, verbosity_level=0), verbosity_level=0), verbosity_level=0)
+groups = cluster(matched, verbosity_level=0)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "groups": groups}))
+"""
+
+
+def bib_dedupe_python() -> str | None:
+    """A Python that can import bib_dedupe: $BIB_DEDUPE_PYTHON, /tmp/bibdedupe, or this one."""
+    for candidate in (os.environ.get("BIB_DEDUPE_PYTHON"), "/tmp/bibdedupe/bin/python",
+                      sys.executable):
+        if candidate and Path(candidate).exists():
+            probe = subprocess.run([candidate, "-c", "import bib_dedupe"], capture_output=True)
+            if probe.returncode == 0:
+                return candidate
+    return None
+
+
+def run_bib_dedupe(python: str, csv_path: Path) -> tuple[float, float, Groups]:
+    done = subprocess.run([python, "-c", _BIB_DEDUPE, str(csv_path)], capture_output=True,
+                          text=True, check=True)
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return out["seconds"], out["peak_mb"], out["groups"]
+
+
+# --- the scale set ---------------------------------------------------------------------
+
+_STOP = {"of", "the", "and", "in", "for", "on", "&"}
+
+
+def _abbreviate_journal(name: str, rng: random.Random) -> str:
+    words = [w for w in re.split(r"[\s,.:]+", name) if w and w.lower() not in _STOP]
+    form = rng.choice(("iso", "upper", "lower"))
+    if form == "iso":
+        return " ".join(w[:rng.choice((3, 4, 5))] if len(w) > 5 else w for w in words)
+    return name.upper() if form == "upper" else name.lower()
+
+
+def _author_form(name: str, form: str) -> str:
+    if "," not in name:
+        return name
+    surname, given = (p.strip() for p in name.split(",", 1))
+    initials = "".join(w[0] for w in re.split(r"[\s.\-]+", given) if w)
+    if form == "initials":  # "Smith, J. K."
+        return f"{surname}, {' '.join(c + '.' for c in initials)}"
+    if form == "vancouver":  # "Smith JK"
+        return f"{surname} {initials}"
+    if form == "given-first":  # "J. K. Smith"
+        return f"{' '.join(c + '.' for c in initials)} {surname}"
+    return name
+
+
+def _pages_form(pages: str, rng: random.Random) -> str:
+    match = re.fullmatch(r"(\d+)-(\d+)", pages)
+    if not match or rng.random() < 0.5:
+        return pages
+    first, last = match.groups()
+    if len(first) == len(last) and rng.random() < 0.6:  # "1351-9"
+        k = next((n for n in range(len(first)) if first[n] != last[n]), len(last) - 1)
+        return f"{first}-{last[k:]}"
+    return f"{first}--{last}"
+
+
+def perturb(record: Record, rng: random.Random, copy: int) -> Record:
+    """Another database's export of the same record: the differences met in the wild."""
+    title = record.title
+    roll = rng.random()
+    if roll < 0.2:
+        title = title.upper()
+    elif roll < 0.35:
+        title = title.lower()
+    if rng.random() < 0.3:
+        title = re.sub(r"[:;,.?!\"']", rng.choice(("", " ")), title)
+    if rng.random() < 0.15:
+        title = title.rstrip(".") + "."
+    if rng.random() < 0.05 and len(title) > 20:  # one mistyped letter
+        k = rng.randrange(1, len(title) - 1)
+        title = title[:k] + title[k + 1] + title[k] + title[k + 2:]
+    form = rng.choice(("as-is", "initials", "vancouver", "given-first"))
+    authors = tuple(_author_form(a, form) for a in record.authors)
+    if rng.random() < 0.1 and len(authors) > 3:
+        authors = authors[:3]
+    journal = _abbreviate_journal(record.journal, rng) if rng.random() < 0.4 else record.journal
+    doi = record.doi
+    if doi and rng.random() < 0.3:
+        doi = "" if rng.random() < 0.5 else doi.upper()
+    fields = {"volume": record.volume, "issue": record.issue, "abstract": record.abstract}
+    for name in fields:
+        if rng.random() < 0.15:
+            fields[name] = ""
+    pages = "" if rng.random() < 0.1 else _pages_form(record.pages, rng)
+    return replace(record, record_id=f"{record.record_id}#{copy}", title=title,
+                   authors=authors, journal=journal if rng.random() > 0.05 else "",
+                   pages=pages, doi=doi, database=f"copy{copy % 6}", **fields)
+
+
+def scale_set(size: int) -> tuple[list[Record], Groups]:
+    """``size`` records: every benchmark record, then perturbed copies in turn; the truth
+    is each original's true group with all the copies of its members."""
+    base: list[Record] = []
+    truth_of: dict[str, int] = {}
+    truth: Groups = []
+    for name in DATASETS:  # ids are unique within a dataset only
+        records, groups = load(name)
+        offset = len(truth)
+        truth += [[f"{name}:{m}" for m in g] for g in groups]
+        truth_of.update((f"{name}:{m}", offset + n) for n, g in enumerate(groups) for m in g)
+        base += [replace(r, record_id=f"{name}:{r.record_id}") for r in records]
+    rng = random.Random(SCALE_SEED)
+    out = list(base)
+    copy = 0
+    while len(out) < size:
+        copy += 1
+        for record in base:
+            if len(out) == size:
+                break
+            twin = perturb(record, rng, copy)
+            out.append(twin)
+            if record.record_id not in truth_of:
+                truth_of[record.record_id] = len(truth)
+                truth.append([record.record_id])
+            truth[truth_of[record.record_id]].append(twin.record_id)
+    return out, [g for g in truth if len(g) > 1]
+
+
+# --- the report ----------------------------------------------------------------------
+
+HEADER = (f"{'dataset':<20}{'tool':<11}{'records':>8}{'groups':>7}{'TP':>6}{'FP':>4}{'FN':>5}"
+          f"{'TN':>7}{'sens':>8}{'spec':>8}{'prec':>8}{'recall':>8}{'F1':>8}{'time s':>9}"
+          f"{'peak MB':>9}")
+
+
+def row(dataset: str, tool: str, s: Score) -> str:
+    return (f"{dataset:<20}{tool:<11}{s.records:>8}{s.true_groups:>7}{s.tp:>6}{s.fp:>4}"
+            f"{s.fn:>5}{s.tn:>7}{s.sensitivity:>8.4f}{s.specificity:>8.4f}{s.precision:>8.4f}"
+            f"{s.recall:>8.4f}{s.f1:>8.4f}{s.seconds:>9.2f}{s.peak_mb:>9.0f}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", nargs="*", default=list(DATASETS))
+    parser.add_argument("--no-bib-dedupe", action="store_true")
+    parser.add_argument("--scale", type=int, default=100_000, help="0 to skip")
+    args = parser.parse_args(argv)
+    if not DATA.exists():
+        print(f"benchmark data not found: {DATA}", file=sys.stderr)
+        return 2
+    python = None if args.no_bib_dedupe else bib_dedupe_python()
+    if not args.no_bib_dedupe and python is None:
+        print("note: bib-dedupe is not installed; set BIB_DEDUPE_PYTHON to a Python that can "
+              "import it (python3 -m venv /tmp/bibdedupe && /tmp/bibdedupe/bin/pip install "
+              "bib-dedupe). Its columns are skipped.\n")
+    print(HEADER)
+    totals = {"litreview": Score(), "bib-dedupe": Score()}
+    ratios: dict[str, float] = {}
+    for name in args.datasets:
+        records, truth = load(name)
+        seconds, peak, found, uncertain = run_ours(records)
+        ours = score(records, truth, found)
+        ours.seconds, ours.peak_mb = seconds, peak
+        totals["litreview"] += ours
+        print(row(name, "litreview", ours) + f"   ({uncertain} uncertain pairs listed)")
+        if python:
+            seconds, peak, found = run_bib_dedupe(python, DATA / name / "records_pre_merged.csv")
+            theirs = score(records, truth, found)
+            theirs.seconds, theirs.peak_mb = seconds, peak
+            totals["bib-dedupe"] += theirs
+            ratios[name] = theirs.seconds / ours.seconds
+            print(row(name, "bib-dedupe", theirs))
+    print(row("TOTAL", "litreview", totals["litreview"]))
+    if python:
+        print(row("TOTAL", "bib-dedupe", totals["bib-dedupe"]))
+        print()
+        for name, ratio in ratios.items():
+            print(f"time ratio bib-dedupe / litreview on {name}: {ratio:.1f}x")
+    if args.scale:
+        records, truth = scale_set(args.scale)
+        print(f"\nscale set: {len(records)} records from the benchmark records with perturbed "
+              f"copies (seed {SCALE_SEED}), {len(truth)} true groups")
+        seconds, peak, found, uncertain = run_ours(records)
+        s = score(records, truth, found)
+        s.seconds, s.peak_mb = seconds, peak
+        print(HEADER)
+        print(row("scale", "litreview", s) + f"   ({uncertain} uncertain pairs listed)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
