@@ -125,3 +125,15 @@ def test_limits_override():
     strategy = parse_strategy("database: ERIC\n\n#1 Leadership\n", "s.txt")
     result = compile_strategy(strategy, "pubmed", limits=Limits((2009, 2010)))
     assert result.queries[0][1].endswith("AND 2009:2010[dp]")
+
+
+@pytest.mark.parametrize(("platform", "expected"), [
+    ("pubmed", "2008/10/07:3000[edat]"),
+    ("scopus", "LOAD-DATE AFT 20081007"),
+    ("ovid", 'yr="2008 - Current"'),
+    ("proquest", "YR(2008-9999)"),
+])
+def test_update_limits_from_the_last_search_date(platform, expected):
+    strategy = parse_strategy("database: ERIC\n\n#1 Leadership\n", "s.txt")
+    result = compile_strategy(strategy, platform, limits=Limits(since="2008-10-07"))
+    assert result.limits == expected

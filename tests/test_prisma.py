@@ -121,12 +121,24 @@ def test_png_diagram_is_drawn_and_byte_stable(counts: dict):
 def test_updated_review_counts_previous_studies(tiny_review: Path):
     review = load_review(tiny_review)
     criteria = load_criteria(tiny_review / review.criteria)
-    counts = prisma_counts(review, {"alpha-A1": "Alpha"}, {"alpha-A1": "alpha-A1"},
-                           [Outcome("alpha-A1", "title_abstract", "included"),
-                            Outcome("alpha-A1", "full_text", "included")], criteria,
-                           previous_studies=25, previous_reports=27)
+    source_of = {"alpha-A1": "Alpha", "alpha-A2": "Alpha", "alpha-N1": "Alpha",
+                 "alpha-N2": "Alpha"}
+    groups = {"alpha-A1": "alpha-A1", "alpha-A2": "alpha-A2", "alpha-N1": "alpha-A1",
+              "alpha-N2": "alpha-N2"}  # N1 is a new copy of A1; N2 a new work
+    outcomes = [Outcome(r, "title_abstract", "included") for r in ("alpha-A1", "alpha-A2",
+                                                                    "alpha-N2")]
+    outcomes += [Outcome("alpha-A1", "full_text", "included"),
+                 Outcome("alpha-A2", "full_text", "excluded", "C2"),
+                 Outcome("alpha-N2", "full_text", "included")]
+    counts = prisma_counts(review, source_of, groups, outcomes, criteria,
+                           new_records={"alpha-N1", "alpha-N2"})
     assert counts["review_type"] == "update"
-    assert counts["total"] == {"studies": 26, "reports": 28}
+    assert counts["previous"]["studies"] == 1
+    db = counts["databases"]
+    assert (db["identified"], db["duplicates_removed"], db["records_screened"],
+            db["included"]) == (2, 1, 1, 1)
+    assert counts["total"] == {"studies": 2, "reports": 2}
+    assert check_counts(counts) == []
     svg = flow_svg(counts).replace("\u00a0", " ")
-    assert "Studies included in previous version of" in svg and "review (n = 25)" in svg
-    assert "Total studies included in review (n = 26)" in svg
+    assert "Studies included in previous version of" in svg and "review (n = 1)" in svg
+    assert "Total studies included in review (n = 2)" in svg

@@ -1,20 +1,29 @@
-"""``results/audit/manifest.json``: what went in, with what software, and what came out."""
+"""Audit: what went in, with what software, what came out — and proof it still holds.
+
+``results/audit/manifest.json`` records the SHA-256 of every input a person supplies,
+the software versions, and every count. ``verify`` recomputes the counts from the inputs
+alone, in memory, and names the first thing that differs; ``trail`` tells one record's
+story: where it came from, its duplicates, and every decision on it.
+"""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
 import platform
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from litreview.review import CONFIG_NAME, Review
+from litreview.errors import InputError, Problem
+from litreview.review import CONFIG_NAME, Review, load_review, search_date
 
-PACKAGES = ("litreview", "snakemake", "pandas", "rapidfuzz", "bibtexparser", "rispy",
-            "openpyxl", "pyyaml", "jsonschema", "ftfy", "defusedxml")
+PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "rapidfuzz", "bibtexparser", "rispy",
+            "openpyxl", "pyyaml", "jsonschema", "ftfy", "defusedxml", "pillow")
+MANIFEST = "results/audit/manifest.json"
 
 
 def sha256(path: str | Path) -> str:
@@ -25,13 +34,21 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def review_inputs(review: Review, root: Path, decision_files: Iterable[str]) -> list[str]:
+def decision_files(review: Review, root: Path) -> list[str]:
+    folder = root / review.decisions
+    if not folder.is_dir():
+        return []
+    return sorted(str(p.relative_to(root)) for p in folder.iterdir()
+                  if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith((".", "~$")))
+
+
+def review_inputs(review: Review, root: Path, decision_sheets: Iterable[str] = ()) -> list[str]:
     """Every file a person supplies, relative to the review directory, sorted."""
-    files = {CONFIG_NAME, review.criteria, *decision_files}
+    files = {CONFIG_NAME, review.criteria, review.extraction, "screening/duplicate_pairs.csv",
+             *decision_sheets, *decision_files(review, root)}
     for source in review.sources:
         files.update(source.exports)
-        if source.strategy:
-            files.add(source.strategy)
+        files.update(f for f in (source.strategy, source.thesaurus, source.heading_map) if f)
     return sorted(f for f in files if (root / f).is_file())
 
 
@@ -54,3 +71,156 @@ def manifest(root: Path, inputs: Iterable[str], counts: Mapping[str, Any],
         "counts": counts,
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- recomputing ------------------------------------------------------------------------
+
+def compute_counts(root: Path) -> dict[str, Any]:
+    """Every PRISMA count, from the review's input files alone, by the workflow's own steps."""
+    from litreview.dedupe import deduplicate, read_pair_decisions
+    from litreview.importers import import_export
+    from litreview.prisma import prisma_counts
+    from litreview.records import finalise
+    from litreview.screening import load_criteria, read_sheets, screen
+
+    review = load_review(root)
+    records = []
+    for source in review.sources:
+        mine = []
+        for export in source.exports:
+            imported = import_export(root / export, database=source.name, fmt=source.format,
+                                     searched=search_date(export, source.searched),
+                                     columns=source.columns, display_path=export)
+            if imported.rejects and not source.rejects:
+                raise InputError([r.problem for r in imported.rejects])
+            mine += imported.records
+        records += finalise(mine)
+    if review.update_of:
+        records.sort(key=lambda r: review.search_round(r.searched) == 1)
+    pairs = root / "screening/duplicate_pairs.csv"
+    result = deduplicate(records, read_pair_decisions(str(pairs)) if pairs.is_file() else [])
+    criteria = load_criteria(root / review.criteria)
+    sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
+    screening = screen(result.unique, criteria, sheets, result.groups)
+    outcomes = [o for stage in screening.stages for o in
+                (stage.outcomes[i] for i in stage.entered)]
+    new_records = ({r.record_id for r in records if review.search_round(r.searched)}
+                   if review.update_of else None)
+    return prisma_counts(review, {r.record_id: r.database for r in records}, result.groups,
+                         outcomes, criteria, new_records=new_records)
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(value, list):
+        out = {}
+        for i, item in enumerate(value):
+            key = item.get("id", i) if isinstance(item, dict) else i
+            out.update(_flatten(item, f"{prefix}[{key}]"))
+        return out
+    return {prefix: value}
+
+
+def count_differences(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    """Each count that moved, in words."""
+    before, after = _flatten(dict(recorded)), _flatten(dict(now))
+    out = []
+    for key in sorted(before.keys() | after.keys()):
+        a, b = before.get(key), after.get(key)
+        if a == b:
+            continue
+        if isinstance(a, int) and isinstance(b, int):
+            out.append(f"count moved: {key} was {a}, now {b} ({b - a:+d})")
+        else:
+            out.append(f"count changed: {key} was {a!r}, now {b!r}")
+    return out
+
+
+def verify(root: Path) -> list[str]:
+    """Differences between the manifest and the review directory now; empty when equal."""
+    path = root / MANIFEST
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "no audit manifest",
+                                 hint="run the workflow first")) from None
+    review = load_review(root)
+    inputs_now = {f: sha256(root / f) for f in review_inputs(review, root)}
+    differences = []
+    for name in sorted(recorded["inputs"].keys() | inputs_now.keys()):
+        before, after = recorded["inputs"].get(name), inputs_now.get(name)
+        if before is None:
+            differences.append(f"input added: {name}")
+        elif after is None:
+            differences.append(f"input removed: {name}")
+        elif before != after:
+            differences.append(f"input changed: {name}")
+    differences += count_differences(recorded["counts"], compute_counts(root))
+    return differences
+
+
+# --- a record's trail -------------------------------------------------------------------
+
+def trail(record_id: str, root: Path) -> list[str]:
+    """Where a record came from, its duplicates, and every decision on it, in words."""
+    from litreview.records import read_records
+    from litreview.screening import load_criteria, read_sheets
+
+    review = load_review(root)
+    groups = _read_csv(root / "results/dedupe/groups.csv")
+    group_of = {r["record_id"]: r["group_id"] for r in groups}
+    if record_id not in group_of:
+        raise InputError(Problem(str(root / "results/dedupe/groups.csv"),
+                                 f"no record '{record_id}'",
+                                 hint="use an id from results/records or results/screening"))
+    group = group_of[record_id]
+    members = [r["record_id"] for r in groups if r["group_id"] == group]
+    records = {r.record_id: r for source in review.sources
+               for r in read_records(root / f"results/records/{source.slug}.csv")
+               if r.record_id in members}
+    lead = records[group]
+    lines = [f"{group}: {lead.title} ({lead.year})"]
+    lines.append(f"  {len(members)} record(s) of this work"
+                 + (" — duplicates merged into one" if len(members) > 1 else ""))
+    for member in members:
+        r = records[member]
+        where = f"{r.source_file}:{r.source_line}" if r.source_line else r.source_file
+        accession = f", accession {r.source_id}" if r.source_id else ""
+        lines.append(f"  - {member}: {r.database}, {where} (record {r.source_position}"
+                     f"{accession}), searched {r.searched or 'date not given'}")
+    criteria = load_criteria(root / review.criteria)
+    sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
+    status = {(r["stage"], r["record_id"]): r for r in _read_csv(
+        root / "results/screening/status.csv")}
+    for stage in criteria.stages:
+        outcome = status.get((stage.id, group))
+        if outcome is None:
+            lines.append(f"  {stage.name}: not reached")
+            continue
+        reason = f" ({outcome['reason']}: {criteria.text(outcome['reason'])})" \
+            if outcome["reason"] else ""
+        lines.append(f"  {stage.name}: {outcome['status']}{reason}, decided by "
+                     f"{outcome['decided_by'] or 'nobody yet'}")
+        for sheet in sheets:
+            if sheet.stage != stage.id:
+                continue
+            for d in sheet.decisions:
+                if d.record_id in members:
+                    note = f" — {d.note}" if d.note else ""
+                    reason_text = f" {d.reason}" if d.reason else ""
+                    lines.append(f"    {d.reviewer or 'agreed'}: {d.decision}{reason_text} on "
+                                 f"{d.date or 'no date'} ({d.file}:{d.line}){note}")
+    return lines
+
+
+def _read_csv(path: Path) -> Sequence[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "not found", hint="run the workflow first")) \
+            from None

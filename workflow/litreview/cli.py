@@ -6,8 +6,10 @@ import argparse
 import csv
 import io
 import json
+import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -86,6 +88,8 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
     from litreview.records import read_records, write_records
 
     records = [r for path in args.records for r in read_records(path)]
+    if args.update_of:  # the previous version's records first: they keep their groups' ids
+        records.sort(key=lambda r: bool(r.searched and r.searched > args.update_of))
     seen: dict[str, str] = {}
     problems = []
     for record in records:
@@ -94,10 +98,16 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
                                     f"comes from {seen[record.record_id]}", record.source_line,
                                     hint="give each source a distinct name"))
         seen[record.record_id] = record.source_file
-    if problems:
-        raise InputError(problems)
     decisions = read_pair_decisions(args.pairs) if args.pairs and Path(args.pairs).exists() \
         else []
+    for decision in decisions:  # a mistyped id would silently leave the pair to the rules
+        for rid in (decision.a, decision.b):
+            if rid not in seen:
+                problems.append(Problem(args.pairs, f"record id '{rid}' is not among the "
+                                        "records", decision.line,
+                                        hint="copy ids from uncertain_pairs.csv"))
+    if problems:
+        raise InputError(problems)
     result = deduplicate(records, decisions)
     write_records(args.output, result.unique, UNIQUE_EXTRA_COLUMNS)
     atomic_write_text(args.groups, groups_csv(result.groups, records))
@@ -108,7 +118,9 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         atomic_write_text(args.overlap, overlap_csv(result.groups, records, sources))
     print(f"{len(records)} records, {len(result.unique)} unique, "
           f"{len(records) - len(result.unique)} duplicates removed, "
-          f"{len(result.uncertain)} uncertain pairs", file=sys.stderr)
+          f"{len(result.uncertain)} uncertain pairs"
+          + (f", {len(decisions)} reviewer decisions applied" if decisions else ""),
+          file=sys.stderr)
     return 0
 
 
@@ -122,6 +134,13 @@ def _strategy_source(strategy: str, review_dir: str):
     review = load_review(root)
     target = Path(strategy).resolve()
     return next((s for s in review.databases if (root / s.strategy).resolve() == target), None)
+
+
+def _update_of(review_dir: str) -> str:
+    from litreview.review import CONFIG_NAME, load_review
+
+    root = Path(review_dir)
+    return load_review(root).update_of if (root / CONFIG_NAME).is_file() else ""
 
 
 def _thesaurus(path: str | None, source, root: str):
@@ -168,6 +187,9 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
     limits = strategy.limits
     if limits == Limits() and source is not None and source.limits.years:
         limits = Limits(source.limits.years, source.limits.language, source.limits.country)
+    update_of = args.since or _update_of(args.review)
+    if update_of:  # a search update: only what was added since the previous search
+        limits = replace(limits, since=update_of)
     for platform in platforms:
         compiled = compile_strategy(
             strategy, platform, database=args.database or (source.name if source else None),
@@ -294,7 +316,14 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
         rows = list(csv.DictReader(handle))
     groups = {r["record_id"]: r["group_id"] for r in rows}
     source_of = {r["record_id"]: r["database"] for r in rows}
-    counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria)
+    new_records = None
+    if review.update_of:  # the update's own records, by their search dates
+        from litreview.records import read_records
+
+        new_records = {r.record_id for path in args.records for r in read_records(path)
+                       if review.search_round(r.searched)}
+    counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria,
+                           new_records=new_records)
     assert_counts(counts, args.output)
     atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
     if args.svg:
@@ -367,11 +396,28 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     root = Path(args.review)
     review = load_review(root)
-    decisions = root / review.decisions
-    sheets = [str(p.relative_to(root)) for p in sorted(decisions.glob("*"))
-              if p.suffix.lower() in (".csv", ".xlsx")] if decisions.is_dir() else []
     counts = json.loads(Path(args.counts).read_text(encoding="utf-8"))
-    atomic_write_text(args.output, manifest(root, review_inputs(review, root, sheets), counts))
+    atomic_write_text(args.output, manifest(root, review_inputs(review, root), counts))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from litreview.audit import verify
+
+    differences = verify(Path(args.review))
+    if not differences:
+        print(f"{args.review}: every input and every count matches the audit manifest")
+        return 0
+    print(f"{args.review}: does not match the audit manifest; first: {differences[0]}")
+    for line in differences[1:]:
+        print(f"  also: {line}")
+    return 1
+
+
+def _cmd_trail(args: argparse.Namespace) -> int:
+    from litreview.audit import trail
+
+    sys.stdout.write("\n".join(trail(args.record_id, Path(args.review))) + "\n")
     return 0
 
 
@@ -422,6 +468,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uncertain")
     p.add_argument("--overlap")
     p.add_argument("--pairs", help="reviewer's pair decisions (record_a, record_b, decision)")
+    p.add_argument("--update-of", metavar="DATE",
+                   help="for a search update: records searched after DATE come last")
     p.set_defaults(func=_cmd_dedupe)
 
     query = sub.add_parser("query", help="search strategies").add_subparsers(
@@ -442,6 +490,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--thesaurus", help="the database's thesaurus CSV, to expand (exp)")
     p.add_argument("--heading-map", help="CSV mapping headings to other vocabularies")
     p.add_argument("--review", default=".", help="review directory (for its config)")
+    p.add_argument("--since", metavar="DATE",
+                   help="limit to records added after DATE (default: review.update_of)")
     p.add_argument("-o", "--output", help="file to write; '{platform}' is replaced")
     p.set_defaults(func=_cmd_query_compile)
     p = query.add_parser("hits", help="hits of every line on imported records")
@@ -468,6 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", default="results/screening/status.csv")
     p.add_argument("-o", "--output", default="results/prisma/counts.json")
     p.add_argument("--svg", default="results/prisma/flow.svg")
+    p.add_argument("--records", nargs="*", default=[],
+                   help="the records files (for an update: which records are new)")
     p.add_argument("--png", help="the flow diagram as PNG too")
     p.add_argument("--csv", help="the counts in the PRISMA2020 R package / Shiny template")
     p.set_defaults(func=_cmd_prisma)
@@ -496,6 +548,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="results/audit/manifest.json")
     p.set_defaults(func=_cmd_audit)
 
+    p = sub.add_parser("verify", help="recompute every count from the inputs and compare "
+                                      "with the audit manifest (exit 1 on a difference)")
+    p.add_argument("review", nargs="?", default=".")
+    p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("trail", help="where a record came from and every decision on it")
+    p.add_argument("record_id")
+    p.add_argument("review", nargs="?", default=".")
+    p.set_defaults(func=_cmd_trail)
+
     p = sub.add_parser("summary", help="print the PRISMA flow in words")
     p.add_argument("counts", nargs="?", default="results/prisma/counts.json")
     p.set_defaults(func=_cmd_summary)
@@ -522,7 +584,13 @@ class _Tee:
             stream.flush()
 
 
+def _stop(signum: int, _frame: object) -> None:
+    """A terminated job unwinds like an exception, so no half-written file is left."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     args = build_parser().parse_args(argv)
     if args.log:
         Path(args.log).parent.mkdir(parents=True, exist_ok=True)

@@ -266,7 +266,9 @@ def _history_text(line: Line, ctx: _Context) -> str:
 def _limits(limits: Limits, platform: Platform, warn: Callable[[str], None]) -> str:
     parts = []
     p = platform.id
-    if limits.years:
+    if limits.since:
+        parts.append(_since(limits.since, platform, warn))
+    if limits.years and not limits.since:
         a, b = limits.years
         parts.append({
             "proquest": f"YR({a}-{b})", "ebsco": f"DT {a}-{b}",
@@ -286,6 +288,22 @@ def _limits(limits: Limits, platform: Platform, warn: Callable[[str], None]) -> 
              "screening")
     joiner = " and " if p == "ovid" else " AND "
     return joiner.join(x for x in parts if x)
+
+
+def _since(date: str, platform: Platform, warn: Callable[[str], None]) -> str:
+    """Records added since the previous search: by entry date where the platform has one,
+    else by publication year (the update's deduplication removes what was seen before)."""
+    year, compact = date[:4], date.replace("-", "")
+    p = platform.id
+    if p == "pubmed":
+        return f"{date.replace('-', '/')}:3000[edat]"
+    if p == "scopus":
+        return f"LOAD-DATE AFT {compact}"
+    warn(f"{platform.name}: the update's date limit is by publication year, from {year}; "
+         "records the previous search found are removed as duplicates")
+    return {"proquest": f"YR({year}-9999)", "ebsco": f"DT {year}-9999",
+            "ovid": f'yr="{year} - Current"', "wos": f"PY=({year}-9999)",
+            "eric": f"publicationdateyear:[{year} TO *]"}[p]
 
 
 # --- the compiler -------------------------------------------------------------------

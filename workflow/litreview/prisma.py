@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from litreview.errors import InputError, Problem
@@ -66,23 +66,32 @@ def _column_counts(ids: set[str], n_records: int, outcomes: Sequence[Outcome],
 
 def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[str, str],
                   outcomes: Sequence[Outcome], criteria: Criteria, *,
-                  previous_studies: int = 0, previous_reports: int = 0) -> dict[str, Any]:
-    """Every PRISMA 2020 box. ``source_of`` maps each imported record id to its source name;
-    ``previous_*`` are the studies and reports of the review's previous version (updates)."""
+                  new_records: Collection[str] | None = None) -> dict[str, Any]:
+    """Every PRISMA 2020 box. ``source_of`` maps each imported record id to its source name.
+
+    For a search update, ``new_records`` names the records of the update's searches: the
+    flow then counts only them and the works they brought in, and the studies included
+    from earlier records are the previous version's.
+    """
     database_names = {s.name for s in review.databases}
     group_sources: dict[str, set[str]] = defaultdict(set)
     for rid, gid in groups.items():
         group_sources[gid].add(source_of[rid])
     column_of = {gid: "databases" if srcs & database_names else "other_methods"
                  for gid, srcs in group_sources.items()}
-    records_per_source = Counter(source_of.values())
-    ids = {c: {g for g, col in column_of.items() if col == c} for c in COLUMNS}
-    n_records = {
-        "databases": sum(records_per_source[s.name] for s in review.databases),
-        "other_methods": sum(records_per_source[s.name] for s in review.other_sources),
-    }
     included_ids = {o.record_id for o in outcomes
                     if o.stage == criteria.stages[-1].id and o.status == "included"}
+    update = new_records is not None
+    fresh = set(new_records) if update else set(groups)  # the records this flow counts
+    new_groups = {gid for gid in column_of if gid in fresh}  # a group is new if its first is
+    previous_included = len(included_ids - new_groups) if update else 0
+    counted = Counter(source_of[r] for r in fresh)
+    ids = {c: {g for g in new_groups if column_of[g] == c} for c in COLUMNS}
+    n_records = {
+        "databases": sum(counted[s.name] for s in review.databases),
+        "other_methods": sum(counted[s.name] for s in review.other_sources),
+    }
+    records_per_source = Counter(source_of.values())
     per_source = {}
     for source in review.sources:
         works = {groups[r] for r, s in source_of.items() if s == source.name}
@@ -97,7 +106,7 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
         }
     by_kind: Counter[str] = Counter()
     for source in review.other_sources:
-        by_kind[source.kind] += records_per_source[source.name]
+        by_kind[source.kind] += counted[source.name]
     stage_summary = []
     for stage in criteria.stages:
         mine = [o for o in outcomes if o.stage == stage.id]
@@ -110,22 +119,22 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
             "reasons": dict(sorted(reasons.items())),
         })
     columns = {c: _column_counts(ids[c], n_records[c], outcomes, criteria) for c in COLUMNS}
-    total_included = sum(columns[c]["included"] for c in COLUMNS)
-    previous = {"studies": previous_studies, "reports": previous_reports}
+    new_included = sum(columns[c]["included"] for c in COLUMNS)
     return {
-        "review_type": "update" if previous_studies else "new",
-        "previous": previous,
-        "total": {"studies": total_included + previous_studies,
-                  "reports": total_included + previous_reports},
         "review": {"title": review.title, "question": review.question},
+        "review_type": "update" if update else "new",
+        "previous": {"studies": previous_included, "reports": previous_included,
+                     "searched_until": review.update_of},
         "identification": {
-            "databases": {s.name: records_per_source[s.name] for s in review.databases},
-            "other_sources": {s.name: records_per_source[s.name] for s in review.other_sources},
+            "databases": {s.name: counted[s.name] for s in review.databases},
+            "other_sources": {s.name: counted[s.name] for s in review.other_sources},
             "other_methods_by_kind": dict(sorted(by_kind.items())),
         },
         **columns,
-        "unique_records": len(column_of),
-        "included": {"studies": total_included, "reports": total_included},
+        "unique_records": len(new_groups),
+        "included": {"studies": new_included, "reports": new_included},
+        "total": {"studies": new_included + previous_included,
+                  "reports": new_included + previous_included},
         "exclusion_reasons": {c.id: c.text for c in criteria.criteria},
         "per_source": per_source,
         "stages": stage_summary,

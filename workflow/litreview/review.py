@@ -60,6 +60,11 @@ class Review:
     decisions: str
     strict: bool = False
     extraction: str = "screening/extraction.csv"
+    update_of: str = ""  # last search date of the previous version, for an update
+
+    def search_round(self, searched: str) -> int:
+        """0 for records of the previous version (or of a new review), 1 for the update's."""
+        return 1 if self.update_of and searched and searched > self.update_of else 0
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -79,10 +84,11 @@ def export_files(entries: list[str], root: Path) -> tuple[str, ...]:
     files: list[str] = []
     for entry in entries:
         path = root / entry
-        if path.is_dir():
-            files.extend(str(p.relative_to(root)) for p in sorted(path.iterdir())
-                         if p.is_file() and not p.name.startswith(".")
-                         and not p.name.lower().startswith("readme"))
+        if path.is_dir():  # in search order: a later export (by the date in its name) last
+            found = [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                     and not p.name.lower().startswith("readme")]
+            found.sort(key=lambda p: (search_date(p.name, ""), p.name))
+            files.extend(str(p.relative_to(root)) for p in found)
         else:
             files.append(entry)
     return tuple(files)
@@ -163,6 +169,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         decisions=screening.get("decisions", "screening/decisions"),
         strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
         extraction=screening.get("extraction", "screening/extraction.csv"),
+        update_of=data["review"].get("update_of", ""),
     )
 
 

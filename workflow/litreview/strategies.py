@@ -85,6 +85,8 @@ class Limits:
     years: tuple[int, int] | None = None
     language: tuple[str, ...] = ()
     country: tuple[str, ...] = ()
+    since: str = ""  # a search update: records added after this date (YYYY-MM-DD)
+    since: str = ""  # a search update: records added after this date (YYYY-MM-DD)
 
 
 @dataclass(frozen=True, slots=True)

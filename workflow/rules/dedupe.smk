@@ -17,7 +17,9 @@ rule dedupe:
     params:
         cli=LITREVIEW,
         pairs=lambda wc, input: f"--pairs {input.pairs}" if input.pairs else "",
+        since=f"--update-of {REVIEW.update_of}" if REVIEW.update_of else "",
     shell:
         "{params.cli} --log {log:q}"
         " dedupe {input.records:q} -o {output.unique:q} --groups {output.groups:q}"
         " --uncertain {output.uncertain:q} --overlap {output.overlap:q} {params.pairs}"
+        " {params.since}"

@@ -1,0 +1,223 @@
+"""A search update of the example review, and the audit of a review from its files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, snakemake
+
+INPUTS = ("review.yaml", "search_strategies", "data", "screening")
+
+#: A 2009 ERIC export: a re-export of a 2008 ERIC record, a new copy of a BEI work, and
+#: two works never seen before.
+UPDATE = "\n".join([
+    "TY  - JOUR",
+    "AU  - Aubrey, Carol",
+    "T1  - Leading Multi-Agency Teams in Sure Start Children's Centres: An "
+    "Exploratory Study",
+    "JO  - Early Years",
+    "Y1  - 2007///",
+    "VL  - 27",
+    "IS  - 3",
+    "SP  - 259",
+    "EP  - 273",
+    "KW  - Leadership",
+    "KW  - Agency Cooperation",
+    "DO  - 10.1080/09575140701594368",
+    "DB  - ERIC",
+    "AN  - EJ754205",
+    "ER  -",
+    "",
+    "TY  - RPRT",
+    "AU  - Department for Children, Schools and Families",
+    "T1  - Leading and managing children's services in England: a national "
+    "professional development framework",
+    "Y1  - 2008///",
+    "KW  - Leadership",
+    "KW  - Agency Cooperation",
+    "DB  - ERIC",
+    "AN  - ED503100",
+    "ER  -",
+    "",
+    "TY  - JOUR",
+    "AU  - Newman, Ruth",
+    "T1  - Leadership of integrated children's services in two English auth"
+    "orities: a follow-up study",
+    "JO  - Journal of Integrated Care",
+    "Y1  - 2009///",
+    "N2  - Follows leaders of children's trusts and children's services in "
+    "two authorities.",
+    "KW  - Leadership",
+    "KW  - Integrated Services",
+    "DB  - ERIC",
+    "AN  - EJ830001",
+    "ER  -",
+    "",
+    "TY  - JOUR",
+    "AU  - Oakes, Peter",
+    "T1  - Leadership for narrowing the gap in a county children's trust",
+    "JO  - Local Government Studies",
+    "Y1  - 2009///",
+    "N2  - An evaluation of leadership practice in one county children's trust.",
+    "KW  - Leadership",
+    "KW  - Agency Cooperation",
+    "DB  - ERIC",
+    "AN  - EJ830002",
+    "ER  -",
+    "",
+])
+
+
+def copy_example(target: Path) -> Path:
+    target.mkdir()
+    for name in INPUTS:
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    return target
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_search_update(tmp_path: Path):
+    review = copy_example(tmp_path / "review")
+    assert snakemake(review, "--cores", "2").returncode == 0
+    before_ids = [r["record_id"] for r in rows(review / "results/dedupe/unique.csv")]
+    before_included = [r["record_id"] for r in rows(review / "results/screening/included.csv")]
+
+    (review / "data/exports/eric/eric_2009-03-02.ris").write_text(UPDATE)
+    config = review / "review.yaml"
+    config.write_text(config.read_text().replace(
+        "  year: 2008\n", "  year: 2008\n  update_of: 2008-10-07\n"))
+    run = snakemake(review, "--cores", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+
+    after_ids = [r["record_id"] for r in rows(review / "results/dedupe/unique.csv")]
+    assert after_ids[: len(before_ids)] == before_ids  # no existing id changed
+    assert len(after_ids) == len(before_ids) + 2
+    counts = json.loads((review / "results/prisma/counts.json").read_text())
+    assert counts["review_type"] == "update"
+    assert counts["previous"]["studies"] == 25
+    db = counts["databases"]
+    assert counts["identification"]["databases"]["ERIC"] == 4
+    assert (db["identified"], db["duplicates_removed"], db["records_screened"]) == (4, 2, 2)
+    assert db["awaiting_screening"] == 2
+    waiting = rows(review / "results/screening/title_abstract/to_screen.csv")
+    assert sorted(r["record_id"] for r in waiting) == ["eric-EJ830001", "eric-EJ830002"]
+    assert [r["record_id"] for r in rows(review / "results/screening/included.csv")] == \
+        before_included  # decisions carried over
+    compiled = (review / "results/search/eric.pubmed.txt").read_text()
+    assert "2008/10/07:3000[edat]" in compiled
+
+    sheet = review / "screening/decisions/title_abstract-AE.csv"
+    sheet.write_text(sheet.read_text() + "eric-EJ830001,exclude,C5,AE,2009-03-10,\n"
+                     "eric-EJ830002,include,,AE,2009-03-10,\n")
+    (review / "screening/decisions/full_text-AE.csv").write_text(
+        (review / "screening/decisions/full_text-AE.csv").read_text()
+        + "eric-EJ830002,include,,AE,2009-03-20,\n")
+    run = snakemake(review, "--cores", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    counts = json.loads((review / "results/prisma/counts.json").read_text())
+    assert counts["databases"]["included"] == 1
+    assert counts["total"] == {"studies": 26, "reports": 26}
+    assert "Total studies included in review" in (review / "results/prisma/flow.svg").read_text()
+
+
+@pytest.fixture
+def audited(tmp_path: Path) -> Path:
+    review = copy_example(tmp_path / "review")
+    assert snakemake(review, "--cores", "2").returncode == 0
+    return review
+
+
+def litreview(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "litreview", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_verify_and_a_tampered_decision(audited: Path):
+    manifest = json.loads((audited / "results/audit/manifest.json").read_text())
+    assert "screening/decisions/full_text-AE.csv" in manifest["inputs"]
+    assert manifest["counts"]["included"]["studies"] == 25
+    assert {"python", "snakemake", "litreview"} <= manifest["software"].keys()
+    ok = litreview("verify", str(audited), cwd=audited)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    sheet = audited / "screening/decisions/full_text-AE.csv"
+    lines = sheet.read_text().splitlines()
+    target = next(i for i, line in enumerate(lines) if ",include,," in line)
+    lines[target] = lines[target].replace(",include,,", ",exclude,C2,")
+    sheet.write_text("\n".join(lines) + "\n")
+    bad = litreview("verify", str(audited), cwd=audited)
+    assert bad.returncode == 1
+    assert "first: input changed: screening/decisions/full_text-AE.csv" in bad.stdout
+    assert "count moved: included.studies was 25, now 24 (-1)" in bad.stdout
+
+
+def test_trail_of_a_record(audited: Path):
+    included = rows(audited / "results/screening/included.csv")[0]["record_id"]
+    run = litreview("trail", included, str(audited), cwd=audited)
+    assert run.returncode == 0, run.stderr
+    text = run.stdout
+    assert text.startswith(f"{included}: ")
+    assert "data/exports/" in text and "Title and abstract: included" in text
+    assert "screening/decisions/full_text-AE.csv:" in text
+    assert litreview("trail", "nope-1", str(audited), cwd=audited).returncode == 2
+
+
+def results_state(review: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(review)): p.read_bytes() for p in (review / "results").rglob("*")
+            if p.is_file() and "logs" not in p.parts and p.name != "manifest.json"}
+
+
+def test_a_killed_run_leaves_no_half_written_file(tmp_path: Path):
+    review = copy_example(tmp_path / "review")
+    command = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d",
+               str(review), "--cores", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (review / "results/records").is_dir() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=60)
+    leftovers = [p for p in (review / "results").rglob("*.tmp")] if (review / "results").exists() \
+        else []
+    assert leftovers == []
+    for path in (review / "results").rglob("*.csv") if (review / "results").exists() else []:
+        with path.open(newline="", encoding="utf-8") as handle:
+            list(csv.reader(handle))  # complete, parseable
+    assert snakemake(review, "--cores", "2", "--rerun-incomplete").returncode == 0
+    clean = copy_example(tmp_path / "clean")
+    assert snakemake(clean, "--cores", "2").returncode == 0
+    assert results_state(review) == results_state(clean)
+
+
+def test_two_concurrent_runs_do_not_corrupt_the_review(tmp_path: Path):
+    review = copy_example(tmp_path / "review")
+    command = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d",
+               str(review), "--cores", "1"]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+    time.sleep(1.0)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    first_out, _ = first.communicate(timeout=300)
+    codes = sorted([first.returncode, second.returncode])
+    assert codes[0] == 0
+    if codes[1] != 0:  # the later run found the review locked, and said so
+        assert "lock" in (second.stdout + second.stderr + first_out).lower()
+    clean = copy_example(tmp_path / "clean")
+    assert snakemake(clean, "--cores", "2").returncode == 0
+    assert snakemake(review, "--cores", "2").returncode == 0
+    assert results_state(review) == results_state(clean)
