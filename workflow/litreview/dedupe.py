@@ -42,9 +42,12 @@ BLOCK_LIMIT = 40
 TITLE_FLOOR = 60.0
 @dataclass(frozen=True, slots=True)
 class PairDecision:
+    """A reviewer's decision on a pair; it overrides every rule."""
+
     a: str
     b: str
     same: bool
+    line: int = 0  # in the reviewer's sheet, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +327,7 @@ def _best(values: Sequence[str], name: str) -> str:
         return _richest_title(present)
     if name == "journal":
         cased = [v for v in present if not v.isupper()] or present
-        return max(cased, key=lambda v: (len(fold(v).split()), -cased.index(v)))
+        return max(cased, key=lambda v: (len(fold(v).split()), len(v), -cased.index(v)))
     if name == "pages":
         ranges = [v for v in present if "-" in v]
         return (ranges or present)[0]
@@ -399,21 +402,40 @@ def overlap_csv(groups: dict[str, str], records: Sequence[Record],
 
 
 def read_pair_decisions(path: str) -> list[PairDecision]:
-    """A reviewer's sheet with columns ``record_a, record_b, decision`` (same|different)."""
+    """A reviewer's sheet with columns ``record_a, record_b, decision`` (same|different).
+
+    Every row that cannot be used is reported with its line: a missing column or id, a
+    decision other than same/different, a record paired with itself, or a pair decided
+    both ways.
+    """
     from litreview.errors import InputError, Problem
 
     problems = []
-    out = []
+    out: list[PairDecision] = []
+    seen: dict[frozenset[str], tuple[bool, int]] = {}
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
+        missing = [c for c in ("record_a", "record_b", "decision")
+                   if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(Problem(path, f"missing column(s) {', '.join(missing)}", 1,
+                                     hint="columns: record_a, record_b, decision"))
         for line, row in enumerate(reader, start=2):
+            a, b = (row.get("record_a") or "").strip(), (row.get("record_b") or "").strip()
             decision = (row.get("decision") or "").strip().lower()
-            if decision not in ("same", "different"):
+            if not a or not b:
+                problems.append(Problem(path, "a record id is empty", line))
+            elif a == b:
+                problems.append(Problem(path, f"'{a}' is paired with itself", line))
+            elif decision not in ("same", "different"):
                 problems.append(Problem(path, f"decision '{decision}' is not same|different",
                                         line))
-                continue
-            out.append(PairDecision(row["record_a"].strip(), row["record_b"].strip(),
-                                    decision == "same"))
+            elif (earlier := seen.get(frozenset((a, b)))) and earlier[0] != (decision == "same"):
+                problems.append(Problem(path, f"{a} and {b} are also decided the other way "
+                                        f"on line {earlier[1]}", line))
+            else:
+                seen.setdefault(frozenset((a, b)), (decision == "same", line))
+                out.append(PairDecision(a, b, decision == "same", line))
     if problems:
         raise InputError(problems)
     return out

@@ -580,7 +580,7 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
             return result(Verdict.SAME, "same DOI, authors and year", 1.0)
     if same_id and similar and authors != "":
         return result(Verdict.SAME, "same article number and title", 0.8)
-    if gap == 0:
+    if gap == 0 or (gap < 0 and located):  # a missing year contradicts nothing
         if sure_place:
             return result(Verdict.SAME, "same title, year, volume and pages", 0.7)
         if similar and authors in ("high", "mid") and (located or (
