@@ -49,12 +49,12 @@ TITLE = "Leadership of integrated services for vulnerable children in England"
 
 def test_exact_doi_and_normalised_title_year():
     records = [
-        rec("a-1", "A", "Leadership in integrated children's services", doi="10.1/x"),
+        rec("a-1", "A", "Leadership in integrated children's services", doi="10.1000/x"),
         rec("b-1", "B", "LEADERSHIP IN INTEGRATED CHILDREN’S SERVICES.", doi=""),
-        rec("c-1", "C", "Leadership in integrated childrens services", doi="10.1/X"),
+        rec("c-1", "C", "Leadership in integrated childrens services", doi="10.1000/X"),
         rec("c-2", "C", "Leadership in integrated children's services", year="2007"),
-        rec("d-1", "D", "A different title altogether here", doi="10.1/y"),
-        rec("d-2", "D", "Annual report on something else entirely", doi="10.1/y"),
+        rec("d-1", "D", "A different title altogether here", doi="10.1000/y"),
+        rec("d-2", "D", "Annual report on something else entirely", doi="10.1000/y"),
     ]
     result = deduplicate(records)
     # d-1/d-2: a DOI given to unlike titles is a wrong or a container's DOI, not a match
@@ -64,8 +64,8 @@ def test_exact_doi_and_normalised_title_year():
 
 
 def test_conflicting_dois_are_not_merged_but_listed():
-    records = [rec("a-1", "A", "Annual report of the children's trust", doi="10.1/a"),
-               rec("b-1", "B", "Annual report of the children's trust", doi="10.1/b")]
+    records = [rec("a-1", "A", "Annual report of the children's trust", doi="10.1000/a"),
+               rec("b-1", "B", "Annual report of the children's trust", doi="10.1000/b")]
     result = deduplicate(records)
     assert len(result.unique) == 2
     assert [(p.a, p.b) for p in result.uncertain] == [("a-1", "b-1")]
@@ -95,7 +95,7 @@ def test_reviewer_can_split_a_rule_match():
 
 
 def test_reviewer_can_join_what_a_veto_keeps_apart():
-    records = [article("a-1", TITLE, doi="10.1/a"), article("b-1", TITLE, doi="10.1/b")]
+    records = [article("a-1", TITLE, doi="10.1000/a"), article("b-1", TITLE, doi="10.1000/b")]
     assert len(deduplicate(records).unique) == 2
     assert len(deduplicate(records, [PairDecision("a-1", "b-1", True)]).unique) == 1
 
@@ -132,7 +132,7 @@ def test_a_translated_title_joins_on_authors_year_volume_and_pages():
 
 
 def test_online_first_a_year_before_the_issue():
-    issue = article("a-1", TITLE, year="2024", volume="33", pages="566-582", doi="10.1/x")
+    issue = article("a-1", TITLE, year="2024", volume="33", pages="566-582", doi="10.1000/x")
     online = article("b-1", TITLE, year="2023", volume="", issue="", pages="1-17")
     assert verdict(issue, online) is Verdict.SAME
 
@@ -179,7 +179,7 @@ def test_page_forms():
     (article("b", f"Retraction: {TITLE}", pages="300"), "retraction"),
     (article("b", f"{TITLE}, part 2", pages="111-120"), "numbers"),
     (article("b", TITLE, year="2013"), "years apart"),
-    (article("b", TITLE, doi="10.1/other"), "DOIs"),
+    (article("b", TITLE, doi="10.1000/other"), "DOIs"),
     (article("b", TITLE, volume="13"), "volumes"),
     (article("b", TITLE, issue="4", pages="301-309"), "pages"),
     (article("b", TITLE, type="conference", journal="Conference on Child Health"),
@@ -188,15 +188,15 @@ def test_page_forms():
      "authors"),
 ])
 def test_vetoes(other: Record, why: str):
-    first = article("a", f"{TITLE}, part 1" if why == "numbers" else TITLE, doi="10.1/one")
+    first = article("a", f"{TITLE}, part 1" if why == "numbers" else TITLE, doi="10.1000/one")
     outcome = judge(keys(first), keys(other))
     assert outcome.verdict is Verdict.DIFFERENT and why in outcome.reason
 
 
 def test_no_chain_through_a_record_without_the_conflicting_field():
     """a and c have different DOIs; b, without one, is like both: b joins one group only."""
-    records = [article("a", TITLE, doi="10.1/a"), article("b", TITLE),
-               article("c", TITLE, doi="10.1/c")]
+    records = [article("a", TITLE, doi="10.1000/a"), article("b", TITLE),
+               article("c", TITLE, doi="10.1000/c")]
     result = deduplicate(records)
     assert result.groups["a"] != result.groups["c"]
     assert len(result.unique) == 2
@@ -208,12 +208,12 @@ def test_no_chain_through_a_record_without_the_conflicting_field():
 def test_merge_keeps_best_values_and_every_source():
     merged = merge([
         rec("a-1", "A", "LEADERSHIP IN SCHOOLS", abstract="short", keywords=("Leadership",)),
-        rec("b-1", "B", "Leadership in schools", doi="10.1/y", abstract="a longer abstract",
+        rec("b-1", "B", "Leadership in schools", doi="10.1000/y", abstract="a longer abstract",
             keywords=("leadership", "Schools"), authors=("Smith, J.",)),
     ])
     assert merged.record_id == "a-1"
     assert merged.title == "Leadership in schools"
-    assert merged.doi == "10.1/y" and merged.abstract == "a longer abstract"
+    assert merged.doi == "10.1000/y" and merged.abstract == "a longer abstract"
     assert merged.keywords == ("Leadership", "Schools")
     assert merged.authors == ("Smith, J.",)
     assert dict(merged.extra) == {"sources": "A; B", "members": "a-1; b-1"}
@@ -242,7 +242,7 @@ def test_overlap_table():
 
 def test_same_input_same_output():
     records = [article(f"r{n}", f"{TITLE} {word}", database="AB"[n % 2],
-                       doi="10.1/a" if n == 3 else "")
+                       doi="10.1000/a" if n == 3 else "")
                for n, word in enumerate(["", "", "study", "", "trial", "trial"])]
     first, second = deduplicate(records), deduplicate(list(records))
     for make in (lambda r: groups_csv(r.groups, records),

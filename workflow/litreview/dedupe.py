@@ -24,7 +24,7 @@ import csv
 import gc
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -37,9 +37,11 @@ from litreview.records import Record
 UNIQUE_EXTRA_COLUMNS = ("sources", "members")
 #: Blocks larger than this yield only pairs whose titles are alike (rapidfuzz cdist).
 BLOCK_LIMIT = 40
-#: A pair with a title similarity below this, no shared DOI and no shared first page
-#: cannot be judged the same by any rule, so it is not weighed.
+#: Below this title similarity (rapidfuzz ratio) only a shared DOI, the same volume and
+#: page range, or one title being the other with a subtitle can join a pair.
 TITLE_FLOOR = 60.0
+
+
 @dataclass(frozen=True, slots=True)
 class PairDecision:
     """A reviewer's decision on a pair; it overrides every rule."""
@@ -52,9 +54,11 @@ class PairDecision:
 
 @dataclass(frozen=True, slots=True)
 class UncertainPair:
+    """Two records a person should look at, and why the rules left them apart."""
+
     a: str
     b: str
-    score: float
+    score: float  # title similarity, 0-100
     reason: str
 
 
@@ -66,6 +70,8 @@ class Dedupe:
 
 
 class _UnionFind:
+    """Groups as a union-find forest; each root also keeps its members, for the chain guard."""
+
     def __init__(self, n: int):
         self.parent = list(range(n))
         self.members: dict[int, list[int]] = {}
@@ -286,14 +292,14 @@ def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision]) -
 
 
 def _clash(left: list[int], right: list[int], decided: dict[tuple[int, int], bool],
-           verdict: object) -> str:
+           verdict: Callable[[int, int], Judgement]) -> str:
     """Why two groups must stay apart: a member of each judged different, or ''."""
     for x in left:
         for y in right:
             pair = (x, y) if x < y else (y, x)
             if decided.get(pair) is False:
                 return "would join records a reviewer judged different"
-            judgement = verdict(x, y)  # type: ignore[operator]
+            judgement = verdict(x, y)
             if judgement.verdict is Verdict.DIFFERENT:
                 return f"would join records judged different ({judgement.reason})"
     return ""
@@ -369,15 +375,22 @@ def groups_csv(groups: dict[str, str], records: Sequence[Record]) -> str:
     return buffer.getvalue()
 
 
+#: Fields shown side by side for each uncertain pair, so a person can decide from the sheet.
+_SHOWN = ("database", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi")
+
+
 def uncertain_csv(pairs: Sequence[UncertainPair], records: Sequence[Record]) -> str:
+    """Pairs for a person, with an empty ``decision`` column: copy the file to the pair sheet
+    (``screening/duplicate_pairs.csv``), write same or different, leave the rest blank."""
     by_id = {r.record_id: r for r in records}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["record_a", "record_b", "score", "reason", "title_a", "title_b",
-                     "year_a", "year_b"])
+    writer.writerow(["record_a", "record_b", "decision", "score", "reason",
+                     *(f"{name}_{side}" for name in _SHOWN for side in "ab")])
     for p in pairs:
-        a, b = by_id[p.a], by_id[p.b]
-        writer.writerow([p.a, p.b, f"{p.score:.1f}", p.reason, a.title, b.title, a.year, b.year])
+        rows = [by_id[p.a].to_row(), by_id[p.b].to_row()]
+        writer.writerow([p.a, p.b, "", f"{p.score:.1f}", p.reason,
+                         *(row[name] for name in _SHOWN for row in rows)])
     return buffer.getvalue()
 
 
@@ -404,9 +417,9 @@ def overlap_csv(groups: dict[str, str], records: Sequence[Record],
 def read_pair_decisions(path: str) -> list[PairDecision]:
     """A reviewer's sheet with columns ``record_a, record_b, decision`` (same|different).
 
-    Every row that cannot be used is reported with its line: a missing column or id, a
-    decision other than same/different, a record paired with itself, or a pair decided
-    both ways.
+    Rows without a decision are pairs not decided yet. Every row that cannot be used is
+    reported with its line: a missing id, a decision other than same/different, a record
+    paired with itself, or a pair decided both ways.
     """
     from litreview.errors import InputError, Problem
 
@@ -423,6 +436,8 @@ def read_pair_decisions(path: str) -> list[PairDecision]:
         for line, row in enumerate(reader, start=2):
             a, b = (row.get("record_a") or "").strip(), (row.get("record_b") or "").strip()
             decision = (row.get("decision") or "").strip().lower()
+            if not decision and (a or b):
+                continue  # a pair copied from uncertain_pairs.csv and not decided yet
             if not a or not b:
                 problems.append(Problem(path, "a record id is empty", line))
             elif a == b:

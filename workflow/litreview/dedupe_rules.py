@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from litreview.records import Record
+from litreview.records import Record, normalise_doi
 
 # --- normalised text ---------------------------------------------------------------
 
@@ -63,21 +63,29 @@ _VARIANT_SPLIT = re.compile(r"\s=\s|;\s|\s/\s|\[|\]|<original>", re.IGNORECASE)
 #: (Web of Science) or "Title (New England Journal of Medicine (2009) 360 (542-544))" (Embase).
 _CORRECTS = re.compile(r"\((?:vol\.? ?\d+,? ?pg?\.? ?\d+|[^()]*\(\d{4}\) ?\d+ ?\([\d\s\-]+\))"
                        r"[^()]*\)\s*$", re.IGNORECASE)
+#: Titles of items about another work, matched on the lowercased title with punctuation:
+#: "Erratum to: X", "Correction: X", "X - Reply", "Retracted: X", "Comment on X", "Re: X".
+#: Research titles that merely start alike ("Correction of hallux valgus", "Response of
+#: tumours to …", "Withdrawal of …", "Re-evaluation …") are not matched.
+_END = r"\s*(?:[:.\-–—]|$)"
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("erratum", re.compile(r"^(?:errat(?:um|a)|corrigend(?:um|a)|corrections?)\b|"
-                           r"\b(?:errat(?:um|a)|corrigend(?:um|a)|correction) (?:to|for|in|on|"
-                           r"of)\b|\b(?:errat(?:um|a)|corrigend(?:um|a)|corrections?)$")),
-    ("retraction", re.compile(r"^(?:retraction|retracted|withdrawn|withdrawal|"
-                              r"expression of concern|notice of retraction)\b|"
-                              r"\bretraction (?:of|note|notice)\b|\bretracted$")),
-    ("reply", re.compile(r"^(?:reply|replies|response|in reply|rejoinder|authors? reply)\b|"
-                         r"\b(?:reply|replies|rejoinder)$|\b(?:reply|replies) to\b|"
-                         r"\bauthors? (?:reply|response)\b|\bresponse to (?:the )?(?:letter|"
-                         r"comments?|commentary|critique|editorial|reviewers?|dr)\b")),
-    ("comment", re.compile(r"^(?:comments?|commentary|re)\b|\b(?:comments?|commentary) on\b")),
+    ("erratum", re.compile(
+        rf"^\W*(?:errat(?:um|a)|corrigend(?:um|a)|corrections?|notice of correction){_END}|"
+        r"\b(?:errat(?:um|a)|corrigend(?:um|a)) (?:to|for|in|on|of)\b|\bcorrection to\b|"
+        r"\b(?:errat(?:um|a)|corrigend(?:um|a))\W*$")),
+    ("retraction", re.compile(
+        rf"^\W*(?:retraction|retracted|withdrawn|notice of retraction){_END}|"
+        r"\bretraction (?:of|note|notice)\b|\bexpression of concern\b")),
+    ("reply", re.compile(
+        rf"^\W*(?:reply|replies|in reply|rejoinder){_END}|\b(?:reply|replies) to\b|"
+        r"\b(?:reply|replies|rejoinder)\W*$|\bauthors?'? (?:reply|response)\b|"
+        r"\bresponse to (?:the )?(?:letter|comments?|commentary|critique|editorial|"
+        r"reviewers?|dr\b)")),
+    ("comment", re.compile(r"^\W*(?:re\s*:|(?:comments?|commentary)\s*[:\-–—])|"
+                           r"\b(?:comments?|commentary) on\b")),
 )
 _MARKER_HINT = re.compile(r"errat|corrig|correct|retract|withdr|concern|repl|respon|rejoin|"
-                          r"comment|^re ")
+                          r"comment|^\W*re\b")
 #: Titles that name a kind of item, not a work: they cannot identify one by themselves.
 _GENERIC = re.compile(
     r"(?:guest )?editorials?(?: (?:notes?|introduction|comments?|overview|statement))?|"
@@ -109,6 +117,7 @@ class Title:
 
 
 def title_keys(title: str, journal: str = "") -> Title:
+    """The title without database notes; ``journal`` unmasks titles that only repeat it."""
     text = html.unescape(title or "")
     text = _TAGS.sub(" ", text)
     corrects = bool(_CORRECTS.search(text))
@@ -124,7 +133,8 @@ def title_keys(title: str, journal: str = "") -> Title:
     words = folded.split()
     journal_folded = fold(journal)
     missing = bool(_MISSING.fullmatch(folded))
-    generic = (missing or len(words) < 2 or bool(_GENERIC.fullmatch(folded))
+    generic = (missing or (len(words) < 2 and len(folded) < 15)  # not one CJK title
+               or bool(_GENERIC.fullmatch(folded))
                or (len(journal_folded) > 12 and folded.startswith(journal_folded)))
     variants = []
     for piece in _VARIANT_SPLIT.split(text):
@@ -134,8 +144,9 @@ def title_keys(title: str, journal: str = "") -> Title:
     numbers = {n.lstrip("0") or "0" for n in _DIGITS.findall(folded)}
     for match in _ROMAN_WORD.finditer(folded):
         numbers.add(_ROMAN.get(match.group(1) or match.group(2), "1"))
-    markers = {name for name, pattern in _MARKERS if pattern.search(folded)} \
-        if _MARKER_HINT.search(folded) else set()
+    lowered = " ".join(text.lower().split())
+    markers = {name for name, pattern in _MARKERS if pattern.search(lowered)} \
+        if _MARKER_HINT.search(lowered) else set()
     if corrects:
         markers.add("erratum")
     return Title(folded, tuple(variants), bracketed or bool(variants), missing, generic,
@@ -278,6 +289,7 @@ def _names(author: str) -> tuple[Author, ...]:
 
 
 def author_keys(authors: Sequence[str]) -> Authors:
+    """A record's author list; placeholders ("Anonymous", "UNKNOWN") are no author."""
     names = [a for entry in authors for a in _names(entry)][:MAX_AUTHORS]
     return Authors(tuple(names), frozenset(f for a in names for f in a.surname),
                    frozenset(f for a in names for f in a.stems),
@@ -330,8 +342,7 @@ def _same_venue_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         return all(_abbreviates(x, y) or _abbreviates(y, x) for x, y in zip(a, b, strict=True))
     short, long = sorted((a, b), key=len)
     if len(short) == 1 and 2 <= len(short[0]) <= 6 and len(long) >= 2:  # "pnas", "bmj"
-        initials = "".join(w[0] for w in long)
-        return short[0] in (initials, "j" + initials[1:]) or short[0] == initials
+        return short[0] == "".join(w[0] for w in long)
     if len(short) >= 3:  # a name contained in a longer one, "… Chinese journal of …"
         n = len(short)
         return any(long[k:k + n] == short for k in range(len(long) - n + 1))
@@ -400,6 +411,8 @@ def doi_base(doi: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Keys:
+    """A record reduced to what identifies a work, in forms that compare across databases."""
+
     title: Title
     authors: Authors
     year: int
@@ -421,6 +434,7 @@ class Keys:
 
 
 def keys(record: Record) -> Keys:
+    """The match keys of a record; a conference venue or type makes it a conference paper."""
     year = int(record.year) if record.year.isdigit() else 0
     venue = journal_keys(record.journal)
     folded_venue = fold(record.journal)
@@ -434,7 +448,7 @@ def keys(record: Record) -> Keys:
     if volume and year and volume == str(year):  # "2016" in the volume of a magazine
         volume = ""
     token, start, end, loose = page_keys(record.pages)
-    doi = (record.doi or "").strip().lower()
+    doi = normalise_doi(record.doi)
     return Keys(title=title_keys(record.title, record.journal),
                 authors=author_keys(record.authors), year=year, venue=venue, kind=kind,
                 volume=volume, issue=_first_number(record.issue), page_token=token,
@@ -512,7 +526,6 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
     venue = venue_relation(a.venue, b.venue)
     volume = "" if not (a.volume and b.volume) else (
         "same" if a.volume == b.volume else "conflict")
-    # Issue numbers above 99 are whole-numbering or record numbers, filled unevenly.
     pages = ""
     if a.page_start and b.page_start:
         if a.page_start == b.page_start:
@@ -556,7 +569,7 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
         return veto("different numbers in the titles", on_data=False)
     if gap >= 2 and not (same_id and similar):
         return veto(f"published {gap} years apart")
-    if a.kind and b.kind and a.kind != b.kind and venue != "same":
+    if a.kind and b.kind and a.kind != b.kind and venue != "same" and doi != "same":
         return veto("a conference paper and a journal article")
     if volume == "conflict" and doi != "same":
         return veto("different volumes")
@@ -592,7 +605,7 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
         if (located and ranged and not issue and authors != "low"
                 and (authors == "high" or venue == "same")
                 and (title >= 50 or a.title.translated or b.title.translated
-                     or a.title.missing or b.title.missing)):
+                     or a.title.missing or b.title.missing or a.title.text == b.title.text)):
             return result(Verdict.SAME, "same authors or venue, year, volume and pages", 0.4)
         if contained and authors == "high" and venue == "same" and not issue:
             return result(Verdict.SAME, "one title contains the other; same authors, venue "
