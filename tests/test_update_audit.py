@@ -213,11 +213,12 @@ def test_two_concurrent_runs_do_not_corrupt_the_review(tmp_path: Path):
     time.sleep(1.0)
     second = subprocess.run(command, capture_output=True, text=True, timeout=300)
     first_out, _ = first.communicate(timeout=300)
-    codes = sorted([first.returncode, second.returncode])
-    assert codes[0] == 0
-    if codes[1] != 0:  # the later run found the review locked, and said so
-        assert "lock" in (second.stdout + second.stderr + first_out).lower()
+    if second.returncode != 0 and first.returncode == 0:  # found the review locked, said so
+        assert "lock" in (second.stdout + second.stderr).lower()
+    # whatever the interleaving, nothing is corrupt: a further run completes the review and
+    # its results are those of a clean run
     clean = copy_example(tmp_path / "clean")
     assert snakemake(clean, "--cores", "2").returncode == 0
-    assert snakemake(review, "--cores", "2").returncode == 0
+    final = snakemake(review, "--cores", "2", "--rerun-incomplete")
+    assert final.returncode == 0, first_out[-2000:] + final.stderr[-2000:]
     assert results_state(review) == results_state(clean)
