@@ -175,3 +175,18 @@ def test_snakemake_report(tiny_review: Path):
     assert run.returncode == 0, run.stderr[-2000:]
     page = (tiny_review / "snakemake-report.html").read_text(errors="replace")
     assert "flow.svg" in page and "report.html" in page
+
+
+def test_init_starts_a_review_that_runs(tmp_path: Path):
+    from litreview.cli import main
+
+    review = tmp_path / "new"
+    assert main(["init", str(review), "--title", "Leadership and integrated services"]) == 0
+    assert main(["init", str(review)]) == 2  # never overwrites a review
+    shutil.copy(REPO / "tests/fixtures/tiny_review/data/exports/alpha/alpha_2024-01-10.ris",
+                review / "data/exports/eric/eric_2024-01-31.ris")
+    run = snakemake(review)
+    assert run.returncode == 0, run.stderr[-2000:]
+    counts = json.loads((review / "results/prisma/counts.json").read_text())
+    assert counts["identification"]["databases"] == {"ERIC": 3}
+    assert counts["databases"]["excluded_automation"] == 3  # all before 2010, the limit

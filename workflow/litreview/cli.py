@@ -421,6 +421,16 @@ def _cmd_trail(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from litreview.scaffold import init_review
+
+    for path in init_review(Path(args.directory), args.title):
+        print(f"wrote {path}")
+    print(f"next: put the exports in {args.directory}/data/exports/eric/, then run "
+          f"snakemake -s <litreview>/Snakefile -d {args.directory} --cores 2")
+    return 0
+
+
 def _cmd_summary(args: argparse.Namespace) -> int:
     from litreview.prisma import summary_text
 
@@ -557,6 +567,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("record_id")
     p.add_argument("review", nargs="?", default=".")
     p.set_defaults(func=_cmd_trail)
+
+    p = sub.add_parser("init", help="start a new review directory")
+    p.add_argument("directory")
+    p.add_argument("--title", default="My review")
+    p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("summary", help="print the PRISMA flow in words")
     p.add_argument("counts", nargs="?", default="results/prisma/counts.json")
