@@ -137,6 +137,16 @@ def test_online_first_a_year_before_the_issue():
     assert verdict(issue, online) is Verdict.SAME
 
 
+def test_fields_shifted_by_one_place():
+    """One database wrote the volume as the issue and the issue as the page."""
+    full = article("a-1", TITLE, volume="26", issue="9", pages="1746-1746")
+    shifted = article("b-1", TITLE, volume="", issue="26", pages="9", database="B")
+    assert verdict(full, shifted) is Verdict.SAME
+    assert verdict(shifted, full) is Verdict.SAME
+    other = article("c-1", TITLE, volume="", issue="26", pages="10", database="C")
+    assert verdict(full, other) is Verdict.DIFFERENT  # not the shift: other pages
+
+
 def test_author_forms():
     forms = ["Zuna, R E", "Zuna RE", "R. E. Zuna", "Zuna, Rosemary E.", "ZUNA R"]
     for form in forms:

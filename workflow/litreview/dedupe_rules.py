@@ -535,11 +535,14 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
             pages = "loose"
         else:
             pages = "conflict"
+    shifted = _shifted(a, b) or _shifted(b, a)
+    if shifted:  # one database moved the volume and issue down a field
+        volume, pages = "same", ""
     located = volume == "same" and pages == "same"
     # Another issue of the same volume is another item, unless the pages say otherwise
     # (issue numbers above 99 are whole-numbering or record numbers, filled unevenly).
     issue = (a.issue and b.issue and a.issue != b.issue and len(a.issue) < 3
-             and len(b.issue) < 3 and pages != "same")
+             and len(b.issue) < 3 and pages != "same" and not shifted)
     ranged = a.page_end == b.page_end and a.page_end not in ("", a.page_start)
     same_id = doi == "same" or (a.page_token == b.page_token and len(a.page_token) >= 6
                                 and a.pages_loose and venue == "same")
@@ -624,6 +627,13 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
         return Judgement(Verdict.UNSURE, title / 100, title,
                          "same volume and pages, different titles", doubt=True)
     return result(Verdict.UNSURE, "not enough in common")
+
+
+def _shifted(a: Keys, b: Keys) -> bool:
+    """``a`` is ``b`` with its fields moved up one place: no volume, ``b``'s volume as the
+    issue and ``b``'s issue as a single page ("v i26 p9" for "v26 i9 p1746")."""
+    return bool(not a.volume and a.issue and b.issue and a.issue == b.volume
+                and a.page_start == b.issue and a.page_end in ("", a.page_start))
 
 
 def _overlap(a: Keys, b: Keys) -> bool:
