@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from litreview.dedupe import (
     PairDecision,
@@ -145,6 +147,24 @@ def test_fields_shifted_by_one_place():
     assert verdict(shifted, full) is Verdict.SAME
     other = article("c-1", TITLE, volume="", issue="26", pages="10", database="C")
     assert verdict(full, other) is Verdict.DIFFERENT  # not the shift: other pages
+
+
+def test_a_reworded_title_without_a_place_in_the_journal():
+    """One record has the volume and pages, the other none: a reworded title joins on the
+    journal, the year and the author list; not when both are placed, nor on two authors."""
+    authors = ("Lapeyraque, A. L.", "Malina, M.", "Fremeaux-Bacchi, V.", "Boppel, T.")
+    placed = article("a-1", "Eculizumab in severe Shiga-toxin-associated HUS",
+                     journal="New England Journal of Medicine", volume="364", issue="26",
+                     pages="2561-2563", authors=authors)
+    bare = article("b-1", "Complement Blockade in Severe Shiga-Toxin-Associated HUS",
+                   journal="New Engl J Med", volume="", issue="", pages="",
+                   authors=tuple(a.replace(". ", "").rstrip(".") for a in authors),
+                   database="B")
+    assert verdict(placed, bare) is Verdict.SAME
+    assert verdict(placed, replace(bare, volume="364", issue="27", pages="2700")) \
+        is not Verdict.SAME
+    assert verdict(placed, replace(bare, authors=authors[:2])) is not Verdict.SAME
+    assert verdict(placed, replace(bare, year="2012")) is not Verdict.SAME
 
 
 def test_author_forms():

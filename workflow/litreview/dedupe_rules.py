@@ -620,6 +620,12 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
     if gap == 1 and high and authors == "high" and (located or venue == "same"):
         return result(Verdict.SAME, "same title and authors, a year apart "
                       "(online before print)", 0.1)
+    if (gap == 0 and title >= 75 and not replaced and venue == "same" and not issue
+            and _unlocated(a) != _unlocated(b) and _same_list(a.authors, b.authors, 3)):
+        # a title reworded between databases (online and print, letter and its printed
+        # form): one record has no place in the journal at all, so nothing contradicts
+        return result(Verdict.SAME, "similar title, same journal, year and author list; "
+                      "one record without volume, issue or pages", 0.05)
     if similar:
         return Judgement(Verdict.UNSURE, title / 100, title,
                          "similar titles; the other fields do not confirm", doubt=True)
@@ -627,6 +633,19 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
         return Judgement(Verdict.UNSURE, title / 100, title,
                          "same volume and pages, different titles", doubt=True)
     return result(Verdict.UNSURE, "not enough in common")
+
+
+def _same_list(a: Authors, b: Authors, least: int = 1) -> bool:
+    """The first authors of the shorter list, at least ``least``, are the other's in order."""
+    n = min(len(a), len(b))
+    return n >= least and all(
+        x.matches(y) and (not x.initials or not y.initials or x.initials[0] == y.initials[0])
+        for x, y in zip(a.names[:n], b.names[:n], strict=True))
+
+
+def _unlocated(k: Keys) -> bool:
+    """No volume, issue or page: a record that cannot contradict a place in a journal."""
+    return not (k.volume or k.issue or k.page_start)
 
 
 def _shifted(a: Keys, b: Keys) -> bool:
