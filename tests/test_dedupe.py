@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -231,6 +232,19 @@ def test_no_chain_through_a_record_without_the_conflicting_field():
     assert result.groups["a"] != result.groups["c"]
     assert len(result.unique) == 2
     assert any("would join records judged different" in p.reason for p in result.uncertain)
+
+
+def test_a_version_joins_a_group_that_already_spans_the_years():
+    """Two versions of a review joined on their article number; a third record of the later
+    version, without the number, joins too: the group already spans the years."""
+    fields = {"journal": "Cochrane Database of Systematic Reviews", "issue": "", "volume": ""}
+    records = [article("a", TITLE, year="2012", pages="CD006828", **fields),
+               article("b", TITLE, year="2012", pages="", database="B", **fields),
+               article("c", TITLE, year="2008", pages="CD006828", database="C", **fields)]
+    assert verdict(records[1], records[2]) is Verdict.DIFFERENT  # years apart, alone
+    for order in itertools.permutations(records):
+        assert len(deduplicate(order).unique) == 1
+    assert len(deduplicate(records[1:]).unique) == 2
 
 
 # --- merging, files, determinism ---------------------------------------------------

@@ -258,6 +258,7 @@ def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision]) -
                            strict=True):
         judged[(i, j)] = judge(prepared[i], prepared[j], ratio)
 
+    years = [k.year for k in prepared]
     uf = _UnionFind(len(records))
     for (i, j), same in sorted(decided.items()):
         if same:
@@ -269,7 +270,7 @@ def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision]) -
         a, b = uf.find(i), uf.find(j)
         if a == b:
             continue
-        clash = _clash(uf.group(a), uf.group(b), decided, verdict)
+        clash = _clash(uf.group(a), uf.group(b), decided, verdict, years)
         if clash:
             refused[(i, j)] = clash
         else:
@@ -292,17 +293,34 @@ def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision]) -
 
 
 def _clash(left: list[int], right: list[int], decided: dict[tuple[int, int], bool],
-           verdict: Callable[[int, int], Judgement]) -> str:
-    """Why two groups must stay apart: a member of each judged different, or ''."""
+           verdict: Callable[[int, int], Judgement], years: Sequence[int]) -> str:
+    """Why two groups must stay apart: a member of each judged different, or ''.
+
+    Years apart are no veto when a third member bridges the same years on its own: it is
+    of one record's year, judged the same as both (versions of a review joined on their
+    DOI or article number, and a record of one version without it).
+    """
+    members = left + right
     for x in left:
         for y in right:
             pair = (x, y) if x < y else (y, x)
             if decided.get(pair) is False:
                 return "would join records a reviewer judged different"
             judgement = verdict(x, y)
-            if judgement.verdict is Verdict.DIFFERENT:
+            if judgement.verdict is Verdict.DIFFERENT and not (
+                    judgement.reason.startswith("published ")
+                    and (_bridged(x, y, members, verdict, years)
+                         or _bridged(y, x, members, verdict, years))):
                 return f"would join records judged different ({judgement.reason})"
     return ""
+
+
+def _bridged(x: int, y: int, members: list[int], verdict: Callable[[int, int], Judgement],
+             years: Sequence[int]) -> bool:
+    """A member of ``x``'s year is judged the same work as ``x`` and as ``y``."""
+    return any(z not in (x, y) and years[z] == years[x]
+               and verdict(x, z).verdict is Verdict.SAME
+               and verdict(z, y).verdict is Verdict.SAME for z in members)
 
 
 # --- merging -----------------------------------------------------------------------
