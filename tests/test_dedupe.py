@@ -190,7 +190,9 @@ def test_journal_names_and_abbreviations():
     for a, b in same:
         assert venue_relation(journal_keys(a), journal_keys(b)) == "same", (a, b)
     for a, b in [("Stroke", "Stroke Research and Treatment"), ("Cancer", "Cancer Cytopathology"),
-                 ("Journal of Digital Studies", "Workshop of Digital Studies")]:
+                 ("Journal of Digital Studies", "Workshop of Digital Studies"),
+                 ("Molecular Immunology.Conference: 12th European Meeting on Complement",
+                  "NDT Plus.Conference: 17th ERA-EDTA Congress")]:
         assert venue_relation(journal_keys(a), journal_keys(b)) == "different", (a, b)
 
 

@@ -308,6 +308,13 @@ _CONFERENCE = re.compile(r"\b(?:conference|conf|symposium|workshop|congress|meet
                          r"colloquium|convention|summit)\b")
 
 
+#: A part of a venue name that only says what kind of venue it is ("… .Conference: …"): it
+#: names no venue, so two venues that share it are not one.
+_KIND_ONLY = re.compile(r"(?:(?:annual|international|national|joint|scientific|"
+                        r"conference|conf|symposium|workshop|congress|meeting|colloquium|"
+                        r"convention|summit|proceedings|abstracts?|supplement|suppl)\s?)+")
+
+
 @lru_cache(maxsize=1 << 16)
 def journal_keys(journal: str) -> tuple[tuple[str, ...], ...]:
     """Each name the venue goes by, as word tuples: "Ai zheng = Aizheng = Chinese journal …"."""
@@ -316,7 +323,8 @@ def journal_keys(journal: str) -> tuple[tuple[str, ...], ...]:
     for n, piece in enumerate([text, *_JOURNAL_SPLIT.split(text)]):
         words = tuple(w for w in fold(piece).split()  # not "12th", "2007"
                       if w not in _STOP and not any(c.isdigit() for c in w))
-        if words and words not in parts and (n == 0 or len(words) > 1 or len(words[0]) > 2):
+        if words and words not in parts and (n == 0 or len(words) > 1 or len(words[0]) > 2) \
+                and (n == 0 or not _KIND_ONLY.fullmatch(" ".join(words))):
             parts.append(words)
     return tuple(parts)
 
