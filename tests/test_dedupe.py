@@ -249,6 +249,21 @@ def test_a_version_joins_a_group_that_already_spans_the_years():
     assert len(deduplicate(records[1:]).unique) == 2
 
 
+def test_a_parallel_journal_title_names_one_journal_for_every_record():
+    """"Ai zheng = Aizheng = Chinese journal of cancer" makes the two names one journal, so
+    the record under the Chinese name and the one under the English name are compared
+    as records of one journal."""
+    title = "Clinical research on recombinant human Ad-p53 injection with cisplatin"
+    records = [article("a", title, journal="Aizheng", volume="28", issue="",
+                       pages="1324-1327"),
+               article("b", title, journal="Chinese Journal of Cancer", volume="28",
+                       issue="", pages="84-87", database="B")]
+    assert len(deduplicate(records).unique) == 2  # two journals, two page ranges
+    both = article("c", title, journal="Ai zheng = Aizheng = Chinese journal of cancer",
+                   volume="28", issue="", pages="1324-1327", database="C")
+    assert len(deduplicate([*records, both]).unique) == 1
+
+
 # --- merging, files, determinism ---------------------------------------------------
 
 def test_merge_keeps_best_values_and_every_source():

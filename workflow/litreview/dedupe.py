@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from litreview.dedupe_rules import Judgement, Keys, Verdict, fold, judge, keys
+from litreview.dedupe_rules import Judgement, Keys, Verdict, fold, journal_keys, judge, keys
 from litreview.records import Record
 
 UNIQUE_EXTRA_COLUMNS = ("sources", "members")
@@ -211,6 +212,32 @@ def _unreliable_dois(prepared: Sequence[Keys]) -> set[str]:
     return bad
 
 
+def _venue_aliases(records: Sequence[Record], prepared: list[Keys]) -> list[Keys]:
+    """Every name a journal goes by, as the records declare it: a record of "Ai zheng =
+    Aizheng = Chinese journal of cancer" makes "Aizheng" and "Chinese Journal of Cancer"
+    one journal in every record."""
+    aliases: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for record in records:
+        if " = " not in record.journal:
+            continue
+        names = {journal_keys(piece)[0] for piece in _PARALLEL.split(record.journal)
+                 if journal_keys(piece)}
+        for name in list(names):
+            names |= aliases.get(name, set())
+        for name in names:
+            aliases[name] = names
+    if not aliases:
+        return prepared
+    out = []
+    for k in prepared:
+        extra = {n for part in k.venue for n in aliases.get(part, ())} - set(k.venue)
+        out.append(replace(k, venue=k.venue + tuple(sorted(extra))) if extra else k)
+    return out
+
+
+_PARALLEL = re.compile(r"\s=\s")
+
+
 # --- grouping ----------------------------------------------------------------------
 
 def deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision] = ()) -> Dedupe:
@@ -238,6 +265,7 @@ def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision]) -
     if bad_dois:
         prepared = [replace(k, doi="", doi_base="") if k.doi_base in bad_dois else k
                     for k in prepared]
+    prepared = _venue_aliases(records, prepared)
     index = {r.record_id: i for i, r in enumerate(records)}
     decided: dict[tuple[int, int], bool] = {}
     for d in decisions:
