@@ -8,7 +8,9 @@
    proves two works, positive rules that need independent fields to agree.
 3. **Groups.** Pairs judged the same join groups, surest first; a join that would put two
    records judged different into one group is refused, so groups never chain across a
-   veto. A reviewer's pair sheet (``same``/``different``) overrides every rule.
+   veto (a year gap excepted when a third member of one record's year is judged the same
+   as both: the group already spans those years). A reviewer's pair sheet
+   (``same``/``different``) overrides every rule.
 4. **Merge.** One record per group with the richest value of each field and the
    provenance of every member.
 
