@@ -173,10 +173,14 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
             numbered = [(reader.line_num, [v.strip() for v in row]) for row in reader]
+    # the header is the first row naming record_id: note lines above it (a sheet's
+    # stopping guidance, say) are skipped
+    start = next((i for i, (_, row) in enumerate(numbered)
+                  if "record_id" in (c.lower() for c in row)), 0)
     if not numbered:
         return [], []
-    header = [h.lower() for h in numbered[0][1]]
-    rows = [(line, dict(zip(header, row, strict=False))) for line, row in numbered[1:]
+    header = [h.lower() for h in numbered[start][1]]
+    rows = [(line, dict(zip(header, row, strict=False))) for line, row in numbered[start + 1:]
             if any(row)]
     return header, rows
 
