@@ -190,3 +190,30 @@ def test_init_starts_a_review_that_runs(tmp_path: Path):
     counts = json.loads((review / "results/prisma/counts.json").read_text())
     assert counts["identification"]["databases"] == {"ERIC": 3}
     assert counts["databases"]["excluded_automation"] == 3  # all before 2010, the limit
+
+
+def test_prioritised_title_abstract_sheet(tiny_review: Path):
+    for name in ("title_abstract-r1.csv", "title_abstract-r2.csv"):
+        sheet = tiny_review / "screening/decisions" / name
+        sheet.write_text("".join(line for line in sheet.read_text().splitlines(keepends=True)
+                                 if not line.startswith("beta-B2,")))
+    full_text = tiny_review / "screening/decisions/full_text-r1.csv"
+    full_text.write_text(full_text.read_text().replace(
+        "beta-B2,exclude,not_retrieved,r1,2024-03-01,not held by any library\n", ""))
+    config = tiny_review / "review.yaml"
+    config.write_text(config.read_text().replace(
+        "  criteria: screening/criteria.yaml\n",
+        "  criteria: screening/criteria.yaml\n  prioritise: true\n"))
+    run = snakemake(tiny_review)
+    assert run.returncode == 0, run.stderr[-2000:]
+    sheet = (tiny_review / "results/screening/title_abstract/to_screen.csv").read_text()
+    assert sheet.startswith("\"# Ranked: most likely relevant first")
+    assert "Callaghan" in sheet
+    from litreview.screening import read_sheet
+
+    copy = tiny_review / "title_abstract-x.csv"
+    copy.write_text(sheet)
+    assert [d.record_id for d in read_sheet(copy, ["title_abstract"]).decisions] == ["beta-B2"]
+    stopping = (tiny_review / "results/screening/title_abstract/stopping.txt").read_text()
+    assert "Keep screening" in stopping or "may stop" in stopping
+    assert "Prioritised screening" in (tiny_review / "results/report.html").read_text()

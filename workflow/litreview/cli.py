@@ -249,7 +249,8 @@ def _load_screening(root: Path, unique: str, groups: str):
     with open(groups, newline="", encoding="utf-8") as handle:
         aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
     sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
-    return review, criteria, records, screen(records, criteria, sheets, aliases)
+    return review, criteria, records, screen(records, criteria, sheets, aliases), sheets, \
+        aliases
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
@@ -257,6 +258,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
         TO_SCREEN_COLUMNS,
         agreement_rows,
         conflict_rows,
+        prioritise,
         status_rows,
         table_csv,
         to_screen_rows,
@@ -264,14 +266,32 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     )
 
     root = Path(args.review)
-    review, _, records, result = _load_screening(root, args.unique, args.groups)
+    review, _, records, result, sheets, aliases = _load_screening(root, args.unique,
+                                                                  args.groups)
     by_id = {r.record_id: r for r in records}
     out = Path(args.out)
+    ranked_stage = next((s.stage.id for s in result.stages if s.stage.kind == "screening"),
+                        None) if review.prioritise else None
     for stage in result.stages:
         folder = out / stage.stage.id
         rows = to_screen_rows(stage, by_id)
-        atomic_write_text(folder / "to_screen.csv", table_csv(TO_SCREEN_COLUMNS, rows, safe=True))
-        atomic_write_bytes(folder / "to_screen.xlsx", xlsx_bytes(TO_SCREEN_COLUMNS, rows))
+        notes: list[str] = []
+        if stage.stage.id == ranked_stage:
+            order, notes = prioritise(stage, by_id, sheets, aliases)
+            position = {rid: i for i, rid in enumerate(order)}
+            rows.sort(key=lambda row: position.get(row[0], len(position)))
+            notes = ["Ranked: most likely relevant first, learnt from the decisions so far.",
+                     *notes]
+            atomic_write_text(folder / "stopping.txt", "\n".join(notes) + "\n")
+        else:
+            atomic_write_text(folder / "stopping.txt", "Not ranked: prioritisation is off "
+                              "(screening: prioritise: true in review.yaml) or this is not "
+                              "the title/abstract stage.\n")
+        header = [[f"# {note}"] for note in notes]
+        atomic_write_text(folder / "to_screen.csv", table_csv(TO_SCREEN_COLUMNS, rows, safe=True,
+                                                              preamble=header))
+        atomic_write_bytes(folder / "to_screen.xlsx", xlsx_bytes(TO_SCREEN_COLUMNS, rows,
+                                                                 preamble=header))
         atomic_write_text(folder / "agreement.csv", table_csv(
             ["stage", "reviewer_a", "reviewer_b", "both_decided", "agreed", "percent_agreement",
              "kappa"], agreement_rows(stage)))
@@ -381,11 +401,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
         slug = Path(path).name.split(".")[0]
         hits[review.source(slug).name] = Path(path).read_text(encoding="utf-8")
     agreement = {p: Path(p).read_text(encoding="utf-8") for p in args.agreement}
+    stopping = [Path(p).read_text(encoding="utf-8") for p in args.stopping]
     robustness = {name: (Path(args.robustness) / name).read_text(encoding="utf-8")
                   for name in ("summary.csv", "studies.csv", "charts.html", "summary.md")
                   } if args.robustness else {}
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
-                         Path(args.overlap).read_text(encoding="utf-8"), agreement, robustness)
+                         Path(args.overlap).read_text(encoding="utf-8"), agreement, robustness,
+                         stopping)
     atomic_write_text(args.output, html)
     return 0
 
@@ -549,6 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hits", nargs="*", default=[])
     p.add_argument("--agreement", nargs="*", default=[])
     p.add_argument("--robustness", help="folder of the robustness summary")
+    p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
     p.add_argument("-o", "--output", default="results/report.html")
     p.set_defaults(func=_cmd_report)
 
@@ -567,6 +590,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("record_id")
     p.add_argument("review", nargs="?", default=".")
     p.set_defaults(func=_cmd_trail)
+
+    from litreview.prioritise_cli import add_simulate_parser
+
+    add_simulate_parser(sub)
 
     p = sub.add_parser("init", help="start a new review directory")
     p.add_argument("directory")

@@ -73,7 +73,8 @@ def _robustness_section(files: Mapping[str, str]) -> list[str]:
 
 def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
                   hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
-                  robustness: Mapping[str, str] | None = None) -> str:
+                  robustness: Mapping[str, str] | None = None,
+                  stopping: Sequence[str] = ()) -> str:
     """The report page; every figure comes from the files passed in."""
     parts = [f"<h1>{escape(review.title)}</h1>",
              f'<p class="question">{escape(review.question)}</p>']
@@ -101,6 +102,10 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
                    s["not_retrieved"], s["awaiting"] + s["conflict"]] for s in counts["stages"]]
     parts.append(_table(["stage", "entered", "excluded by automation", "included", "excluded",
                          "not retrieved", "awaiting"], stage_rows))
+    for text in stopping:
+        if text.startswith("Ranked"):
+            parts.append("<h3>Prioritised screening</h3>")
+            parts.append("".join(f"<p>{escape(line)}</p>" for line in text.splitlines()))
     reason_rows = []
     for stage in counts["stages"]:
         for reason, n in stage["reasons"].items():

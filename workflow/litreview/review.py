@@ -61,6 +61,7 @@ class Review:
     strict: bool = False
     extraction: str = "screening/extraction.csv"
     update_of: str = ""  # last search date of the previous version, for an update
+    prioritise: bool = False  # rank the title/abstract sheet by predicted relevance
 
     def search_round(self, searched: str) -> int:
         """0 for records of the previous version (or of a new review), 1 for the update's."""
@@ -170,6 +171,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
         extraction=screening.get("extraction", "screening/extraction.csv"),
         update_of=data["review"].get("update_of", ""),
+        prioritise=bool(screening.get("prioritise", False)),
     )
 
 

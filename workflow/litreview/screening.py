@@ -445,26 +445,32 @@ def to_screen_rows(result: StageResult, by_id: Mapping[str, Record]) -> list[lis
     return rows
 
 
-def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]], safe: bool = False) -> str:
+def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]], safe: bool = False,
+              preamble: Sequence[Sequence[str]] = ()) -> str:
+    """A CSV table; ``preamble`` rows (notes) go above the header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(preamble)
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(str(v)) if safe else v for v in row])
     return buffer.getvalue()
 
 
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
+               preamble: Sequence[Sequence[str]] = ()) -> bytes:
     """An XLSX sheet, every cell text and formula-safe, with fixed metadata (byte-stable)."""
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "to_screen"
+    for note in preamble:
+        sheet.append([safe_cell(str(v)) for v in note])
     sheet.append(list(header))
     for row in rows:
         sheet.append([safe_cell(str(v)) for v in row])
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{len(preamble) + 2}"
     book.properties.creator = "litreview"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -504,3 +510,35 @@ def conflict_rows(result: StageResult) -> list[list[str]]:
     return [[c.stage, c.record_id,
              "; ".join(f"{n}: {d}{' (' + r + ')' if r else ''}" for n, d, r in c.decisions),
              c.resolution or "unresolved"] for c in result.conflicts]
+
+
+# --- prioritised screening ----------------------------------------------------------------
+
+def prioritise(result: StageResult, by_id: Mapping[str, Record], sheets: Sequence[Sheet],
+               aliases: Mapping[str, str], seed: int = 0) -> tuple[list[str], list[str]]:
+    """The records awaiting a decision, most likely relevant first, and stopping guidance.
+
+    The model learns from this stage's decisions so far (included = relevant, excluded =
+    not; automatic exclusions are rules, not judgements, and are left out). The stopping
+    test needs the order in which records were screened: the date of each record's first
+    decision, then its place in the sheets.
+    """
+    from litreview.prioritise import rank, stopping
+
+    screened = [i for i in result.entered if result.outcomes[i].status != "automation"]
+    labels = {i: result.outcomes[i].status == "included" for i in screened
+              if result.outcomes[i].status in ("included", "excluded", "not_retrieved")}
+    records = [by_id[i] for i in screened]
+    order = rank(records, labels, seed=seed)
+    first: dict[str, tuple[str, str, int]] = {}
+    for sheet in sheets:
+        if sheet.stage != result.stage.id:
+            continue
+        for d in sheet.decisions:
+            rid = aliases.get(d.record_id, d.record_id)
+            key = (d.date or "9999", d.file, d.line)
+            if rid in labels and (rid not in first or key < first[rid]):
+                first[rid] = key
+    in_order = sorted(labels, key=lambda rid: first.get(rid, ("9999", "", 0)))
+    estimate = stopping([labels[rid] for rid in in_order], len(screened))
+    return order, estimate.lines()

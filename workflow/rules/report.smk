@@ -36,6 +36,7 @@ rule report:
         hits=expand("results/search/{db}.hits.csv", db=STRATEGIES),
         agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
         robustness="results/robustness/summary.csv",
+        stopping=expand("results/screening/{stage}/stopping.txt", stage=STAGES),
     output:
         report("results/report.html", caption="../report/report.rst", category="Report"),
     conda:
@@ -48,7 +49,7 @@ rule report:
         "{params.cli} --log {log:q}"
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
-        " --robustness results/robustness"
+        " --robustness results/robustness --stopping {input.stopping:q}"
         " -o {output:q}"
 
 

@@ -13,7 +13,13 @@ rule screen:
         sheets=expand(
             "results/screening/{stage}/{name}",
             stage=STAGES,
-            name=["to_screen.csv", "to_screen.xlsx", "agreement.csv", "conflicts.csv"],
+            name=[
+                "to_screen.csv",
+                "to_screen.xlsx",
+                "agreement.csv",
+                "conflicts.csv",
+                "stopping.txt",
+            ],
         ),
     conda:
         "../envs/litreview.yaml"
