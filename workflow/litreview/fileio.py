@@ -7,17 +7,17 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any
 
 
 @contextmanager
-def atomic_open(path: str | Path) -> Iterator[TextIO]:
-    """A text file written beside ``path`` and moved into place only when complete."""
+def _replacing(path: str | Path, mode: str, **options: Any) -> Iterator[IO[Any]]:
+    """A file written beside ``path`` and moved into place only when complete."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, mode, **options) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -28,20 +28,14 @@ def atomic_open(path: str | Path) -> Iterator[TextIO]:
         raise
 
 
+def atomic_open(path: str | Path) -> Any:
+    """A text file (UTF-8) that appears at ``path`` only once fully written."""
+    return _replacing(path, "w", encoding="utf-8", newline="")
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _replacing(path, "wb") as handle:
+        handle.write(data)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
