@@ -91,8 +91,10 @@ def features(texts: Sequence[str], *, model: Model = DEFAULT_MODEL) -> sparse.cs
             blocks.append(vectoriser.fit_transform(texts))
         except ValueError:  # an empty vocabulary: no text has a word of two letters
             return None
-    matrix = sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
-    return matrix / math.sqrt(len(blocks)) if len(blocks) > 1 else matrix
+    if len(blocks) == 1:
+        return blocks[0].tocsr()
+    # each view has unit length per record: halve their squares so a record's is one
+    return sparse.hstack(blocks, format="csr") / math.sqrt(len(blocks))
 
 
 def _scores(matrix: sparse.csr_matrix, train: np.ndarray, relevant: np.ndarray,
@@ -231,16 +233,18 @@ def choose_priors(ids: Sequence[str], relevant: Sequence[bool], k: int,
 
 
 def simulate(records: Sequence[Record], labels: Mapping[str, bool], *, seed: int = 0,
-             prior: int = 1, batch: int = 1, priors: Sequence[str] | None = None,
+             prior: int = 1, batch: int = 10, priors: Sequence[str] | None = None,
              model: Model = DEFAULT_MODEL, shares: Sequence[float] = SHARES) -> Simulation:
     """Replay a screening of labelled records: start from ``prior`` relevant and ``prior``
     irrelevant decisions drawn with ``seed`` (or the ``priors`` ids given), then read the
     ``batch`` records ranked highest, learn their labels, retrain, and so on to the end.
 
-    ``batch`` trades speed for accuracy: the model is retrained ``N / batch`` times, and
-    within a batch it does not learn from the records of that batch. ``batch=1`` is what a
-    reviewer gets in an interactive tool (and what ASReview simulates); 10 is about ten times
-    faster and, on the benchmark review, costs WSS@95 under 0.01.
+    ``batch`` trades speed for accuracy: the model is retrained about ``N / batch`` times,
+    and within a batch it cannot learn from the records of that batch. ``batch=1`` is what a
+    reviewer gets from an interactive tool (and what ASReview simulates); on the benchmark
+    review (2,008 records) 10 was eight times faster (14 s against 114 s a run) for the same
+    WSS@95 (0.461 against 0.462), and 50 cost under 0.01 of WSS@95. Larger batches matter
+    most early, when each decision changes the model most.
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
