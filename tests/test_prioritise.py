@@ -295,6 +295,12 @@ def test_cli_simulate_prints_the_metrics_and_writes_the_plot(tmp_path: Path, cap
     assert ET.fromstring(plot.read_text(encoding="utf-8")).tag.endswith("svg")
 
 
+def test_cli_words_only(tmp_path: Path, capsys) -> None:
+    data = write_labelled(tmp_path / "labelled.csv", labelled_rows())
+    assert run_cli(["simulate", str(data), "--words-only", "--batch", "4"]) == 0
+    assert "words only" in capsys.readouterr().out
+
+
 def test_cli_reads_keywords_and_rejects_bad_labels(tmp_path: Path) -> None:
     rows = labelled_rows()
     records, labels, duplicates = read_labelled(write_labelled(tmp_path / "ok.csv", rows))

@@ -70,7 +70,7 @@ def read_labelled(path: str | Path, label_column: str = "label_included"
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Replay the screening ``--repeat`` times (seeds ``--seed`` onwards), print the table."""
     from litreview.fileio import atomic_write_text
-    from litreview.prioritise import recall_svg, simulate
+    from litreview.prioritise import DEFAULT_MODEL, Model, recall_svg, simulate
 
     records, labels, duplicates = read_labelled(args.labelled, args.label_column)
     relevant = sum(labels.values())
@@ -82,9 +82,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
           f"({args.label_column})"
           + (f"; {duplicates} flagged duplicates ({DUPLICATE_COLUMN}) set aside"
              if duplicates else ""))
+    model = Model(char_ngrams=None) if args.words_only else DEFAULT_MODEL
     print(f"{args.prior} relevant + {args.prior} irrelevant prior decisions per run, "
-          f"retrained every {args.batch} record(s); metrics exclude the priors")
-    runs = [simulate(records, labels, seed=seed, prior=args.prior, batch=args.batch)
+          f"retrained every {args.batch} record(s)"
+          + (", words only" if args.words_only else "") + "; metrics exclude the priors")
+    runs = [simulate(records, labels, seed=seed, prior=args.prior, batch=args.batch,
+                     model=model)
             for seed in range(args.seed, args.seed + args.repeat)]
     sys.stdout.write(metrics_table(runs))
     if args.plot:
@@ -158,5 +161,8 @@ def add_simulate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
     p.add_argument("--repeat", type=_positive, default=1,
                    help="runs, with seeds --seed, --seed + 1, ... (default 1)")
     p.add_argument("--plot", metavar="RECALL.svg", help="write the recall curves here")
+    p.add_argument("--words-only", action="store_true",
+                   help="leave out the character n-grams (ASReview's ELAS u4 features), to "
+                   "compare on your own labelled reviews")
     p.set_defaults(func=cmd_simulate)
     return p
