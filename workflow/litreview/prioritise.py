@@ -46,9 +46,11 @@ class Model:
     American spellings). A linear SVM (squared hinge, ``C``) learns from the decisions with
     sample weights that give the irrelevant records, together, ``1 / ratio`` of the
     relevant records' weight: relevant records are rare, and a missed one costs more than
-    a record read in vain. The word view and the SVM use ASReview's published ELAS u4
-    settings (optimised on the 26 reviews of the SYNERGY collection); none was tuned on a
-    review this package is benchmarked on.
+    a record read in vain. The word view and the SVM keep ASReview's published ELAS u4
+    settings (optimised on the 26 reviews of the SYNERGY collection); the character view
+    was added after comparing feature sets on the benchmark review, where it ranks better
+    in cross-validation at both stages (``benchmarks/README.md``). ``char_ngrams=None``
+    gives ELAS u4's features.
     """
 
     word_ngrams: int = 2
