@@ -30,8 +30,13 @@ def tiny_review(tmp_path: Path) -> Path:
     return target
 
 
+def workflow_command(review: Path, cores: int = 1) -> list[str]:
+    """The command that runs this repository's workflow on a review directory."""
+    return [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
+            "-d", str(review), "--cores", str(cores)]
+
+
 def snakemake(review: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the workflow of this repository on a review directory."""
-    command = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
-               "-d", str(review), "--cores", "1", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+    return subprocess.run([*workflow_command(review), *args], capture_output=True, text=True,
+                          timeout=600)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, snakemake
+from conftest import REPO, snakemake, workflow_command
 
 INPUTS = ("review.yaml", "search_strategies", "data", "screening")
 
@@ -180,10 +180,15 @@ def results_state(review: Path) -> dict[str, bytes]:
             if p.is_file() and "logs" not in p.parts and p.name != "manifest.json"}
 
 
+def assert_same_as_a_clean_run(review: Path, tmp_path: Path) -> None:
+    clean = copy_example(tmp_path / "clean")
+    assert snakemake(clean, "--cores", "2").returncode == 0
+    assert results_state(review) == results_state(clean)
+
+
 def test_a_killed_run_leaves_no_half_written_file(tmp_path: Path):
     review = copy_example(tmp_path / "review")
-    command = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d",
-               str(review), "--cores", "2"]
+    command = workflow_command(review, cores=2)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 60
@@ -199,15 +204,12 @@ def test_a_killed_run_leaves_no_half_written_file(tmp_path: Path):
         with path.open(newline="", encoding="utf-8") as handle:
             list(csv.reader(handle))  # complete, parseable
     assert snakemake(review, "--cores", "2", "--rerun-incomplete").returncode == 0
-    clean = copy_example(tmp_path / "clean")
-    assert snakemake(clean, "--cores", "2").returncode == 0
-    assert results_state(review) == results_state(clean)
+    assert_same_as_a_clean_run(review, tmp_path)
 
 
 def test_two_concurrent_runs_do_not_corrupt_the_review(tmp_path: Path):
     review = copy_example(tmp_path / "review")
-    command = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d",
-               str(review), "--cores", "1"]
+    command = workflow_command(review)
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True)
     time.sleep(1.0)
@@ -217,8 +219,6 @@ def test_two_concurrent_runs_do_not_corrupt_the_review(tmp_path: Path):
         assert "lock" in (second.stdout + second.stderr).lower()
     # whatever the interleaving, nothing is corrupt: a further run completes the review and
     # its results are those of a clean run
-    clean = copy_example(tmp_path / "clean")
-    assert snakemake(clean, "--cores", "2").returncode == 0
     final = snakemake(review, "--cores", "2", "--rerun-incomplete")
     assert final.returncode == 0, first_out[-2000:] + final.stderr[-2000:]
-    assert results_state(review) == results_state(clean)
+    assert_same_as_a_clean_run(review, tmp_path)
