@@ -38,6 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow"))
 
+from litreview.cli.simulate import read_labelled  # noqa: E402
 from litreview.fileio import atomic_write_text  # noqa: E402
 from litreview.prioritise import (  # noqa: E402
     Model,
@@ -49,7 +50,6 @@ from litreview.prioritise import (  # noqa: E402
     stopping,
     wss,
 )
-from litreview.prioritise_cli import read_labelled  # noqa: E402
 from litreview.records import Record  # noqa: E402
 
 DATA = REPO.parent / "shared" / "realdata" / "screening" / "Nagtegaal_2019.csv"

@@ -140,9 +140,9 @@ def _positive(text: str) -> int:
     return value
 
 
-def add_simulate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """The ``simulate`` subcommand, for ``litreview.cli.build_parser``."""
-    p = subparsers.add_parser(
+def add_parsers(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """The simulate subcommand."""
+    p = sub.add_parser(
         "simulate", help="replay a screening with prioritisation: recall curve, WSS@95",
         description="Replay a title/abstract screening from labelled records: start from "
         "--prior relevant and --prior irrelevant decisions drawn with the seed, then read the "

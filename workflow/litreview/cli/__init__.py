@@ -1,0 +1,81 @@
+"""``litreview`` command line. Exit codes: 0 ok, 1 a check found problems, 2 bad input.
+
+Each module here holds the subcommands of one stage and adds them to the parser; the
+stages' work is done by the package's modules, imported when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from litreview import __version__
+from litreview.cli import audit, records, reporting, screening, search, setup, simulate
+from litreview.cli.records import IMPORT_FORMATS
+from litreview.errors import InputError
+
+__all__ = ["IMPORT_FORMATS", "build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="litreview", description="Literature-review search and screening. Exit codes: 0 ok, "
+        "1 a check found problems, 2 bad input.")
+    parser.add_argument("--version", action="version", version=f"litreview {__version__}")
+    parser.add_argument("--log", help="also write messages to this file")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for stage in (records, search, screening, reporting, audit, simulate, setup):
+        stage.add_parsers(sub)
+    return parser
+
+
+class _Tee:
+    """Messages to the terminal and to the job's log file at once."""
+
+    def __init__(self, *streams: TextIO):
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def _stop(signum: int, _frame: object) -> None:
+    """A terminated job unwinds like an exception, so no half-written file is left."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    args = build_parser().parse_args(argv)
+    if args.log:
+        Path(args.log).parent.mkdir(parents=True, exist_ok=True)
+        with open(args.log, "w", encoding="utf-8") as log:
+            stderr = sys.stderr
+            sys.stderr = _Tee(stderr, log)  # type: ignore[assignment]
+            try:
+                return _run(args)
+            finally:
+                sys.stderr = stderr
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        return int(args.func(args))
+    except InputError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"error: {error.filename}: file not found", file=sys.stderr)
+        return 2

@@ -1,0 +1,60 @@
+"""``litreview audit``, ``verify`` and ``trail``: reproduce every count from the files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from litreview.fileio import atomic_write_text
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from litreview.audit import manifest, review_inputs
+    from litreview.review import load_review
+
+    root = Path(args.review)
+    review = load_review(root)
+    counts = json.loads(Path(args.counts).read_text(encoding="utf-8"))
+    atomic_write_text(args.output, manifest(root, review_inputs(review, root), counts))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from litreview.audit import verify
+
+    differences = verify(Path(args.review))
+    if not differences:
+        print(f"{args.review}: every input and every count matches the audit manifest")
+        return 0
+    print(f"{args.review}: does not match the audit manifest; first: {differences[0]}")
+    for line in differences[1:]:
+        print(f"  also: {line}")
+    return 1
+
+
+def _cmd_trail(args: argparse.Namespace) -> int:
+    from litreview.audit import trail
+
+    sys.stdout.write("\n".join(trail(args.record_id, Path(args.review))) + "\n")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """The audit, verify and trail subcommands."""
+    p = sub.add_parser("audit", help="write the audit manifest")
+    p.add_argument("--review", default=".")
+    p.add_argument("--counts", default="results/prisma/counts.json")
+    p.add_argument("-o", "--output", default="results/audit/manifest.json")
+    p.set_defaults(func=_cmd_audit)
+
+    p = sub.add_parser("verify", help="recompute every count from the inputs and compare "
+                                      "with the audit manifest (exit 1 on a difference)")
+    p.add_argument("review", nargs="?", default=".")
+    p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("trail", help="where a record came from and every decision on it")
+    p.add_argument("record_id")
+    p.add_argument("review", nargs="?", default=".")
+    p.set_defaults(func=_cmd_trail)

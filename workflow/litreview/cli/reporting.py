@@ -1,0 +1,153 @@
+"""``litreview prisma``, ``robustness``, ``report`` and ``summary``: what a reader sees."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from litreview.fileio import atomic_write_bytes, atomic_write_text
+
+
+def _read_status(path: str):
+    from litreview.screening import Outcome
+
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"])
+                for r in csv.DictReader(handle)]
+
+
+def _cmd_prisma(args: argparse.Namespace) -> int:
+    from litreview.flow import flow_png, flow_svg
+    from litreview.prisma import assert_counts, prisma2020_csv, prisma_counts
+    from litreview.review import load_review
+    from litreview.screening import load_criteria
+
+    root = Path(args.review)
+    review = load_review(root)
+    criteria = load_criteria(root / review.criteria)
+    with open(args.groups, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    groups = {r["record_id"]: r["group_id"] for r in rows}
+    source_of = {r["record_id"]: r["database"] for r in rows}
+    new_records = None
+    if review.update_of:  # the update's own records, by their search dates
+        from litreview.records import read_records
+
+        new_records = {r.record_id for path in args.records for r in read_records(path)
+                       if review.search_round(r.searched)}
+    counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria,
+                           new_records=new_records)
+    assert_counts(counts, args.output)
+    atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
+    if args.svg:
+        atomic_write_text(args.svg, flow_svg(counts))
+    if args.png:
+        atomic_write_bytes(args.png, flow_png(counts))
+    if args.csv:
+        atomic_write_text(args.csv, prisma2020_csv(counts))
+    return 0
+
+
+def _cmd_robustness(args: argparse.Namespace) -> int:
+    from litreview.records import read_records
+    from litreview.review import load_review
+    from litreview.robustness import (
+        bar_chart_svg,
+        read_extraction,
+        studies_csv,
+        summary_csv,
+        summary_markdown,
+        tables,
+    )
+
+    root = Path(args.review)
+    review = load_review(root)
+    included = {r.record_id: (r.title, r.year) for r in read_records(args.included)}
+    with open(args.groups, newline="", encoding="utf-8") as handle:
+        aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
+    sheet = root / review.extraction
+    if sheet.is_file():
+        studies, awaiting = read_extraction(sheet, included, aliases)
+    else:
+        studies, awaiting = [], list(included)
+    table_list = tables(studies)
+    out = Path(args.out)
+    atomic_write_text(out / "summary.md", summary_markdown(table_list, studies, awaiting))
+    atomic_write_text(out / "summary.csv", summary_csv(table_list))
+    atomic_write_text(out / "studies.csv", studies_csv(studies))
+    atomic_write_text(out / "charts.html", "".join(bar_chart_svg(t) for t in table_list))
+    if awaiting:
+        print(f"robustness: {len(awaiting)} included studies await coding in {review.extraction}",
+              file=sys.stderr)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from litreview.report import render_report
+    from litreview.review import load_review
+
+    root = Path(args.review)
+    review = load_review(root)
+    counts = json.loads(Path(args.counts).read_text(encoding="utf-8"))
+    hits = {}
+    for path in args.hits:
+        slug = Path(path).name.split(".")[0]
+        hits[review.source(slug).name] = Path(path).read_text(encoding="utf-8")
+    agreement = {p: Path(p).read_text(encoding="utf-8") for p in args.agreement}
+    stopping = [Path(p).read_text(encoding="utf-8") for p in args.stopping]
+    robustness = {name: (Path(args.robustness) / name).read_text(encoding="utf-8")
+                  for name in ("summary.csv", "studies.csv", "charts.html", "summary.md")
+                  } if args.robustness else {}
+    html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
+                         Path(args.overlap).read_text(encoding="utf-8"), agreement, robustness,
+                         stopping)
+    atomic_write_text(args.output, html)
+    return 0
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from litreview.prisma import summary_text
+
+    sys.stdout.write(summary_text(json.loads(Path(args.counts).read_text(encoding="utf-8"))))
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """The prisma, robustness, report and summary subcommands."""
+    p = sub.add_parser("prisma", help="PRISMA 2020 counts and flow diagram")
+    p.add_argument("--review", default=".")
+    p.add_argument("--groups", default="results/dedupe/groups.csv")
+    p.add_argument("--status", default="results/screening/status.csv")
+    p.add_argument("-o", "--output", default="results/prisma/counts.json")
+    p.add_argument("--svg", default="results/prisma/flow.svg")
+    p.add_argument("--records", nargs="*", default=[],
+                   help="the records files (for an update: which records are new)")
+    p.add_argument("--png", help="the flow diagram as PNG too")
+    p.add_argument("--csv", help="the counts in the PRISMA2020 R package / Shiny template")
+    p.set_defaults(func=_cmd_prisma)
+
+    p = sub.add_parser("robustness", help="summarise the coding of the included studies")
+    p.add_argument("--review", default=".")
+    p.add_argument("--included", default="results/screening/included.csv")
+    p.add_argument("--groups", default="results/dedupe/groups.csv")
+    p.add_argument("--out", default="results/robustness")
+    p.set_defaults(func=_cmd_robustness)
+
+    p = sub.add_parser("report", help="write the HTML report")
+    p.add_argument("--review", default=".")
+    p.add_argument("--counts", default="results/prisma/counts.json")
+    p.add_argument("--flow", default="results/prisma/flow.svg")
+    p.add_argument("--overlap", default="results/dedupe/overlap.csv")
+    p.add_argument("--hits", nargs="*", default=[])
+    p.add_argument("--agreement", nargs="*", default=[])
+    p.add_argument("--robustness", help="folder of the robustness summary")
+    p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
+    p.add_argument("-o", "--output", default="results/report.html")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("summary", help="print the PRISMA flow in words")
+    p.add_argument("counts", nargs="?", default="results/prisma/counts.json")
+    p.set_defaults(func=_cmd_summary)

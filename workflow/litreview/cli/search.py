@@ -1,0 +1,161 @@
+"""``litreview query lint|compile|hits``: search strategies as code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from litreview.errors import InputError, Problem
+from litreview.fileio import atomic_write_text
+
+
+def _strategy_source(strategy: str, review_dir: str):
+    """The review config's entry for this strategy file, when run inside a review."""
+    from litreview.review import CONFIG_NAME, load_review
+
+    root = Path(review_dir)
+    if not (root / CONFIG_NAME).is_file():
+        return None
+    review = load_review(root)
+    target = Path(strategy).resolve()
+    return next((s for s in review.databases if (root / s.strategy).resolve() == target), None)
+
+
+def _update_of(review_dir: str) -> str:
+    from litreview.review import CONFIG_NAME, load_review
+
+    root = Path(review_dir)
+    return load_review(root).update_of if (root / CONFIG_NAME).is_file() else ""
+
+
+def _thesaurus(path: str | None, source, root: str):
+    from litreview.thesaurus import load_thesaurus
+
+    path = path or (str(Path(root) / source.thesaurus) if source and source.thesaurus else None)
+    return load_thesaurus(path) if path else None
+
+
+def _cmd_query_lint(args: argparse.Namespace) -> int:
+    from litreview.lint import has_errors, lint_text, summary
+
+    try:
+        text = Path(args.strategy).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(Problem(args.strategy, f"not UTF-8 text ({error.reason})")) from None
+    source = _strategy_source(args.strategy, args.review)
+    _, findings = lint_text(text, args.strategy, source=source,
+                            thesaurus=_thesaurus(args.thesaurus, source, args.review))
+    report = "".join(f"{finding}\n" for finding in findings)
+    report += f"{args.strategy}: {summary(findings)}\n"
+    if args.output:
+        atomic_write_text(args.output, report)
+    sys.stdout.write(report)
+    return 1 if has_errors(findings) else 0
+
+
+def _cmd_query_compile(args: argparse.Namespace) -> int:
+    from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
+    from litreview.strategies import Limits, read_strategy
+    from litreview.thesaurus import load_heading_map
+
+    strategy = read_strategy(args.strategy)
+    source = _strategy_source(args.strategy, args.review)
+    platforms = list(PLATFORMS) if args.to == "all" else args.to.split(",")
+    unknown = [p for p in platforms if p not in PLATFORMS]
+    if unknown:
+        raise InputError(Problem(args.strategy, f"unknown platform(s) {', '.join(unknown)}",
+                                 hint=f"choose from {', '.join(PLATFORMS)} or all"))
+    if len(platforms) > 1 and args.output and "{platform}" not in args.output:
+        raise InputError(Problem(args.output, "several platforms need '{platform}' in -o"))
+    map_path = args.heading_map or (str(Path(args.review) / source.heading_map)
+                                    if source and source.heading_map else None)
+    limits = strategy.limits
+    if limits == Limits() and source is not None and source.limits.years:
+        limits = Limits(source.limits.years, source.limits.language, source.limits.country)
+    update_of = args.since or _update_of(args.review)
+    if update_of:  # a search update: only what was added since the previous search
+        limits = replace(limits, since=update_of)
+    for platform in platforms:
+        compiled = compile_strategy(
+            strategy, platform, database=args.database or (source.name if source else None),
+            target=args.target, thesaurus=_thesaurus(args.thesaurus, source, args.review),
+            heading_map=load_heading_map(map_path) if map_path else None, limits=limits)
+        text = render_compiled(compiled, strategy)
+        if args.output:
+            atomic_write_text(args.output.replace("{platform}", platform), text)
+        else:
+            sys.stdout.write(text + ("\n" if len(platforms) > 1 else ""))
+    return 0
+
+
+def _cmd_query_hits(args: argparse.Namespace) -> int:
+    from litreview.hits import benchmark_indices, hits_csv, hits_table, line_hits, missed
+    from litreview.records import read_records
+    from litreview.strategies import read_strategy
+
+    strategy = read_strategy(args.strategy)
+    records = read_records(args.records)
+    source = _strategy_source(args.strategy, args.review)
+    thesaurus = _thesaurus(args.thesaurus, source, args.review)
+    benchmark = None
+    if args.benchmark:
+        wanted = Path(args.benchmark).read_text(encoding="utf-8-sig").split()
+        benchmark = benchmark_indices(records, wanted)
+    rows = line_hits(strategy, records, thesaurus, benchmark)
+    if args.format == "csv":
+        text = hits_csv(rows)
+    elif args.format == "json":
+        text = json.dumps([{"line": r.number, "set": r.label, "expression": r.expression,
+                            "hits": r.hits, "benchmark_hits": r.benchmark_hits,
+                            "recall": r.recall} for r in rows], indent=2,
+                          ensure_ascii=False) + "\n"
+    else:
+        text = hits_table(rows)
+        if benchmark is not None:
+            lost = missed(strategy, records, benchmark, thesaurus)
+            text += f"\nbenchmark: {len(benchmark)} of {len(wanted)} listed records are in " \
+                    f"{args.records}; the final line misses {len(lost)}\n"
+            text += "".join(f"  {r.record_id}  {r.year}  {r.title}\n" for r in lost)
+    if args.output:
+        atomic_write_text(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """The query subcommands."""
+    query = sub.add_parser("query", help="search strategies").add_subparsers(
+        dest="query_command", required=True)
+    p = query.add_parser("lint", help="check a strategy (PRESS 2015-based); exit 1 on errors")
+    p.add_argument("strategy")
+    p.add_argument("--review", default=".", help="review directory, to check limits and dates")
+    p.add_argument("--thesaurus", help="the database's thesaurus CSV (heading,broader)")
+    p.add_argument("-o", "--output", help="also write the findings to this file")
+    p.set_defaults(func=_cmd_query_lint)
+    p = query.add_parser("compile", help="native search strings for each platform")
+    p.add_argument("strategy")
+    p.add_argument("--to", required=True,
+                   help="proquest, ebsco, ovid, pubmed, wos, scopus, eric (comma-separated), "
+                        "or all")
+    p.add_argument("--database", help="the strategy's database (default: its header)")
+    p.add_argument("--target", help="vocabulary of the target database's heading fields")
+    p.add_argument("--thesaurus", help="the database's thesaurus CSV, to expand (exp)")
+    p.add_argument("--heading-map", help="CSV mapping headings to other vocabularies")
+    p.add_argument("--review", default=".", help="review directory (for its config)")
+    p.add_argument("--since", metavar="DATE",
+                   help="limit to records added after DATE (default: review.update_of)")
+    p.add_argument("-o", "--output", help="file to write; '{platform}' is replaced")
+    p.set_defaults(func=_cmd_query_compile)
+    p = query.add_parser("hits", help="hits of every line on imported records")
+    p.add_argument("strategy")
+    p.add_argument("records")
+    p.add_argument("--benchmark", help="file of known relevant record ids or DOIs")
+    p.add_argument("--thesaurus", help="the database's thesaurus CSV, to expand (exp)")
+    p.add_argument("--review", default=".", help="review directory (for its config)")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=_cmd_query_hits)
