@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from litreview.errors import InputError
-from litreview.flow import flow_svg
+from litreview.flow import flow_svg, layout
 from litreview.prisma import assert_counts, check_counts, prisma_counts, summary_text
 from litreview.review import load_review
 from litreview.screening import Outcome, load_criteria
@@ -52,16 +52,39 @@ def test_boxes_per_column(counts: dict):
     assert check_counts(counts) == []
 
 
-@pytest.mark.parametrize(("box", "delta", "named"), [
-    ("duplicates_removed", 1, "identified is 5 but duplicates_removed"),
-    ("records_excluded", 2, "records_screened is 3 but records_excluded"),
-    ("included", 1, "reports_assessed is 2 but reports_excluded"),
+@pytest.mark.parametrize(("path", "delta", "named"), [
+    ("databases.duplicates_removed", 1, "databases: identified is 5 but duplicates_removed"),
+    ("databases.excluded_other_reasons", 1, "databases: identified is 5 but duplicates_removed"),
+    ("databases.records_excluded", 2, "databases: records_screened is 3 but records_excluded"),
+    ("databases.reports_not_retrieved", 1,
+     "databases: reports_sought is 3 but reports_not_retrieved + reports_assessed is 4"),
+    ("databases.included", 1, "databases: reports_assessed is 2 but reports_excluded"),
+    ("other_methods.duplicates_removed", 1, "other_methods: identified is 2 but"),
+    ("other_methods.records_excluded", 1, "other_methods: records_screened is 1 but"),
+    ("other_methods.reports_not_retrieved", 1, "other_methods: reports_sought is 0 but"),
+    ("other_methods.included", 1, "other_methods: reports_assessed is 0 but"),
+    ("identification.databases.Alpha", 1, "databases: identified is 5 but the records of each "
+     "database is 6"),
+    ("identification.other_sources.Websites", -1, "other_methods: identified is 2 but the "
+     "records of each other source is 1"),
+    ("identification.other_methods_by_kind.websites", 1, "other_methods: identified is 2 but "
+     "the records of each kind of other method is 3"),
+    ("unique_records", 1, "unique_records is 6 but identified - duplicates_removed"),
+    ("included.reports", 1, "included.reports is 2 but included in both columns is 1"),
+    ("included.studies", 1, "included.studies is 2 but at most the reports included is 1"),
+    ("total.studies", -1, "total.studies is 0 but included.studies + previous.studies is 1"),
+    ("previous.reports", 2, "total.reports is 1 but included.reports + previous.reports is 3"),
 ])
-def test_each_arithmetic_check_fails_when_a_box_is_off(counts: dict, box, delta, named):
+def test_each_arithmetic_check_fails_when_a_box_is_off(counts: dict, path: str, delta: int,
+                                                       named: str):
     broken = copy.deepcopy(counts)
-    broken["databases"][box] += delta
+    *parents, box = path.split(".")
+    where = broken
+    for key in parents:
+        where = where[key]
+    where[box] += delta
     problems = check_counts(broken)
-    assert any(p.startswith(f"databases: {named}") for p in problems), problems
+    assert any(p.startswith(named) for p in problems), problems
     with pytest.raises(InputError, match="do not add up"):
         assert_counts(broken, "counts.json")
 
@@ -71,7 +94,7 @@ def test_summary_and_diagram(counts: dict):
     assert "Records identified from databases: 5" in text
     assert "    Alpha: 3" in text
     assert "Duplicate records removed: 2" in text
-    assert "C2 Evidence on effective features of leadership: 1" in text
+    assert "C2 not met: Evidence on effective features of leadership: 1" in text
     assert text.rstrip().endswith("Studies included in review: 1")
     svg = flow_svg(counts).replace("\u00a0", " ")
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
@@ -98,7 +121,8 @@ def test_prisma2020_template(counts: dict):
     assert rows["records_screened"]["n"] == "3"
     assert rows["dbr_sought_reports"]["n"] == "3"
     assert rows["dbr_notretrieved_reports"]["n"] == "1"
-    assert rows["dbr_excluded"]["n"] == "Evidence on effective features of leadership, 1"
+    assert rows["dbr_excluded"]["n"] == \
+        "C2 not met: Evidence on effective features of leadership, 1"
     assert rows["other_excluded"]["n"] == "0"
     assert rows["new_studies"]["n"] == rows["total_studies"]["n"] == "1"
     assert rows["dbr_excluded"]["node"] == "node14" and rows["new_studies"]["box"] == "box10"
@@ -140,5 +164,29 @@ def test_updated_review_counts_previous_studies(tiny_review: Path):
     assert counts["total"] == {"studies": 2, "reports": 2}
     assert check_counts(counts) == []
     svg = flow_svg(counts).replace("\u00a0", " ")
-    assert "Studies included in previous version of" in svg and "review (n = 1)" in svg
+    assert ">Previous studies<" in svg and ">Studies included in previous<" in svg
+    assert ">version of review (n = 1)<" in svg
+    layout_ = layout(counts)
+    previous, included = layout_.boxes[0], layout_.boxes[-1]
+    assert previous.x + previous.w < included.x  # a column of its own, left of the new flow
+    assert layout_.arrows[-1].points[-1][0] < included.x  # its arrow ends at the total
+    identification = layout_.bands[0]
+    assert identification.y == previous.y and identification.h > 0
     assert "Total studies included in review (n = 2)" in svg
+
+
+def test_every_arrow_leaves_a_box_and_enters_one(counts: dict):
+    many = copy.deepcopy(counts)  # a tall box of reasons beside a one-line step
+    many["databases"]["reports_excluded"] = {"C1": 1, "C2": 1, "C3": 1, "C4": 1, "C5": 1}
+    diagram = layout(many)
+
+    def on_edge(point: tuple[float, float]) -> bool:
+        x, y = point
+        on_side = [(abs(x - b.x) < 7 or abs(x - b.x - b.w) < 7) and b.y <= y <= b.y + b.h
+                   for b in diagram.boxes]
+        on_top = [(abs(y - b.y) < 1 or abs(y - b.y - b.h) < 1) and b.x <= x <= b.x + b.w
+                  for b in diagram.boxes]
+        return any(on_side) or any(on_top)
+
+    for arrow in diagram.arrows:
+        assert on_edge(arrow.points[0]) and on_edge(arrow.points[-1]), arrow

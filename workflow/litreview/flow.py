@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from litreview.prisma import reason_label
+
 LINE = 16
 PAD = 10
 GAP = 36
@@ -85,7 +87,7 @@ class Diagram:
 def _reasons(column: Mapping[str, Any], texts: Mapping[str, str]) -> list[str]:
     lines = [f"Reports excluded {_n(sum(column['reports_excluded'].values()))}"]
     for reason, n in column["reports_excluded"].items():
-        lines.append(f"  {reason} {texts.get(reason, reason)} {_n(n)}")
+        lines.append(f"  {reason_label(reason, texts)} {_n(n)}")
     return lines
 
 
@@ -95,7 +97,11 @@ def layout(counts: Mapping[str, Any]) -> Diagram:
     ident = counts["identification"]
     texts = counts["exclusion_reasons"]
     with_other = other["identified"] > 0
-    x0, main_w, side_w = 44, 320, 300
+    previous = counts.get("previous", {})
+    update = bool(previous.get("studies"))
+    main_w, side_w, prev_w = 320, 300, 220
+    x_prev = 44
+    x0 = x_prev + prev_w + 40 if update else x_prev  # an update: a previous-studies column
     x_side = x0 + main_w + 40
     x_other = x_side + side_w + 50
     x_other_side = x_other + main_w + 40
@@ -104,15 +110,15 @@ def layout(counts: Mapping[str, Any]) -> Diagram:
     d.headings.append(Heading(x0, 28, "Identification of studies via databases"))
     if with_other:
         d.headings.append(Heading(x_other, 28, "Identification of studies via other methods"))
-    previous = counts.get("previous", {})
     y = 44.0
-    if previous.get("studies"):
-        box = Box(x0, y, main_w, tuple(_wrap([
+    previous_box = None
+    if update:
+        d.headings.append(Heading(x_prev, 28, "Previous studies"))
+        previous_box = Box(x_prev, y, prev_w, tuple(_wrap([
             f"Studies included in previous version of review {_n(previous['studies'])}",
             f"Reports of studies included in previous version of review "
-            f"{_n(previous['reports'])}"], main_w)), SIDE_FILL)
-        d.boxes.append(box)
-        y += box.h + GAP
+            f"{_n(previous['reports'])}"], prev_w)), SIDE_FILL)
+        d.boxes.append(previous_box)
     rows = [
         ("Identification",
          [f"Records identified from databases {_n(db['identified'])}",
@@ -151,9 +157,9 @@ def layout(counts: Mapping[str, Any]) -> Diagram:
                       Box(x_other_side, y, side_w, tuple(_wrap(oside, side_w)), SIDE_FILL)]
         h = max(b.h for b in boxes)
         d.boxes += boxes
-        d.arrows.append(Arrow(((x0 + main_w, y + h / 2), (x_side, y + h / 2))))
-        if with_other:
-            d.arrows.append(Arrow(((x_other + main_w, y + h / 2), (x_other_side, y + h / 2))))
+        for main_box, side_box in zip(boxes[::2], boxes[1::2], strict=True):  # from the step
+            mid = y + min(main_box.h, side_box.h) / 2  # to what left the flow there
+            d.arrows.append(Arrow(((main_box.x + main_w, mid), (side_box.x, mid))))
         if previous_bottom is not None:
             d.arrows.append(Arrow(((x0 + main_w / 2, previous_bottom[0]), (x0 + main_w / 2, y))))
             if with_other:
@@ -179,8 +185,14 @@ def layout(counts: Mapping[str, Any]) -> Diagram:
         d.arrows.append(Arrow(((x_other + main_w / 2, previous_bottom[1]),
                                (x_other + main_w / 2, y + included.h / 2),
                                (x0 + main_w + 6, y + included.h / 2))))
+    if previous_box is not None:  # the previous version's studies count in the total
+        d.arrows.append(Arrow(((x_prev + prev_w / 2, previous_box.y + previous_box.h),
+                               (x_prev + prev_w / 2, y + included.h / 2),
+                               (x0 - 6, y + included.h / 2))))
     screening_top = band_tops["Screening"]
-    d.bands += [Band(band_tops["Identification"], screening_top - GAP / 2 - 44, "Identification"),
+    identification_top = band_tops["Identification"]
+    d.bands += [Band(identification_top, screening_top - GAP / 2 - identification_top,
+                     "Identification"),
                 Band(screening_top - GAP / 2 + 6, y - screening_top - 12, "Screening"),
                 Band(y, included.h, "Included")]
     d.height = y + included.h + 14

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -141,23 +142,52 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
     }
 
 
+def _column_checks(c: Mapping[str, Any]) -> list[tuple[str, int, str, int]]:
+    """(box, its value, the boxes it should equal, their sum) down one column."""
+    excluded = sum(c["reports_excluded"].values())
+    return [
+        ("identified", c["identified"], "duplicates_removed + excluded_automation + "
+         "excluded_other_reasons + records_screened", c["duplicates_removed"]
+         + c["excluded_automation"] + c["excluded_other_reasons"] + c["records_screened"]),
+        ("records_screened", c["records_screened"],
+         "records_excluded + awaiting_screening + reports_sought",
+         c["records_excluded"] + c["awaiting_screening"] + c["reports_sought"]),
+        ("reports_sought", c["reports_sought"], "reports_not_retrieved + reports_assessed",
+         c["reports_not_retrieved"] + c["reports_assessed"]),
+        ("reports_assessed", c["reports_assessed"],
+         "reports_excluded (all reasons) + awaiting_assessment + included",
+         excluded + c["awaiting_assessment"] + c["included"]),
+    ]
+
+
 def check_counts(counts: Mapping[str, Any]) -> list[str]:
     """Every box adds up; each mismatch named in words. Empty when all is well."""
-    problems = []
-    for column in COLUMNS:
-        c = counts[column]
-        checks = [
-            ("identified", "duplicates_removed + excluded_automation + records_screened",
-             c["duplicates_removed"] + c["excluded_automation"] + c["records_screened"]),
-            ("records_screened", "records_excluded + awaiting_screening + reports_sought",
-             c["records_excluded"] + c["awaiting_screening"] + c["reports_sought"]),
-            ("reports_assessed", "reports_excluded (all reasons) + awaiting_assessment + included",
-             sum(c["reports_excluded"].values()) + c["awaiting_assessment"] + c["included"]),
+    db, other = counts["databases"], counts["other_methods"]
+    ident = counts["identification"]
+    checks = [(f"{column}: {box}", value, formula, expected) for column in COLUMNS
+              for box, value, formula, expected in _column_checks(counts[column])]
+    checks += [
+        ("databases: identified", db["identified"], "the records of each database",
+         sum(ident["databases"].values())),
+        ("other_methods: identified", other["identified"], "the records of each other source",
+         sum(ident["other_sources"].values())),
+        ("other_methods: identified", other["identified"], "the records of each kind of "
+         "other method", sum(ident["other_methods_by_kind"].values())),
+        ("unique_records", counts["unique_records"], "identified - duplicates_removed in "
+         "both columns", sum(counts[c]["identified"] - counts[c]["duplicates_removed"]
+                             for c in COLUMNS)),
+    ]
+    for kind in ("studies", "reports"):
+        checks += [
+            (f"included.{kind}", counts["included"][kind], "included in both columns",
+             db["included"] + other["included"]) if kind == "reports" else
+            (f"included.{kind}", counts["included"][kind], "at most the reports included",
+             min(counts["included"][kind], counts["included"]["reports"])),
+            (f"total.{kind}", counts["total"][kind], f"included.{kind} + previous.{kind}",
+             counts["included"][kind] + counts["previous"][kind]),
         ]
-        for box, formula, expected in checks:
-            if c[box] != expected:
-                problems.append(f"{column}: {box} is {c[box]} but {formula} is {expected}")
-    return problems
+    return [f"{box} is {value} but {formula} is {expected}"
+            for box, value, formula, expected in checks if value != expected]
 
 
 def assert_counts(counts: Mapping[str, Any], file: str) -> None:
@@ -194,8 +224,7 @@ def summary_text(counts: Mapping[str, Any]) -> str:
     reasons: Counter[str] = Counter(db["reports_excluded"]) + Counter(other["reports_excluded"])
     lines.append(f"  Reports excluded: {sum(reasons.values())}")
     for reason, n in sorted(reasons.items()):
-        text = counts["exclusion_reasons"].get(reason, reason)
-        lines.append(f"    {reason} {text}: {n}")
+        lines.append(f"    {reason_label(reason, counts['exclusion_reasons'])}: {n}")
     waiting = sum(c[k] for c in (db, other) for k in ("awaiting_screening", "awaiting_assessment"))
     if waiting:
         lines.append(f"  Awaiting a decision: {waiting}")
@@ -271,9 +300,15 @@ _TEMPLATE = (
 )
 
 
+def reason_label(reason: str, texts: Mapping[str, str]) -> str:
+    """An exclusion reason as a reader takes it: the criterion the report did not meet."""
+    return f"{reason} not met: {texts[reason]}" if reason in texts else reason
+
+
 def _reason_list(reasons: Mapping[str, int], texts: Mapping[str, str]) -> str:
-    return "; ".join(f"{texts.get(r, r).replace(';', ',')}, {n}" for r, n in reasons.items()) \
-        if reasons else "0"
+    """``reason, n; reason, n``: the PRISMA2020 package takes a reason up to its first comma."""
+    return "; ".join(f"{re.sub(r'[,;]', ' -', reason_label(r, texts))}, {n}"
+                     for r, n in reasons.items()) if reasons else "0"
 
 
 def prisma2020_csv(counts: Mapping[str, Any]) -> str:
