@@ -134,6 +134,10 @@ def test_ris_tag_forms(tmp_path: Path):
     ("BOOK", "book"), ("CHAP", "chapter"), ("RPRT", "report"), ("GOVDOC", "report"),
     ("THES", "thesis"), ("CONF", "conference"), ("CPAPER", "conference"),
     ("ELEC", "webpage"), ("WEB", "webpage"), ("GEN", "other"), ("ART", "other"), ("", "other"),
+    # EndNote's own codes, and the rest of the RIS specification's text types
+    ("GRNT", "project"), ("UNPD", "document"), ("SER", "book"), ("DICT", "chapter"),
+    ("ENCYC", "chapter"), ("PCOMM", "document"), ("PRESS", "document"), ("INTV", "document"),
+    ("HEAR", "report"), ("CLSWK", "book"), ("PAT", "document"), ("MAP", "other"),
 ])
 def test_ris_types(tmp_path: Path, ty: str, kind: str):
     path = tmp_path / "t.ris"
@@ -206,6 +210,41 @@ def test_bibtex_fields(tmp_path: Path):
     assert second.subjects == ("Caregivers", "Respite Care")
     assert (web.type, misc.type, chapter.type, thesis.type) == (
         "webpage", "other", "chapter", "thesis")
+
+
+def test_bibtex_entry_without_at_is_a_located_reject(tmp_path: Path):
+    path = tmp_path / "noat.bib"
+    path.write_text(
+        "% exported by hand; title = {not a field}\n"   # 1: a % comment stays silent
+        "@comment{jabref-meta: databaseType:bibtex;}\n"
+        "@string{cfs = {Child and Family Social Work}}\n"
+        "@preamble{\"\\newcommand{\\noop}[1]{}\"}\n"
+        "Notes on this file, in plain prose.\n"          # 5: prose stays silent
+        "@article{a1, title={One}}\n"
+        "article{a2, title={Two},\n"                      # 7: no @
+        "  year = {2020}}\n"
+        "\n"
+        "@article{a3, title={Three}}\n"
+        "  journal = {Orphan}\n")                         # 11: a field outside any entry
+    imported = import_export(path, database="X")
+    assert [r.source_id for r in imported.records] == ["a1", "a3"]
+    assert [(r.problem.line, r.raw) for r in imported.rejects] == [
+        (7, "article{a2, title={Two},\n  year = {2020}}"), (11, "journal = {Orphan}")]
+    first = str(imported.rejects[0].problem)
+    assert first.startswith(f"{path}:7: 'article{{a2, title={{Two}},' looks like a BibTeX entry "
+                            "without its '@'") and "write '@' before the entry type" in first
+    with pytest.raises(InputError) as excinfo:
+        read_export(path, database="X", display_path="noat.bib")
+    assert [m.split(":")[1] for m in problems_of(excinfo)] == ["7", "11"]
+
+
+def test_bibtex_comments_preamble_and_strings_are_not_rejects(tmp_path: Path):
+    path = tmp_path / "ok.bib"
+    path.write_text("This file was exported by JabRef.\n% title = {x}\n"
+                    "@comment{article{c1, title={Commented out}}}\n"
+                    "@string{j = {J}}\n@article{a1, title={One}, journal=j}\n")
+    imported = import_export(path, database="X")
+    assert not imported.rejects and [r.journal for r in imported.records] == ["J"]
 
 
 def test_bibtex_duplicate_key(tmp_path: Path):
@@ -456,6 +495,22 @@ def test_mojibake_is_repaired(tmp_path: Path):
     (record,) = read_export(path, database="X")
     assert record.title == 'Café society and "care"'
     assert record.authors == ("Müller, K.",)
+
+
+def test_mojibake_is_repaired_in_journal_keywords_and_subjects(tmp_path: Path):
+    path = tmp_path / "moji.ris"
+    path.write_text("TY  - JOUR\nTI  - T\nJO  - Revista de EducaÃ§Ã£o\nKW  - CrianÃ§as\n"
+                    "DB  - Host\nKW  - EducaÃ§Ã£o infantil\nER  - \n", encoding="utf-8")
+    (record,) = read_export(path, database="X")
+    assert record.journal == "Revista de Educação"
+    assert record.keywords == ("Crianças", "Educação infantil")
+    assert record.subjects == record.keywords  # a host database's KW are its descriptors
+    table = tmp_path / "moji.csv"
+    table.write_text("Title,Author Keywords,Index Keywords,Source title\n"
+                     "T,MÃ¼ller effect; cafÃ©,SchÃ¼ler,ZeitschrÃ¤ft\n", encoding="utf-8")
+    (row,) = read_export(table, database="X")
+    assert (row.keywords, row.subjects, row.journal) == (
+        ("Müller effect", "café"), ("Schüler",), "Zeitschräft")
 
 
 @settings(max_examples=200, deadline=None)

@@ -2,7 +2,10 @@
 
 Blocks the parser cannot read, and duplicate keys, become located rejects (with their raw
 text) instead of vanishing, so an export with one broken entry is reported, not silently
-shortened. An entry's original fields are its type (``ENTRYTYPE``), key (``ID``) and every
+shortened. Text between entries is a comment to BibTeX, so an entry that lost its ``@``
+(``article{key, title={...}}``) would vanish: comment text that looks like an entry or a
+field is a located reject too. ``%`` lines and ``@comment`` blocks are deliberate comments
+and stay silent. An entry's original fields are its type (``ENTRYTYPE``), key (``ID``) and every
 field as written, LaTeX accents decoded.
 """
 
@@ -14,7 +17,12 @@ import re
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ImplicitComment,
+)
 
 from litreview.errors import InputError, Problem
 from litreview.importers.common import Context, Parsed, Reject, build_record, pages
@@ -29,6 +37,10 @@ _TYPES = {
 }
 _WEB_TYPES = frozenset({"misc", "online", "electronic", "www", "webpage"})
 _HINT = "check that braces and quotes balance and fields are separated by commas"
+#: ``article{key,`` at a line start: an entry head without its ``@``.
+_ENTRY_HEAD = re.compile(r"^\s*[A-Za-z]\w*\s*[{(]\s*[^\s,{}()=\"#%]+\s*,")
+#: ``title = {``, ``year = 2020``: a field assignment at a line start.
+_FIELD = re.compile(r"^\s*[A-Za-z][\w:.-]*\s*=\s*[{\"\d]")
 
 
 def read_bibtex(text: str, ctx: Context) -> Parsed:
@@ -42,7 +54,45 @@ def read_bibtex(text: str, ctx: Context) -> Parsed:
             out.rejects.append(Reject(problem, str(getattr(block, "raw", "") or "").strip()))
         elif isinstance(block, Entry):
             out.records.append(_record(ctx, out.blocks + 1, block))
+        elif isinstance(block, ImplicitComment):
+            out.rejects.extend(stray_entries(ctx, block.start_line + 1, str(block.raw or "")))
     return out
+
+
+def stray_entries(ctx: Context, first_line: int, text: str) -> list[Reject]:
+    """Rejects for comment text (starting at ``first_line``) that looks like entries.
+
+    A line opening an entry without ``@`` starts a reject that runs until its braces
+    close; a field line outside such an entry is a reject of its own.
+    """
+    rejects = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        head = _ENTRY_HEAD.match(lines[i])
+        if not head and not _FIELD.match(lines[i]):
+            i += 1
+            continue
+        end = _entry_end(lines, i) if head else i + 1
+        what = "a BibTeX entry without its '@'" if head else "a BibTeX field outside any entry"
+        hint = ("write '@' before the entry type, as in @article{key, ...}" if head else
+                "put it inside its entry, or start the line with % if it is a comment")
+        problem = Problem(ctx.source_file, f"'{lines[i].strip()[:40]}' looks like {what}; "
+                          "BibTeX would skip it as a comment", first_line + i, hint=hint)
+        rejects.append(Reject(problem, "\n".join(lines[i:end]).strip()))
+        i = end
+    return rejects
+
+
+def _entry_end(lines: list[str], start: int) -> int:
+    """The index after the line where the braces opened at ``start`` balance again."""
+    depth = 0
+    for i in range(start, len(lines)):
+        depth += lines[i].count("{") + lines[i].count("(")
+        depth -= lines[i].count("}") + lines[i].count(")")
+        if depth <= 0:
+            return i + 1
+    return len(lines)
 
 
 def _parse(text: str, ctx: Context) -> Library:

@@ -301,7 +301,8 @@ def _split_author_string(text: str) -> list[str]:
 
 
 def split_terms(value: RawValue) -> tuple[str, ...]:
-    """Keywords or subject headings: ``;`` or ``|`` lists, else commas outside brackets.
+    """Keywords or subject headings: ``;`` or ``|`` lists, else commas outside brackets;
+    mojibake repaired as in titles.
 
     A string is one cell and may be a comma list: Embase writes
     ``"cyst (diagnosis, surgery), article"``, where the bracketed comma is no separator.
@@ -311,8 +312,9 @@ def split_terms(value: RawValue) -> tuple[str, ...]:
     if not value:
         return ()
     if isinstance(value, str):
-        return _unique(_split_term_string(clean(value), commas=True))
-    return _unique(part for item in value for part in _split_term_string(clean(item), False))
+        return _unique(_split_term_string(fixed_text(value), commas=True))
+    return _unique(part for item in value
+                   for part in _split_term_string(fixed_text(item), False))
 
 
 def _split_term_string(text: str, commas: bool) -> list[str]:
@@ -427,17 +429,22 @@ def _language_name(text: str) -> str:
 
 # --- document types ------------------------------------------------------------------
 
-#: RIS ``TY`` codes → records.DOCUMENT_TYPES; any other code is ``"other"``.
+#: RIS ``TY`` codes (the RIS specification's and EndNote's own) → records.DOCUMENT_TYPES.
+#: An entry in a dictionary or encyclopedia is a chapter of it; a serial (book series) is a
+#: book; legal, personal and press texts are documents. Codes for non-text works (ART,
+#: MAP, VIDEO, SOUND, DATA, COMP, ...) and GEN have no place in the vocabulary: ``"other"``.
 RIS_TYPES: dict[str, str] = {
     **dict.fromkeys(("JOUR", "JFULL", "MGZN", "NEWS", "EJOUR", "INPR", "ABST"), "article"),
-    **dict.fromkeys(("BOOK", "EBOOK", "EDBOOK"), "book"),
-    **dict.fromkeys(("CHAP", "ECHAP"), "chapter"),
-    **dict.fromkeys(("RPRT", "GOVDOC"), "report"),
+    **dict.fromkeys(("BOOK", "EBOOK", "EDBOOK", "SER", "CLSWK"), "book"),
+    **dict.fromkeys(("CHAP", "ECHAP", "DICT", "ENCYC"), "chapter"),
+    **dict.fromkeys(("RPRT", "GOVDOC", "HEAR"), "report"),
     "THES": "thesis",
     **dict.fromkeys(("CONF", "CPAPER"), "conference"),
     **dict.fromkeys(("ELEC", "WEB", "BLOG", "ICOMM"), "webpage"),
-    **dict.fromkeys(("UNPB", "MANSCPT", "PAMP", "STAND"), "document"),
-    "GRANT": "project",
+    **dict.fromkeys(("UNPB", "UNPD", "MANSCPT", "PAMP", "STAND", "PCOMM", "PRESS", "INTV",
+                     "CTLG", "ANCIENT", "PAT", "BILL", "UNBILL", "STAT", "LEGAL", "CASE"),
+                    "document"),
+    **dict.fromkeys(("GRANT", "GRNT"), "project"),
 }
 
 #: Free-text type names (CSV columns, BibTeX entry types) → records.DOCUMENT_TYPES, by
@@ -456,6 +463,10 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = (
     ("web", "webpage"), ("online", "webpage"), ("blog", "webpage"),
     ("grant", "project"), ("project", "project"), ("manuscript", "document"),
     ("unpublished", "document"), ("standard", "document"), ("pamphlet", "document"),
+    ("encyclopedia", "chapter"), ("dictionary", "chapter"), ("serial", "book"),
+    ("personal communication", "document"), ("press release", "document"),
+    ("interview", "document"), ("patent", "document"), ("hearing", "report"),
+    ("statute", "document"),
 )
 
 
@@ -506,7 +517,7 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
         title=title,
         authors=authors,
         year=year,
-        journal=text("journal"),
+        journal=fixed_text(raw_text("journal")),
         volume=text("volume"),
         issue=text("issue"),
         pages=text("pages"),  # joined by the reader with pages()
