@@ -254,6 +254,7 @@ def test_recall_svg_is_a_self_contained_svg() -> None:
 
 
 def write_labelled(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -295,10 +296,21 @@ def test_cli_simulate_prints_the_metrics_and_writes_the_plot(tmp_path: Path, cap
     assert ET.fromstring(plot.read_text(encoding="utf-8")).tag.endswith("svg")
 
 
-def test_cli_words_only(tmp_path: Path, capsys) -> None:
-    data = write_labelled(tmp_path / "labelled.csv", labelled_rows())
+def test_cli_words_only_and_the_default_plot(tmp_path: Path, capsys, monkeypatch) -> None:
+    data = write_labelled(tmp_path / "data" / "labelled.csv", labelled_rows())
+    monkeypatch.chdir(tmp_path)
     assert run_cli(["simulate", str(data), "--words-only", "--batch", "4"]) == 0
-    assert "words only" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "words only" in out and "recall curve written to labelled.recall.svg" in out
+    assert (tmp_path / "labelled.recall.svg").is_file()  # here, not beside someone's data
+
+
+def test_cli_records_without_text_are_a_located_error(tmp_path: Path, monkeypatch) -> None:
+    rows = [{**row, "title": "x", "abstract": "", "keywords": ""} for row in labelled_rows()]
+    data = write_labelled(tmp_path / "empty.csv", rows)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match=r"empty\.csv: .*text"):
+        run_cli(["simulate", str(data)])
 
 
 def test_cli_reads_keywords_and_rejects_bad_labels(tmp_path: Path) -> None:
@@ -319,9 +331,10 @@ def test_cli_reads_keywords_and_rejects_bad_labels(tmp_path: Path) -> None:
         run_cli(["simulate", str(only_relevant)])
 
 
-def test_cli_is_wired_into_litreview(tmp_path: Path, capsys) -> None:
+def test_cli_is_wired_into_litreview(tmp_path: Path, capsys, monkeypatch) -> None:
     from litreview import cli
 
+    monkeypatch.chdir(tmp_path)
     data = write_labelled(tmp_path / "labelled.csv", labelled_rows())
     assert cli.main(["simulate", str(data), "--batch", "4"]) == 0
     assert "WSS@95" in capsys.readouterr().out

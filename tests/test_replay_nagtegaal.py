@@ -65,3 +65,16 @@ def test_replay_reproduces_the_history(tmp_path: Path):
     assert db["reports_sought"] == 389  # 392 labels, less the 3 on flagged duplicates
     assert db["included"] == 101
     assert db["awaiting_screening"] == db["awaiting_assessment"] == 0
+    # the PRISMA2020 package / Shiny app template, loadable there with these figures
+    with (review / "results/prisma/prisma2020.csv").open(newline="", encoding="utf-8") as handle:
+        template = list(csv.DictReader(handle))
+    assert list(template[0]) == ["data", "node", "box", "description", "boxtext", "tooltips",
+                                 "url", "n"]
+    n = {row["data"]: row["n"] for row in template if row["data"] != "NA"}
+    assert (n["database_results"], n["duplicates"], n["records_screened"],
+            n["records_excluded"], n["dbr_sought_reports"], n["dbr_notretrieved_reports"],
+            n["dbr_assessed"], n["new_studies"], n["total_studies"]) == \
+        ("2019", "11", "2008", "1619", "389", "0", "389", "101", "101")
+    reasons = [part.rsplit(",", 1) for part in n["dbr_excluded"].split("; ")]
+    assert sum(int(count) for _, count in reasons) == 389 - 101
+    assert all("," not in reason for reason, _ in reasons)  # the app cuts a reason at a comma

@@ -17,7 +17,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px soli
 table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;
 text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}
 .question{font-style:italic}.muted{color:#666}figure{margin:1em 0}
-figure svg{max-width:100%;height:auto}
+figure{margin:0;overflow-x:auto}figure svg{max-width:none;height:auto}
 .pair{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.chart svg{max-width:100%}
 """
 
@@ -113,11 +113,13 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
                                 counts["exclusion_reasons"].get(reason, reason), n])
     if reason_rows:
         parts.append("<h3>Exclusion reasons</h3>")
-        parts.append(_table(["stage", "criterion", "wording", "records"], reason_rows))
+        parts.append(_table(["stage", "criterion not met", "its wording", "records"],
+                            reason_rows))
     agreement_rows = []
     for text in agreement.values():
         _, rows_ = _csv_rows(text)
-        agreement_rows += rows_
+        stage_names = {s["id"]: s["name"] for s in counts["stages"]}
+        agreement_rows += [[stage_names.get(row[0], row[0]), *row[1:]] for row in rows_]
     if agreement_rows:
         parts.append("<h3>Agreement between reviewers</h3>")
         parts.append(_table(["stage", "reviewer A", "reviewer B", "both decided", "agreed",

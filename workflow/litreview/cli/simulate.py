@@ -86,15 +86,20 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     print(f"{args.prior} relevant + {args.prior} irrelevant prior decisions per run, "
           f"retrained every {args.batch} record(s)"
           + (", words only" if args.words_only else "") + "; metrics exclude the priors")
-    runs = [simulate(records, labels, seed=seed, prior=args.prior, batch=args.batch,
-                     model=model)
-            for seed in range(args.seed, args.seed + args.repeat)]
+    try:
+        runs = [simulate(records, labels, seed=seed, prior=args.prior, batch=args.batch,
+                         model=model)
+                for seed in range(args.seed, args.seed + args.repeat)]
+    except ValueError as error:  # e.g. no words in any title or abstract
+        raise InputError(Problem(args.labelled, str(error),
+                                 hint="the ranking learns from titles and abstracts; give "
+                                 "records with text")) from None
     sys.stdout.write(metrics_table(runs))
-    if args.plot:
-        curves = {f"seed {run.seed}": run.found for run in runs}
-        atomic_write_text(args.plot, recall_svg(
-            curves, title=f"{Path(args.labelled).name}: recall with prioritised screening"))
-        print(f"recall curve written to {args.plot}")
+    plot = args.plot or f"{Path(args.labelled).stem}.recall.svg"
+    curves = {f"seed {run.seed}": run.found for run in runs}
+    atomic_write_text(plot, recall_svg(
+        curves, title=f"{Path(args.labelled).name}: recall with prioritised screening"))
+    print(f"recall curve written to {plot}")
     return 0
 
 
@@ -160,7 +165,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    "closest to interactive screening)")
     p.add_argument("--repeat", type=_positive, default=1,
                    help="runs, with seeds --seed, --seed + 1, ... (default 1)")
-    p.add_argument("--plot", metavar="RECALL.svg", help="write the recall curves here")
+    p.add_argument("--plot", metavar="RECALL.svg",
+                   help="where to write the recall curves (default: LABELLED.recall.svg in "
+                   "the current directory)")
     p.add_argument("--words-only", action="store_true",
                    help="leave out the character n-grams (ASReview's ELAS u4 features), to "
                    "compare on your own labelled reviews")
