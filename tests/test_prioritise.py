@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -355,9 +354,7 @@ def test_nagtegaal_replay_finds_the_relevant_records_early() -> None:
         pytest.skip(f"real data not available: {NAGTEGAAL} is absent")
     records, labels, duplicates = read_labelled(NAGTEGAAL, "label_abstract_screening")
     assert (len(records), sum(labels.values()), duplicates) == (2008, 389, 11)
-    started = time.perf_counter()
-    run = simulate(records, labels, seed=0, batch=50)
-    assert time.perf_counter() - started < 20
+    run = simulate(records, labels, seed=0, batch=50)  # its speed: benchmarks/prioritise.py
     assert run.wss95 is not None and run.wss95 > 0.35  # random order: 0
     assert run.rrf10 is not None and run.rrf10 > 0.30  # random order: 0.10
     assert dict(run.recall)[0.5] > 0.9
