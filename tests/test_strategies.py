@@ -4,7 +4,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from litreview.errors import InputError
-from litreview.strategies import Op, Ref, Term, parse_expression, parse_strategy, render
+from litreview.hits import evaluate
+from litreview.lint import has_errors, lint_text
+from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
+from litreview.records import Record
+from litreview.strategies import (
+    Op,
+    Ref,
+    Term,
+    parse_expression,
+    parse_strategy,
+    read_lines,
+    render,
+    with_thesaurus,
+)
+from litreview.thesaurus import Thesaurus
 
 STRATEGY = """\
 database: BEI
@@ -112,16 +126,88 @@ def test_reference_nodes_keep_columns():
     assert expr == Op("and", (Ref(10, 5), Ref(24, 13)))
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("#0123456789 ()\"*?.…andortxfep\n:")), max_size=80))
-def test_any_text_gives_a_strategy_or_a_located_error(text):
+FRAGMENTS = ["#1 ", "#2 ", "#3 ", "#12 ", "#1", "#2", " or ", " OR ", " and ", " AND ",
+             " not ", " NOT ", "or", "(", ")", '"', '""', "*", "?", " ... ", "…", " (ft)",
+             " (exp)", "Leaders", "team", "teams", "wom?n", "Schools", " ", "\n", "\n\n",
+             "limits: years 2002-2008; language English\n", "limits: none\n", "final: #2\n",
+             "database: ERIC\n", "Leadership set\n", ":", "a", "+", "/"]
+FUZZ = st.one_of(
+    st.text(alphabet=st.sampled_from(list("#0123456789 ()\"*?.…andortxfep\n:")), max_size=80),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=25).map("".join))
+FUZZ_THESAURUS = Thesaurus({"leaders": "Leaders", "schools": "Schools",
+                            "primary schools": "Primary schools", "team": "team"},
+                           {"schools": ("primary schools",)})
+FUZZ_RECORDS = [Record("r1", "DB", "f.ris", 1, title="Teams of leaders in schools",
+                       abstract="women and a woman", subjects=("Leaders", "Primary schools")),
+                Record("r2", "DB", "f.ris", 2, title="", keywords=("team",))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(FUZZ)
+def test_any_text_gives_located_findings_never_a_traceback(text):
+    """Parse, lint, compile and evaluate: a tree or located problems, never a traceback."""
+    _, findings = lint_text(text, "fuzz.txt", thesaurus=FUZZ_THESAURUS)
+    assert all(f.file == "fuzz.txt" and f.line and f.line >= 1 for f in findings)
     try:
         strategy = parse_strategy(text, "fuzz.txt")
     except InputError as error:
         assert error.problems
-        assert all(p.file == "fuzz.txt" for p in error.problems)
-    else:
-        assert strategy.lines
+        assert all(p.file == "fuzz.txt" and p.line for p in error.problems)
+        assert has_errors(findings)
+        return
+    assert strategy.lines and not has_errors(findings)
+    strategy = with_thesaurus(strategy, FUZZ_THESAURUS)
+    for platform in PLATFORMS:
+        compiled = compile_strategy(strategy, platform, thesaurus=FUZZ_THESAURUS)
+        assert compiled.queries
+        render_compiled(compiled, strategy)
+    hits = evaluate(strategy, FUZZ_RECORDS, FUZZ_THESAURUS)
+    assert set(hits) == {line.number for line in strategy.lines}
+
+
+def test_a_strategy_without_lines_has_no_final_line():
+    strategy, problems = read_lines("database: ERIC\n", "e.txt")
+    assert strategy.final_lines == () and problems[0].line == 1
+
+
+def test_upper_case_operators_in_a_bare_line_are_operators():
+    expr = parse_expression("Leaders OR Leadership", offset=3)
+    assert expr == Op("or", (Term("Leaders", "heading", False, 4),
+                             Term("Leadership", "heading", False, 15)))
+    strategy = parse_strategy("#1 Youth and community AND Schools\n", "s.txt")
+    line = strategy.lines[0]
+    assert render(line.expr) == "(Youth and community and Schools)"
+    assert "heading-with-operator-word" in line.flags
+
+
+def test_lower_case_operators_join_headings_only_by_the_thesaurus():
+    strategy = parse_strategy("#1 Leaders or Teachers\n#2 Voluntary and community groups\n",
+                              "s.txt")
+    assert [render(line.expr) for line in strategy.lines] == [
+        "Leaders or Teachers", "Voluntary and community groups"]
+    thesaurus = Thesaurus({"leaders": "Leaders", "teachers": "Teachers",
+                           "voluntary": "Voluntary", "community groups": "Community groups",
+                           "voluntary and community groups": "Voluntary and community groups"})
+    read = with_thesaurus(strategy, thesaurus)
+    assert [render(line.expr) for line in read.lines] == [
+        "(Leaders or Teachers)", "Voluntary and community groups"]
+    assert "operators-by-thesaurus" in read.lines[0].flags
+    assert read.lines[0].expr.operands[1].column == 15  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("line", "message", "column"), [
+    ("#1 Leaders or or Teachers", "expected a term between 'or' and 'or'", 15),
+    ("#1 Leaders and", "expected a term after 'and'", 12),
+    ("#1 or Leaders", "the line starts with the operator 'or'", 4),
+    ('#1 "" (ft)', "expected a phrase inside the quotes", 4),
+    ('#1 team "" (ft)', "expected 'and', 'or', 'not' or the end of the line", 9),
+])
+def test_misplaced_operators_and_empty_phrases_are_located(line, message, column):
+    with pytest.raises(InputError) as caught:
+        parse_strategy(line + "\n", "s.txt")
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.column) == (1, column)
+    assert message in problem.message
 
 
 def test_pairwise_concept_notation():

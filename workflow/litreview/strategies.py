@@ -10,9 +10,13 @@ A strategy file has a header of ``key: value`` lines, a blank line, then set lab
 
 Reading rules, chosen to match how the notation is printed:
 
-* A line with no ``#N`` reference, qualifier, quote or parenthesis is one subject
-  heading taken verbatim — thesaurus headings may contain "and"
-  (``Voluntary and community organisations``).
+* A line with no ``#N`` reference, qualifier, quote or parenthesis is a subject heading
+  taken verbatim — thesaurus headings may contain "and"
+  (``Voluntary and community organisations``). In such a bare line only upper-case
+  ``AND``/``OR``/``NOT`` are operators (``#2 Leaders OR Leadership``): librarians write
+  operators upper case. Lower-case ones stay in the heading, unless a thesaurus lacks the
+  whole phrase but has each part (:func:`with_thesaurus`). An operator word at the start
+  or end of a line, or doubled, is a syntax error; quote a heading that begins with one.
 * ``(ft)`` marks free text and ``(exp)`` an exploded heading. A qualifier binds to the
   term before it; when a line carries exactly one qualifier, at its end, it applies to
   every term of the line (``Director* and children* and service* (ft)``).
@@ -23,6 +27,7 @@ Reading rules, chosen to match how the notation is printed:
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -76,6 +81,7 @@ class Line:
     label: str = ""
     ranges: tuple[tuple[int, int], ...] = ()  # ``#a ... #b`` ranges, as written
     flags: frozenset[str] = frozenset()
+    offset: int = 0  # characters before the expression in the file line
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +91,6 @@ class Limits:
     years: tuple[int, int] | None = None
     language: tuple[str, ...] = ()
     country: tuple[str, ...] = ()
-    since: str = ""  # a search update: records added after this date (YYYY-MM-DD)
     since: str = ""  # a search update: records added after this date (YYYY-MM-DD)
 
 
@@ -100,11 +105,17 @@ class Strategy:
 
     @property
     def final(self) -> Line:
+        """The last result line; a strategy with no line has none (KeyError)."""
+        if not self.lines:
+            raise KeyError("the strategy has no search line")
         return self.line(self.finals[-1]) if self.finals else self.lines[-1]
 
     @property
     def final_lines(self) -> tuple[Line, ...]:
-        return tuple(self.line(n) for n in self.finals) if self.finals else (self.lines[-1],)
+        """The result lines: those named by ``final:``, else the last line, else none."""
+        if self.finals:
+            return tuple(self.line(n) for n in self.finals)
+        return self.lines[-1:]
 
     def line(self, number: int) -> Line:
         for line in self.lines:
@@ -251,6 +262,8 @@ class _Parser:
         if token.kind == "ref":
             self.pos += 1
             return Ref(int(token.text[1:]), token.column)
+        if token.kind == "quote" and not token.text.strip('" '):
+            raise self.error("a phrase inside the quotes")
         if token.kind in ("word", "quote"):
             return self.term()
         raise self.error("a term, a '#N' reference or '('")
@@ -259,7 +272,9 @@ class _Parser:
         words: list[str] = []
         column = self.peek().column  # type: ignore[union-attr]
         while (token := self.peek()) and token.kind in ("word", "quote"):
-            words.append(token.text.strip('"'))
+            if token.kind == "quote" and not token.text.strip('" '):
+                break
+            words.append(token.text.strip('"').strip())
             self.pos += 1
         qualifier = self.take("qual")
         kind = (qualifier.text.lower() if qualifier else self.distribute) or ""
@@ -274,16 +289,58 @@ class _Parsed:
     flags: frozenset[str]
 
 
-def _parse(text: str, path: str, line_no: int, offset: int) -> _Parsed:
+def _operator_misplaced(tokens: list[_Token], path: str, line_no: int) -> InputError | None:
+    """An operator word first, last or twice in a row: the error, located."""
+    for i, token in enumerate(tokens):
+        if token.kind not in _OPERATORS:
+            continue
+        if i == 0:
+            return InputError(Problem(path, f"the line starts with the operator '{token.text}'",
+                                      line_no, token.column,
+                                      "write a term before it, or quote a heading that "
+                                      "begins with this word"))
+        if i == len(tokens) - 1:
+            return InputError(Problem(path, f"expected a term after '{token.text}', found end "
+                                      "of line", line_no, token.column,
+                                      "complete the expression or remove the operator"))
+        if tokens[i + 1].kind in _OPERATORS:
+            following = tokens[i + 1]
+            return InputError(Problem(path, f"expected a term between '{token.text}' and "
+                                      f"'{following.text}'", line_no, following.column,
+                                      "remove the doubled operator"))
+    return None
+
+
+def _parse_bare(tokens: list[_Token], path: str, line_no: int, operators: str) -> _Parsed:
+    """A line of plain words: a heading, or headings joined by operators. ``operators`` is
+    ``"upper"`` (only AND/OR/NOT written upper case) or ``"all"``."""
+    error = _operator_misplaced(tokens, path, line_no)
+    if error:
+        raise error
+    kept = [t if t.kind not in _OPERATORS or operators == "all" or t.text.isupper()
+            else _Token("word", t.text, t.column) for t in tokens]
+    flags = {"heading-with-operator-word"} if any(
+        t.kind == "word" and t.text.lower() in _OPERATORS for t in kept) else set()
+    if not any(t.kind in _OPERATORS for t in kept):
+        return _Parsed(Term(" ".join(t.text for t in tokens), "heading", False,
+                            tokens[0].column), (), frozenset(flags))
+    parser = _Parser(kept, path, line_no, None)
+    expr = parser.parse()
+    flags.add("bare-operators")
+    if parser.mixed:
+        flags.add("mixed-operators")
+    return _Parsed(expr, (), frozenset(flags))
+
+
+def _parse(text: str, path: str, line_no: int, offset: int, operators: str = "upper"
+           ) -> _Parsed:
     tokens = _tokenise(text, path, line_no, offset)
     if not tokens:
         raise InputError(Problem(path, "empty search line", line_no, offset + 1,
                                  "write a term or a '#N' combination after the line number"))
     kinds = {t.kind for t in tokens}
     if not kinds & {"ref", "qual", "quote", "lpar", "rpar", "ellipsis"}:
-        flags = {"heading-with-operator-word"} if kinds & _OPERATORS else set()
-        return _Parsed(Term(" ".join(t.text for t in tokens), "heading", False,
-                            tokens[0].column), (), frozenset(flags))
+        return _parse_bare(tokens, path, line_no, operators)
     qualifiers = [i for i, t in enumerate(tokens) if t.kind == "qual"]
     distribute = (tokens[-1].text.lower()
                   if len(qualifiers) == 1 and qualifiers[0] == len(tokens) - 1 else None)
@@ -347,7 +404,7 @@ def read_lines(text: str, path: str = "<strategy>") -> tuple[Strategy, list[Prob
             problems.extend(error.problems)
             continue
         lines.append(Line(number, match.group(2), parsed.expr, line_no, label, parsed.ranges,
-                          parsed.flags))
+                          parsed.flags, offset))
     notation: Literal["lines", "pairs"] = "lines"
     if pairs:
         if lines:
@@ -356,7 +413,7 @@ def read_lines(text: str, path: str = "<strategy>") -> tuple[Strategy, list[Prob
         else:
             lines, notation = _pair_lines(pairs), "pairs"
     if not lines and not problems:
-        problems.append(Problem(path, "no numbered search lines found", None, None,
+        problems.append(Problem(path, "no numbered search lines found", 1, None,
                                 "write lines such as '#1 Leadership'"))
     limits, limit_problems = _limits(meta.get("limits", ""), path, text)
     problems += limit_problems
@@ -435,6 +492,42 @@ def _finals(value: str, lines: list[Line], path: str, text: str
         return (), [Problem(path, f"final names undefined line(s) {missing or value}",
                             header_line(text, "final"), None, "write e.g. 'final: #25'")]
     return numbers, []
+
+
+_OPERATOR_SPLIT = re.compile(r"\s+(?:and|or|not)\s+", re.IGNORECASE)
+
+
+def heading_parts(text: str) -> list[str]:
+    """A heading's text split at its operator words."""
+    return [part for part in _OPERATOR_SPLIT.split(text) if part]
+
+
+def operator_reading(term: Term, headings: Container[str]) -> bool:
+    """Whether a heading with operator words is better read as operators: the thesaurus
+    lacks the whole phrase but has each part."""
+    parts = heading_parts(term.text)
+    return (len(parts) > 1 and term.text not in headings
+            and all(part in headings for part in parts))
+
+
+def with_thesaurus(strategy: Strategy, headings: Container[str] | None) -> Strategy:
+    """Bare lines whose lower-case operator words join thesaurus headings (each part is a
+    heading, the whole phrase is not) re-read with those words as operators."""
+    if headings is None:
+        return strategy
+    lines = []
+    for line in strategy.lines:
+        if "heading-with-operator-word" in line.flags and any(
+                operator_reading(t, headings) for t in terms(line.expr)):
+            try:
+                parsed = _parse(line.text, strategy.path, line.source_line, line.offset, "all")
+            except InputError:
+                lines.append(line)
+                continue
+            flags = (parsed.flags - {"heading-with-operator-word"}) | {"operators-by-thesaurus"}
+            line = replace(line, expr=parsed.expr, flags=frozenset(flags))
+        lines.append(line)
+    return replace(strategy, lines=tuple(lines))
 
 
 def parse_strategy(text: str, path: str = "<strategy>") -> Strategy:
