@@ -4,13 +4,12 @@ and the rules that decide headings, explode, phrases, truncation and limits."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import REPO
-from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
-from litreview.strategies import Limits, parse_strategy, read_strategy
+from litreview.platforms import PLATFORMS, compile_strategy
+from litreview.strategies import Limits, parse_strategy
 from litreview.thesaurus import HeadingMap, Thesaurus
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -20,9 +19,17 @@ UPDATE = os.environ.get("LITREVIEW_UPDATE_GOLDEN") == "1"
 
 @pytest.mark.parametrize("platform", list(PLATFORMS))
 @pytest.mark.parametrize("path", STRATEGIES, ids=lambda p: p.stem)
-def test_golden(path: Path, platform: str):
-    strategy = replace(read_strategy(path), path=f"search_strategies/{path.name}")
-    text = render_compiled(compile_strategy(strategy, platform), strategy)
+def test_golden(path: Path, platform: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Compiled as workflow/rules/search.smk does, in the review directory with its config
+    (database name, thesaurus, heading map, limits): the goldens are what the workflow
+    writes to results/search/<db>.<platform>.txt."""
+    from litreview.cli import main
+
+    monkeypatch.chdir(REPO)
+    out = tmp_path / f"{path.stem}.{{platform}}.txt"
+    assert main(["query", "compile", f"search_strategies/{path.name}", "--to", platform,
+                 "--review", ".", "-o", str(out)]) == 0
+    text = Path(str(out).replace("{platform}", platform)).read_text(encoding="utf-8")
     golden = GOLDEN / f"{path.stem}.{platform}.txt"
     if UPDATE:
         golden.write_text(text, encoding="utf-8")
@@ -93,7 +100,7 @@ def test_history_forms_and_single_query():
 @pytest.mark.parametrize(("platform", "expected"), [
     ("proquest", "YR(2002-2008) AND LA(English)"),
     ("ebsco", "DT 2002-2008 AND LA English"),
-    ("ovid", 'yr="2002 - 2008" and english language'),
+    ("ovid", 'yr="2002 - 2008" and english.lg.'),
     ("pubmed", "2002:2008[dp] AND english[la]"),
     ("wos", "PY=(2002-2008) AND LA=(English)"),
     ("scopus", "PUBYEAR > 2001 AND PUBYEAR < 2009 AND LANGUAGE(english)"),
@@ -106,10 +113,84 @@ def test_limits_per_platform(platform, expected):
     assert result.queries[0][1].endswith(expected)
 
 
+def test_ovid_history_limits_with_the_limit_command():
+    strategy = parse_strategy("database: ERIC\nlimits: years 2002-2008; language English\n\n"
+                              "#1 Leadership\n", "s.txt")
+    result = compile_strategy(strategy, "ovid")
+    assert result.history[-1][2] == 'limit 1 to (yr="2002 - 2008" and english language)'
+
+
 def test_truncation_and_wildcard_symbols():
     assert compiled("#1 organi?ation* (ft)", "ovid") == "organi?ation$.ti,ab,kf."
     assert compiled("#1 organi?ation (ft)", "ebsco").startswith("(TI organi#ation")
     assert compiled("#1 organi?ation (ft)", "wos") == "TS=(organi$ation)"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("colo?r", "(color[tiab] OR colour[tiab])"),
+    ("wom?n", "(woman[tiab] OR women[tiab])"),
+    ("organi?ation*", "(organisation*[tiab] OR organization*[tiab])"),
+    ("colo?r organi?ation", '("color organisation"[tiab] OR "color organization"[tiab] OR '
+                            '"colour organisation"[tiab] OR "colour organization"[tiab])'),
+])
+def test_pubmed_question_mark_becomes_the_spellings(line, expected):
+    strategy = parse_strategy(f"database: ERIC\n\n#1 {line} (ft)\n", "s.txt")
+    result = compile_strategy(strategy, "pubmed")
+    assert result.queries[0][1] == expected
+    assert not result.warnings
+
+
+def test_pubmed_unknown_question_mark_is_dropped_or_widened_with_a_warning():
+    strategy = parse_strategy("database: ERIC\n\n#1 p?ediatric (ft) or child? (ft)\n"
+                              "#2 colo?r p?ediatric (ft)\n#3 #1 or #2\n", "s.txt")
+    result = compile_strategy(strategy, "pubmed")
+    assert result.queries[0][1] == ('((pediatric[tiab] OR child*[tiab]) OR ("color pediatric"'
+                                    '[tiab] OR "colour pediatric"[tiab]))')
+    assert [w for w in result.warnings if "'?'" in w] == [
+        "PubMed has no '?' wildcard: 'p?ediatric' is searched as 'pediatric' (list its "
+        "spellings as separate (ft) terms)",
+        "PubMed has no '?' wildcard: 'child?' is searched as 'child*' (list its spellings as "
+        "separate (ft) terms)"]
+
+
+@pytest.mark.parametrize("platform", ["proquest", "scopus"])
+def test_question_mark_warns_where_it_is_exactly_one_character(platform):
+    strategy = parse_strategy("database: ERIC\n\n#1 wom?n (ft)\n", "s.txt")
+    warnings = compile_strategy(strategy, platform).warnings
+    assert any("'?' is exactly one character" in w and "wom?n" in w for w in warnings)
+
+
+@pytest.mark.parametrize("database", ["MEDLINE", "CINAHL"])
+def test_ebsco_medline_and_cinahl_headings_use_mh(database):
+    strategy = parse_strategy(f"database: {database}\n\n#1 Leadership\n#2 Schools (exp)\n"
+                              "#3 #1 or #2\n", "s.txt")
+    history = [text for _, _, text in compile_strategy(strategy, "ebsco").history]
+    assert history[:2] == ['MH "Leadership"', 'MH "Schools+"']
+    eric = parse_strategy("database: ERIC\n\n#1 Leadership\n", "s.txt")
+    assert compile_strategy(eric, "ebsco").history[0][2] == 'DE "Leadership"'
+
+
+def test_explode_searched_as_free_text_is_expanded_or_said_lost():
+    strategy = parse_strategy("database: BEI\n\n#1 Schools (exp)\n", "s.txt")
+    thesaurus = Thesaurus({"schools": "Schools", "primary schools": "Primary schools"},
+                          {"schools": ("primary schools",)})
+    expanded = compile_strategy(strategy, "ovid", thesaurus=thesaurus)
+    assert expanded.queries[0][1] == '(Schools or "Primary schools").ti,ab,kf.'
+    assert ("'Schools (exp)' is searched as free text on Ovid: the explode is expanded to its "
+            "1 narrower heading(s), as free text too") in expanded.warnings
+    lost = compile_strategy(strategy, "ovid")
+    assert lost.queries[0][1] == "Schools.ti,ab,kf."
+    assert any("'Schools (exp)'" in w and "the explode is lost" in w for w in lost.warnings)
+    pubmed = compile_strategy(strategy, "pubmed", thesaurus=thesaurus).queries[0][1]
+    assert pubmed == '(Schools[tiab] OR "Primary schools"[tiab])'
+
+
+def test_a_strategy_naming_no_database():
+    strategy = parse_strategy("#1 Leadership\n", "s.txt")
+    warnings = compile_strategy(strategy, "ovid").warnings
+    assert warnings == ("the strategy names no database: its headings are searched as free "
+                        "text (add a 'database:' header line, or --database)",)
+    assert not any(" is not searched on" in w for w in warnings)
 
 
 def test_pairs_compile_to_and_of_alternatives():

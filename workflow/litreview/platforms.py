@@ -11,6 +11,7 @@ from the thesaurus file.
 
 from __future__ import annotations
 
+import itertools
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,10 +90,71 @@ def _quoted(words: list[str]) -> str:
     return '"' + " ".join(words) + '"'
 
 
+#: English spellings a mid-word ``?`` (0 or 1 character) stands for, by the letters around
+#: it: (before, after) -> the characters it may be. PubMed has no such wildcard.
+_SPELLINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("o", "r", ("", "u")),  # colo?r, behavio?r
+    ("i", "a", ("s", "z")),  # organi?ation
+    ("i", "e", ("s", "z")),  # reali?e, organi?ed
+    ("y", "e", ("s", "z")),  # analy?e
+    ("m", "n", ("a", "e")),  # wom?n
+)
+
+
+def _fillers(left: str, right: str) -> tuple[str, ...] | None:
+    """What a ``?`` between ``left`` and ``right`` stands for, where the letters around it
+    make that enumerable."""
+    before, after = left[-1:].casefold(), right[:1].casefold()
+    return next((f for b, a, f in _SPELLINGS if b == before and a == after), None)
+
+
+def _word_spellings(word: str) -> tuple[list[str], bool]:
+    """A word's spellings, and whether each ``?`` in it could be enumerated (where not, it
+    is dropped mid-word, the 0-character reading, and widened to ``*`` at the end)."""
+    pieces = word.split("?")
+    options: list[tuple[str, ...]] = []
+    known = True
+    for left, right in itertools.pairwise(pieces):
+        fillers = _fillers(left, right)
+        if fillers is None:
+            known = False
+            fillers = ("",) if right[:1].isalnum() else ("*",)
+        options.append(fillers)
+    return ([pieces[0] + "".join(c + piece for c, piece in zip(choice, pieces[1:], strict=True))
+             for choice in itertools.product(*options)], known)
+
+
+def spellings(text: str, limit: int = 16) -> tuple[list[str], list[str]]:
+    """The spellings a term with ``?`` stands for (``colo?r`` -> color, colour), at most
+    ``limit``, and the words whose ``?`` could not be enumerated."""
+    words = text.split()
+    per_word = [_word_spellings(w) for w in words]
+    out = [" ".join(choice) for choice in itertools.product(*(v for v, _ in per_word))]
+    return out[:limit], [w for w, (_, known) in zip(words, per_word, strict=True) if not known]
+
+
+def _pubmed_free_text(term: Term, ctx: _Context) -> str:
+    """PubMed: ``*`` only at a word's end and no ``?``: a ``?`` becomes the spellings it
+    stands for, with a warning where they cannot be listed."""
+    variants, unknown = spellings(term.text) if "?" in term.text else ([term.text], [])
+    for word in unknown:
+        shown = _word_spellings(word)[0][0]
+        ctx.warn(f"PubMed has no '?' wildcard: '{word}' is searched as '{shown}' "
+                 "(list its spellings as separate (ft) terms)")
+    parts = []
+    for variant in variants:
+        words = _words(Term(variant, "free_text"))
+        parts.append(f"{_quoted(words) if len(words) > 1 else words[0]}[tiab]")
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
 def _free_text(term: Term, ctx: _Context) -> str:
     p = ctx.platform.id
     wild = _has_wildcard(term)
     phrase = len(term.words) > 1
+    if p in ("proquest", "scopus") and "?" in term.text:
+        ctx.warn(f"{ctx.platform.name} '?' is exactly one character (unverified for "
+                 f"ProQuest): check '{term.text}'")
     if p == "proquest":
         words = _words(term)
         text = " PRE/0 ".join(words) if phrase and wild else _quoted(words) if phrase else words[0]
@@ -107,16 +169,11 @@ def _free_text(term: Term, ctx: _Context) -> str:
             return f"({' adj '.join(words)}).ti,ab,kf."
         return f"{_quoted(words) if phrase else words[0]}.ti,ab,kf."
     if p == "pubmed":
-        if "?" in term.text:
-            ctx.warn(f"PubMed has no one-character wildcard: '{term.text}' uses * instead")
-        words = _words(term, one="*")
-        return f"{_quoted(words) if phrase else words[0]}[tiab]"
+        return _pubmed_free_text(term, ctx)
     if p == "wos":
         words = _words(term, one="$")
         return f"TS=({_quoted(words) if phrase else words[0]})"
     if p == "scopus":
-        if "?" in term.text:
-            ctx.warn(f"Scopus '?' is exactly one character: check '{term.text}'")
         words = _words(term)
         text = " PRE/0 ".join(words) if phrase and wild else _quoted(words) if phrase else words[0]
         return f"TITLE-ABS-KEY({text})"
@@ -133,6 +190,10 @@ def _free_text(term: Term, ctx: _Context) -> str:
 def _heading_label(term: Term, ctx: _Context) -> str | None:
     """The heading to write on this platform, or None to fall back to free text."""
     source = ctx.database
+    if not source:
+        ctx.warn("the strategy names no database: its headings are searched as free text "
+                 "(add a 'database:' header line, or --database)")
+        return None
     if ctx.vocabulary is None:
         if ctx.platform.hosts:
             ctx.warn(f"{source} is not searched on {ctx.platform.name}: its headings are "
@@ -149,10 +210,37 @@ def _heading_label(term: Term, ctx: _Context) -> str | None:
     return target
 
 
+def _fallback(term: Term, ctx: _Context) -> str:
+    """A heading searched as free text; an exploded one ORs its narrower headings as free
+    text too, from the thesaurus, and says the explode was expanded or lost."""
+    if not term.explode:
+        return _free_text(Term(term.text, "free_text", False, term.column), ctx)
+    narrower = ctx.thesaurus.narrower(term.text) if ctx.thesaurus else ()
+    name = ctx.platform.name
+    if narrower:
+        ctx.warn(f"'{term.text} (exp)' is searched as free text on {name}: the explode is "
+                 f"expanded to its {len(narrower)} narrower heading(s), as free text too")
+    else:
+        ctx.warn(f"'{term.text} (exp)' is searched as free text on {name}: the explode is "
+                 "lost (supply the database's thesaurus file to add the narrower headings)")
+    if not narrower:
+        return _free_text(Term(term.text, "free_text", False, term.column), ctx)
+    labels = (term.text, *narrower)
+    return _emit(Op("or", tuple(Term(x, "free_text", False, term.column) for x in labels)), ctx)
+
+
+#: vocabularies EBSCOhost searches with ``MH`` (exact heading; ``MH "X+"`` explodes)
+_MH_VOCABULARIES = frozenset({"mesh", "medline", "pubmed", "cinahl"})
+
+
+def _uses_mh(ctx: _Context) -> bool:
+    return ctx.platform.id == "ebsco" and (ctx.vocabulary or "").casefold() in _MH_VOCABULARIES
+
+
 def _heading(term: Term, ctx: _Context) -> str:
     label = _heading_label(term, ctx)
     if label is None:
-        return _free_text(Term(term.text, "free_text", False, term.column), ctx)
+        return _fallback(term, ctx)
     p = ctx.platform.id
     if _has_wildcard(term):  # a truncated heading: subject words, not an exact heading
         return {"proquest": f"SU({label})", "ebsco": f"SU {label}",
@@ -161,7 +249,7 @@ def _heading(term: Term, ctx: _Context) -> str:
                 "wos": f"TS=({label})"}[p]
     explode = term.explode
     if explode and p in ("ebsco", "eric", "scopus"):
-        if p == "ebsco" and ctx.vocabulary and ctx.vocabulary.casefold() in ("mesh", "cinahl"):
+        if _uses_mh(ctx):
             return f'MH "{label}+"'
         narrower = ctx.thesaurus.narrower(label) if ctx.thesaurus else ()
         if not narrower:
@@ -178,7 +266,7 @@ def _exact(label: str, ctx: _Context, explode: bool = False) -> str:
     if p == "proquest":
         return f'MAINSUBJECT.EXACT{".EXPLODE" if explode else ""}("{label}")'
     if p == "ebsco":
-        return f'DE "{label}"'
+        return f'MH "{label}"' if _uses_mh(ctx) else f'DE "{label}"'
     if p == "ovid":
         return f"{'exp ' if explode else ''}{label}/"
     if p == "pubmed":
@@ -263,7 +351,10 @@ def _history_text(line: Line, ctx: _Context) -> str:
 
 # --- limits -------------------------------------------------------------------------
 
-def _limits(limits: Limits, platform: Platform, warn: Callable[[str], None]) -> str:
+def _limits(limits: Limits, platform: Platform, warn: Callable[[str], None],
+            history: bool = False) -> str:
+    """The limits as the single query's terms; ``history``: as Ovid's ``limit N to (...)``
+    takes them."""
     parts = []
     p = platform.id
     if limits.since:
@@ -278,7 +369,8 @@ def _limits(limits: Limits, platform: Platform, warn: Callable[[str], None]) -> 
     for language in limits.language:
         parts.append({
             "proquest": f"LA({language})", "ebsco": f"LA {language}",
-            "ovid": f"{language.lower()} language", "pubmed": f"{language.lower()}[la]",
+            "ovid": f"{language.lower()} language" if history else f"{language.lower()}.lg.",
+            "pubmed": f"{language.lower()}[la]",
             "wos": f"LA=({language})", "scopus": f"LANGUAGE({language.lower()})",
             "eric": ""}[p])
         if p == "eric":
@@ -345,8 +437,8 @@ def compile_strategy(strategy: Strategy, platform_id: str, *, database: str | No
         queries.append((line.number, query))
     if platform.history and limit_text:
         final = numbers[strategy.final.number]
-        text = (f"limit {final} to ({limit_text})" if platform.id == "ovid"
-                else f"{_set_ref(final, history_ctx)} AND {limit_text}")
+        text = (f"limit {final} to ({_limits(limits, platform, history_ctx.warn, True)})"
+                if platform.id == "ovid" else f"{_set_ref(final, history_ctx)} AND {limit_text}")
         history.append((len(history) + 1, 0, text))
     unmapped = {**history_ctx.unmapped, **inline_ctx.unmapped}
     if unmapped:

@@ -56,13 +56,23 @@ def _cmd_query_lint(args: argparse.Namespace) -> int:
     return 1 if has_errors(findings) else 0
 
 
+def _limits(strategy, source):
+    """The header's limits when it has a limits line, else the review config's."""
+    from litreview.strategies import Limits
+
+    if "limits" in strategy.meta or source is None:
+        return strategy.limits
+    return Limits(source.limits.years, source.limits.language, source.limits.country)
+
+
 def _cmd_query_compile(args: argparse.Namespace) -> int:
     from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
-    from litreview.strategies import Limits, read_strategy
+    from litreview.strategies import read_strategy, with_thesaurus
     from litreview.thesaurus import load_heading_map
 
-    strategy = read_strategy(args.strategy)
     source = _strategy_source(args.strategy, args.review)
+    thesaurus = _thesaurus(args.thesaurus, source, args.review)
+    strategy = with_thesaurus(read_strategy(args.strategy), thesaurus)
     platforms = list(PLATFORMS) if args.to == "all" else args.to.split(",")
     unknown = [p for p in platforms if p not in PLATFORMS]
     if unknown:
@@ -72,16 +82,14 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
         raise InputError(Problem(args.output, "several platforms need '{platform}' in -o"))
     map_path = args.heading_map or (str(Path(args.review) / source.heading_map)
                                     if source and source.heading_map else None)
-    limits = strategy.limits
-    if limits == Limits() and source is not None and source.limits.years:
-        limits = Limits(source.limits.years, source.limits.language, source.limits.country)
+    limits = _limits(strategy, source)
     update_of = args.since or _update_of(args.review)
     if update_of:  # a search update: only what was added since the previous search
         limits = replace(limits, since=update_of)
     for platform in platforms:
         compiled = compile_strategy(
             strategy, platform, database=args.database or (source.name if source else None),
-            target=args.target, thesaurus=_thesaurus(args.thesaurus, source, args.review),
+            target=args.target, thesaurus=thesaurus,
             heading_map=load_heading_map(map_path) if map_path else None, limits=limits)
         text = render_compiled(compiled, strategy)
         if args.output:
@@ -94,12 +102,12 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 def _cmd_query_hits(args: argparse.Namespace) -> int:
     from litreview.hits import benchmark_indices, hits_csv, hits_table, line_hits, missed
     from litreview.records import read_records
-    from litreview.strategies import read_strategy
+    from litreview.strategies import read_strategy, with_thesaurus
 
-    strategy = read_strategy(args.strategy)
-    records = read_records(args.records)
     source = _strategy_source(args.strategy, args.review)
     thesaurus = _thesaurus(args.thesaurus, source, args.review)
+    strategy = with_thesaurus(read_strategy(args.strategy), thesaurus)
+    records = read_records(args.records)
     benchmark = None
     if args.benchmark:
         wanted = Path(args.benchmark).read_text(encoding="utf-8-sig").split()
