@@ -9,10 +9,10 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 from litreview.smk import validated_review
 
 
+REVIEW = validated_review(".")  # checks review.yaml, strategies and criteria, each located
+
+
 configfile: "review.yaml"
-
-
-REVIEW = validated_review(".")  # schema-checks review.yaml, strategies and criteria
 
 
 include: "workflow/rules/common.smk"

@@ -32,8 +32,8 @@ def test_missing_files_are_named(tiny_review: Path):
     with pytest.raises(InputError) as caught:
         load_review(tiny_review)
     text = str(caught.value)
-    assert "Beta: strategy file 'search_strategies/beta.txt' not found" in text
-    assert "Websites: export file 'data/other/websites.csv' not found" in text
+    assert "review.yaml:10: Beta: strategy file 'search_strategies/beta.txt' not found" in text
+    assert "review.yaml:15: Websites: export file 'data/other/websites.csv' not found" in text
 
 
 def test_bad_date_and_bad_yaml(tiny_review: Path):
@@ -42,6 +42,9 @@ def test_bad_date_and_bad_yaml(tiny_review: Path):
     config.write_text(original.replace("searched: 2024-01-12", "searched: 12/01/2024"))
     with pytest.raises(InputError, match="does not match"):
         load_review(tiny_review)
+    config.write_text(original.replace("searched: 2024-01-12", "searched: 2024-02-30"))
+    with pytest.raises(InputError, match=r"review.yaml:\d+: .*'2024-02-30' is not a 'date'"):
+        load_review(tiny_review)  # a well-formed date that no calendar has
     config.write_text(original + "\n  - oops: [\n")
     with pytest.raises(InputError, match="not valid YAML"):
         load_review(tiny_review)

@@ -86,13 +86,35 @@ def test_unknown_record_id_in_a_decision_sheet_is_named(tiny_review: Path):
     assert not (tiny_review / "results/prisma/counts.json").exists()
 
 
-def test_an_export_that_does_not_parse_is_named(tiny_review: Path):
+def test_a_file_that_is_no_export_stops_the_run_before_any_result(tiny_review: Path):
     export = tiny_review / "data/exports/alpha/alpha_2024-01-10.ris"
     export.write_text("<html><body>Session expired</body></html>\n")
     run = snakemake(tiny_review)
     assert run.returncode != 0
-    assert "alpha_2024-01-10.ris" in run.stderr
+    assert f"{Path('data/exports/alpha/alpha_2024-01-10.ris')}: this is an HTML web page" \
+        in run.stderr
+    assert not (tiny_review / "results").exists()
+
+
+def test_a_bad_block_in_an_export_fails_its_import_and_is_named(tiny_review: Path):
+    export = tiny_review / "data/exports/alpha/alpha_2024-01-10.ris"
+    export.write_text(export.read_text() + "\nTY  - JOUR\nthis line is no RIS tag\n")
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert "alpha_2024-01-10.ris:" in run.stderr
     assert not (tiny_review / "results/records/alpha.csv").exists()
+
+
+def test_every_file_with_a_problem_is_named_at_once(tiny_review: Path):
+    config = tiny_review / "review.yaml"
+    config.write_text(config.read_text().replace("other_sources:", "other_source:"))
+    criteria = tiny_review / "screening/criteria.yaml"
+    criteria.write_text(criteria.read_text() + "\nstages: [\n")
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert "review.yaml:14: unknown key 'other_source'" in run.stderr
+    assert "screening/criteria.yaml:" in run.stderr and "not valid YAML" in run.stderr
+    assert not (tiny_review / "results").exists()
 
 
 def test_workflow_lint_is_clean():

@@ -9,23 +9,61 @@ from litreview.review import Review, load_review
 from litreview.screening import Criteria, load_criteria
 from litreview.strategies import read_strategy
 
+DEFAULT_CRITERIA = "screening/criteria.yaml"
+
 
 def preflight(root: str | Path = ".") -> Review:
-    """Validate everything that can be checked without running a stage; all problems at once."""
+    """Validate everything that can be checked without running a stage; all problems at once.
+
+    Exports are only looked at (their first bytes), not read: an empty, binary, archived
+    or HTML file stops the run here; a bad block inside an export stops its import job.
+    """
     root = Path(root)
-    review = load_review(root)
-    problems: list[Problem] = []
+    try:
+        review = load_review(root)
+    except InputError as error:  # say what else is wrong too, where it can be known
+        criteria = root / DEFAULT_CRITERIA
+        problems = error.problems + (_criteria_problems(criteria) if criteria.is_file() else [])
+        raise InputError(problems) from None
+    problems: list[Problem] = _export_problems(root, review)
     for source in (s for s in review.databases if s.strategy):
         try:
             read_strategy(root / source.strategy)
         except InputError as error:
             problems += error.problems
-    try:
-        load_criteria(root / review.criteria)
-    except InputError as error:
-        problems += error.problems
+    problems += _criteria_problems(root / review.criteria)
     raise_if(problems)
     return review
+
+
+def _criteria_problems(path: Path) -> list[Problem]:
+    try:
+        load_criteria(path)
+    except InputError as error:
+        return list(error.problems)
+    return []
+
+
+def _export_problems(root: Path, review: Review) -> list[Problem]:
+    """Files that cannot be exports at all, found from their first bytes."""
+    from litreview.importers.detect import HEAD_SIZE, detect_format, refuse
+
+    problems: list[Problem] = []
+    for source in review.sources:
+        for export in source.exports:
+            path = root / export
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(HEAD_SIZE)
+                if source.format == "auto":
+                    detect_format(path, head)
+                else:
+                    refuse(path, head, source.format)
+            except InputError as error:
+                problems += error.problems
+            except OSError as error:
+                problems.append(Problem(str(path), f"cannot read the file: {error.strerror}"))
+    return problems
 
 
 def stage_ids(root: str | Path, review: Review) -> list[str]:

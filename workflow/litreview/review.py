@@ -12,7 +12,7 @@ import yaml
 
 from litreview.errors import InputError, Problem, raise_if
 from litreview.records import slug
-from litreview.schema import validate
+from litreview.schema import line_of, load_yaml, validate
 
 CONFIG_NAME = "review.yaml"
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
@@ -142,6 +142,9 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
             columns=tuple(sorted(entry.get("columns", {}).items())),
             rejects=bool(entry.get("rejects", False)),
         ))
+    line = {entry["name"]: line_of(yaml_text, [kind, i, "name"])
+            for kind in ("databases", "other_sources")
+            for i, entry in enumerate(data.get(kind, []))}
     seen: dict[str, str] = {}
     for source in databases + others:
         if source.slug in seen:
@@ -151,17 +154,21 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         seen[source.slug] = source.name
         if not source.exports:
             problems.append(Problem(file, f"{source.name}: no export files found",
+                                    line[source.name],
                                     hint=f"put its exports in data/exports/{source.slug}/"))
         for export in source.exports:
             if not (root / export).is_file():
-                problems.append(Problem(file, f"{source.name}: export file '{export}' not found"))
+                problems.append(Problem(file, f"{source.name}: export file '{export}' not found",
+                                        line[source.name]))
         for what, path in (("strategy", source.strategy), ("thesaurus", source.thesaurus),
                            ("heading map", source.heading_map)):
             if path and not (root / path).is_file():
-                problems.append(Problem(file, f"{source.name}: {what} file '{path}' not found"))
+                problems.append(Problem(file, f"{source.name}: {what} file '{path}' not found",
+                                        line[source.name]))
     screening = data["screening"]
     if not (root / screening["criteria"]).is_file():
-        problems.append(Problem(file, f"criteria file '{screening['criteria']}' not found"))
+        problems.append(Problem(file, f"criteria file '{screening['criteria']}' not found",
+                                line_of(yaml_text, ["screening", "criteria"])))
     raise_if(problems)
     return Review(
         title=data["review"]["title"], question=data["review"]["question"],
@@ -175,17 +182,6 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
     )
 
 
-def _dates_as_text(value: Any) -> Any:
-    """YAML reads 2008-09-05 as a date; the config speaks of dates as ISO text."""
-    if isinstance(value, dict):
-        return {k: _dates_as_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_as_text(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:
     """Read and validate ``review.yaml`` in a review directory."""
     root = Path(root)
@@ -196,9 +192,9 @@ def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:
         raise InputError(Problem(str(path), "no review config here",
                                  hint="run from a review directory or pass it")) from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise InputError(Problem(str(path), f"not valid YAML: {getattr(error, 'problem', error)}",
                                  mark.line + 1 if mark else None)) from None
-    return parse_review(_dates_as_text(data), name, text, root)
+    return parse_review(data, name, text, root)

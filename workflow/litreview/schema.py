@@ -24,7 +24,7 @@ def load_schema(name: str) -> dict[str, Any]:
     return yaml.safe_load((SCHEMAS / f"{name}.schema.yaml").read_text(encoding="utf-8"))
 
 
-def _line_of(yaml_text: str, path: list[str | int]) -> int | None:
+def line_of(yaml_text: str, path: list[str | int]) -> int | None:
     """The 1-based line of the node at ``path`` in the YAML text, if it can be found."""
     try:
         node = yaml.compose(yaml_text)
@@ -47,6 +47,9 @@ def _line_of(yaml_text: str, path: list[str | int]) -> int | None:
     return line
 
 
+_line_of = line_of  # the name screening.py imports
+
+
 def _where(path: list[str | int]) -> str:
     out = ""
     for key in path:
@@ -54,10 +57,25 @@ def _where(path: list[str | int]) -> str:
     return out or "the top level"
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML that leaves ``2008-09-05`` as text: the schema checks it is a real date."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML as a person wrote it (dates stay ISO text); raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=_DatesAsText)  # a SafeLoader, less the date resolver
+
+
 def validate(data: Any, schema_name: str, file: str, yaml_text: str = "") -> list[Problem]:
     """Every schema violation as a located problem (empty when valid)."""
     schema = load_schema(schema_name)
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     problems = []
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
     misspelt: set[tuple[str, ...]] = set()  # (path..., key) a typo already explains
@@ -71,7 +89,7 @@ def validate(data: Any, schema_name: str, file: str, yaml_text: str = "") -> lis
                 if close:
                     misspelt.add((*map(str, path), close[0]))
                 problems.append(Problem(file, f"unknown key '{key}' in {_where(path)}",
-                                        _line_of(yaml_text, [*path, key]), None, hint))
+                                        line_of(yaml_text, [*path, key]), None, hint))
     for error in errors:
         path = list(error.path)
         if error.validator == "additionalProperties":
@@ -81,8 +99,8 @@ def validate(data: Any, schema_name: str, file: str, yaml_text: str = "") -> lis
             if all((*map(str, path), k) in misspelt for k in missing):
                 continue
             problems.append(Problem(file, f"{_where(path)}: {error.message}",
-                                    _line_of(yaml_text, path)))
+                                    line_of(yaml_text, path)))
         else:
             problems.append(Problem(file, f"{_where(path)}: {error.message}",
-                                    _line_of(yaml_text, path)))
+                                    line_of(yaml_text, path)))
     return problems
