@@ -218,3 +218,24 @@ def test_update_limits_from_the_last_search_date(platform, expected):
     strategy = parse_strategy("database: ERIC\n\n#1 Leadership\n", "s.txt")
     result = compile_strategy(strategy, platform, limits=Limits(since="2008-10-07"))
     assert result.limits == expected
+
+
+def test_readme_examples_are_the_compilers_output(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]):
+    """The README's compiled example per platform is pasted output: it must not drift."""
+    import re
+
+    from litreview.cli import main
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)```", readme[readme.index("`leadership.txt`"):], re.S)
+    (tmp_path / "leadership.txt").write_text(blocks[0], encoding="utf-8")
+    (tmp_path / "eric.csv").write_text(blocks[1], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    shown = dict(re.findall(r"\(`--to (\w+)`\)\n\n```\n(.*?)```", readme, re.S))
+    assert sorted(shown) == sorted(PLATFORMS)
+    for platform, text in shown.items():
+        assert main(["query", "compile", "leadership.txt", "--to", platform,
+                     "--thesaurus", "eric.csv"]) == 0
+        assert capsys.readouterr().out == text, platform

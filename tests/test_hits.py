@@ -95,3 +95,32 @@ def test_benchmark_recall_and_misses():
     assert rows[2].recall == 1 / 3
     assert [r.record_id for r in missed(strategy, records, benchmark)] == ["r3", "r5"]
     assert hits_csv(rows).splitlines()[0] == "line,set,expression,hits,benchmark_hits,recall"
+
+
+def test_operator_words_in_bare_lines_are_evaluated_as_read():
+    from litreview.strategies import with_thesaurus
+    from litreview.thesaurus import Thesaurus
+
+    records = [record("a", subjects=["Leaders"]), record("b", subjects=["Leadership"]),
+               record("c", subjects=["Leaders or Leadership"])]
+    upper = parse_strategy("#1 Leaders OR Leadership\n", "s.txt")
+    assert evaluate(upper, records)[1] == {0, 1}  # upper case: two headings OR-ed
+    lower = parse_strategy("#1 Leaders or Leadership\n", "s.txt")
+    assert evaluate(lower, records)[1] == {2}  # lower case: one heading
+    thesaurus = Thesaurus({"leaders": "Leaders", "leadership": "Leadership"})
+    assert evaluate(with_thesaurus(lower, thesaurus), records, thesaurus)[1] == {0, 1}
+
+
+def test_cli_hits_reads_operator_words_by_the_thesaurus(tmp_path, capsys):
+    from litreview.cli import main
+
+    (tmp_path / "s.txt").write_text("#1 Leaders or Leadership\n")
+    (tmp_path / "t.csv").write_text("heading,broader\nLeaders,\nLeadership,\n")
+    from litreview.records import write_records
+
+    write_records(tmp_path / "r.csv", [record("a", "One", subjects=["Leaders"]),
+                                       record("b", "Two", subjects=["Leadership"])])
+    assert main(["query", "hits", str(tmp_path / "s.txt"), str(tmp_path / "r.csv"),
+                 "--thesaurus", str(tmp_path / "t.csv"), "--review", str(tmp_path),
+                 "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "#1,,Leaders or Leadership,2"

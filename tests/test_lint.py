@@ -198,3 +198,15 @@ def test_cli_exit_codes(tmp_path: Path):
     bad.write_text("#1 Leaders\n#2 #1 or #5\n")
     assert main(["query", "lint", str(good), "--review", str(tmp_path)]) == 0
     assert main(["query", "lint", str(bad), "--review", str(tmp_path)]) == 1
+
+
+@pytest.mark.parametrize("text", ["", "database: ERIC\n", "#1 (Leaders\n"])
+def test_cli_lint_of_a_strategy_without_lines_reports_instead_of_crashing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str):
+    from litreview.cli import main
+
+    path = tmp_path / "e.txt"
+    path.write_text(text)
+    assert main(["query", "lint", str(path), "--review", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{path}:1:") and " error S001: " in out
