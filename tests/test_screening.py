@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -18,6 +19,7 @@ from litreview.screening import (
     read_sheets,
     safe_cell,
     screen,
+    status_rows,
     to_screen_rows,
     xlsx_bytes,
 )
@@ -49,7 +51,8 @@ def test_stages_automation_reviewers_consensus_and_pending(tmp_path: Path):
     write(tmp_path, "title_abstract-bob.csv", ["r1,include,,,,", "r2,exclude,C1,,,",
                                                "r3,exclude,C1,,,", "r4,include,,,,"])
     write(tmp_path, "title_abstract.csv", ["r2,include,,,,discussed"])
-    write(tmp_path, "full_text-ann.csv", ["r1,include,,,,", "r2,exclude,not_retrieved,,,",
+    write(tmp_path, "full_text-ann.csv", ["r1,include,,,,",
+                                          "r2,exclude,not_retrieved,,,no library holds it",
                                           "r4,exclude,C1,,,"])
     result = screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
     first, second = result.stages
@@ -61,6 +64,9 @@ def test_stages_automation_reviewers_consensus_and_pending(tmp_path: Path):
     assert second.entered == ("r1", "r2", "r4")
     assert {r: o.status for r, o in second.outcomes.items()} == {
         "r1": "included", "r2": "not_retrieved", "r4": "excluded"}
+    assert second.outcomes["r2"].note == "no library holds it"
+    assert status_rows(result)[-2] == ["r2", "full_text", "not_retrieved", "not_retrieved",
+                                       "ann", "no library holds it"]
     assert result.included == ("r1",)
     assert result.awaiting == {"title_abstract": 1, "full_text": 0}
     agreement = first.agreement[0]
@@ -91,7 +97,16 @@ def test_cohen_kappa_against_a_hand_computed_value():
     ("title_abstract-ann.csv", ["r1,exclude,C9,,,"], "unknown reason 'C9'"),
     ("full_text-ann.csv", ["r1,exclude,,,,"], "exclusion at full_text without a reason"),
     ("title_abstract-ann.csv", ["r1,include,,,,", "r1,exclude,C1,,,"],
-     "conflicting decision from the same reviewer at line 2"),
+     "decided twice at title_abstract by reviewer 'ann': a conflicting decision at "),
+    ("title_abstract-ann.csv", ["r1,include,,,,", "r1,include,,,,"],
+     "decided twice at title_abstract by reviewer 'ann': the same decision at "),
+    ("title_abstract.csv", ["r1,include,,,,", "r1,exclude,C1,,,"],
+     "decided twice at title_abstract by the resolution sheet"),
+    ("title_abstract-ann.csv", ["r1,include,,bob,,"], "reviewer 'bob' on the sheet of "
+                                                      "reviewer 'ann'"),
+    ("full_text-ann.csv", ["r1,exclude,not_retrieved,,,"], "not retrieved, with no note"),
+    ("title_abstract-ann.csv", ["r0,exclude,C5,,,"], "excluded at title_abstract by the "
+                                                     "automatic rule on year (C5)"),
     ("full_text-ann.csv", ["r0,include,,,,"], "was not included at the stage before full_text"),
     ("title_abstract-ann.csv", ["r1,exclude,not_retrieved,,,"], "unknown reason"),
 ])
@@ -103,6 +118,8 @@ def test_bad_decisions_are_located_errors(tmp_path: Path, sheet, rows, message):
     assert problem.file == str(path)
     assert problem.line == len(rows) + 1
     assert message in problem.message
+    if "decided twice" in message:  # both places: this row's, and the first's in the text
+        assert f"{path}:2" in problem.message
 
 
 def test_sheet_names_must_name_a_stage(tmp_path: Path):
@@ -135,7 +152,12 @@ def test_xlsx_sheet_filled_in_and_read_back_loses_nothing(tmp_path: Path):
     path.write_bytes(data)
     book = openpyxl.load_workbook(path)
     sheet = book.active
-    assert sheet.cell(5, 2).value == "'=cmd|' /C calc'!A0"  # text, not a formula
+    # text, not a formula, shown as typed: Excel's own quote prefix, no visible '
+    cell = sheet.cell(5, 2)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=cmd|' /C calc'!A0", "s", True)
+    assert not sheet.cell(4, 2).quotePrefix
+    with zipfile.ZipFile(path) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
     for row in range(2, sheet.max_row + 1):
         sheet.cell(row, TO_SCREEN_COLUMNS.index("decision") + 1, "include")
     book.save(path)
@@ -220,3 +242,171 @@ def test_csv_sheet_filled_in_and_read_back_loses_nothing(tmp_path: Path):
     decisions = read_sheet(path, STAGES).decisions
     assert [d.record_id for d in decisions] == ["r1", "r2", "r3", "r9"]
     assert {(d.decision, d.reviewer) for d in decisions} == {("exclude", "bob")}
+
+
+# --- automatic rules checked against what the importers write --------------------------
+
+def test_language_rules_use_the_importers_normalisation():
+    rule = AutoRule("C5", "language", allowed=("en", "fre"))
+    assert not rule.fails(Record("a", "DB", "f", 1, language="English"))
+    assert not rule.fails(Record("a", "DB", "f", 1, language="eng"))
+    assert not rule.fails(Record("a", "DB", "f", 1, language="French"))
+    assert not rule.fails(Record("a", "DB", "f", 1, language="German; English"))  # any one
+    assert rule.fails(Record("a", "DB", "f", 1, language="German; Dutch"))
+    assert rule.fails(Record("a", "DB", "f", 1, language="ger"))
+
+
+def _criteria_file(tmp_path: Path, rule: str) -> Path:
+    path = tmp_path / "criteria.yaml"
+    path.write_text("criteria:\n  - {id: C1, text: x}\nstages:\n  - id: ta\n    kind: screening\n"
+                    f"    automatic:\n      - {rule}\n")
+    return path
+
+
+def test_type_rules_are_checked_against_the_vocabulary(tmp_path: Path):
+    path = _criteria_file(tmp_path, "{criterion: C1, field: type, allowed: [article, articles]}")
+    with pytest.raises(InputError) as caught:
+        load_criteria(path)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(path), 7)
+    assert "document type 'articles' is not in the vocabulary" in problem.message
+    assert "article, book, chapter, report, thesis" in problem.hint
+    path = _criteria_file(tmp_path, "{criterion: C1, field: type, allowed: [article, report]}")
+    assert load_criteria(path).stages[0].automatic[0].allowed == ("article", "report")
+
+
+def test_a_rule_on_country_is_refused_at_load(tmp_path: Path):
+    path = _criteria_file(tmp_path, "{criterion: C1, field: country, allowed: [UK]}")
+    with pytest.raises(InputError) as caught:
+        load_criteria(path)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(path), 7)
+    assert "no export gives the country a study was done in" in problem.message
+
+
+# --- decision sheets: one decision per record and reviewer ------------------------------
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    book.active.append(["record_id", "decision", "reason", "reviewer", "date", "note"])
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_record_decided_in_two_files_names_both_places(tmp_path: Path):
+    first = write(tmp_path, "title_abstract-ann.csv", ["r2,include,,ann,,", "r1,include,,ann,,"])
+    second = _xlsx(tmp_path / "title_abstract-ann.xlsx", [["r3", "include"], ["r1", "exclude",
+                                                                              "C1"]])
+    write(tmp_path, "title_abstract-bob.csv", ["r1,include,,,,"])  # another reviewer: fine
+    with pytest.raises(InputError) as caught:
+        screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(second), 3)
+    assert f"a conflicting decision at {first}:3" in problem.message
+
+
+def test_two_resolution_sheets_deciding_one_record(tmp_path: Path):
+    first = write(tmp_path, "title_abstract.csv", ["r1,include,,ann+bob,,"])
+    second = _xlsx(tmp_path / "title_abstract.xlsx", [["r1", "include", "", "ann+bob"]])
+    with pytest.raises(InputError) as caught:
+        screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(second), 2)
+    assert f"by the resolution sheet: the same decision at {first}:2" in problem.message
+
+
+def test_duplicate_ids_of_one_work_decided_twice(tmp_path: Path):
+    path = write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,", "other-7,include,,,,"])
+    with pytest.raises(InputError) as caught:
+        screen(records(3), CRITERIA, read_sheets(tmp_path, STAGES), {"other-7": "r1"})
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(path), 3)
+    assert "(as 'r1', the same work)" in problem.message
+
+
+def test_reviewer_column_must_match_the_file_name(tmp_path: Path):
+    write(tmp_path, "title_abstract-ann.csv", ["r1,include,,Ann,,", "r2,include,,,,",
+                                               "r3,include,,bob,,"])
+    with pytest.raises(InputError) as caught:
+        read_sheets(tmp_path, STAGES)
+    (problem,) = caught.value.problems
+    assert problem.line == 4 and "title_abstract-bob.csv" in problem.hint
+
+
+# --- sheets as people save them --------------------------------------------------------
+
+def test_a_windows_1252_csv_is_read_with_a_warning(tmp_path: Path):
+    path = tmp_path / "full_text-ann.csv"
+    path.write_bytes("record_id,decision,reason,reviewer,date,note\n"
+                     "r1,exclude,not_retrieved,ann,,bibliothèque: “not held”\n".encode("cp1252"))
+    sheet = read_sheet(path, STAGES)
+    assert sheet.decisions[0].note == "bibliothèque: “not held”"
+    (warning,) = sheet.warnings
+    assert (warning.file, warning.line) == (str(path), 2)
+    assert "not UTF-8: read as Windows-1252" in warning.message
+    path.write_bytes(b"record_id,decision\n" + "r1,включить\n".encode("koi8_r") * 5)
+    with pytest.raises(InputError, match="unknown text encoding"):
+        read_sheet(path, STAGES)
+
+
+def test_a_damaged_xlsx_is_a_located_error(tmp_path: Path):
+    path = tmp_path / "title_abstract-ann.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputError) as caught:
+        read_sheets(tmp_path, STAGES)
+    (problem,) = caught.value.problems
+    assert problem.file == str(path) and "not a readable Excel file" in problem.message
+    assert "save it again" in problem.hint
+
+
+def test_xlsx_dates_and_numbers_read_as_typed(tmp_path: Path):
+    import datetime as dt
+
+    path = _xlsx(tmp_path / "title_abstract-ann.xlsx",
+                 [["r1", "include", "", "ann", dt.datetime(2024, 5, 1), 2006],
+                  ["r2", "include", "", "ann", dt.date(2024, 5, 2), 1.5]])
+    decisions = read_sheet(path, STAGES).decisions
+    assert [(d.date, d.note) for d in decisions] == [("2024-05-01", "2006"),
+                                                     ("2024-05-02", "1.5")]
+
+
+def test_agreement_is_blank_for_reviewers_with_no_record_in_common(tmp_path: Path):
+    from litreview.screening import agreement_rows
+
+    write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,"])
+    write(tmp_path, "title_abstract-bob.csv", ["r2,include,,,,"])
+    result = screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
+    assert agreement_rows(result.stages[0]) == [
+        ["title_abstract", "ann", "bob", 0, 0, "", ""]]
+
+
+def test_screen_command_writes_notes_and_warns_of_a_legacy_encoding(
+        tiny_review: Path, capsys: pytest.CaptureFixture[str]):
+    from litreview.cli import main
+    from litreview.records import records_to_csv
+
+    recs = records(4)
+    (tiny_review / "results").mkdir()
+    (tiny_review / "results/unique.csv").write_text(records_to_csv(recs))
+    (tiny_review / "results/groups.csv").write_text(
+        "record_id,group_id\n" + "".join(f"{r.record_id},{r.record_id}\n" for r in recs))
+    decisions = tiny_review / "screening/decisions"
+    for old in decisions.iterdir():
+        old.unlink()
+    write(decisions, "title_abstract-ann.csv", ["r1,include,,,2024-05-01,",
+                                                "r2,include,,,2024-05-01,"])
+    (decisions / "full_text-ann.csv").write_bytes(
+        "record_id,decision,reason,reviewer,date,note\nr1,include,,,,\n"
+        "r2,exclude,not_retrieved,ann,,pas de réponse des auteurs\n".encode("cp1252"))
+    out = tiny_review / "results/screening"
+    assert main(["screen", "--review", str(tiny_review), "--unique",
+                 str(tiny_review / "results/unique.csv"), "--groups",
+                 str(tiny_review / "results/groups.csv"), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {decisions / 'full_text-ann.csv'}:3: not UTF-8" in err
+    status = (out / "status.csv").read_text(encoding="utf-8").splitlines()
+    assert status[0] == "record_id,stage,status,reason,decided_by,note"
+    assert "r2,full_text,not_retrieved,not_retrieved,ann,pas de réponse des auteurs" in status
+    assert "r1,full_text,included,,ann," in status

@@ -18,12 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
 from litreview.errors import InputError, Problem, raise_if
-from litreview.records import Record
+from litreview.importers.common import normalise_language
+from litreview.records import DOCUMENT_TYPES, Record
+from litreview.schema import _line_of as yaml_line
 from litreview.schema import validate
 
 DECISIONS = ("include", "exclude", "unsure")
@@ -58,15 +60,22 @@ class AutoRule:
             year = int(record.year)
             return (self.min is not None and year < self.min) or (
                 self.max is not None and year > self.max)
-        if self.field == "country":
-            value = dict(record.extra).get("country", "")
-        elif self.field == "type":
+        if not self.allowed:
+            return False
+        if self.field == "language":  # "en", "eng", "English" are one; any allowed passes
+            values = languages(record.language)
+            return bool(values) and not values & languages(*self.allowed)
+        if self.field == "type":  # "other" says nothing about what the record is
             value = "" if record.type == "other" else record.type
         else:
-            value = getattr(record, self.field, "")
-        if self.allowed and value:
-            return value.casefold() not in {a.casefold() for a in self.allowed}
-        return False
+            value = str(getattr(record, self.field, ""))
+        return bool(value) and value.casefold() not in {a.casefold() for a in self.allowed}
+
+
+def languages(*values: str) -> frozenset[str]:
+    """The languages named in ``values`` as the importers normalise them, casefolded."""
+    return frozenset(name.casefold() for value in values
+                     for name in normalise_language(value).split("; ") if name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +122,22 @@ def load_criteria(path: str | Path) -> Criteria:
     ids = {c.id for c in criteria}
     problems = []
     stages = []
-    for entry in data["stages"]:
+    for n, entry in enumerate(data["stages"]):
         for cid in entry.get("criteria", []):
             if cid not in ids:
                 problems.append(Problem(str(path), f"stage {entry['id']} names unknown "
-                                        f"criterion '{cid}'", hint="define it under criteria"))
+                                        f"criterion '{cid}'",
+                                        yaml_line(text, ["stages", n, "criteria"]),
+                                        hint="define it under criteria"))
         rules = []
-        for rule in entry.get("automatic", []):
+        for m, rule in enumerate(entry.get("automatic", [])):
+            where = ["stages", n, "automatic", m]
             if rule["criterion"] not in ids:
                 problems.append(Problem(str(path), f"stage {entry['id']}: automatic rule names "
-                                        f"unknown criterion '{rule['criterion']}'"))
+                                        f"unknown criterion '{rule['criterion']}'",
+                                        yaml_line(text, [*where, "criterion"])))
+            problems += _rule_problems(rule, entry["id"], str(path),
+                                       yaml_line(text, [*where, "allowed"]))
             rules.append(AutoRule(rule["criterion"], rule["field"], rule.get("min"),
                                   rule.get("max"), tuple(rule.get("allowed", []))))
         stages.append(Stage(entry["id"], entry.get("name", entry["id"]), entry["kind"],
@@ -132,6 +147,22 @@ def load_criteria(path: str | Path) -> Criteria:
         problems.append(Problem(str(path), "two stages share an id"))
     raise_if(problems)
     return Criteria(criteria, tuple(stages))
+
+
+def _rule_problems(rule: Mapping[str, Any], stage: str, file: str,
+                   line: int | None) -> list[Problem]:
+    """An automatic rule the records cannot answer: a country, or an unknown type."""
+    if rule["field"] == "country":
+        return [Problem(file, f"stage {stage}: no export gives the country a study was done "
+                        "in (RIS CY is the place of publication, affiliations are the "
+                        "authors'), so an automatic rule on country would exclude nothing",
+                        line, hint="drop the rule and state the country in a criterion "
+                                   "that reviewers apply")]
+    if rule["field"] != "type":
+        return []
+    unknown = [t for t in rule.get("allowed", []) if t not in DOCUMENT_TYPES]
+    return [Problem(file, f"stage {stage}: document type '{t}' is not in the vocabulary",
+                    line, hint=f"use one of: {', '.join(DOCUMENT_TYPES)}") for t in unknown]
 
 
 # --- decision sheets ----------------------------------------------------------------
@@ -154,39 +185,93 @@ class Sheet:
     reviewer: str  # "" for the consensus sheet
     path: str
     decisions: tuple[Decision, ...]
+    warnings: tuple[Problem, ...] = ()  # read, but say how (a legacy encoding, say)
 
 
 _SHEET_NAME = re.compile(r"^(?P<stage>[a-z][a-z0-9_]*)(?:-(?P<reviewer>[A-Za-z0-9_.]+))?$")
 
 
-def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and (line, row) pairs of a CSV or XLSX sheet; keys lowercased, values stripped."""
+def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
+    """The header, (line, row) pairs and warnings of a CSV or XLSX sheet; keys lowercased,
+    values stripped."""
+    warnings: list[Problem] = []
     if path.suffix.lower() == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        table = [["" if v is None else str(v).strip() for v in row]
-                 for row in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-        numbered = list(enumerate(table, start=1))
+        numbered = list(enumerate(_xlsx_table(path), start=1))
     else:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            numbered = [(reader.line_num, [v.strip() for v in row]) for row in reader]
+        text, warning = _sheet_text(path)
+        warnings += [warning] if warning else []
+        reader = csv.reader(io.StringIO(text, newline=""))
+        numbered = [(reader.line_num, [v.strip() for v in row]) for row in reader]
+    if not numbered:
+        return [], [], warnings
     # the header is the first row naming record_id: note lines above it (a sheet's
     # stopping guidance, say) are skipped
     start = next((i for i, (_, row) in enumerate(numbered)
                   if "record_id" in (c.lower() for c in row)), 0)
-    if not numbered:
-        return [], []
     header = [h.lower() for h in numbered[start][1]]
     rows = [(line, dict(zip(header, row, strict=False))) for line, row in numbered[start + 1:]
             if any(row)]
-    return header, rows
+    return header, rows, warnings
+
+
+def _sheet_text(path: Path) -> tuple[str, Problem | None]:
+    """A CSV sheet's text: UTF-8, or else Windows-1252 as the importers read it (Excel on
+    Windows saves "CSV" in it), with a warning saying so."""
+    from litreview.importers.common import decode_export
+
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+    text = decode_export(data, str(path))  # refuses text in other legacy encodings
+    return text, Problem(str(path), "not UTF-8: read as Windows-1252 (cp1252)", line,
+                         hint="check the accented letters, or save the sheet as CSV UTF-8")
+
+
+def _xlsx_table(path: Path) -> list[list[str]]:
+    """The first worksheet's cells as text; a date as ``2024-05-01``, a whole number as
+    ``2006``."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [[_cell_text(v) for v in row]
+                    for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+            IndexError) as error:
+        raise InputError(Problem(str(path), f"not a readable Excel file ({error})",
+                                 hint="open it in a spreadsheet program and save it again "
+                                      "as .xlsx, or as CSV UTF-8")) from None
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person typed."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
-    """One decision sheet, its name telling the stage and reviewer."""
+    """One decision sheet, its name telling the stage and reviewer.
+
+    On a reviewer's sheet ``<stage>-<reviewer>``, a ``reviewer`` cell naming someone else
+    is an error: whose decision it is must not depend on which of the two one believes.
+    """
     path = Path(path)
     match = _SHEET_NAME.match(path.stem)
     stage_ids = list(stages)
@@ -195,16 +280,25 @@ def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
                                  hint=f"name it <stage>[-<reviewer>]{path.suffix}, stage one of "
                                       f"{', '.join(stage_ids)}"))
     file_reviewer = match.group("reviewer") or ""
-    header, rows = _rows(path)
+    header, rows, warnings = _rows(path)
     if "record_id" not in header or "decision" not in header:
         raise InputError(Problem(str(path), "sheet lacks a record_id or decision column", 1,
                                  hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
+    problems = [
+        Problem(str(path), f"reviewer '{row['reviewer']}' on the sheet of reviewer "
+                f"'{file_reviewer}'", line,
+                hint=f"move the row to {match.group('stage')}-{row['reviewer']}{path.suffix}, "
+                     f"or correct the reviewer column")
+        for line, row in rows
+        if file_reviewer and row.get("reviewer", "").casefold() not in ("",
+                                                                        file_reviewer.casefold())]
+    raise_if(problems)
     decisions = tuple(
         Decision(row.get("record_id", ""), row.get("decision", "").lower(),
-                 row.get("reason", ""), row.get("reviewer", "") or file_reviewer,
+                 row.get("reason", ""), file_reviewer or row.get("reviewer", ""),
                  row.get("date", ""), row.get("note", ""), str(path), line)
         for line, row in rows)
-    return Sheet(match.group("stage"), file_reviewer, str(path), decisions)
+    return Sheet(match.group("stage"), file_reviewer, str(path), decisions, tuple(warnings))
 
 
 def read_sheets(folder: str | Path, stages: Iterable[str]) -> list[Sheet]:
@@ -234,6 +328,7 @@ class Outcome:
     status: Status
     reason: str = ""
     decided_by: str = ""
+    note: str = ""  # why a report was not retrieved
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +341,9 @@ class Agreement:
     kappa: float | None
 
     @property
-    def percent(self) -> float:
-        return 100.0 * self.agreed / self.both if self.both else 0.0
+    def percent(self) -> float | None:
+        """None when the two decided no record in common: agreement is undefined."""
+        return 100.0 * self.agreed / self.both if self.both else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,41 +391,65 @@ def _check_rows(sheets: Sequence[Sheet], criteria: Criteria, stages: Mapping[str
     problems = []
     for sheet in sheets:
         stage = stages[sheet.stage]
-        seen: dict[tuple[str, str], Decision] = {}
         for d in sheet.decisions:
-            where = dict(file=d.file, line=d.line)
             if d.record_id not in aliases:
-                problems.append(Problem(message=f"unknown record id '{d.record_id}'",
+                problems.append(Problem(d.file, f"unknown record id '{d.record_id}'", d.line,
                                         hint="copy ids from results/screening/<stage>/"
-                                             "to_screen.csv", **where))
+                                             "to_screen.csv"))
+            elif d.decision not in DECISIONS:
+                problems.append(Problem(d.file, f"decision '{d.decision}' is not one of "
+                                        f"{'|'.join(DECISIONS)}", d.line))
+            else:
+                problems += _row_problems(d, stage, criteria)
+    return problems + _twice_decided(sheets, aliases)
+
+
+def _row_problems(d: Decision, stage: Stage, criteria: Criteria) -> list[Problem]:
+    """What is wrong with one decision's reason and note at its stage."""
+    where = dict(file=d.file, line=d.line)
+    allowed = set(stage.criteria or criteria.ids) | (
+        {NOT_RETRIEVED} if stage.kind == "eligibility" else set())
+    if d.reason and d.reason not in allowed:
+        known = d.reason in criteria.ids
+        return [Problem(message=(f"criterion '{d.reason}' is not applied at {stage.id}" if known
+                                 else f"unknown reason '{d.reason}'"),
+                        hint=f"use one of: {', '.join(sorted(allowed))}", **where)]
+    if d.decision == "exclude" and d.reason in criteria.ids and \
+            not criteria.criterion(d.reason).excludes:
+        return [Problem(message=f"criterion '{d.reason}' does not exclude",
+                        hint="give a criterion that excludes, or include", **where)]
+    if d.decision == "exclude" and not d.reason and stage.reason_required:
+        return [Problem(message=f"exclusion at {stage.id} without a reason",
+                        hint="give the criterion the record fails", **where)]
+    if d.decision == "exclude" and d.reason == NOT_RETRIEVED and not d.note:
+        return [Problem(message=f"record '{d.record_id}' not retrieved, with no note",
+                        hint="say why it was not retrieved in the note column (no library "
+                             "holds it, the authors did not reply, ...)", **where)]
+    return []
+
+
+def _twice_decided(sheets: Sequence[Sheet], aliases: Mapping[str, str]) -> list[Problem]:
+    """A record decided twice at one stage by one reviewer, or twice on the resolution
+    sheet(s), in one file or across files: each later row names the first."""
+    problems = []
+    seen: dict[tuple[str, str, str], Decision] = {}
+    for sheet in sheets:
+        for d in sheet.decisions:
+            if d.record_id not in aliases:
                 continue
-            if d.decision not in DECISIONS:
-                problems.append(Problem(message=f"decision '{d.decision}' is not one of "
-                                        f"{'|'.join(DECISIONS)}", **where))
+            key = (sheet.stage, aliases[d.record_id], sheet.reviewer.casefold())
+            first = seen.setdefault(key, d)
+            if first is d:
                 continue
-            allowed = set(stage.criteria or criteria.ids) | (
-                {NOT_RETRIEVED} if stage.kind == "eligibility" else set())
-            if d.reason and d.reason not in allowed:
-                known = d.reason in criteria.ids
-                problems.append(Problem(
-                    message=(f"criterion '{d.reason}' is not applied at {stage.id}" if known
-                             else f"unknown reason '{d.reason}'"),
-                    hint=f"use one of: {', '.join(sorted(allowed))}", **where))
-            elif d.decision == "exclude" and d.reason in criteria.ids and \
-                    not criteria.criterion(d.reason).excludes:
-                problems.append(Problem(message=f"criterion '{d.reason}' does not exclude",
-                                        hint="give a criterion that excludes, or include",
-                                        **where))
-            if d.decision == "exclude" and not d.reason and stage.reason_required:
-                problems.append(Problem(message=f"exclusion at {stage.id} without a reason",
-                                        hint="give the criterion the record fails", **where))
-            key = (aliases[d.record_id], d.reviewer)
-            earlier = seen.get(key)
-            if earlier and (earlier.decision, earlier.reason) != (d.decision, d.reason):
-                problems.append(Problem(message=f"record '{d.record_id}' has a conflicting "
-                                        f"decision from the same reviewer at line {earlier.line}",
-                                        hint="keep one row per record", **where))
-            seen[key] = d
+            who = f"reviewer '{sheet.reviewer}'" if sheet.reviewer else "the resolution sheet"
+            same = "the same decision" if (first.decision, first.reason) == (
+                d.decision, d.reason) else "a conflicting decision"
+            alias = f" (as '{first.record_id}', the same work)" \
+                if first.record_id != d.record_id else ""
+            problems.append(Problem(
+                d.file, f"record '{d.record_id}' decided twice at {sheet.stage} by {who}: "
+                f"{same} at {first.file}:{first.line}{alias}", d.line,
+                hint="keep one row per record and reviewer"))
     return problems
 
 
@@ -358,6 +478,9 @@ def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
                sheets: Sequence[Sheet], aliases: Mapping[str, str],
                problems: list[Problem]) -> StageResult:
     entered = set(pool)
+    automatic = {rid: rule for rid in pool
+                 for rule in [next((r for r in stage.automatic if r.fails(by_id[rid])), None)]
+                 if rule}
     consensus: dict[str, Decision] = {}
     by_reviewer: dict[str, dict[str, Decision]] = defaultdict(dict)
     for sheet in sheets:
@@ -369,13 +492,16 @@ def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
                                         hint="decide only records listed in this stage's "
                                              "to_screen sheet"))
                 continue
+            if rid in automatic:
+                problems.append(_automated(d, stage.id, automatic[rid]))
+                continue
             (consensus if not sheet.reviewer else by_reviewer[d.reviewer])[rid] = d
     outcomes: dict[str, Outcome] = {}
     conflicts = []
     for rid in pool:
-        rule = next((r for r in stage.automatic if r.fails(by_id[rid])), None)
-        if rule:
-            outcomes[rid] = Outcome(rid, stage.id, "automation", rule.criterion, "automation")
+        if rid in automatic:
+            outcomes[rid] = Outcome(rid, stage.id, "automation", automatic[rid].criterion,
+                                    "automation")
             continue
         votes = [(name, sheet[rid]) for name, sheet in sorted(by_reviewer.items())
                  if rid in sheet]
@@ -388,7 +514,9 @@ def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
             outcomes[rid] = _outcome(rid, consensus[rid], stage, "consensus")
         elif votes and len({d.decision for _, d in votes}) == 1 and len(labels) >= 1:
             first = votes[0][1]
-            outcomes[rid] = _outcome(rid, first, stage, "+".join(n for n, _ in votes))
+            notes = dict.fromkeys(d.note for _, d in votes if d.reason == NOT_RETRIEVED)
+            outcomes[rid] = _outcome(rid, first, stage, "+".join(n for n, _ in votes),
+                                     "; ".join(n for n in notes if n))
         elif votes:
             outcomes[rid] = Outcome(rid, stage.id, "conflict")
         else:
@@ -398,14 +526,24 @@ def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
     return StageResult(stage, tuple(pool), outcomes, agreement, tuple(conflicts))
 
 
-def _outcome(rid: str, d: Decision, stage: Stage, decided_by: str) -> Outcome:
+def _automated(d: Decision, stage: str, rule: AutoRule) -> Problem:
+    """A person's decision on a record an automatic rule excluded first: like a decision
+    on a record excluded at an earlier stage, it was never the person's to make."""
+    return Problem(d.file, f"record '{d.record_id}' was excluded at {stage} by the automatic "
+                   f"rule on {rule.field} ({rule.criterion}) before any person's decision",
+                   d.line, hint="remove the row, or change the rule in criteria.yaml")
+
+
+def _outcome(rid: str, d: Decision, stage: Stage, decided_by: str,
+             note: str = "") -> Outcome:
     """The outcome for record ``rid`` (the group's id, whatever id the sheet used)."""
     if d.decision == "include":
         return Outcome(rid, stage.id, "included", "", decided_by)
     if d.decision == "unsure":
         return Outcome(rid, stage.id, "awaiting", "unsure", decided_by)
     if d.reason == NOT_RETRIEVED:
-        return Outcome(rid, stage.id, "not_retrieved", NOT_RETRIEVED, decided_by)
+        return Outcome(rid, stage.id, "not_retrieved", NOT_RETRIEVED, decided_by,
+                       note or d.note)
     return Outcome(rid, stage.id, "excluded", d.reason, decided_by)
 
 
@@ -459,17 +597,22 @@ def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]], safe: boo
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
                preamble: Sequence[Sequence[str]] = ()) -> bytes:
-    """An XLSX sheet, every cell text and formula-safe, with fixed metadata (byte-stable)."""
+    """An XLSX sheet, every cell text and formula-safe, with fixed metadata (byte-stable).
+
+    A value that would start a formula is stored as a text cell with Excel's quote prefix
+    (what typing ``'=`` does), so it shows as written and stays text when edited.
+    """
     import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "to_screen"
-    for note in preamble:
-        sheet.append([safe_cell(str(v)) for v in note])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([safe_cell(str(v)) for v in row])
+    for values in [*preamble, header, *rows]:
+        sheet.append([str(v) for v in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
     sheet.freeze_panes = f"A{len(preamble) + 2}"
     book.properties.creator = "litreview"
     buffer = io.BytesIO()
@@ -496,13 +639,17 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+STATUS_COLUMNS = ("record_id", "stage", "status", "reason", "decided_by", "note")
+
+
 def status_rows(screening: Screening) -> list[list[str]]:
-    return [[o.record_id, o.stage, o.status, o.reason, o.decided_by]
+    return [[o.record_id, o.stage, o.status, o.reason, o.decided_by, o.note]
             for result in screening.stages for o in (result.outcomes[i] for i in result.entered)]
 
 
 def agreement_rows(result: StageResult) -> list[list[object]]:
-    return [[a.stage, a.reviewer_a, a.reviewer_b, a.both, a.agreed, f"{a.percent:.1f}",
+    return [[a.stage, a.reviewer_a, a.reviewer_b, a.both, a.agreed,
+             "" if a.percent is None else f"{a.percent:.1f}",
              "" if a.kappa is None else f"{a.kappa:.3f}"] for a in result.agreement]
 
 

@@ -27,6 +27,7 @@ def _load_screening(root: Path, unique: str, groups: str):
 
 def _cmd_screen(args: argparse.Namespace) -> int:
     from litreview.screening import (
+        STATUS_COLUMNS,
         TO_SCREEN_COLUMNS,
         agreement_rows,
         conflict_rows,
@@ -40,6 +41,9 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     root = Path(args.review)
     review, _, records, result, sheets, aliases = _load_screening(root, args.unique,
                                                                   args.groups)
+    for sheet in sheets:
+        for warning in sheet.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     by_id = {r.record_id: r for r in records}
     out = Path(args.out)
     ranked_stage = next((s.stage.id for s in result.stages if s.stage.kind == "screening"),
@@ -69,8 +73,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
              "kappa"], agreement_rows(stage)))
         atomic_write_text(folder / "conflicts.csv", table_csv(
             ["stage", "record_id", "decisions", "resolution"], conflict_rows(stage)))
-    atomic_write_text(out / "status.csv", table_csv(
-        ["record_id", "stage", "status", "reason", "decided_by"], status_rows(result)))
+    atomic_write_text(out / "status.csv", table_csv(STATUS_COLUMNS, status_rows(result)))
     from litreview.dedupe import UNIQUE_EXTRA_COLUMNS
     from litreview.records import records_to_csv
 
