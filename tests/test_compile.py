@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from litreview.platforms import PLATFORMS, compile_strategy
+from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
 from litreview.strategies import Limits, parse_strategy
 from litreview.thesaurus import HeadingMap, Thesaurus
 
@@ -191,6 +191,8 @@ def test_a_strategy_naming_no_database():
     assert warnings == ("the strategy names no database: its headings are searched as free "
                         "text (add a 'database:' header line, or --database)",)
     assert not any(" is not searched on" in w for w in warnings)
+    text = render_compiled(compile_strategy(strategy, "ovid"), strategy)
+    assert text.startswith("# a strategy naming no database, compiled for Ovid\n")
 
 
 def test_pairs_compile_to_and_of_alternatives():

@@ -458,7 +458,7 @@ def render_compiled(compiled: Compiled, strategy: Strategy) -> str:
     """The text a librarian pastes: history line by line, then the single query."""
     p = compiled.platform
     searched = strategy.meta.get("searched", "")
-    out = [f"# {compiled.database} compiled for {p.name}",
+    out = [f"# {compiled.database or 'a strategy naming no database,'} compiled for {p.name}",
            f"# strategy: {strategy.path}" + (f" (searched {searched})" if searched else ""),
            f"# headings: {compiled.vocabulary or 'none'}"
            + (" (native)" if compiled.vocabulary and
