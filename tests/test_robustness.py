@@ -15,17 +15,21 @@ INCLUDED = {f"s{i}": (f"Study {i}", "2006") for i in range(1, 5)}
 
 def coding(**kw: str) -> dict[str, str]:
     base = {"evidence_kinds": "interviews; surveys; attendance data", "evidence_sources": "3",
-            "project_specific": "yes", "triangulated": "yes", "pre_post": "yes",
+            "project_specific": "most", "triangulated": "yes", "pre_post": "yes",
             "tracks_leadership": "yes"}
     return {**base, **kw}
 
 
 @pytest.mark.parametrize(("fields", "level"), [
     ({}, "Research"),
+    ({"project_specific": "some"}, "Evaluation"),  # Research needs most of it specific
     ({"pre_post": "no"}, "Evaluation"),
-    ({"pre_post": "no", "evidence_kinds": "interviews; surveys"}, "Monitoring"),
-    ({"pre_post": "no", "tracks_leadership": "no"}, "Monitoring"),
-    ({"evidence_sources": "1"}, "Monitoring"),
+    ({"pre_post": "no", "project_specific": "no"}, "Unclassified"),
+    ({"pre_post": "no", "evidence_kinds": "interviews; surveys"}, "Unclassified"),
+    ({"pre_post": "no", "evidence_sources": "2", "tracks_leadership": "no"}, "Monitoring"),
+    ({"pre_post": "no", "tracks_leadership": "no"}, "Unclassified"),  # three sources
+    ({"evidence_sources": "1", "tracks_leadership": "no"}, "Monitoring"),
+    ({"evidence_sources": "1"}, "Unclassified"),  # one source, but it tracks leadership
     ({"evidence_kinds": "", "evidence_sources": "0"}, "Description"),
 ])
 def test_typology_rules(fields, level):
@@ -39,7 +43,7 @@ def write(tmp_path: Path, rows: list[str]) -> Path:
 
 
 ROWS = [
-    "s1,evaluation,interviews; surveys; pupil attainment data,3,yes,yes,yes,yes,England,"
+    "s1,evaluation,interviews; surveys; pupil attainment data,3,most,yes,yes,yes,England,"
     "school leadership; extended schools,secondary school,,attainment,yes,yes,,,AE,",
     "s2,case study,interviews,1,no,no,no,no,England,children's centres,children's centre,"
     "looked after children,,no,yes,,,AE,",
@@ -49,7 +53,8 @@ ROWS = [
 
 
 def test_sheet_levels_override_and_awaiting(tmp_path: Path):
-    studies, awaiting = read_extraction(write(tmp_path, ROWS), INCLUDED, {})
+    coded = read_extraction(write(tmp_path, ROWS), INCLUDED, {})
+    studies, awaiting = coded.studies, coded.awaiting
     assert [(s.record_id, s.level, s.overridden) for s in studies] == [
         ("s1", "Research", False), ("s2", "Monitoring", False), ("s3", "Evaluation", True)]
     assert studies[2].rule.startswith("overridden from Description: national inspection")
@@ -71,8 +76,11 @@ def test_sheet_levels_override_and_awaiting(tmp_path: Path):
 
 @pytest.mark.parametrize(("row", "message"), [
     (ROWS[0].replace("evaluation,", "anecdote,", 1), "design: 'anecdote' is not one of"),
-    (ROWS[0].replace(",yes,yes,yes,yes,", ",yes,maybe,yes,yes,", 1),
+    (ROWS[0].replace(",most,yes,yes,yes,", ",most,maybe,yes,yes,", 1),
      "triangulated: 'maybe' is not one of"),
+    (ROWS[0].replace(",most,", ",yes,", 1), "project_specific: 'yes' is not one of"),
+    (ROWS[0].replace(",3,most,", ",0,most,", 1), "3 kind(s) of evidence from 0 sources"),
+    (ROWS[2].replace(",,0,no,", ",,2,no,", 1), "2 source(s) of evidence but no kind"),
     (ROWS[0].replace("s1,", "s9,", 1), "'s9' is not an included study"),
     (ROWS[2].replace("national inspection evidence cross-checked", ""),
      "robustness_override without an override_reason"),
@@ -84,6 +92,24 @@ def test_bad_rows_are_located(tmp_path: Path, row, message):
     problem = caught.value.problems[0]
     assert (problem.file, problem.line) == (str(path), 2)
     assert message in problem.message
+
+
+def test_overrides_and_rows_screened_out_after_coding(tmp_path: Path):
+    unclassified = ROWS[0].replace(",3,most,yes,yes,yes,", ",3,no,no,no,yes,", 1)
+    agreeing = ROWS[2].replace("Evaluation,national", "Description,national", 1)
+    gone = ROWS[1].replace("s2,", "x-7,", 1)  # a known record, no longer included
+    coded = read_extraction(write(tmp_path, [unclassified, agreeing, gone]), INCLUDED,
+                            {"x-7": "x-7", "s1": "s1", "s3": "s3"})
+    assert [(s.level, s.overridden) for s in coded.studies] == [
+        ("Unclassified", False), ("Description", False)]  # an override that agrees is none
+    assert coded.not_included == [("x-7", 4)]
+    rows = dict(tables(coded.studies)[0].rows)
+    assert rows["Unclassified"] == 1 and sum(rows.values()) == 2
+    assert "1 fits no level of the typology and awaits a reviewer's judgement." in \
+        " ".join(narrative(coded.studies, coded.awaiting))
+    by_label = {t.label: t for t in tables(coded.studies)}
+    assert by_label["Setting"].multi and dict(by_label["Year of publication"].rows) == \
+        {"2006": 2}
 
 
 def test_member_ids_and_duplicates(tmp_path: Path):

@@ -164,6 +164,43 @@ def test_verify_and_a_tampered_decision(audited: Path):
     assert "count moved: included.studies was 25, now 24 (-1)" in bad.stdout
 
 
+def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(audited: Path):
+    manifest = json.loads((audited / "results/audit/manifest.json").read_text())
+    derived = manifest["derived_counts"]
+    assert derived["search_hits"]["bei"]["#2"] > 0
+    assert derived["agreement"]["title_abstract"]["AE+JB"]["both_decided"] > 0
+    assert sum(derived["robustness"]["Robustness of evidence"].values()) == 25
+    assert {"scikit-learn", "scipy"} <= manifest["software"].keys()
+
+    def tampered(path: str, old: str, new: str) -> subprocess.CompletedProcess[str]:
+        file = audited / path
+        original = file.read_text()
+        assert old in original
+        file.write_text(original.replace(old, new, 1))
+        try:
+            return litreview("verify", str(audited), cwd=audited)
+        finally:
+            file.write_text(original)
+
+    run = tampered("search_strategies/bei.txt", "#2 Leadership\n", "#2 Zzyzx\n")
+    assert run.returncode == 1
+    assert "first: input changed: search_strategies/bei.txt" in run.stdout
+    assert f"count moved: search_hits.bei.#2 was {derived['search_hits']['bei']['#2']}, now 0" \
+        in run.stdout
+    run = tampered("screening/extraction.csv", "bei-1963960,case study,case studies; "
+                   "interviews; pupil attainment data; documents,4,some,yes,no,yes",
+                   "bei-1963960,case study,,0,no,no,no,no")
+    assert run.returncode == 1
+    assert "count moved: robustness.Robustness of evidence.Description was" in run.stdout
+    # an excluded abstract whose full text was assessed: the sheets no longer read
+    run = tampered("screening/decisions/title_abstract-AE.csv",
+                   "assia-200726957,include,,", "assia-200726957,exclude,C1,")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "first: input changed: screening/decisions/title_abstract-AE.csv" in run.stdout
+    assert "the counts cannot be recomputed: " in run.stdout
+    assert litreview("verify", str(audited), cwd=audited).returncode == 0  # all restored
+
+
 def test_trail_of_a_record(audited: Path):
     included = rows(audited / "results/screening/included.csv")[0]["record_id"]
     run = litreview("trail", included, str(audited), cwd=audited)

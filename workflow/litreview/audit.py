@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import platform
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,8 +22,12 @@ from typing import Any
 from litreview.errors import InputError, Problem
 from litreview.review import CONFIG_NAME, Review, load_review, search_date
 
-PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "rapidfuzz", "bibtexparser", "rispy",
-            "openpyxl", "pyyaml", "jsonschema", "ftfy", "defusedxml", "pillow")
+PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "scipy", "scikit-learn", "rapidfuzz",
+            "bibtexparser", "rispy", "openpyxl", "pyyaml", "jsonschema", "ftfy", "defusedxml",
+            "pillow")
+#: The columns of ``results/screening/<stage>/agreement.csv``.
+AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agreed",
+                     "percent_agreement", "kappa")
 MANIFEST = "results/audit/manifest.json"
 
 
@@ -63,20 +68,52 @@ def versions() -> dict[str, str]:
 
 
 def manifest(root: Path, inputs: Iterable[str], counts: Mapping[str, Any],
-             now: dt.datetime | None = None) -> str:
+             derived: Mapping[str, Any] | None = None, now: dt.datetime | None = None) -> str:
+    """The manifest: input hashes, software, the PRISMA counts and the other counts."""
     data = {
         "run_at": (now or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat(),
         "inputs": {f: sha256(root / f) for f in inputs},
         "software": versions(),
         "counts": counts,
+        "derived_counts": dict(derived or {}),
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _dict_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def derived_counts(hits: Mapping[str, str], agreement: Iterable[str],
+                   robustness: str) -> dict[str, Any]:
+    """The counts beside PRISMA's, from the workflow's tables: the hits of every strategy
+    line (by source), reviewers' agreement (by stage and pair), and the included studies
+    per coded characteristic."""
+    out: dict[str, Any] = {"search_hits": {}, "agreement": {}, "robustness": {}}
+    for source, text in sorted(hits.items()):
+        out["search_hits"][source] = {row["line"]: int(row["hits"]) for row in _dict_rows(text)}
+    for text in agreement:
+        for row in _dict_rows(text):
+            pair = f"{row['reviewer_a']}+{row['reviewer_b']}"
+            out["agreement"].setdefault(row["stage"], {})[pair] = {
+                "both_decided": int(row["both_decided"]), "agreed": int(row["agreed"]),
+                "kappa": row["kappa"]}
+    for row in _dict_rows(robustness):
+        out["robustness"].setdefault(row["characteristic"], {})[row["value"]] = \
+            int(row["studies"])
+    return out
 
 
 # --- recomputing ------------------------------------------------------------------------
 
 def compute_counts(root: Path) -> dict[str, Any]:
     """Every PRISMA count, from the review's input files alone, by the workflow's own steps."""
+    return recompute(root)[0]
+
+
+def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The PRISMA counts and the derived counts, from the review's input files alone, by
+    the workflow's own steps, in memory."""
     from litreview.dedupe import deduplicate, read_pair_decisions
     from litreview.importers import import_export
     from litreview.prisma import prisma_counts
@@ -85,6 +122,7 @@ def compute_counts(root: Path) -> dict[str, Any]:
 
     review = load_review(root)
     records = []
+    by_source: dict[str, list] = {}
     for source in review.sources:
         mine = []
         for export in source.exports:
@@ -94,7 +132,8 @@ def compute_counts(root: Path) -> dict[str, Any]:
             if imported.rejects and not source.rejects:
                 raise InputError([r.problem for r in imported.rejects])
             mine += imported.records
-        records += finalise(mine)
+        by_source[source.slug] = finalise(mine)
+        records += by_source[source.slug]
     if review.update_of:
         records.sort(key=lambda r: review.search_round(r.searched) == 1)
     pairs = root / "screening/duplicate_pairs.csv"
@@ -106,8 +145,34 @@ def compute_counts(root: Path) -> dict[str, Any]:
                 (stage.outcomes[i] for i in stage.entered)]
     new_records = ({r.record_id for r in records if review.search_round(r.searched)}
                    if review.update_of else None)
-    return prisma_counts(review, {r.record_id: r.database for r in records}, result.groups,
-                         outcomes, criteria, new_records=new_records)
+    counts = prisma_counts(review, {r.record_id: r.database for r in records}, result.groups,
+                           outcomes, criteria, new_records=new_records)
+    return counts, _recompute_derived(root, review, by_source, result, screening)
+
+
+def _recompute_derived(root: Path, review: Review, by_source: Mapping[str, list], result: Any,
+                       screening: Any) -> dict[str, Any]:
+    """:func:`derived_counts`, from tables made in memory as the workflow makes them."""
+    from litreview.hits import hits_csv, line_hits
+    from litreview.robustness import read_extraction, summary_csv, tables
+    from litreview.screening import agreement_rows, table_csv
+    from litreview.strategies import read_strategy
+    from litreview.thesaurus import load_thesaurus
+
+    hits = {}
+    for source in review.databases:
+        if source.strategy:
+            thesaurus = load_thesaurus(root / source.thesaurus) if source.thesaurus else None
+            hits[source.slug] = hits_csv(line_hits(read_strategy(root / source.strategy),
+                                                   by_source[source.slug], thesaurus))
+    agreement = [table_csv(list(AGREEMENT_COLUMNS), agreement_rows(stage))
+                 for stage in screening.stages]
+    by_id = {r.record_id: r for r in result.unique}
+    included = {i: (by_id[i].title, by_id[i].year) for i in screening.included}
+    sheet = root / review.extraction
+    studies = read_extraction(sheet, included, result.groups).studies if sheet.is_file() \
+        else []
+    return derived_counts(hits, agreement, summary_csv(tables(studies)))
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -148,8 +213,11 @@ def verify(root: Path) -> list[str]:
     except FileNotFoundError:
         raise InputError(Problem(str(path), "no audit manifest",
                                  hint="run the workflow first")) from None
-    review = load_review(root)
-    inputs_now = {f: sha256(root / f) for f in review_inputs(review, root)}
+    try:
+        names = review_inputs(load_review(root), root)
+    except InputError:  # the config itself changed for the worse: compare what was there
+        names = sorted(f for f in recorded["inputs"] if (root / f).is_file())
+    inputs_now = {f: sha256(root / f) for f in names}
     differences = []
     for name in sorted(recorded["inputs"].keys() | inputs_now.keys()):
         before, after = recorded["inputs"].get(name), inputs_now.get(name)
@@ -159,7 +227,12 @@ def verify(root: Path) -> list[str]:
             differences.append(f"input removed: {name}")
         elif before != after:
             differences.append(f"input changed: {name}")
-    differences += count_differences(recorded["counts"], compute_counts(root))
+    try:
+        counts, derived = recompute(root)
+    except InputError as error:  # an input changed so that it no longer reads
+        return [*differences, f"the counts cannot be recomputed: {error.problems[0]}"]
+    differences += count_differences(recorded["counts"], counts)
+    differences += count_differences(recorded.get("derived_counts", {}), derived)
     return differences
 
 

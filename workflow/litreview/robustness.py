@@ -2,18 +2,22 @@
 
 Each included study is coded in ``screening/extraction.csv``. Its robustness level follows
 the four-level typology of project evidence used in reviews of leadership for closing the
-gap (Research / Evaluation / Monitoring / Description), by explicit rules on the coded
-fields, first match wins:
+gap (Research / Evaluation / Monitoring / Description, CUREE 2010 Table 10), by explicit
+rules on the coded fields, first match wins:
 
-* Research — evidence from at least two sources, instruments specific to the study,
-  findings triangulated, and a before-and-after comparison;
-* Evaluation — at least three kinds of evidence from at least two sources, some specific
-  to the study, and evidence on leadership practice and its change;
-* Monitoring — some evidence, but short of the above (e.g. one or two sources, routine
-  progress data, nothing on leadership);
-* Description — virtually no evidence supporting the claims of outcomes.
+* Research — relevant evidence from two or more sources, most of it specific to the study
+  (``project_specific: most``), triangulated, with a before-and-after comparison;
+* Evaluation — at least three kinds of evidence from two or more sources, some of it
+  developed or adapted for the study (``some`` or ``most``), tracking changes in
+  leadership practice;
+* Monitoring — evidence from up to two sources and no evidence about leadership and its
+  development;
+* Description — virtually no evidence supporting the claims of outcomes (no kind of
+  evidence reported).
 
-A reviewer may override the level with a recorded reason.
+A study that fits none of these (say, two kinds of evidence that do track leadership) is
+"Unclassified" until a reviewer sets its level; a reviewer may override any level, always
+with a recorded reason.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from litreview.errors import Problem, raise_if
 from litreview.schema import load_schema
 
 LEVELS = ("Research", "Evaluation", "Monitoring", "Description")
-MULTI = ("evidence_kinds", "focus", "outcomes_measured")
+UNCLASSIFIED = "Unclassified"
+MULTI = ("evidence_kinds", "focus", "setting", "outcomes_measured")
 #: The characteristics summarised, with the label a reader sees.
 CHARACTERISTICS = (
     ("robustness", "Robustness of evidence"),
@@ -45,6 +50,7 @@ CHARACTERISTICS = (
     ("triangulated", "Evidence triangulated"),
     ("country", "Country"),
     ("setting", "Setting"),
+    ("year", "Year of publication"),
 )
 
 
@@ -65,6 +71,8 @@ class Study:
     def values(self, field: str) -> list[str]:
         if field == "robustness":
             return [self.level]
+        if field == "year":
+            return [self.year] if self.year else []
         value = self.coding.get(field, "")
         if field in MULTI:
             return [v.strip() for v in value.split(";") if v.strip()]
@@ -75,28 +83,56 @@ def classify(coding: Mapping[str, str]) -> tuple[str, str]:
     """The robustness level by the typology's rules, and the rule that decided it."""
     kinds = [k for k in coding.get("evidence_kinds", "").split(";") if k.strip()]
     sources = int(coding.get("evidence_sources") or 0)
+    specific = coding.get("project_specific", "")
 
     def yes(field: str) -> bool:
         return coding.get(field, "") == "yes"
 
-    if sources >= 2 and yes("project_specific") and yes("triangulated") and yes("pre_post"):
-        return "Research", ("two or more sources, study-specific instruments, triangulated, "
-                            "before-and-after comparison")
-    if len(kinds) >= 3 and sources >= 2 and yes("project_specific") and yes("tracks_leadership"):
-        return "Evaluation", ("three or more kinds of evidence from two or more sources, "
-                              "study-specific, tracking leadership practice")
-    if kinds:
-        return "Monitoring", "some evidence, short of an evaluation"
-    return "Description", "no evidence supporting the claims"
+    if sources >= 2 and specific == "most" and yes("triangulated") and yes("pre_post"):
+        return "Research", ("two or more sources, most of the evidence specific to the study, "
+                            "triangulated, before-and-after comparison")
+    if len(kinds) >= 3 and sources >= 2 and specific in ("some", "most") \
+            and yes("tracks_leadership"):
+        return "Evaluation", ("three or more kinds of evidence from two or more sources, some "
+                              "specific to the study, tracking leadership practice")
+    if not kinds:
+        return "Description", "no evidence supporting the claims"
+    if sources <= 2 and not yes("tracks_leadership"):
+        return "Monitoring", "evidence from up to two sources, none about leadership"
+    return UNCLASSIFIED, ("fits no level of the typology: a reviewer sets it "
+                          "(robustness_override, with a reason)")
+
+
+def _consistency(coding: Mapping[str, str]) -> str:
+    """Why the evidence fields contradict each other, or empty."""
+    kinds = [k for k in coding.get("evidence_kinds", "").split(";") if k.strip()]
+    sources = coding.get("evidence_sources", "")
+    if not sources.isdigit():
+        return ""  # the schema reports it
+    if kinds and int(sources) == 0:
+        return f"{len(kinds)} kind(s) of evidence from 0 sources"
+    if not kinds and int(sources) > 0:
+        return f"{sources} source(s) of evidence but no kind of evidence named"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The coding sheet read against the included studies."""
+
+    studies: list[Study]  # coded included studies, in the order of ``included``
+    awaiting: list[str]  # included studies not coded yet
+    not_included: list[tuple[str, int]]  # coded rows of studies no longer included, line
 
 
 def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
-                    aliases: Mapping[str, str]) -> tuple[list[Study], list[str]]:
-    """The coded included studies, and the ids of included studies not yet coded.
+                    aliases: Mapping[str, str]) -> Extraction:
+    """The coded included studies, those awaiting coding, and rows set aside.
 
     ``included`` maps each included study's id to (title, year); ``aliases`` maps any
     member id of a duplicate group to the group's id. Every row is checked against the
-    extraction schema; problems name the file and line.
+    extraction schema; problems name the file and line. A row for a record that was
+    screened out after it was coded is kept in the sheet and listed, not counted.
     """
     path = Path(path)
     schema = load_schema("extraction")
@@ -105,6 +141,7 @@ def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
     validator = jsonschema.Draft202012Validator(schema)
     problems: list[Problem] = []
     studies: dict[str, Study] = {}
+    not_included: list[tuple[str, int]] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         unknown = [c for c in reader.fieldnames or [] if c not in schema["properties"]]
@@ -118,7 +155,14 @@ def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
                                                 or k in schema["required"]}):
                 where = ".".join(map(str, error.path)) or "row"
                 problems.append(Problem(str(path), f"{where}: {error.message}", line))
+            conflict = _consistency(coding)
+            if conflict:
+                problems.append(Problem(str(path), conflict, line,
+                                        hint="correct evidence_kinds or evidence_sources"))
             rid = aliases.get(coding.get("record_id", ""), coding.get("record_id", ""))
+            if rid in aliases.values() and rid not in included:
+                not_included.append((rid, line))
+                continue
             if rid not in included:
                 problems.append(Problem(str(path), f"'{coding.get('record_id')}' is not an "
                                         "included study", line,
@@ -133,14 +177,16 @@ def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
                 problems.append(Problem(str(path), "robustness_override without an "
                                         "override_reason", line, hint="say why"))
             level, rule = classify(coding)
-            if override and override != level:
+            if override == level:
+                override = ""  # agrees with the rules: nothing was overridden
+            if override:
                 rule = f"overridden from {level}: {coding.get('override_reason', '')}"
                 level = override
             title, year = included[rid]
             studies[rid] = Study(rid, title, year, coding, level, rule, bool(override))
     raise_if(problems)
-    ordered = [studies[r] for r in included if r in studies]
-    return ordered, [r for r in included if r not in studies]
+    return Extraction([studies[r] for r in included if r in studies],
+                      [r for r in included if r not in studies], not_included)
 
 
 # --- summaries ----------------------------------------------------------------------
@@ -168,6 +214,9 @@ def tables(studies: Sequence[Study]) -> list[Table]:
             counts.update(dict.fromkeys(values, 1))
         if field == "robustness":
             rows = tuple((level, counts[level]) for level in LEVELS)
+            rows += ((UNCLASSIFIED, counts[UNCLASSIFIED]),) if counts[UNCLASSIFIED] else ()
+        elif field == "year":
+            rows = tuple(sorted(counts.items()))
         else:
             rows = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         out.append(Table(field, label, rows, len(studies), field in MULTI))
@@ -214,6 +263,10 @@ def narrative(studies: Sequence[Study], awaiting: Sequence[str]) -> list[str]:
                          "may apply).")
     sentences.append("By robustness of evidence: " + ", ".join(
         f"{level} {levels[level]} ({_pct(levels[level], n)})" for level in LEVELS) + ".")
+    if levels[UNCLASSIFIED]:
+        k = levels[UNCLASSIFIED]
+        sentences.append(f"{k} fit{'s' if k == 1 else ''} no level of the typology and "
+                         f"await{'s' if k == 1 else ''} a reviewer's judgement.")
     overridden = sum(s.overridden for s in studies)
     if overridden:
         sentences.append(f"{overridden} level{'s were' if overridden > 1 else ' was'} set by a "
@@ -243,7 +296,8 @@ def studies_csv(studies: Sequence[Study]) -> str:
 
 
 def summary_markdown(table_list: Sequence[Table], studies: Sequence[Study],
-                     awaiting: Sequence[str]) -> str:
+                     awaiting: Sequence[str],
+                     not_included: Sequence[tuple[str, int]] = ()) -> str:
     lines = ["# Extent and robustness of the evidence", ""]
     lines += [" ".join(narrative(studies, awaiting)), ""]
     for table in table_list:
@@ -259,6 +313,9 @@ def summary_markdown(table_list: Sequence[Table], studies: Sequence[Study],
               for s in studies]
     if awaiting:
         lines += ["", f"Awaiting coding: {', '.join(awaiting)}"]
+    if not_included:
+        lines += ["", "Coded, but no longer included, so not counted: " + ", ".join(
+            f"{rid} (line {line})" for rid, line in not_included)]
     return "\n".join(lines) + "\n"
 
 

@@ -56,6 +56,9 @@ rule report:
 rule audit:
     input:
         counts="results/prisma/counts.json",
+        hits=expand("results/search/{db}.hits.csv", db=STRATEGIES),
+        agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
+        robustness="results/robustness/summary.csv",
         report="results/report.html",
         inputs=REVIEW_INPUTS,
     output:
@@ -68,7 +71,8 @@ rule audit:
         cli=LITREVIEW,
     shell:
         "{params.cli} --log {log:q}"
-        " audit --review . --counts {input.counts:q} -o {output:q}"
+        " audit --review . --counts {input.counts:q} --hits {input.hits:q}"
+        " --agreement {input.agreement:q} --robustness {input.robustness:q} -o {output:q}"
 
 
 rule robustness:

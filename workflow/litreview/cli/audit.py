@@ -11,13 +11,21 @@ from litreview.fileio import atomic_write_text
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from litreview.audit import manifest, review_inputs
+    from litreview.audit import derived_counts, manifest, review_inputs
     from litreview.review import load_review
 
     root = Path(args.review)
     review = load_review(root)
     counts = json.loads(Path(args.counts).read_text(encoding="utf-8"))
-    atomic_write_text(args.output, manifest(root, review_inputs(review, root), counts))
+
+    def text(path: str) -> str:
+        return Path(path).read_text(encoding="utf-8")
+
+    derived = derived_counts({Path(p).name.split(".")[0]: text(p) for p in args.hits},
+                             [text(p) for p in args.agreement],
+                             text(args.robustness) if args.robustness else "")
+    atomic_write_text(args.output, manifest(root, review_inputs(review, root), counts,
+                                            derived))
     return 0
 
 
@@ -46,6 +54,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("audit", help="write the audit manifest")
     p.add_argument("--review", default=".")
     p.add_argument("--counts", default="results/prisma/counts.json")
+    p.add_argument("--hits", nargs="*", default=[], help="results/search/<db>.hits.csv files")
+    p.add_argument("--agreement", nargs="*", default=[],
+                   help="results/screening/<stage>/agreement.csv files")
+    p.add_argument("--robustness", help="results/robustness/summary.csv")
     p.add_argument("-o", "--output", default="results/audit/manifest.json")
     p.set_defaults(func=_cmd_audit)
 

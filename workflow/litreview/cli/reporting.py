@@ -55,6 +55,7 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
     from litreview.records import read_records
     from litreview.review import load_review
     from litreview.robustness import (
+        Extraction,
         bar_chart_svg,
         read_extraction,
         studies_csv,
@@ -69,19 +70,22 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
     with open(args.groups, newline="", encoding="utf-8") as handle:
         aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
     sheet = root / review.extraction
-    if sheet.is_file():
-        studies, awaiting = read_extraction(sheet, included, aliases)
-    else:
-        studies, awaiting = [], list(included)
+    coded = read_extraction(sheet, included, aliases) if sheet.is_file() else \
+        Extraction([], list(included), [])
+    studies, awaiting = coded.studies, coded.awaiting
     table_list = tables(studies)
     out = Path(args.out)
-    atomic_write_text(out / "summary.md", summary_markdown(table_list, studies, awaiting))
+    atomic_write_text(out / "summary.md", summary_markdown(table_list, studies, awaiting,
+                                                           coded.not_included))
     atomic_write_text(out / "summary.csv", summary_csv(table_list))
     atomic_write_text(out / "studies.csv", studies_csv(studies))
     atomic_write_text(out / "charts.html", "".join(bar_chart_svg(t) for t in table_list))
     if awaiting:
         print(f"robustness: {len(awaiting)} included studies await coding in {review.extraction}",
               file=sys.stderr)
+    for rid, line in coded.not_included:
+        print(f"warning: {review.extraction}:{line}: '{rid}' is coded but no longer included; "
+              "not counted", file=sys.stderr)
     return 0
 
 
