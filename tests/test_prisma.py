@@ -95,7 +95,8 @@ def test_summary_and_diagram(counts: dict):
     assert "    Alpha: 3" in text
     assert "Duplicate records removed: 2" in text
     assert "C2 not met: Evidence on effective features of leadership: 1" in text
-    assert text.rstrip().endswith("Studies included in review: 1")
+    assert text.rstrip().endswith("Studies included in review: 1\n"
+                                  "  Reports of included studies: 1")
     svg = flow_svg(counts).replace("\u00a0", " ")
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "Records identified from databases (n = 5)" in svg
@@ -163,6 +164,11 @@ def test_updated_review_counts_previous_studies(tiny_review: Path):
             db["included"]) == (2, 1, 1, 1)
     assert counts["total"] == {"studies": 2, "reports": 2}
     assert check_counts(counts) == []
+    text = summary_text(counts)
+    assert "  Studies included in the previous version (searched until" in text
+    assert text.rstrip().endswith("New studies included in review: 1\n"
+                                  "  Total studies included in review: 2\n"
+                                  "  Reports of included studies: 2")
     svg = flow_svg(counts).replace("\u00a0", " ")
     assert ">Previous studies<" in svg and ">Studies included in previous<" in svg
     assert ">version of review (n = 1)<" in svg

@@ -97,6 +97,10 @@ def test_search_update(tmp_path: Path):
     before_included = [r["record_id"] for r in rows(review / "results/screening/included.csv")]
 
     (review / "data/exports/eric/eric_2009-03-02.ris").write_text(UPDATE)
+    undeclared = litreview("check", str(review), cwd=review)
+    assert undeclared.returncode == 0
+    assert "warning: ERIC: data/exports/eric/eric_2009-03-02.ris is dated after its search " \
+        "of 2008-09-12; for a search update, set update_of: 2008-10-07" in undeclared.stderr
     config = review / "review.yaml"
     config.write_text(config.read_text().replace(
         "  year: 2008\n", "  year: 2008\n  update_of: 2008-10-07\n"))
@@ -117,8 +121,9 @@ def test_search_update(tmp_path: Path):
     assert sorted(r["record_id"] for r in waiting) == ["eric-EJ830001", "eric-EJ830002"]
     assert [r["record_id"] for r in rows(review / "results/screening/included.csv")] == \
         before_included  # decisions carried over
-    compiled = (review / "results/search/eric.pubmed.txt").read_text()
-    assert "2008/10/07:3000[edat]" in compiled
+    # each database's update starts where its own previous search ended
+    assert "2008/09/12:3000[edat]" in (review / "results/search/eric.pubmed.txt").read_text()
+    assert "2008/09/09:3000[edat]" in (review / "results/search/bei.pubmed.txt").read_text()
 
     sheet = review / "screening/decisions/title_abstract-AE.csv"
     sheet.write_text(sheet.read_text() + "eric-EJ830001,exclude,C5,AE,2009-03-10,\n"

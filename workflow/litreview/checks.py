@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from litreview.errors import InputError, Problem, raise_if
-from litreview.review import Review, load_review
+from litreview.review import Review, load_review, search_date
 from litreview.screening import Criteria, load_criteria
 from litreview.strategies import read_strategy
 
@@ -34,6 +34,23 @@ def preflight(root: str | Path = ".") -> Review:
     problems += _criteria_problems(root / review.criteria)
     raise_if(problems)
     return review
+
+
+def update_hints(review: Review) -> list[str]:
+    """Exports dated after their database's search date in a review that declares no update:
+    most likely a search update whose ``update_of`` was forgotten."""
+    if review.update_of:
+        return []
+    last = max((s.searched for s in review.sources if s.searched), default="")
+    hints = []
+    for source in review.sources:
+        later = sorted(e for e in source.exports
+                       if source.searched and search_date(e, "") > source.searched)
+        if later:
+            hints.append(f"{source.name}: {later[0]} is dated after its search of "
+                         f"{source.searched}; for a search update, set update_of: {last} "
+                         "(the previous version's last search) under review: in review.yaml")
+    return hints
 
 
 def _criteria_problems(path: Path) -> list[Problem]:

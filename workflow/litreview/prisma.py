@@ -202,7 +202,15 @@ def summary_text(counts: Mapping[str, Any]) -> str:
     ident = counts["identification"]
     db = counts["databases"]
     other = counts["other_methods"]
-    lines = [f"PRISMA 2020 flow — {counts['review']['title']}", "", "Identification"]
+    lines = [f"PRISMA 2020 flow — {counts['review']['title']}", ""]
+    update = counts.get("review_type") == "update"
+    if update:
+        previous = counts["previous"]
+        lines += ["Previous studies",
+                  f"  Studies included in the previous version (searched until "
+                  f"{previous['searched_until']}): {previous['studies']}",
+                  f"  Reports of those studies: {previous['reports']}"]
+    lines.append("Identification of new studies" if update else "Identification")
     lines.append(f"  Records identified from databases: {db['identified']}")
     for name, n in ident["databases"].items():
         lines.append(f"    {name}: {n}")
@@ -229,7 +237,12 @@ def summary_text(counts: Mapping[str, Any]) -> str:
     if waiting:
         lines.append(f"  Awaiting a decision: {waiting}")
     lines.append("Included")
-    lines.append(f"  Studies included in review: {counts['included']['studies']}")
+    if update:
+        lines.append(f"  New studies included in review: {counts['included']['studies']}")
+        lines.append(f"  Total studies included in review: {counts['total']['studies']}")
+    else:
+        lines.append(f"  Studies included in review: {counts['included']['studies']}")
+    lines.append(f"  Reports of included studies: {counts['total']['reports']}")
     return "\n".join(lines) + "\n"
 
 

@@ -80,9 +80,18 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
              f'<p class="question">{escape(review.question)}</p>']
     included = counts["included"]["studies"]
     identified = counts["databases"]["identified"] + counts["other_methods"]["identified"]
-    parts.append(f"<p><strong>{identified}</strong> records identified, "
-                 f"<strong>{counts['unique_records']}</strong> after removing duplicates, "
-                 f"<strong>{included}</strong> studies included.</p>")
+    if counts.get("review_type") == "update":
+        previous = counts["previous"]
+        parts.append(f"<p>An update of the review searched until {previous['searched_until']}"
+                     f" ({previous['studies']} studies included then): <strong>{identified}"
+                     f"</strong> new records identified, <strong>{counts['unique_records']}"
+                     f"</strong> new after removing duplicates, <strong>{included}</strong> "
+                     f"new studies included; <strong>{counts['total']['studies']}</strong> "
+                     "studies in all.</p>")
+    else:
+        parts.append(f"<p><strong>{identified}</strong> records identified, "
+                     f"<strong>{counts['unique_records']}</strong> after removing duplicates, "
+                     f"<strong>{included}</strong> studies included.</p>")
     parts.append("<h2>Sources searched</h2>")
     rows = []
     for source in review.sources:

@@ -66,6 +66,15 @@ class Review:
     def search_round(self, searched: str) -> int:
         """0 for records of the previous version (or of a new review), 1 for the update's."""
         return 1 if self.update_of and searched and searched > self.update_of else 0
+
+    def previous_search(self, source: Source) -> str:
+        """For an update: the last date ``source`` was searched for the previous version
+        (its exports' dates up to ``update_of``), so the update's date limit leaves no gap."""
+        if not self.update_of:
+            return ""
+        dates = [d for d in (search_date(e, source.searched) for e in source.exports)
+                 if d and d <= self.update_of]
+        return max(dates, default=self.update_of)
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property

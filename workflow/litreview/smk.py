@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from litreview.checks import preflight, stage_ids
+from litreview.checks import preflight, stage_ids, update_hints
 from litreview.errors import InputError
 from litreview.review import Review, Source
 
@@ -18,11 +19,14 @@ PAIR_SHEET = "screening/duplicate_pairs.csv"
 def validated_review(root: str | Path = ".") -> Review:
     """The review config, strategies and criteria, checked before any job runs."""
     try:
-        return preflight(root)
+        review = preflight(root)
     except InputError as error:
         lines = "\n".join(f"  {problem}" for problem in error.problems)
         raise WorkflowError(f"the review's inputs have problems; nothing was run:\n{lines}"
                             ) from None
+    for hint in update_hints(review):
+        print(f"warning: {hint}", file=sys.stderr)
+    return review
 
 
 def stages(review: Review, root: str | Path = ".") -> list[str]:

@@ -24,11 +24,15 @@ def _strategy_source(strategy: str, review_dir: str):
     return next((s for s in review.databases if (root / s.strategy).resolve() == target), None)
 
 
-def _update_of(review_dir: str) -> str:
+def _update_of(review_dir: str, source) -> str:
+    """For a search update: when this database was last searched for the previous version."""
     from litreview.review import CONFIG_NAME, load_review
 
     root = Path(review_dir)
-    return load_review(root).update_of if (root / CONFIG_NAME).is_file() else ""
+    if not (root / CONFIG_NAME).is_file():
+        return ""
+    review = load_review(root)
+    return review.previous_search(source) if source else review.update_of
 
 
 def _thesaurus(path: str | None, source, root: str):
@@ -83,7 +87,7 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
     map_path = args.heading_map or (str(Path(args.review) / source.heading_map)
                                     if source and source.heading_map else None)
     limits = _limits(strategy, source)
-    update_of = args.since or _update_of(args.review)
+    update_of = args.since or _update_of(args.review, source)
     if update_of:  # a search update: only what was added since the previous search
         limits = replace(limits, since=update_of)
     for platform in platforms:
@@ -155,7 +159,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--heading-map", help="CSV mapping headings to other vocabularies")
     p.add_argument("--review", default=".", help="review directory (for its config)")
     p.add_argument("--since", metavar="DATE",
-                   help="limit to records added after DATE (default: review.update_of)")
+                   help="limit to records added after DATE (default, for an update: the "
+                   "database's last search for the previous version)")
     p.add_argument("-o", "--output", help="file to write; '{platform}' is replaced")
     p.set_defaults(func=_cmd_query_compile)
     p = query.add_parser("hits", help="hits of every line on imported records")

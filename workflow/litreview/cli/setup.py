@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -17,10 +18,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from litreview.checks import preflight
+    from litreview.checks import preflight, update_hints
 
     review = preflight(Path(args.review))
-    print(f"{review.title}: config, strategies and criteria are valid")
+    for hint in update_hints(review):
+        print(f"warning: {hint}", file=sys.stderr)
+    print(f"{review.title}: config, strategies, criteria and exports are valid")
     return 0
 
 
