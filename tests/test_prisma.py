@@ -47,7 +47,8 @@ def test_boxes_per_column(counts: dict):
             other["records_excluded"], other["included"]) == (2, 1, 1, 1, 0)
     assert counts["included"] == {"studies": 1, "reports": 1}
     assert counts["per_source"]["Beta"] == {"kind": "database", "searched": "2024-01-12",
-                                            "records": 2, "works": 2, "only_here": 0,
+                                            "records": 2, "set_aside": 0, "works": 2,
+                                            "only_here": 0,
                                             "included": 1}
     assert check_counts(counts) == []
 
@@ -69,7 +70,7 @@ def test_boxes_per_column(counts: dict):
      "records of each other source is 1"),
     ("identification.other_methods_by_kind.websites", 1, "other_methods: identified is 2 but "
      "the records of each kind of other method is 3"),
-    ("unique_records", 1, "unique_records is 6 but identified - duplicates_removed"),
+    ("unique_records", 1, "unique_records is 6 but identified - duplicates_removed -"),
     ("included.reports", 1, "included.reports is 2 but included in both columns is 1"),
     ("included.studies", 1, "included.studies is 2 but at most the reports included is 1"),
     ("total.studies", -1, "total.studies is 0 but included.studies + previous.studies is 1"),

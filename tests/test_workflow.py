@@ -5,6 +5,8 @@ from __future__ import annotations
 import filecmp
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -177,6 +179,16 @@ def test_rejects_are_set_aside_only_when_the_source_says_so(tiny_review: Path):
     assert rejects[0]["raw"].startswith("AU  - Orphan, A.")
     assert "Alpha: 3 records imported, 1 rejected" in (
         tiny_review / "results/logs/import/alpha.log").read_text()
+    # the counts say so: identified, then removed before screening for that reason
+    counts = json.loads((tiny_review / "results/prisma/counts.json").read_text())
+    assert counts["identification"]["databases"]["Alpha"] == 4
+    assert counts["per_source"]["Alpha"]["set_aside"] == 1
+    assert counts["databases"]["excluded_other_reasons"] == 1
+    assert "Removed for other reasons (n\u00a0=\u00a01)" in (
+        tiny_review / "results/prisma/flow.svg").read_text()
+    verify = subprocess.run([sys.executable, "-m", "litreview", "verify", str(tiny_review)],
+                            capture_output=True, text=True, timeout=300)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 def test_a_column_mapping_reads_odd_headers(tiny_review: Path):

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import platform
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -123,14 +124,18 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     review = load_review(root)
     records = []
     by_source: dict[str, list] = {}
+    set_aside: Counter[str] = Counter()
     for source in review.sources:
         mine = []
         for export in source.exports:
+            searched = search_date(export, source.searched)
             imported = import_export(root / export, database=source.name, fmt=source.format,
-                                     searched=search_date(export, source.searched),
-                                     columns=source.columns, display_path=export)
+                                     searched=searched, columns=source.columns,
+                                     display_path=export)
             if imported.rejects and not source.rejects:
                 raise InputError([r.problem for r in imported.rejects])
+            if not review.update_of or review.search_round(searched):
+                set_aside[source.name] += len(imported.rejects)
             mine += imported.records
         by_source[source.slug] = finalise(mine)
         records += by_source[source.slug]
@@ -146,7 +151,8 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     new_records = ({r.record_id for r in records if review.search_round(r.searched)}
                    if review.update_of else None)
     counts = prisma_counts(review, {r.record_id: r.database for r in records}, result.groups,
-                           outcomes, criteria, new_records=new_records)
+                           outcomes, criteria, new_records=new_records,
+                           set_aside={k: n for k, n in set_aside.items() if n})
     return counts, _recompute_derived(root, review, by_source, result, screening)
 
 

@@ -23,7 +23,9 @@ COLUMNS = ("databases", "other_methods")
 
 
 def _column_counts(ids: set[str], n_records: int, outcomes: Sequence[Outcome],
-                   criteria: Criteria) -> dict[str, Any]:
+                   criteria: Criteria, set_aside: int = 0) -> dict[str, Any]:
+    """One column of the flow. ``n_records`` counts every record identified, the
+    ``set_aside`` ones (unreadable in their export) included."""
     stages = criteria.stages
     by_stage: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -48,9 +50,9 @@ def _column_counts(ids: set[str], n_records: int, outcomes: Sequence[Outcome],
     screened = entered_first - automation if screening else 0
     return {
         "identified": n_records,
-        "duplicates_removed": n_records - len(ids),
+        "duplicates_removed": n_records - set_aside - len(ids),
         "excluded_automation": automation,
-        "excluded_other_reasons": 0,
+        "excluded_other_reasons": set_aside,
         "records_screened": screened,
         "records_excluded": sum(count([s.id], "excluded") for s in screening),
         "awaiting_screening": sum(count([s.id], "awaiting") + count([s.id], "conflict")
@@ -67,13 +69,17 @@ def _column_counts(ids: set[str], n_records: int, outcomes: Sequence[Outcome],
 
 def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[str, str],
                   outcomes: Sequence[Outcome], criteria: Criteria, *,
-                  new_records: Collection[str] | None = None) -> dict[str, Any]:
+                  new_records: Collection[str] | None = None,
+                  set_aside: Mapping[str, int] | None = None) -> dict[str, Any]:
     """Every PRISMA 2020 box. ``source_of`` maps each imported record id to its source name.
 
     For a search update, ``new_records`` names the records of the update's searches: the
     flow then counts only them and the works they brought in, and the studies included
-    from earlier records are the previous version's.
+    from earlier records are the previous version's. ``set_aside`` counts, by source name,
+    the records of this flow's exports that could not be read and were set aside in a
+    rejects file: identified, then removed before screening for that reason.
     """
+    set_aside = set_aside or {}
     database_names = {s.name for s in review.databases}
     group_sources: dict[str, set[str]] = defaultdict(set)
     for rid, gid in groups.items():
@@ -86,7 +92,7 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
     fresh = set(new_records) if update else set(groups)  # the records this flow counts
     new_groups = {gid for gid in column_of if gid in fresh}  # a group is new if its first is
     previous_included = len(included_ids - new_groups) if update else 0
-    counted = Counter(source_of[r] for r in fresh)
+    counted = Counter(source_of[r] for r in fresh) + Counter(set_aside)
     ids = {c: {g for g in new_groups if column_of[g] == c} for c in COLUMNS}
     n_records = {
         "databases": sum(counted[s.name] for s in review.databases),
@@ -101,6 +107,7 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
             "kind": source.kind,
             "searched": source.searched,
             "records": records_per_source[source.name],
+            "set_aside": set_aside.get(source.name, 0),
             "works": len(works),
             "only_here": len(works - others),
             "included": len(works & included_ids),
@@ -113,13 +120,19 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
         mine = [o for o in outcomes if o.stage == stage.id]
         statuses = Counter(o.status for o in mine)
         reasons = Counter(o.reason for o in mine if o.status in ("excluded", "automation"))
+        not_retrieved = Counter(o.note or "no reason given" for o in mine
+                                if o.status == "not_retrieved")
         stage_summary.append({
             "id": stage.id, "name": stage.name, "kind": stage.kind, "entered": len(mine),
             **{status: statuses.get(status, 0) for status in
                ("included", "excluded", "automation", "not_retrieved", "awaiting", "conflict")},
             "reasons": dict(sorted(reasons.items())),
+            "not_retrieved_reasons": dict(sorted(not_retrieved.items())),
         })
-    columns = {c: _column_counts(ids[c], n_records[c], outcomes, criteria) for c in COLUMNS}
+    aside = {"databases": sum(set_aside.get(s.name, 0) for s in review.databases),
+             "other_methods": sum(set_aside.get(s.name, 0) for s in review.other_sources)}
+    columns = {c: _column_counts(ids[c], n_records[c], outcomes, criteria, aside[c])
+               for c in COLUMNS}
     new_included = sum(columns[c]["included"] for c in COLUMNS)
     return {
         "review": {"title": review.title, "question": review.question},
@@ -173,9 +186,10 @@ def check_counts(counts: Mapping[str, Any]) -> list[str]:
          sum(ident["other_sources"].values())),
         ("other_methods: identified", other["identified"], "the records of each kind of "
          "other method", sum(ident["other_methods_by_kind"].values())),
-        ("unique_records", counts["unique_records"], "identified - duplicates_removed in "
-         "both columns", sum(counts[c]["identified"] - counts[c]["duplicates_removed"]
-                             for c in COLUMNS)),
+        ("unique_records", counts["unique_records"], "identified - duplicates_removed - "
+         "excluded_other_reasons in both columns",
+         sum(counts[c]["identified"] - counts[c]["duplicates_removed"]
+             - counts[c]["excluded_other_reasons"] for c in COLUMNS)),
     ]
     for kind in ("studies", "reports"):
         checks += [
@@ -222,6 +236,10 @@ def summary_text(counts: Mapping[str, Any]) -> str:
     lines.append(f"  Duplicate records removed: {dupes}")
     automation = db["excluded_automation"] + other["excluded_automation"]
     lines.append(f"  Records marked ineligible by automation: {automation}")
+    removed = db["excluded_other_reasons"] + other["excluded_other_reasons"]
+    if removed:
+        lines.append(f"  Records removed for other reasons (unreadable in the export, set "
+                     f"aside in results/records/*.rejects.csv): {removed}")
     lines.append("Screening")
     for label, key in (("Records screened", "records_screened"),
                        ("Records excluded", "records_excluded"),

@@ -101,9 +101,11 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
             _, hit_rows = _csv_rows(hits[source.name])
             final = hit_rows[-1][3] if hit_rows else ""
         rows.append([source.name, source.host or source.kind.replace("_", " "), source.searched,
-                     info["records"], info["works"], info["only_here"], info["included"], final])
-    parts.append(_table(["source", "host / kind", "searched", "records", "works",
-                         "found only here", "included", "strategy's final line hits"], rows))
+                     info["records"], info.get("set_aside", 0), info["works"],
+                     info["only_here"], info["included"], final])
+    parts.append(_table(["source", "host / kind", "searched", "records",
+                         "set aside as unreadable", "works", "found only here", "included",
+                         "strategy's final line hits"], rows))
     parts.append("<h2>PRISMA 2020 flow</h2>")
     parts.append(f"<figure>{flow_svg}</figure>")
     parts.append("<h2>Screening stages</h2>")
@@ -124,6 +126,11 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
         parts.append("<h3>Exclusion reasons</h3>")
         parts.append(_table(["stage", "criterion not met", "its wording", "records"],
                             reason_rows))
+    retrieval_rows = [[stage["name"], note, n] for stage in counts["stages"]
+                      for note, n in stage.get("not_retrieved_reasons", {}).items()]
+    if retrieval_rows:
+        parts.append("<h3>Reports not retrieved</h3>")
+        parts.append(_table(["stage", "why", "reports"], retrieval_rows))
     agreement_rows = []
     for text in agreement.values():
         _, rows_ = _csv_rows(text)

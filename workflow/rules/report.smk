@@ -5,6 +5,7 @@ rule prisma:
     input:
         groups="results/dedupe/groups.csv",
         records=[f"results/records/{slug}.csv" for slug in SOURCES],
+        rejects=[f"results/records/{slug}.rejects.csv" for slug in SOURCES],
         status="results/screening/status.csv",
         criteria=REVIEW.criteria,
     output:
@@ -23,7 +24,7 @@ rule prisma:
     shell:
         "{params.cli} --log {log:q}"
         " prisma --review . --groups {input.groups:q} --status {input.status:q}"
-        " --records {input.records:q}"
+        " --records {input.records:q} --rejects {input.rejects:q}"
         " -o {output.counts:q} --svg {output.flow:q} --png {output.png:q}"
         " --csv {output.template:q}"
 

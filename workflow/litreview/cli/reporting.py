@@ -15,8 +15,26 @@ def _read_status(path: str):
     from litreview.screening import Outcome
 
     with open(path, newline="", encoding="utf-8") as handle:
-        return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"])
-                for r in csv.DictReader(handle)]
+        return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"],
+                        r.get("note", "")) for r in csv.DictReader(handle)]
+
+
+def set_aside_counts(review, rejects: list[str]) -> dict[str, int]:
+    """Records set aside as unreadable, by source name, from the rejects files; for an
+    update only those of the update's exports."""
+    from litreview.review import search_date
+
+    by_slug = {s.slug: s for s in review.sources}
+    out: dict[str, int] = {}
+    for path in rejects:
+        source = by_slug[Path(path).name.split(".")[0]]
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = [r for r in csv.DictReader(handle)
+                    if not review.update_of
+                    or review.search_round(search_date(r["file"], source.searched))]
+        if rows:
+            out[source.name] = len(rows)
+    return out
 
 
 def _cmd_prisma(args: argparse.Namespace) -> int:
@@ -39,7 +57,8 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
         new_records = {r.record_id for path in args.records for r in read_records(path)
                        if review.search_round(r.searched)}
     counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria,
-                           new_records=new_records)
+                           new_records=new_records,
+                           set_aside=set_aside_counts(review, args.rejects))
     assert_counts(counts, args.output)
     atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
     if args.svg:
@@ -129,6 +148,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--svg", default="results/prisma/flow.svg")
     p.add_argument("--records", nargs="*", default=[],
                    help="the records files (for an update: which records are new)")
+    p.add_argument("--rejects", nargs="*", default=[],
+                   help="the rejects files of the imports (records set aside as unreadable)")
     p.add_argument("--png", help="the flow diagram as PNG too")
     p.add_argument("--csv", help="the counts in the PRISMA2020 R package / Shiny template")
     p.set_defaults(func=_cmd_prisma)
