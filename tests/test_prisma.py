@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from litreview.errors import InputError
 from litreview.flow import flow_svg, layout
-from litreview.prisma import assert_counts, check_counts, prisma_counts, summary_text
+from litreview.prisma import (
+    assert_counts,
+    check_counts,
+    prisma_counts,
+    read_study_links,
+    summary_text,
+)
 from litreview.review import load_review
 from litreview.screening import Outcome, load_criteria
 
@@ -197,3 +204,41 @@ def test_every_arrow_leaves_a_box_and_enters_one(counts: dict):
 
     for arrow in diagram.arrows:
         assert on_edge(arrow.points[0]) and on_edge(arrow.points[-1]), arrow
+
+
+def test_reports_of_one_study_count_once(tiny_review: Path, tmp_path: Path):
+    review = load_review(tiny_review)
+    criteria = load_criteria(tiny_review / review.criteria)
+    source_of = {"alpha-A1": "Alpha", "alpha-A2": "Alpha", "beta-B2": "Beta"}
+    groups = {r: r for r in source_of}
+    outcomes = [Outcome(r, stage, "included") for r in source_of
+                for stage in ("title_abstract", "full_text")]
+    sheet = tmp_path / "studies.csv"
+    sheet.write_text("record_id,study_id\nalpha-A2,trial-1\nalpha-A1,trial-1\n")
+    study_of = read_study_links(sheet, groups)
+    counts = prisma_counts(review, source_of, groups, outcomes, criteria, study_of=study_of)
+    assert counts["included"] == {"studies": 2, "reports": 3}
+    assert check_counts(counts) == []
+    # an update: a new report of a study the previous version included adds no study
+    update = replace(review, update_of="2024-01-11")
+    counts = prisma_counts(update, source_of, groups, outcomes, criteria,
+                           new_records={"alpha-A2", "beta-B2"}, study_of=study_of)
+    assert counts["previous"] == {"studies": 1, "reports": 1, "searched_until": "2024-01-11"}
+    assert counts["included"] == {"studies": 1, "reports": 2}
+    assert counts["total"] == {"studies": 2, "reports": 3}
+    assert check_counts(counts) == []
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("record_id,study_id\nnope-1,s1\n", "studies.csv:2: unknown record id 'nope-1'"),
+    ("record_id,study_id\nalpha-A1,\n", "studies.csv:2: 'alpha-A1' has no study_id"),
+    ("record_id,study_id\nalpha-A1,s1\nbeta-B1,s2\n",
+     "studies.csv:3: 'beta-B1' is listed twice (first on line 2)"),
+    ("record_id,study\nalpha-A1,s1\n", "studies.csv:1: missing column(s) study_id"),
+])
+def test_study_links_are_checked(tmp_path: Path, text: str, message: str):
+    sheet = tmp_path / "studies.csv"
+    sheet.write_text(text)
+    with pytest.raises(InputError) as caught:
+        read_study_links(sheet, {"alpha-A1": "alpha-A1", "beta-B1": "alpha-A1"})
+    assert message in str(caught.value)

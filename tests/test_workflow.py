@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import json
 import shutil
@@ -170,7 +171,6 @@ def test_rejects_are_set_aside_only_when_the_source_says_so(tiny_review: Path):
         "    host: EBSCOhost\n", "    host: EBSCOhost\n    rejects: true\n"))
     run = snakemake(tiny_review)
     assert run.returncode == 0, run.stderr
-    import csv
 
     with open(tiny_review / "results/records/alpha.rejects.csv", newline="") as handle:
         rejects = list(csv.DictReader(handle))
@@ -251,3 +251,20 @@ def test_prioritised_title_abstract_sheet(tiny_review: Path):
     stopping = (tiny_review / "results/screening/title_abstract/stopping.txt").read_text()
     assert "Keep screening" in stopping or "may stop" in stopping
     assert "Prioritised screening" in (tiny_review / "results/report.html").read_text()
+
+
+def test_reports_of_one_study(tiny_review: Path):
+    sheet = tiny_review / "screening/decisions/full_text-r1.csv"
+    sheet.write_text(sheet.read_text().replace("alpha-A2,exclude,C2,", "alpha-A2,include,,"))
+    assert snakemake(tiny_review).returncode == 0
+    with open(tiny_review / "results/screening/included.csv", newline="") as handle:
+        included = [row["record_id"] for row in csv.DictReader(handle)]
+    assert included == ["alpha-A1", "alpha-A2"]
+    (tiny_review / "screening/studies.csv").write_text(
+        "record_id,study_id\n" + "".join(f"{rid},study-1\n" for rid in included[:2]))
+    run = snakemake(tiny_review)
+    assert run.returncode == 0, run.stderr
+    counts = json.loads((tiny_review / "results/prisma/counts.json").read_text())
+    assert counts["included"] == {"studies": len(included) - 1, "reports": len(included)}
+    manifest = json.loads((tiny_review / "results/audit/manifest.json").read_text())
+    assert "screening/studies.csv" in manifest["inputs"]

@@ -51,7 +51,7 @@ def decision_files(review: Review, root: Path) -> list[str]:
 def review_inputs(review: Review, root: Path, decision_sheets: Iterable[str] = ()) -> list[str]:
     """Every file a person supplies, relative to the review directory, sorted."""
     files = {CONFIG_NAME, review.criteria, review.extraction, "screening/duplicate_pairs.csv",
-             *decision_sheets, *decision_files(review, root)}
+             "screening/studies.csv", *decision_sheets, *decision_files(review, root)}
     for source in review.sources:
         files.update(source.exports)
         files.update(f for f in (source.strategy, source.thesaurus, source.heading_map) if f)
@@ -117,7 +117,7 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     the workflow's own steps, in memory."""
     from litreview.dedupe import deduplicate, read_pair_decisions
     from litreview.importers import import_export
-    from litreview.prisma import prisma_counts
+    from litreview.prisma import STUDIES_SHEET, prisma_counts, read_study_links
     from litreview.records import finalise
     from litreview.screening import load_criteria, read_sheets, screen
 
@@ -150,9 +150,12 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                 (stage.outcomes[i] for i in stage.entered)]
     new_records = ({r.record_id for r in records if review.search_round(r.searched)}
                    if review.update_of else None)
+    studies = root / STUDIES_SHEET
+    study_of = read_study_links(studies, result.groups) if studies.is_file() else None
     counts = prisma_counts(review, {r.record_id: r.database for r in records}, result.groups,
                            outcomes, criteria, new_records=new_records,
-                           set_aside={k: n for k, n in set_aside.items() if n})
+                           set_aside={k: n for k, n in set_aside.items() if n},
+                           study_of=study_of)
     return counts, _recompute_derived(root, review, by_source, result, screening)
 
 

@@ -13,6 +13,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from litreview.errors import InputError, Problem
@@ -70,16 +71,20 @@ def _column_counts(ids: set[str], n_records: int, outcomes: Sequence[Outcome],
 def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[str, str],
                   outcomes: Sequence[Outcome], criteria: Criteria, *,
                   new_records: Collection[str] | None = None,
-                  set_aside: Mapping[str, int] | None = None) -> dict[str, Any]:
+                  set_aside: Mapping[str, int] | None = None,
+                  study_of: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Every PRISMA 2020 box. ``source_of`` maps each imported record id to its source name.
 
     For a search update, ``new_records`` names the records of the update's searches: the
     flow then counts only them and the works they brought in, and the studies included
     from earlier records are the previous version's. ``set_aside`` counts, by source name,
     the records of this flow's exports that could not be read and were set aside in a
-    rejects file: identified, then removed before screening for that reason.
+    rejects file: identified, then removed before screening for that reason. ``study_of``
+    maps an included report (by its work's id) to the study it reports, when several
+    reports tell of one study; any other report is a study of its own.
     """
     set_aside = set_aside or {}
+    study_of = study_of or {}
     database_names = {s.name for s in review.databases}
     group_sources: dict[str, set[str]] = defaultdict(set)
     for rid, gid in groups.items():
@@ -91,7 +96,10 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
     update = new_records is not None
     fresh = set(new_records) if update else set(groups)  # the records this flow counts
     new_groups = {gid for gid in column_of if gid in fresh}  # a group is new if its first is
-    previous_included = len(included_ids - new_groups) if update else 0
+    previous_reports = included_ids - new_groups if update else set()
+    previous_studies = {study_of.get(g, g) for g in previous_reports}
+    new_studies = {study_of.get(g, g) for g in included_ids - previous_reports} \
+        - previous_studies  # a new report of an earlier study adds no study
     counted = Counter(source_of[r] for r in fresh) + Counter(set_aside)
     ids = {c: {g for g in new_groups if column_of[g] == c} for c in COLUMNS}
     n_records = {
@@ -137,7 +145,7 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
     return {
         "review": {"title": review.title, "question": review.question},
         "review_type": "update" if update else "new",
-        "previous": {"studies": previous_included, "reports": previous_included,
+        "previous": {"studies": len(previous_studies), "reports": len(previous_reports),
                      "searched_until": review.update_of},
         "identification": {
             "databases": {s.name: counted[s.name] for s in review.databases},
@@ -146,9 +154,9 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
         },
         **columns,
         "unique_records": len(new_groups),
-        "included": {"studies": new_included, "reports": new_included},
-        "total": {"studies": new_included + previous_included,
-                  "reports": new_included + previous_included},
+        "included": {"studies": len(new_studies), "reports": new_included},
+        "total": {"studies": len(new_studies) + len(previous_studies),
+                  "reports": new_included + len(previous_reports)},
         "exclusion_reasons": {c.id: c.text for c in criteria.criteria},
         "per_source": per_source,
         "stages": stage_summary,
@@ -171,6 +179,43 @@ def _column_checks(c: Mapping[str, Any]) -> list[tuple[str, int, str, int]]:
          "reports_excluded (all reasons) + awaiting_assessment + included",
          excluded + c["awaiting_assessment"] + c["included"]),
     ]
+
+
+STUDIES_SHEET = "screening/studies.csv"
+
+
+def read_study_links(path: str | Path, aliases: Mapping[str, str]) -> dict[str, str]:
+    """``screening/studies.csv`` (``record_id, study_id``): reports that tell of one study.
+
+    Any member id of a duplicate group may be used; the result maps the group's id to its
+    study. A record listed twice, or unknown, is a located error.
+    """
+    problems: list[Problem] = []
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"record_id", "study_id"} - set(reader.fieldnames or [])
+        if missing:
+            raise InputError(Problem(str(path), f"missing column(s) {', '.join(sorted(missing))}",
+                                     1, hint="columns: record_id, study_id"))
+        for row in reader:
+            line = reader.line_num
+            rid, study = (row["record_id"] or "").strip(), (row["study_id"] or "").strip()
+            if rid not in aliases:
+                problems.append(Problem(str(path), f"unknown record id '{rid}'", line,
+                                        hint="use ids from results/screening/included.csv"))
+            elif not study:
+                problems.append(Problem(str(path), f"'{rid}' has no study_id", line))
+            elif aliases[rid] in seen:
+                problems.append(Problem(str(path), f"'{rid}' is listed twice (first on line "
+                                        f"{seen[aliases[rid]]})", line))
+            else:
+                seen[aliases[rid]] = line
+                out[aliases[rid]] = study
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def check_counts(counts: Mapping[str, Any]) -> list[str]:

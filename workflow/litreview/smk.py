@@ -10,6 +10,7 @@ from snakemake.exceptions import WorkflowError
 
 from litreview.checks import preflight, stage_ids, update_hints
 from litreview.errors import InputError
+from litreview.prisma import STUDIES_SHEET
 from litreview.review import Review, Source
 
 DECISION_SUFFIXES = (".csv", ".xlsx")
@@ -39,6 +40,11 @@ def decision_sheets(review: Review, root: str | Path = ".") -> list[str]:
         return []
     return sorted(str(p.relative_to(root)) for p in folder.iterdir()
                   if p.suffix.lower() in DECISION_SUFFIXES and not p.name.startswith((".", "~$")))
+
+
+def studies_sheet(root: str | Path = ".") -> list[str]:
+    """The sheet linking reports of one study, when the review has one."""
+    return [STUDIES_SHEET] if (Path(root) / STUDIES_SHEET).is_file() else []
 
 
 def pair_sheet(root: str | Path = ".") -> list[str]:

@@ -8,6 +8,7 @@ rule prisma:
         rejects=[f"results/records/{slug}.rejects.csv" for slug in SOURCES],
         status="results/screening/status.csv",
         criteria=REVIEW.criteria,
+        studies=studies_sheet(),
     output:
         counts="results/prisma/counts.json",
         flow=report(
@@ -21,10 +22,12 @@ rule prisma:
         "results/logs/prisma.log",
     params:
         cli=LITREVIEW,
+        studies=lambda wc, input: f"--studies {input.studies}" if input.studies else "",
     shell:
         "{params.cli} --log {log:q}"
         " prisma --review . --groups {input.groups:q} --status {input.status:q}"
         " --records {input.records:q} --rejects {input.rejects:q}"
+        " {params.studies}"
         " -o {output.counts:q} --svg {output.flow:q} --png {output.png:q}"
         " --csv {output.template:q}"
 

@@ -39,7 +39,12 @@ def set_aside_counts(review, rejects: list[str]) -> dict[str, int]:
 
 def _cmd_prisma(args: argparse.Namespace) -> int:
     from litreview.flow import flow_png, flow_svg
-    from litreview.prisma import assert_counts, prisma2020_csv, prisma_counts
+    from litreview.prisma import (
+        assert_counts,
+        prisma2020_csv,
+        prisma_counts,
+        read_study_links,
+    )
     from litreview.review import load_review
     from litreview.screening import load_criteria
 
@@ -56,9 +61,10 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
 
         new_records = {r.record_id for path in args.records for r in read_records(path)
                        if review.search_round(r.searched)}
+    study_of = read_study_links(args.studies, groups) if args.studies else None
     counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria,
                            new_records=new_records,
-                           set_aside=set_aside_counts(review, args.rejects))
+                           set_aside=set_aside_counts(review, args.rejects), study_of=study_of)
     assert_counts(counts, args.output)
     atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
     if args.svg:
@@ -148,6 +154,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--svg", default="results/prisma/flow.svg")
     p.add_argument("--records", nargs="*", default=[],
                    help="the records files (for an update: which records are new)")
+    p.add_argument("--studies", help="screening/studies.csv: reports that tell of one study")
     p.add_argument("--rejects", nargs="*", default=[],
                    help="the rejects files of the imports (records set aside as unreadable)")
     p.add_argument("--png", help="the flow diagram as PNG too")
