@@ -47,9 +47,6 @@ def line_of(yaml_text: str, path: list[str | int]) -> int | None:
     return line
 
 
-_line_of = line_of  # the name screening.py imports
-
-
 def _where(path: list[str | int]) -> str:
     out = ""
     for key in path:

@@ -25,7 +25,7 @@ import yaml
 from litreview.errors import InputError, Problem, raise_if
 from litreview.importers.common import normalise_language
 from litreview.records import DOCUMENT_TYPES, Record
-from litreview.schema import _line_of as yaml_line
+from litreview.schema import line_of as yaml_line
 from litreview.schema import validate
 
 DECISIONS = ("include", "exclude", "unsure")
