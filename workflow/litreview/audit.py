@@ -26,9 +26,6 @@ from litreview.review import CONFIG_NAME, Review, load_review, search_date
 PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "scipy", "scikit-learn", "rapidfuzz",
             "bibtexparser", "rispy", "openpyxl", "pyyaml", "jsonschema", "ftfy", "defusedxml",
             "pillow")
-#: The columns of ``results/screening/<stage>/agreement.csv``.
-AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agreed",
-                     "percent_agreement", "kappa")
 MANIFEST = "results/audit/manifest.json"
 
 
@@ -164,7 +161,7 @@ def _recompute_derived(root: Path, review: Review, by_source: Mapping[str, list]
     """:func:`derived_counts`, from tables made in memory as the workflow makes them."""
     from litreview.hits import hits_csv, line_hits
     from litreview.robustness import read_extraction, summary_csv, tables
-    from litreview.screening import agreement_rows, table_csv
+    from litreview.screening import AGREEMENT_COLUMNS, agreement_rows, table_csv
     from litreview.strategies import read_strategy
     from litreview.thesaurus import load_thesaurus
 
@@ -174,7 +171,7 @@ def _recompute_derived(root: Path, review: Review, by_source: Mapping[str, list]
             thesaurus = load_thesaurus(root / source.thesaurus) if source.thesaurus else None
             hits[source.slug] = hits_csv(line_hits(read_strategy(root / source.strategy),
                                                    by_source[source.slug], thesaurus))
-    agreement = [table_csv(list(AGREEMENT_COLUMNS), agreement_rows(stage))
+    agreement = [table_csv(AGREEMENT_COLUMNS, agreement_rows(stage))
                  for stage in screening.stages]
     by_id = {r.record_id: r for r in result.unique}
     included = {i: (by_id[i].title, by_id[i].year) for i in screening.included}

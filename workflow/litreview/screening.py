@@ -647,6 +647,11 @@ def status_rows(screening: Screening) -> list[list[str]]:
             for result in screening.stages for o in (result.outcomes[i] for i in result.entered)]
 
 
+#: The columns of ``results/screening/<stage>/agreement.csv``, as :func:`agreement_rows`.
+AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agreed",
+                     "percent_agreement", "kappa")
+
+
 def agreement_rows(result: StageResult) -> list[list[object]]:
     return [[a.stage, a.reviewer_a, a.reviewer_b, a.both, a.agreed,
              "" if a.percent is None else f"{a.percent:.1f}",

@@ -27,6 +27,7 @@ def _load_screening(root: Path, unique: str, groups: str):
 
 def _cmd_screen(args: argparse.Namespace) -> int:
     from litreview.screening import (
+        AGREEMENT_COLUMNS,
         STATUS_COLUMNS,
         TO_SCREEN_COLUMNS,
         agreement_rows,
@@ -69,8 +70,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
         atomic_write_bytes(folder / "to_screen.xlsx", xlsx_bytes(TO_SCREEN_COLUMNS, rows,
                                                                  preamble=header))
         atomic_write_text(folder / "agreement.csv", table_csv(
-            ["stage", "reviewer_a", "reviewer_b", "both_decided", "agreed", "percent_agreement",
-             "kappa"], agreement_rows(stage)))
+            AGREEMENT_COLUMNS, agreement_rows(stage)))
         atomic_write_text(folder / "conflicts.csv", table_csv(
             ["stage", "record_id", "decisions", "resolution"], conflict_rows(stage)))
     atomic_write_text(out / "status.csv", table_csv(STATUS_COLUMNS, status_rows(result)))
