@@ -16,8 +16,9 @@ color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:.25em .6em;
 text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}
-.question{font-style:italic}.muted{color:#666}figure{margin:1em 0}
-figure{margin:0;overflow-x:auto}figure svg{max-width:none;height:auto}
+.question{font-style:italic}.muted{color:#666}
+figure{margin:1em 0;width:calc(100vw - 3em);position:relative;left:50%;
+transform:translateX(-50%)}figure svg{display:block;margin:auto;max-width:100%;height:auto}
 .pair{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.chart svg{max-width:100%}
 """
 
