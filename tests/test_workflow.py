@@ -89,6 +89,16 @@ def test_unknown_record_id_in_a_decision_sheet_is_named(tiny_review: Path):
     assert not (tiny_review / "results/prisma/counts.json").exists()
 
 
+def test_a_bad_decision_row_stops_the_run_before_any_result(tiny_review: Path):
+    sheet = tiny_review / "screening/decisions/full_text-r1.csv"
+    sheet.write_text(sheet.read_text().replace("alpha-A2,exclude,C2,", "alpha-A2,exclude,C9,"))
+    run = snakemake(tiny_review)
+    assert run.returncode != 0
+    assert f"{Path('screening/decisions/full_text-r1.csv')}:3: unknown reason 'C9'" \
+        in run.stderr
+    assert not (tiny_review / "results").exists()
+
+
 def test_a_file_that_is_no_export_stops_the_run_before_any_result(tiny_review: Path):
     export = tiny_review / "data/exports/alpha/alpha_2024-01-10.ris"
     export.write_text("<html><body>Session expired</body></html>\n")

@@ -1,4 +1,5 @@
-"""Checks run before any job: a bad config, strategy or criteria file stops the run early."""
+"""Checks run before any job: a bad config, strategy, criteria file, export or decision
+sheet stops the run before anything is written."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from litreview.errors import InputError, Problem, raise_if
 from litreview.review import Review, load_review, search_date
-from litreview.screening import Criteria, load_criteria
+from litreview.screening import Criteria, load_criteria, read_sheets, sheet_problems
 from litreview.strategies import read_strategy
 
 DEFAULT_CRITERIA = "screening/criteria.yaml"
@@ -17,6 +18,8 @@ def preflight(root: str | Path = ".") -> Review:
 
     Exports are only looked at (their first bytes), not read: an empty, binary, archived
     or HTML file stops the run here; a bad block inside an export stops its import job.
+    Decision sheets are checked for all that needs no records (decisions, reasons, notes,
+    rows decided twice); an unknown record id stops the screening job.
     """
     root = Path(root)
     try:
@@ -31,9 +34,20 @@ def preflight(root: str | Path = ".") -> Review:
             read_strategy(root / source.strategy)
         except InputError as error:
             problems += error.problems
-    problems += _criteria_problems(root / review.criteria)
+    criteria_problems = _criteria_problems(root / review.criteria)
+    problems += criteria_problems or _sheet_problems(root, review)
     raise_if(problems)
     return review
+
+
+def _sheet_problems(root: Path, review: Review) -> list[Problem]:
+    """The decision sheets, checked for all that does not need the records."""
+    criteria = load_criteria(root / review.criteria)
+    try:
+        sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
+    except InputError as error:
+        return list(error.problems)
+    return sheet_problems(sheets, criteria)
 
 
 def update_hints(review: Review) -> list[str]:

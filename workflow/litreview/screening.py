@@ -404,6 +404,22 @@ def _check_rows(sheets: Sequence[Sheet], criteria: Criteria, stages: Mapping[str
     return problems + _twice_decided(sheets, aliases)
 
 
+def sheet_problems(sheets: Sequence[Sheet], criteria: Criteria) -> list[Problem]:
+    """What is wrong with the sheets whatever the records say: decisions, reasons, notes,
+    and a record id decided twice. Checked before any job runs."""
+    stages = {s.id: s for s in criteria.stages}
+    problems = []
+    for sheet in sheets:
+        for d in sheet.decisions:
+            if d.decision not in DECISIONS:
+                problems.append(Problem(d.file, f"decision '{d.decision}' is not one of "
+                                        f"{'|'.join(DECISIONS)}", d.line))
+            else:
+                problems += _row_problems(d, stages[sheet.stage], criteria)
+    ids = {d.record_id: d.record_id for sheet in sheets for d in sheet.decisions}
+    return problems + _twice_decided(sheets, ids)
+
+
 def _row_problems(d: Decision, stage: Stage, criteria: Criteria) -> list[Problem]:
     """What is wrong with one decision's reason and note at its stage."""
     where = dict(file=d.file, line=d.line)
