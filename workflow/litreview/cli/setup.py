@@ -23,7 +23,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     review = preflight(Path(args.review))
     for hint in update_hints(review):
         print(f"warning: {hint}", file=sys.stderr)
-    print(f"{review.title}: config, strategies, criteria and exports are valid")
+    print(f"{review.title}: config, strategies, criteria, exports and decision sheets "
+          "are valid")
     return 0
 
 
