@@ -53,3 +53,43 @@ def test_bad_date_and_bad_yaml(tiny_review: Path):
 def test_search_date_from_file_name():
     assert search_date("data/exports/eric/eric_2009-03-01.ris", "2008-09-05") == "2009-03-01"
     assert search_date("data/exports/eric/export.ris", "2008-09-05") == "2008-09-05"
+
+
+@pytest.mark.parametrize("reader", ["extraction", "studies", "pairs", "thesaurus", "criteria",
+                                    "config"])
+def test_files_a_person_edits_that_are_not_utf8_are_located(tmp_path: Path, reader: str):
+    from litreview.dedupe import read_pair_decisions
+    from litreview.prisma import read_study_links
+    from litreview.robustness import read_extraction
+    from litreview.screening import load_criteria
+    from litreview.thesaurus import load_thesaurus
+
+    path = tmp_path / ("review.yaml" if reader == "config" else f"{reader}.txt")
+    path.write_bytes(b"record_id,note\nx,caf\xe9\n")
+    read = {"extraction": lambda: read_extraction(path, {}, {}),
+            "studies": lambda: read_study_links(path, {}),
+            "pairs": lambda: read_pair_decisions(str(path)),
+            "thesaurus": lambda: load_thesaurus(path),
+            "criteria": lambda: load_criteria(path),
+            "config": lambda: load_review(tmp_path)}[reader]
+    with pytest.raises(InputError) as caught:
+        read()
+    assert str(caught.value) == f"{path}:2: not UTF-8 text (byte 0xe9) (save it as UTF-8 " \
+        "(in a spreadsheet program: CSV UTF-8))"
+
+
+def test_a_key_given_twice_and_a_date_no_calendar_has_in_a_file_name(tiny_review: Path):
+    config = tiny_review / "review.yaml"
+    original = config.read_text()
+    config.write_text(original.replace("    searched: 2024-01-12\n",
+                                       "    searched: 2024-01-12\n    searched: 2024-01-13\n"))
+    with pytest.raises(InputError, match=r"review.yaml:14: not valid YAML: 'searched' is given "
+                                         r"twice \(first on line 13\)"):
+        load_review(tiny_review)
+    config.write_text(original)
+    export = next((tiny_review / "data/exports/alpha").iterdir())
+    export.rename(export.with_name("alpha_2024-02-30.ris"))
+    with pytest.raises(InputError, match=r"review.yaml:\d+: Alpha: export "
+                                         r"'data/exports/alpha/alpha_2024-02-30.ris': "
+                                         r"'2024-02-30' is not a date"):
+        load_review(tiny_review)

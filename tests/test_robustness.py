@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 from litreview.errors import InputError
-from litreview.robustness import classify, narrative, read_extraction, summary_csv, tables
+from litreview.robustness import (
+    classify,
+    narrative,
+    per_study,
+    read_extraction,
+    summary_csv,
+    tables,
+)
 
 HEADER = ("record_id,design,evidence_kinds,evidence_sources,project_specific,triangulated,"
           "pre_post,tracks_leadership,country,focus,setting,vulnerable_group,"
@@ -79,6 +86,7 @@ def test_sheet_levels_override_and_awaiting(tmp_path: Path):
     (ROWS[0].replace(",most,yes,yes,yes,", ",most,maybe,yes,yes,", 1),
      "triangulated: 'maybe' is not one of"),
     (ROWS[0].replace(",most,", ",yes,", 1), "project_specific: 'yes' is not one of"),
+    (ROWS[0].replace(",3,most,", ",three,most,", 1), "evidence_sources: 'three' does not match"),
     (ROWS[0].replace(",3,most,", ",0,most,", 1), "3 kind(s) of evidence from 0 sources"),
     (ROWS[2].replace(",,0,no,", ",,2,no,", 1), "2 source(s) of evidence but no kind"),
     (ROWS[0].replace("s1,", "s9,", 1), "'s9' is not an included study"),
@@ -116,3 +124,17 @@ def test_member_ids_and_duplicates(tmp_path: Path):
     path = write(tmp_path, [ROWS[0].replace("s1,", "other-1,", 1), ROWS[0]])
     with pytest.raises(InputError, match="'s1' is coded twice"):
         read_extraction(path, INCLUDED, {"other-1": "s1"})
+
+
+def test_reports_of_one_study_are_coded_once(tmp_path: Path):
+    aliases = {"s1": "s1", "s2": "s2", "s2-copy": "s2", "s3": "s3"}
+    included, folded = per_study({k: INCLUDED[k] for k in ("s1", "s2", "s3")}, aliases,
+                                 {"s1": "trial", "s2": "trial"})
+    assert list(included) == ["s1", "s3"]  # the study goes by its first report
+    assert folded == {"s1": "s1", "s2": "s1", "s2-copy": "s1", "s3": "s3"}
+    coded = read_extraction(write(tmp_path, [ROWS[0].replace("s1,", "s2-copy,", 1)]),
+                            included, folded)
+    assert [s.record_id for s in coded.studies] == ["s1"] and coded.awaiting == ["s3"]
+    with pytest.raises(InputError, match="'s1' is coded twice"):
+        read_extraction(write(tmp_path, [ROWS[0], ROWS[0].replace("s1,", "s2,", 1)]),
+                        included, folded)

@@ -109,6 +109,8 @@ def test_cohen_kappa_against_a_hand_computed_value():
                                                      "automatic rule on year (C5)"),
     ("full_text-ann.csv", ["r0,include,,,,"], "was not included at the stage before full_text"),
     ("title_abstract-ann.csv", ["r1,exclude,not_retrieved,,,"], "unknown reason"),
+    ("title_abstract-ann.csv", ["r1,include,,,2024-02-30,"], "date '2024-02-30' is not a date"),
+    ("title_abstract-ann.csv", ["r1,include,,,13/02/2024,"], "date '13/02/2024' is not a date"),
 ])
 def test_bad_decisions_are_located_errors(tmp_path: Path, sheet, rows, message):
     path = write(tmp_path, sheet, rows)

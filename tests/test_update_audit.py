@@ -104,6 +104,9 @@ def test_search_update(tmp_path: Path):
     config = review / "review.yaml"
     config.write_text(config.read_text().replace(
         "  year: 2008\n", "  year: 2008\n  update_of: 2008-10-07\n"))
+    declared = litreview("check", str(review), cwd=review)
+    assert "warning: Websites: data/other/websites.csv has no search date in its name, so it " \
+        "counts as searched on 2008-09-30 (the previous version)" in declared.stderr
     run = snakemake(review, "--cores", "2")
     assert run.returncode == 0, run.stderr[-3000:]
 
@@ -115,6 +118,7 @@ def test_search_update(tmp_path: Path):
     assert counts["previous"]["studies"] == 25
     db = counts["databases"]
     assert counts["identification"]["databases"]["ERIC"] == 4
+    assert counts["per_source"]["ERIC"]["searched"] == "2008-09-12; 2009-03-02"
     assert (db["identified"], db["duplicates_removed"], db["records_screened"]) == (4, 2, 2)
     assert db["awaiting_screening"] == 2
     waiting = rows(review / "results/screening/title_abstract/to_screen.csv")
@@ -204,6 +208,23 @@ def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(audited: P
     assert "first: input changed: screening/decisions/title_abstract-AE.csv" in run.stdout
     assert "the counts cannot be recomputed: " in run.stdout
     assert litreview("verify", str(audited), cwd=audited).returncode == 0  # all restored
+
+
+def test_verify_refuses_what_the_workflow_refuses_and_a_damaged_manifest(audited: Path):
+    pairs = audited / "screening/duplicate_pairs.csv"
+    pairs.write_text("record_a,record_b,decision\nassia-200580712,nope-1,different\n")
+    run = litreview("verify", str(audited), cwd=audited)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "first: input added: screening/duplicate_pairs.csv" in run.stdout
+    assert "the counts cannot be recomputed: " in run.stdout
+    assert "duplicate_pairs.csv:2: record id 'nope-1' is not among the records" in run.stdout
+    pairs.unlink()
+    manifest = audited / "results/audit/manifest.json"
+    for damaged in ("{", "[]", "{}"):
+        manifest.write_text(damaged)
+        run = litreview("verify", str(audited), cwd=audited)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert "results/audit/manifest.json: the audit manifest" in run.stderr
 
 
 def test_trail_of_a_record(audited: Path):

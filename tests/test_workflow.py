@@ -278,3 +278,5 @@ def test_reports_of_one_study(tiny_review: Path):
     assert counts["included"] == {"studies": len(included) - 1, "reports": len(included)}
     manifest = json.loads((tiny_review / "results/audit/manifest.json").read_text())
     assert "screening/studies.csv" in manifest["inputs"]
+    summary = (tiny_review / "results/robustness/summary.md").read_text()
+    assert "Awaiting coding: alpha-A1\n" in summary  # one study to code, not two reports

@@ -14,13 +14,12 @@ import hashlib
 import io
 import json
 import platform
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from litreview.errors import InputError, Problem
+from litreview.errors import InputError, Problem, raise_if
 from litreview.review import CONFIG_NAME, Review, load_review, search_date
 
 PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "scipy", "scikit-learn", "rapidfuzz",
@@ -112,7 +111,7 @@ def compute_counts(root: Path) -> dict[str, Any]:
 def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The PRISMA counts and the derived counts, from the review's input files alone, by
     the workflow's own steps, in memory."""
-    from litreview.dedupe import deduplicate, read_pair_decisions
+    from litreview.dedupe import deduplicate, read_pair_decisions, unknown_pair_ids
     from litreview.importers import import_export
     from litreview.prisma import STUDIES_SHEET, prisma_counts, read_study_links
     from litreview.records import finalise
@@ -121,7 +120,7 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     review = load_review(root)
     records = []
     by_source: dict[str, list] = {}
-    set_aside: Counter[str] = Counter()
+    set_aside: dict[str, list[str]] = {}
     for source in review.sources:
         mine = []
         for export in source.exports:
@@ -131,15 +130,17 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                                      display_path=export)
             if imported.rejects and not source.rejects:
                 raise InputError([r.problem for r in imported.rejects])
-            if not review.update_of or review.search_round(searched):
-                set_aside[source.name] += len(imported.rejects)
+            if imported.rejects:
+                set_aside.setdefault(source.name, []).extend([searched] * len(imported.rejects))
             mine += imported.records
         by_source[source.slug] = finalise(mine)
         records += by_source[source.slug]
     if review.update_of:
         records.sort(key=lambda r: review.search_round(r.searched) == 1)
     pairs = root / "screening/duplicate_pairs.csv"
-    result = deduplicate(records, read_pair_decisions(str(pairs)) if pairs.is_file() else [])
+    decisions = read_pair_decisions(str(pairs)) if pairs.is_file() else []
+    raise_if(unknown_pair_ids(decisions, {r.record_id for r in records}, str(pairs)))
+    result = deduplicate(records, decisions)
     criteria = load_criteria(root / review.criteria)
     sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
     screening = screen(result.unique, criteria, sheets, result.groups)
@@ -151,16 +152,16 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     study_of = read_study_links(studies, result.groups) if studies.is_file() else None
     counts = prisma_counts(review, {r.record_id: r.database for r in records}, result.groups,
                            outcomes, criteria, new_records=new_records,
-                           set_aside={k: n for k, n in set_aside.items() if n},
+                           set_aside=set_aside,
                            study_of=study_of)
-    return counts, _recompute_derived(root, review, by_source, result, screening)
+    return counts, _recompute_derived(root, review, by_source, result, screening, study_of)
 
 
 def _recompute_derived(root: Path, review: Review, by_source: Mapping[str, list], result: Any,
-                       screening: Any) -> dict[str, Any]:
+                       screening: Any, study_of: Mapping[str, str] | None) -> dict[str, Any]:
     """:func:`derived_counts`, from tables made in memory as the workflow makes them."""
     from litreview.hits import hits_csv, line_hits
-    from litreview.robustness import read_extraction, summary_csv, tables
+    from litreview.robustness import per_study, read_extraction, summary_csv, tables
     from litreview.screening import AGREEMENT_COLUMNS, agreement_rows, table_csv
     from litreview.strategies import read_strategy
     from litreview.thesaurus import load_thesaurus
@@ -175,9 +176,11 @@ def _recompute_derived(root: Path, review: Review, by_source: Mapping[str, list]
                  for stage in screening.stages]
     by_id = {r.record_id: r for r in result.unique}
     included = {i: (by_id[i].title, by_id[i].year) for i in screening.included}
+    aliases = result.groups
+    if study_of is not None:
+        included, aliases = per_study(included, aliases, study_of)
     sheet = root / review.extraction
-    studies = read_extraction(sheet, included, result.groups).studies if sheet.is_file() \
-        else []
+    studies = read_extraction(sheet, included, aliases).studies if sheet.is_file() else []
     return derived_counts(hits, agreement, summary_csv(tables(studies)))
 
 
@@ -219,6 +222,13 @@ def verify(root: Path) -> list[str]:
     except FileNotFoundError:
         raise InputError(Problem(str(path), "no audit manifest",
                                  hint="run the workflow first")) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(Problem(str(path), f"the audit manifest is damaged ({error})",
+                                 hint="restore it from where the review is kept")) from None
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("inputs"), dict) \
+            or not isinstance(recorded.get("counts"), dict):
+        raise InputError(Problem(str(path), "the audit manifest lacks its inputs or counts",
+                                 hint="restore it from where the review is kept"))
     try:
         names = review_inputs(load_review(root), root)
     except InputError:  # the config itself changed for the worse: compare what was there

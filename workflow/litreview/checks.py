@@ -51,10 +51,17 @@ def _sheet_problems(root: Path, review: Review) -> list[Problem]:
 
 
 def update_hints(review: Review) -> list[str]:
-    """Exports dated after their database's search date in a review that declares no update:
-    most likely a search update whose ``update_of`` was forgotten."""
-    if review.update_of:
-        return []
+    """Warnings about search dates: exports dated after their database's search in a review
+    that declares no update (a forgotten ``update_of``?), or, in an update, exports whose
+    name gives no date (which version's are they?)."""
+    if review.update_of:  # an update: every export should say when it was searched
+        return [f"{source.name}: {export} has no search date in its name, so it counts as "
+                f"searched on {source.searched} ("
+                + ("the update" if review.search_round(source.searched) else
+                   "the previous version")
+                + f"); name it {source.slug}_YYYY-MM-DD{Path(export).suffix} to say when"
+                for source in review.sources for export in source.exports
+                if not search_date(export, "")]
     last = max((s.searched for s in review.sources if s.searched), default="")
     hints = []
     for source in review.sources:

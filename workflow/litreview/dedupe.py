@@ -27,7 +27,7 @@ import gc
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -35,6 +35,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from litreview.dedupe_rules import Judgement, Keys, Verdict, fold, journal_keys, judge, keys
+from litreview.errors import InputError, Problem
+from litreview.fileio import read_person_text
 from litreview.records import Record
 
 UNIQUE_EXTRA_COLUMNS = ("sources", "members")
@@ -462,6 +464,15 @@ def overlap_csv(groups: dict[str, str], records: Sequence[Record],
     return buffer.getvalue()
 
 
+def unknown_pair_ids(decisions: Sequence[PairDecision], ids: Collection[str],
+                     path: str) -> list[Problem]:
+    """Pair decisions naming a record that is not there: a mistyped id would silently leave
+    the pair to the rules."""
+    return [Problem(path, f"record id '{rid}' is not among the records", d.line,
+                    hint="copy ids from uncertain_pairs.csv")
+            for d in decisions for rid in (d.a, d.b) if rid not in ids]
+
+
 def read_pair_decisions(path: str) -> list[PairDecision]:
     """A reviewer's sheet with columns ``record_a, record_b, decision`` (same|different).
 
@@ -469,12 +480,10 @@ def read_pair_decisions(path: str) -> list[PairDecision]:
     reported with its line: a missing id, a decision other than same/different, a record
     paired with itself, or a pair decided both ways.
     """
-    from litreview.errors import InputError, Problem
-
     problems = []
     out: list[PairDecision] = []
     seen: dict[frozenset[str], tuple[bool, int]] = {}
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with io.StringIO(read_person_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("record_a", "record_b", "decision")
                    if c not in (reader.fieldnames or [])]

@@ -40,3 +40,22 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def read_person_text(path: str | Path) -> str:
+    """The text of a file a person edits (a sheet, a config), read as UTF-8 with any BOM
+    dropped; a located error when it is missing or in another encoding."""
+    from litreview.errors import InputError, Problem
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "file not found")) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise InputError(Problem(str(path), f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+                                 line, hint="save it as UTF-8 (in a spreadsheet program: "
+                                            "CSV UTF-8)")) from None

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from litreview.errors import InputError, Problem
-from litreview.review import Review
+from litreview.fileio import read_person_text
+from litreview.review import Review, search_date
 from litreview.screening import Criteria, Outcome
 
 COLUMNS = ("databases", "other_methods")
@@ -71,19 +72,22 @@ def _column_counts(ids: set[str], n_records: int, outcomes: Sequence[Outcome],
 def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[str, str],
                   outcomes: Sequence[Outcome], criteria: Criteria, *,
                   new_records: Collection[str] | None = None,
-                  set_aside: Mapping[str, int] | None = None,
+                  set_aside: Mapping[str, Sequence[str]] | None = None,
                   study_of: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Every PRISMA 2020 box. ``source_of`` maps each imported record id to its source name.
 
     For a search update, ``new_records`` names the records of the update's searches: the
     flow then counts only them and the works they brought in, and the studies included
-    from earlier records are the previous version's. ``set_aside`` counts, by source name,
-    the records of this flow's exports that could not be read and were set aside in a
-    rejects file: identified, then removed before screening for that reason. ``study_of``
+    from earlier records are the previous version's. ``set_aside`` gives, by source name,
+    the search date of each record that could not be read in its export and was set aside
+    in a rejects file: identified (in this flow if of its searches), then removed before
+    screening for that reason. ``study_of``
     maps an included report (by its work's id) to the study it reports, when several
     reports tell of one study; any other report is a study of its own.
     """
-    set_aside = set_aside or {}
+    update = new_records is not None
+    aside_here = Counter({name: sum(1 for d in dates if not update or review.search_round(d))
+                          for name, dates in (set_aside or {}).items()})
     study_of = study_of or {}
     database_names = {s.name for s in review.databases}
     group_sources: dict[str, set[str]] = defaultdict(set)
@@ -93,14 +97,13 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
                  for gid, srcs in group_sources.items()}
     included_ids = {o.record_id for o in outcomes
                     if o.stage == criteria.stages[-1].id and o.status == "included"}
-    update = new_records is not None
     fresh = set(new_records) if update else set(groups)  # the records this flow counts
     new_groups = {gid for gid in column_of if gid in fresh}  # a group is new if its first is
     previous_reports = included_ids - new_groups if update else set()
     previous_studies = {study_of.get(g, g) for g in previous_reports}
     new_studies = {study_of.get(g, g) for g in included_ids - previous_reports} \
         - previous_studies  # a new report of an earlier study adds no study
-    counted = Counter(source_of[r] for r in fresh) + Counter(set_aside)
+    counted = Counter(source_of[r] for r in fresh) + aside_here
     ids = {c: {g for g in new_groups if column_of[g] == c} for c in COLUMNS}
     n_records = {
         "databases": sum(counted[s.name] for s in review.databases),
@@ -113,9 +116,11 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
         others = {groups[r] for r, s in source_of.items() if s != source.name}
         per_source[source.name] = {
             "kind": source.kind,
-            "searched": source.searched,
+            "searched": "; ".join(sorted({search_date(e, source.searched)
+                                           for e in source.exports} - {""}))
+            or source.searched,
             "records": records_per_source[source.name],
-            "set_aside": set_aside.get(source.name, 0),
+            "set_aside": len((set_aside or {}).get(source.name, ())),
             "works": len(works),
             "only_here": len(works - others),
             "included": len(works & included_ids),
@@ -137,8 +142,8 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
             "reasons": dict(sorted(reasons.items())),
             "not_retrieved_reasons": dict(sorted(not_retrieved.items())),
         })
-    aside = {"databases": sum(set_aside.get(s.name, 0) for s in review.databases),
-             "other_methods": sum(set_aside.get(s.name, 0) for s in review.other_sources)}
+    aside = {"databases": sum(aside_here[s.name] for s in review.databases),
+             "other_methods": sum(aside_here[s.name] for s in review.other_sources)}
     columns = {c: _column_counts(ids[c], n_records[c], outcomes, criteria, aside[c])
                for c in COLUMNS}
     new_included = sum(columns[c]["included"] for c in COLUMNS)
@@ -193,7 +198,7 @@ def read_study_links(path: str | Path, aliases: Mapping[str, str]) -> dict[str, 
     problems: list[Problem] = []
     out: dict[str, str] = {}
     seen: dict[str, int] = {}
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with io.StringIO(read_person_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
         missing = {"record_id", "study_id"} - set(reader.fieldnames or [])
         if missing:

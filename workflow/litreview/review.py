@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from litreview.errors import InputError, Problem, raise_if
+from litreview.fileio import read_person_text
 from litreview.records import slug
 from litreview.schema import line_of, load_yaml, validate
 
@@ -166,6 +167,10 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
                                     line[source.name],
                                     hint=f"put its exports in data/exports/{source.slug}/"))
         for export in source.exports:
+            named = search_date(export, "")
+            if named:  # the search date a file's name gives must be a real one
+                problems += [replace(p, line=line[source.name]) for p in
+                             _date_problems(named, file, f"{source.name}: export '{export}'")]
             if not (root / export).is_file():
                 problems.append(Problem(file, f"{source.name}: export file '{export}' not found",
                                         line[source.name]))
@@ -195,11 +200,10 @@ def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:
     """Read and validate ``review.yaml`` in a review directory."""
     root = Path(root)
     path = root / name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.is_file():
         raise InputError(Problem(str(path), "no review config here",
-                                 hint="run from a review directory or pass it")) from None
+                                 hint="run from a review directory or pass it"))
+    text = read_person_text(path)
     try:
         data = load_yaml(text)
     except yaml.YAMLError as error:

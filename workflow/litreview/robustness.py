@@ -31,6 +31,7 @@ from html import escape
 from pathlib import Path
 
 from litreview.errors import Problem, raise_if
+from litreview.fileio import read_person_text
 from litreview.schema import load_schema
 
 LEVELS = ("Research", "Evaluation", "Monitoring", "Description")
@@ -125,6 +126,18 @@ class Extraction:
     not_included: list[tuple[str, int]]  # coded rows of studies no longer included, line
 
 
+def per_study(included: Mapping[str, tuple[str, str]], aliases: Mapping[str, str],
+              study_of: Mapping[str, str]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The included reports folded into studies, each coded once: a study goes by its first
+    report's id, and any id of any of its reports names it."""
+    first: dict[str, str] = {}
+    for rid in included:
+        first.setdefault(study_of.get(rid, rid), rid)
+    key = {rid: first[study_of.get(rid, rid)] for rid in included}
+    return ({k: included[k] for k in first.values()},
+            {member: key.get(group, group) for member, group in aliases.items()})
+
+
 def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
                     aliases: Mapping[str, str]) -> Extraction:
     """The coded included studies, those awaiting coding, and rows set aside.
@@ -142,7 +155,7 @@ def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
     problems: list[Problem] = []
     studies: dict[str, Study] = {}
     not_included: list[tuple[str, int]] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    with io.StringIO(read_person_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
         unknown = [c for c in reader.fieldnames or [] if c not in schema["properties"]]
         if unknown:
@@ -151,10 +164,12 @@ def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
         for row in reader:
             line = reader.line_num
             coding = {k: (v or "").strip() for k, v in row.items() if k in schema["properties"]}
-            for error in validator.iter_errors({k: v for k, v in coding.items() if v != ""
-                                                or k in schema["required"]}):
-                where = ".".join(map(str, error.path)) or "row"
-                problems.append(Problem(str(path), f"{where}: {error.message}", line))
+            invalid = [Problem(str(path), f"{'.'.join(map(str, e.path)) or 'row'}: {e.message}",
+                               line) for e in validator.iter_errors(
+                {k: v for k, v in coding.items() if v != "" or k in schema["required"]})]
+            if invalid:  # the rules cannot be applied to a row the schema refuses
+                problems += invalid
+                continue
             conflict = _consistency(coding)
             if conflict:
                 problems.append(Problem(str(path), conflict, line,

@@ -55,7 +55,21 @@ def _where(path: list[str | int]) -> str:
 
 
 class _DatesAsText(yaml.SafeLoader):
-    """YAML that leaves ``2008-09-05`` as text: the schema checks it is a real date."""
+    """YAML that leaves ``2008-09-05`` as text (the schema checks it is a real date) and
+    refuses a key given twice in one mapping (YAML would keep the last, silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key == "<<" or not isinstance(key, str | int | float | bool):
+                continue
+            if key in first:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{key}' is given twice (first on line {first[key]})",
+                    key_node.start_mark)
+            first[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 
 _DatesAsText.yaml_implicit_resolvers = {

@@ -23,10 +23,11 @@ from typing import Any, Literal
 import yaml
 
 from litreview.errors import InputError, Problem, raise_if
+from litreview.fileio import read_person_text
 from litreview.importers.common import normalise_language
 from litreview.records import DOCUMENT_TYPES, Record
 from litreview.schema import line_of as yaml_line
-from litreview.schema import validate
+from litreview.schema import load_yaml, validate
 
 DECISIONS = ("include", "exclude", "unsure")
 NOT_RETRIEVED = "not_retrieved"
@@ -109,12 +110,12 @@ class Criteria:
 
 def load_criteria(path: str | Path) -> Criteria:
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_person_text(path)
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(str(path), f"not valid YAML: {error}",
+        raise InputError(Problem(str(path), f"not valid YAML: {getattr(error, 'problem', error)}",
                                  mark.line + 1 if mark else None)) from None
     raise_if(validate(data, "criteria", str(path), text))
     criteria = tuple(Criterion(c["id"], c["text"], c.get("excludes", True))
@@ -423,6 +424,9 @@ def sheet_problems(sheets: Sequence[Sheet], criteria: Criteria) -> list[Problem]
 def _row_problems(d: Decision, stage: Stage, criteria: Criteria) -> list[Problem]:
     """What is wrong with one decision's reason and note at its stage."""
     where = dict(file=d.file, line=d.line)
+    if d.date and not _is_date(d.date):  # dates order the decisions for the stopping test
+        return [Problem(message=f"date '{d.date}' is not a date written YYYY-MM-DD",
+                        hint="write the date as 2008-10-13, or leave it empty", **where)]
     allowed = set(stage.criteria or criteria.ids) | (
         {NOT_RETRIEVED} if stage.kind == "eligibility" else set())
     if d.reason and d.reason not in allowed:
@@ -442,6 +446,16 @@ def _row_problems(d: Decision, stage: Stage, criteria: Criteria) -> list[Problem
                         hint="say why it was not retrieved in the note column (no library "
                              "holds it, the authors did not reply, ...)", **where)]
     return []
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text)) and bool(
+            dt.date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _twice_decided(sheets: Sequence[Sheet], aliases: Mapping[str, str]) -> list[Problem]:

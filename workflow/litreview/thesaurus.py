@@ -12,11 +12,13 @@ Files are CSV that a librarian keeps beside the strategies:
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from litreview.errors import InputError, Problem, raise_if
+from litreview.fileio import read_person_text
 from litreview.records import clean_text
 
 
@@ -47,11 +49,7 @@ class Thesaurus:
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(Problem(str(path), "file not found")) from None
-    with handle:
+    with io.StringIO(read_person_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
         header = [h.strip().lower() for h in reader.fieldnames or []]
         missing = [c for c in required if c not in header]

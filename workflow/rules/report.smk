@@ -84,6 +84,7 @@ rule robustness:
         included="results/screening/included.csv",
         groups="results/dedupe/groups.csv",
         sheet=EXTRACTION,
+        studies=studies_sheet(),
     output:
         summary=report(
             "results/robustness/summary.md",
@@ -99,7 +100,8 @@ rule robustness:
         "results/logs/robustness.log",
     params:
         cli=LITREVIEW,
+        studies=lambda wc, input: f"--studies {input.studies}" if input.studies else "",
     shell:
         "{params.cli} --log {log:q}"
         " robustness --review . --included {input.included:q} --groups {input.groups:q}"
-        " --out results/robustness"
+        " {params.studies} --out results/robustness"

@@ -79,6 +79,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         overlap_csv,
         read_pair_decisions,
         uncertain_csv,
+        unknown_pair_ids,
     )
     from litreview.records import read_records, write_records
 
@@ -95,12 +96,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         seen[record.record_id] = record.source_file
     decisions = read_pair_decisions(args.pairs) if args.pairs and Path(args.pairs).exists() \
         else []
-    for decision in decisions:  # a mistyped id would silently leave the pair to the rules
-        for rid in (decision.a, decision.b):
-            if rid not in seen:
-                problems.append(Problem(args.pairs, f"record id '{rid}' is not among the "
-                                        "records", decision.line,
-                                        hint="copy ids from uncertain_pairs.csv"))
+    problems += unknown_pair_ids(decisions, seen, args.pairs or "")
     if problems:
         raise InputError(problems)
     result = deduplicate(records, decisions)

@@ -19,21 +19,19 @@ def _read_status(path: str):
                         r.get("note", "")) for r in csv.DictReader(handle)]
 
 
-def set_aside_counts(review, rejects: list[str]) -> dict[str, int]:
-    """Records set aside as unreadable, by source name, from the rejects files; for an
-    update only those of the update's exports."""
+def set_aside_dates(review, rejects: list[str]) -> dict[str, list[str]]:
+    """The search date of each record set aside as unreadable, by source name, from the
+    rejects files of the imports."""
     from litreview.review import search_date
 
     by_slug = {s.slug: s for s in review.sources}
-    out: dict[str, int] = {}
+    out: dict[str, list[str]] = {}
     for path in rejects:
         source = by_slug[Path(path).name.split(".")[0]]
         with open(path, newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.DictReader(handle)
-                    if not review.update_of
-                    or review.search_round(search_date(r["file"], source.searched))]
-        if rows:
-            out[source.name] = len(rows)
+            dates = [search_date(r["file"], source.searched) for r in csv.DictReader(handle)]
+        if dates:
+            out[source.name] = dates
     return out
 
 
@@ -64,7 +62,7 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     study_of = read_study_links(args.studies, groups) if args.studies else None
     counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria,
                            new_records=new_records,
-                           set_aside=set_aside_counts(review, args.rejects), study_of=study_of)
+                           set_aside=set_aside_dates(review, args.rejects), study_of=study_of)
     assert_counts(counts, args.output)
     atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
     if args.svg:
@@ -77,11 +75,13 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
 
 
 def _cmd_robustness(args: argparse.Namespace) -> int:
+    from litreview.prisma import read_study_links
     from litreview.records import read_records
     from litreview.review import load_review
     from litreview.robustness import (
         Extraction,
         bar_chart_svg,
+        per_study,
         read_extraction,
         studies_csv,
         summary_csv,
@@ -94,6 +94,9 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
     included = {r.record_id: (r.title, r.year) for r in read_records(args.included)}
     with open(args.groups, newline="", encoding="utf-8") as handle:
         aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
+    if args.studies:  # reports of one study are coded once, as that study
+        included, aliases = per_study(included, aliases, read_study_links(args.studies,
+                                                                          aliases))
     sheet = root / review.extraction
     coded = read_extraction(sheet, included, aliases) if sheet.is_file() else \
         Extraction([], list(included), [])
@@ -164,6 +167,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("robustness", help="summarise the coding of the included studies")
     p.add_argument("--review", default=".")
     p.add_argument("--included", default="results/screening/included.csv")
+    p.add_argument("--studies", help="screening/studies.csv: reports that tell of one study")
     p.add_argument("--groups", default="results/dedupe/groups.csv")
     p.add_argument("--out", default="results/robustness")
     p.set_defaults(func=_cmd_robustness)
