@@ -123,10 +123,15 @@ def test_every_file_with_a_problem_is_named_at_once(tiny_review: Path):
     config.write_text(config.read_text().replace("other_sources:", "other_source:"))
     criteria = tiny_review / "screening/criteria.yaml"
     criteria.write_text(criteria.read_text() + "\nstages: [\n")
+    strategy = tiny_review / "search_strategies/alpha.txt"
+    strategy.write_text(strategy.read_text().replace("#7 #3 and #6", "#7 (#3 and #6"))
+    (tiny_review / "data/exports/alpha/alpha_2024-01-10.ris").write_text("<html>expired</html>")
     run = snakemake(tiny_review)
     assert run.returncode != 0
     assert "review.yaml:14: unknown key 'other_source'" in run.stderr
     assert "screening/criteria.yaml:" in run.stderr and "not valid YAML" in run.stderr
+    assert "search_strategies/alpha.txt:13:" in run.stderr
+    assert "alpha_2024-01-10.ris: this is an HTML web page" in run.stderr
     assert not (tiny_review / "results").exists()
 
 

@@ -25,15 +25,10 @@ def preflight(root: str | Path = ".") -> Review:
     try:
         review = load_review(root)
     except InputError as error:  # say what else is wrong too, where it can be known
-        criteria = root / DEFAULT_CRITERIA
-        problems = error.problems + (_criteria_problems(criteria) if criteria.is_file() else [])
-        raise InputError(problems) from None
+        raise InputError(error.problems + _problems_without_config(root)) from None
     problems: list[Problem] = _export_problems(root, review)
     for source in (s for s in review.databases if s.strategy):
-        try:
-            read_strategy(root / source.strategy)
-        except InputError as error:
-            problems += error.problems
+        problems += _strategy_problems(root / source.strategy)
     criteria_problems = _criteria_problems(root / review.criteria)
     problems += criteria_problems or _sheet_problems(root, review)
     raise_if(problems)
@@ -72,6 +67,35 @@ def update_hints(review: Review) -> list[str]:
                          f"{source.searched}; for a search update, set update_of: {last} "
                          "(the previous version's last search) under review: in review.yaml")
     return hints
+
+
+def _problems_without_config(root: Path) -> list[Problem]:
+    """With the config unreadable, what else is surely wrong in the usual places: the
+    criteria, strategy syntax, and files under data/ that cannot be exports at all."""
+    from litreview.importers.detect import HEAD_SIZE, refuse
+
+    criteria = root / DEFAULT_CRITERIA
+    problems = _criteria_problems(criteria) if criteria.is_file() else []
+    for strategy in sorted((root / "search_strategies").glob("*.txt")):
+        problems += _strategy_problems(strategy)
+    for folder in ("data/exports", "data/other"):
+        for path in sorted((root / folder).rglob("*")):
+            if not path.is_file() or path.name.startswith(".") or path.suffix == ".md":
+                continue
+            try:
+                with path.open("rb") as handle:
+                    refuse(path, handle.read(HEAD_SIZE))
+            except InputError as error:
+                problems += error.problems
+    return problems
+
+
+def _strategy_problems(path: Path) -> list[Problem]:
+    try:
+        read_strategy(path)
+    except InputError as error:
+        return list(error.problems)
+    return []
 
 
 def _criteria_problems(path: Path) -> list[Problem]:
