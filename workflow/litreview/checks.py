@@ -3,6 +3,7 @@ sheet stops the run before anything is written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from litreview.errors import InputError, Problem, raise_if
@@ -28,8 +29,8 @@ def preflight(root: str | Path = ".") -> Review:
         raise InputError(error.problems + _problems_without_config(root)) from None
     problems: list[Problem] = _export_problems(root, review)
     for source in (s for s in review.databases if s.strategy):
-        problems += _strategy_problems(root / source.strategy)
-    criteria_problems = _criteria_problems(root / review.criteria)
+        problems += _problems(read_strategy, root / source.strategy)
+    criteria_problems = _problems(load_criteria, root / review.criteria)
     problems += criteria_problems or _sheet_problems(root, review)
     raise_if(problems)
     return review
@@ -72,35 +73,21 @@ def update_hints(review: Review) -> list[str]:
 def _problems_without_config(root: Path) -> list[Problem]:
     """With the config unreadable, what else is surely wrong in the usual places: the
     criteria, strategy syntax, and files under data/ that cannot be exports at all."""
-    from litreview.importers.detect import HEAD_SIZE, refuse
-
     criteria = root / DEFAULT_CRITERIA
-    problems = _criteria_problems(criteria) if criteria.is_file() else []
+    problems = _problems(load_criteria, criteria) if criteria.is_file() else []
     for strategy in sorted((root / "search_strategies").glob("*.txt")):
-        problems += _strategy_problems(strategy)
+        problems += _problems(read_strategy, strategy)
     for folder in ("data/exports", "data/other"):
         for path in sorted((root / folder).rglob("*")):
-            if not path.is_file() or path.name.startswith(".") or path.suffix == ".md":
-                continue
-            try:
-                with path.open("rb") as handle:
-                    refuse(path, handle.read(HEAD_SIZE))
-            except InputError as error:
-                problems += error.problems
+            if path.is_file() and not path.name.startswith(".") and path.suffix != ".md":
+                problems += _sniff(path, "any")
     return problems
 
 
-def _strategy_problems(path: Path) -> list[Problem]:
+def _problems(check: Callable[[Path], object], path: Path) -> list[Problem]:
+    """The problems ``check`` raises for ``path``, as a list (empty when it passes)."""
     try:
-        read_strategy(path)
-    except InputError as error:
-        return list(error.problems)
-    return []
-
-
-def _criteria_problems(path: Path) -> list[Problem]:
-    try:
-        load_criteria(path)
+        check(path)
     except InputError as error:
         return list(error.problems)
     return []
@@ -108,24 +95,28 @@ def _criteria_problems(path: Path) -> list[Problem]:
 
 def _export_problems(root: Path, review: Review) -> list[Problem]:
     """Files that cannot be exports at all, found from their first bytes."""
+    return [problem for source in review.sources for export in source.exports
+            for problem in _sniff(root / export, source.format)]
+
+
+def _sniff(path: Path, fmt: str) -> list[Problem]:
+    """What the first bytes of ``path`` say against its being an export: in ``fmt``, in
+    any known format (``auto``), or at all (``any``: only what no export can be)."""
     from litreview.importers.detect import HEAD_SIZE, detect_format, refuse
 
-    problems: list[Problem] = []
-    for source in review.sources:
-        for export in source.exports:
-            path = root / export
-            try:
-                with path.open("rb") as handle:
-                    head = handle.read(HEAD_SIZE)
-                if source.format == "auto":
-                    detect_format(path, head)
-                else:
-                    refuse(path, head, source.format)
-            except InputError as error:
-                problems += error.problems
-            except OSError as error:
-                problems.append(Problem(str(path), f"cannot read the file: {error.strerror}"))
-    return problems
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_SIZE)
+        if fmt == "auto":
+            detect_format(path, head)
+        else:
+            refuse(path, head, "auto" if fmt == "any" else fmt)
+    except InputError as error:
+        return list(error.problems)
+    except OSError as error:
+        return [Problem(str(path), f"cannot read the file: {error.strerror}")]
+    return []
+
 
 
 def stage_ids(root: str | Path, review: Review) -> list[str]:

@@ -47,6 +47,12 @@ def studies_sheet(root: str | Path = ".") -> list[str]:
     return [STUDIES_SHEET] if (Path(root) / STUDIES_SHEET).is_file() else []
 
 
+def studies_option(wildcards: object, input: object) -> str:
+    """``--studies FILE`` for a rule whose input names the studies sheet, when there is one."""
+    studies = getattr(input, "studies", None)
+    return f"--studies {shlex.quote(str(studies))}" if studies else ""
+
+
 def pair_sheet(root: str | Path = ".") -> list[str]:
     """The reviewer's duplicate-pair decisions, when the review has them."""
     return [PAIR_SHEET] if (Path(root) / PAIR_SHEET).is_file() else []

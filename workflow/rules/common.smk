@@ -2,7 +2,14 @@
 import sys
 
 from litreview.platforms import PLATFORMS
-from litreview.smk import decision_sheets, import_options, pair_sheet, stages, studies_sheet
+from litreview.smk import (
+    decision_sheets,
+    import_options,
+    pair_sheet,
+    stages,
+    studies_option,
+    studies_sheet,
+)
 
 PACKAGE_DIR = str(Path(workflow.basedir) / "workflow")
 LITREVIEW = f'PYTHONPATH="{PACKAGE_DIR}" "{sys.executable}" -m litreview'

@@ -22,7 +22,7 @@ rule prisma:
         "results/logs/prisma.log",
     params:
         cli=LITREVIEW,
-        studies=lambda wc, input: f"--studies {input.studies}" if input.studies else "",
+        studies=studies_option,
     shell:
         "{params.cli} --log {log:q}"
         " prisma --review . --groups {input.groups:q} --status {input.status:q}"
@@ -100,7 +100,7 @@ rule robustness:
         "results/logs/robustness.log",
     params:
         cli=LITREVIEW,
-        studies=lambda wc, input: f"--studies {input.studies}" if input.studies else "",
+        studies=studies_option,
     shell:
         "{params.cli} --log {log:q}"
         " robustness --review . --included {input.included:q} --groups {input.groups:q}"
