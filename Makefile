@@ -1,16 +1,15 @@
 # Two commands: `make run` (the example review, end to end) and `make test`.
+# `make run` is `litreview run`, which runs any review directory: litreview run DIR.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= 2
-SNAKEMAKE := $(BIN)/snakemake --workflow-profile workflow/profiles/default --cores $(CORES)
+LITREVIEW_RUN := $(BIN)/litreview run . --cores $(CORES)
 
 .PHONY: run test lint dry-run clean
 
 run: $(VENV)/.installed
-	$(SNAKEMAKE)
-	@echo
-	@$(BIN)/litreview summary results/prisma/counts.json
+	$(LITREVIEW_RUN)
 
 test: $(VENV)/.installed
 	$(BIN)/pytest
@@ -20,7 +19,7 @@ lint: $(VENV)/.installed
 	$(BIN)/snakemake --lint --cores 1
 
 dry-run: $(VENV)/.installed
-	$(SNAKEMAKE) --dry-run
+	$(LITREVIEW_RUN) -- --dry-run
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)

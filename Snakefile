@@ -1,6 +1,7 @@
 # litreview: search, deduplicate, screen and report a literature review.
-# Run from a review directory (this repository is one), or:
-#   snakemake -s <repo>/Snakefile -d <review-dir> --cores N
+# Run from a review directory (this repository is one), or on any review directory:
+#   litreview run <review-dir> [--cores N] [-- snakemake options]
+#   snakemake -s <repo>/Snakefile -d <review-dir> --cores N      (the same)
 import sys
 from pathlib import Path
 

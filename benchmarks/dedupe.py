@@ -16,6 +16,19 @@ bib-dedupe runs in its own environment: ``BIB_DEDUPE_PYTHON=/path/to/python`` (d
 
     python benchmarks/dedupe.py                      # everything
     python benchmarks/dedupe.py --datasets stroke --no-bib-dedupe --scale 0
+
+Garbled exports: one member of 30 % of the true groups of each set is rewritten the way
+real exports garble a field (author lists run together, a volume cut or mangled, a
+supplement issue, "S"-prefixed pages, a conference in the journal field, "Anonymous"
+authors, a title in capitals or brackets, a DOI dropped), one kind at a time, seeded; the
+garbled pairs found and the false merges are printed for these rules and for the rules of
+``--against`` (a git revision, extracted to a temporary folder and run in a subprocess).
+
+Leave one dataset out: the three parameters that trade found duplicates against false
+merges (``Weights.same``, ``similar``, ``garbled``) are chosen on four sets, as exported and
+garbled (see :func:`choose` for the objective), and the fifth is scored with them; the
+chosen values are printed per fold. ``--extra DIR`` scores further sets in the same layout,
+never tuned on, with the values chosen on all five.
 """
 
 from __future__ import annotations
@@ -30,9 +43,10 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
@@ -41,13 +55,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow"))
 
 from litreview.dedupe import deduplicate  # noqa: E402
-from litreview.dedupe_rules import Verdict, judge, keys  # noqa: E402
+from litreview.dedupe_rules import DEFAULT_WEIGHTS, Verdict, Weights, judge, keys  # noqa: E402
 from litreview.importers.common import Context, build_record, type_from_name  # noqa: E402
 from litreview.records import Record  # noqa: E402
 
 DATA = REPO.parent / "shared" / "realdata" / "dedup"
 DATASETS = ("respiratory", "haematology", "stroke", "cytology_screening", "digital_work")
 SCALE_SEED = 20240601
+#: The commit whose rules the garbled-exports table compares with: before issue 12.
+RULES_BEFORE = "4d56a63"
 
 Groups = list[list[str]]
 
@@ -72,7 +88,8 @@ def record_from_row(row: dict[str, str], ctx: Context, position: int) -> Record:
     return replace(build_record(ctx, position, position + 1, raw), record_id=row["ID"])
 
 
-def load(name: str) -> tuple[list[Record], Groups]:
+def load(name: str | Path) -> tuple[list[Record], Groups]:
+    """A labelled set: a name under ``DATA`` or a folder in the same layout."""
     folder = DATA / name
     path = folder / "records_pre_merged.csv"
     ctx = Context(database=name, source_file=str(path))
@@ -330,6 +347,336 @@ def scale_set(size: int) -> tuple[list[Record], Groups]:
     return out, [g for g in truth if len(g) > 1]
 
 
+# --- garbled exports -------------------------------------------------------------------
+# One member of a share of the true groups rewritten the way real exports garble a field,
+# one kind at a time; each kind's garbled pairs are scored for the rules in this tree and
+# for an earlier revision's rules, each in its own process.
+
+GARBLE_SEED = 20241206
+GARBLE_SHARE = 0.3
+_CONFERENCES = ("British Cardiovascular Society Annual Conference 2012. Manchester United "
+                "Kingdom", "European Congress of Clinical Microbiology and Infectious "
+                "Diseases 2015. Copenhagen Denmark", "Annual Scientific Meeting of the "
+                "Society 2018. Melbourne VIC Australia")
+
+
+def _run_together(r: Record, rng: random.Random) -> Record | None:
+    """"Adeli K.Lewis G. F." (or in capitals): one string, no separator between names."""
+    if len(r.authors) < 2:
+        return None
+    names = []
+    for author in r.authors:
+        surname, _, given = author.partition(",")
+        initials = " ".join(w[0].upper() + "." for w in re.split(r"[\s.\-]+", given) if w)
+        names.append(f"{surname.strip()} {initials}".strip())
+    text = "".join(names)
+    return replace(r, authors=(text.upper() if rng.random() < 0.5 else text,))
+
+
+def _volume_mangled(r: Record, rng: random.Random) -> Record | None:
+    """"61" exported as "1)", cut to "6", or the issue in its place."""
+    volume = r.volume.strip()
+    if not volume.isdigit():
+        return None
+    forms = [volume[1:] + ")", volume[:-1]] if len(volume) > 1 else []
+    if re.fullmatch(r"\d{1,2}", r.issue.strip()) and r.issue.strip() != volume:
+        forms.append(r.issue.strip())  # an issue, not a record number
+    return replace(r, volume=rng.choice(forms)) if forms else None
+
+
+def _issue_supplement(r: Record, rng: random.Random) -> Record | None:
+    number = r.issue.strip() or "1"
+    return replace(r, issue=rng.choice(("SUPPL. 1", "Suppl 1", f"{number} Suppl. 1")))
+
+
+def _pages_supplement(r: Record, rng: random.Random) -> Record | None:
+    """"S354" for "354" (and "S354-S356" for "354-356")."""
+    if not re.match(r"\d", r.pages):
+        return None
+    return replace(r, pages=re.sub(r"(?<![\w])(\d+)", r"S\1", r.pages))
+
+
+def _journal_conference(r: Record, rng: random.Random) -> Record | None:
+    if not r.journal:
+        return None
+    return replace(r, journal=f"{r.journal}. Conference: {rng.choice(_CONFERENCES)}")
+
+
+def _anonymous(r: Record, rng: random.Random) -> Record | None:
+    return replace(r, authors=("Anonymous",)) if r.authors else None
+
+
+def _title_form(r: Record, rng: random.Random) -> Record | None:
+    """Upper case with a trailing period, or MEDLINE's translated title in brackets."""
+    if not r.title:
+        return None
+    title = r.title.strip().rstrip(".")
+    return replace(r, title=title.upper() + "." if rng.random() < 0.5 else f"[{title}]")
+
+
+def _doi_dropped(r: Record, rng: random.Random) -> Record | None:
+    return replace(r, doi="") if r.doi else None
+
+
+GARBLES: dict[str, Callable[[Record, random.Random], Record | None]] = {
+    "authors run together": _run_together,
+    "volume mangled": _volume_mangled,
+    "issue supplement": _issue_supplement,
+    "pages S-prefixed": _pages_supplement,
+    "journal + conference": _journal_conference,
+    "authors Anonymous": _anonymous,
+    "title upper/[bracketed]": _title_form,
+    "DOI dropped": _doi_dropped,
+}
+
+
+@dataclass
+class GarbledSet:
+    records: list[Record]
+    truth: Groups
+    pairs: list[tuple[str, str]]  # (garbled record, another member of its true group)
+
+
+def garbled(name: str, records: list[Record], truth: Groups, *kinds: str) -> GarbledSet:
+    """``records`` with one member of a share of the true groups garbled by one of
+    ``kinds`` (drawn per group; seeded by set and kinds), and the true pairs it touches."""
+    rng = random.Random(f"{GARBLE_SEED}:{name}:{'+'.join(kinds)}")
+    by_id = {r.record_id: n for n, r in enumerate(records)}
+    out = list(records)
+    pairs: list[tuple[str, str]] = []
+    for group in truth:
+        if rng.random() >= GARBLE_SHARE:
+            continue
+        rewrite = GARBLES[rng.choice(kinds)] if len(kinds) > 1 else GARBLES[kinds[0]]
+        for member in rng.sample(group, len(group)):
+            new = rewrite(records[by_id[member]], rng)
+            if new is not None and new != records[by_id[member]]:
+                out[by_id[member]] = new
+                pairs += [(member, other) for other in group if other != member]
+                break
+    return GarbledSet(out, truth, pairs)
+
+
+_RUN_RULES = """
+import json, sys
+from collections import defaultdict
+from litreview.dedupe import deduplicate
+from litreview.records import Record
+out = []
+for job in json.load(sys.stdin):
+    result = deduplicate([Record(**{**r, "authors": tuple(r["authors"])}) for r in job])
+    members = defaultdict(list)
+    for rid, group in result.groups.items():
+        members[group].append(rid)
+    out.append([[g for g in members.values() if len(g) > 1], len(result.uncertain)])
+print(json.dumps(out))
+"""
+_SHIPPED = ("record_id", "database", "source_file", "source_position", "type", "title",
+            "authors", "year", "journal", "volume", "issue", "pages", "doi", "abstract")
+
+
+def run_rules(package: Path, jobs: list[list[Record]]) -> list[tuple[Groups, int]]:
+    """Deduplicate each job with the ``litreview`` package under ``package``, in a
+    subprocess: its found groups and uncertain pairs."""
+    payload = json.dumps([[{f: getattr(r, f) for f in _SHIPPED} for r in job]
+                          for job in jobs])
+    done = subprocess.run([sys.executable, "-c", _RUN_RULES], input=payload, text=True,
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(package)})
+    if done.returncode:
+        raise SystemExit(f"rules under {package} failed:\n{done.stderr}")
+    return [(groups, uncertain) for groups, uncertain in json.loads(done.stdout)]
+
+
+def extract_rules(revision: str, into: Path) -> Path | None:
+    """The ``litreview`` package of ``revision``, extracted from git into ``into``."""
+    listing = subprocess.run(["git", "-C", str(REPO), "ls-tree", "-r", "--name-only",
+                              revision, "workflow/litreview"], capture_output=True, text=True)
+    if listing.returncode:
+        return None
+    for path in listing.stdout.split():
+        blob = subprocess.run(["git", "-C", str(REPO), "show", f"{revision}:{path}"],
+                              capture_output=True, check=True).stdout
+        target = into / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blob)
+    return into / "workflow"
+
+
+GARBLE_HEADER = (f"{'garbled':<25}{'pairs':>6}  {'rules':<8}{'clean':>6}{'found':>6}"
+                 f"{'sens':>8}{'lost':>6}{'FP':>4}{'uncertain':>10}")
+
+
+def garbled_table(names: Sequence[str], against: str) -> list[tuple[str, bool]]:
+    """Per kind of garbling, the garbled pairs found on the clean and on the garbled sets,
+    and the false merges, for these rules and for the rules of ``against``; the target
+    (garbling adds no false merge)."""
+    sets = {name: load(name) for name in names}
+    cases = [(kind, name, garbled(name, *sets[name], kind)) for kind in GARBLES
+             for name in names]
+    jobs = [sets[name][0] for name in names] + [c.records for _, _, c in cases]
+    runs = {"now": run_rules(REPO / "workflow", jobs)}
+    with tempfile.TemporaryDirectory() as tmp:
+        package = extract_rules(against, Path(tmp))
+        if package:
+            runs["before"] = run_rules(package, jobs)
+    print(f"\ngarbled exports: one member of {GARBLE_SHARE:.0%} of the true groups rewritten, "
+          f"one kind at a time (seed {GARBLE_SEED}); pairs: the true pairs of a garbled "
+          f"member; clean: of them found on the clean sets; lost: found clean, not garbled; "
+          f"FP over the whole sets; before: the rules of {against}")
+    print(GARBLE_HEADER)
+    worst: dict[str, int] = {}
+    for kind in GARBLES:
+        rows = [(n, names.index(name), c) for n, (k, name, c) in enumerate(cases)
+                if k == kind]
+        pairs = sum(len(c.pairs) for _, _, c in rows)
+        for label in ("before", "now") if "before" in runs else ("now",):
+            run = runs[label]
+            clean = [set(_found(c.pairs, run[k][0])) for _, k, c in rows]
+            found = [set(_found(c.pairs, run[len(names) + n][0])) for n, _, c in rows]
+            fps = sum(score(c.records, c.truth, run[len(names) + n][0]).fp
+                      for n, _, c in rows)
+            unsure = sum(run[len(names) + n][1] for n, _, _ in rows)
+            got = sum(map(len, found))
+            print(f"{kind:<25}{pairs:>6}  {label:<8}{sum(map(len, clean)):>6}{got:>6}"
+                  f"{got / pairs if pairs else 1:>8.4f}"
+                  f"{sum(len(x - y) for x, y in zip(clean, found, strict=True)):>6}"
+                  f"{fps:>4}{unsure:>10}")
+            if label == "now":
+                worst[kind] = fps
+    if "before" not in runs:
+        print(f"(revision {against} not found: its rows are skipped)")
+    clean_fp = sum(score(*sets[name], runs["now"][k][0]).fp for k, name in enumerate(names))
+    return [(f"garbled exports: garbling adds no false merge (most {max(worst.values())}, "
+             f"clean {clean_fp})", max(worst.values()) <= clean_fp)]
+
+
+def _found(pairs: Sequence[tuple[str, str]], found: Groups) -> list[tuple[str, str]]:
+    """The pairs put in one group."""
+    group_of = {m: n for n, g in enumerate(found) for m in g}
+    return [(a, b) for a, b in pairs if a in group_of and group_of[a] == group_of.get(b)]
+
+
+# --- leave one dataset out ---------------------------------------------------------
+
+#: The parameters that trade found duplicates against false merges, and the values tried:
+#: the evidence score at which a pair is one work, the title similarity from which titles
+#: are alike, and the points of a volume that looks garbled.
+GRID: dict[str, tuple[float, ...]] = {"same": (5.0, 6.0, 7.0, 8.0),
+                                      "similar": (80.0, 85.0, 90.0),
+                                      "garbled": (0.0, -1.0, -2.0)}
+#: Each parameter's cautious end: what ties are broken towards.
+_CAUTIOUS = {"same": 1, "similar": 1, "garbled": -1}
+#: At most this share of the unique records wrongly merged, on the sets tuned on.
+MAX_MERGED = 0.001
+
+
+@dataclass
+class Trial:
+    score: Score
+    uncertain: int
+    garbled: Score  # the same set with one member of a share of its groups garbled
+
+
+def _run(records: list[Record], truth: Groups, weights: Weights) -> tuple[Score, int]:
+    start = time.perf_counter()
+    result = deduplicate(records, weights=weights)
+    seconds = time.perf_counter() - start
+    members: dict[str, list[str]] = defaultdict(list)
+    for rid, group in result.groups.items():
+        members[group].append(rid)
+    s = score(records, truth, [g for g in members.values() if len(g) > 1])
+    s.seconds = seconds
+    return s, len(result.uncertain)
+
+
+def trial(clean: tuple[list[Record], Groups], garbled_set: GarbledSet,
+          weights: Weights) -> Trial:
+    """One in-process run with ``weights`` on a set as exported and as garbled."""
+    s, uncertain = _run(*clean, weights)
+    return Trial(s, uncertain, _run(garbled_set.records, garbled_set.truth, weights)[0])
+
+
+def _grid() -> list[Weights]:
+    return [replace(DEFAULT_WEIGHTS, same=same, similar=similar, garbled=garbled)
+            for same in GRID["same"] for similar in GRID["similar"]
+            for garbled in GRID["garbled"]]
+
+
+def choose(trials: dict[Weights, list[Trial]]) -> Weights:
+    """The objective, over the given sets as exported and garbled: the most true positives
+    with at most :data:`MAX_MERGED` of the unique records wrongly merged; among equals the
+    fewest false positives, then the fewest uncertain pairs, then the most cautious values
+    (highest ``same`` and ``similar``, most negative ``garbled``)."""
+    def key(w: Weights) -> tuple[bool, int, int, int, tuple[float, ...]]:
+        runs = trials[w]
+        scores = [t.score for t in runs] + [t.garbled for t in runs]
+        fp, tp = sum(s.fp for s in scores), sum(s.tp for s in scores)
+        unique = sum(s.tn + s.fp for s in scores)
+        return (fp > unique * MAX_MERGED, -tp, fp, sum(t.uncertain for t in runs),
+                tuple(-sign * getattr(w, name) for name, sign in _CAUTIOUS.items()))
+    return min(trials, key=key)
+
+
+LOO_HEADER = (f"{'held out':<20}{'same':>5}{'simil':>6}{'garbl':>6}{'records':>8}{'TP':>6}"
+              f"{'FP':>4}{'FN':>5}{'sens':>8}{'merged %':>10}{'uncertain':>10}"
+              f"{'garbled: sens':>14}{'FP':>4}{'time s':>8}")
+
+
+def loo_row(name: str, w: Weights | None, t: Trial) -> str:
+    s, g = t.score, t.garbled
+    unique = s.tn + s.fp  # the works: what a false positive loses one of
+    share = 100 * s.fp / unique if unique else 0.0
+    chosen = (f"{w.same:>5.0f}{w.similar:>6.0f}{w.garbled:>6.0f}" if w else " " * 17)
+    return (f"{name:<20}{chosen}{s.records:>8}{s.tp:>6}{s.fp:>4}{s.fn:>5}"
+            f"{s.sensitivity:>8.4f}{share:>9.3f}%{t.uncertain:>10}{g.sensitivity:>14.4f}"
+            f"{g.fp:>4}{s.seconds + g.seconds:>8.2f}")
+
+
+def leave_one_out(names: Sequence[str], extra: Sequence[Path]) -> list[tuple[str, bool]]:
+    """Print the held-out table; return the targets (sensitivity, false merges)."""
+    sets = {name: load(name) for name in names}
+    mixed = {name: garbled(name, *sets[name], *GARBLES) for name in names}
+    trials = {w: [trial(sets[n], mixed[n], w) for n in names] for w in _grid()}
+    print(f"\nleave one dataset out: same, similar and garbled (Weights) chosen on the other "
+          f"sets, as exported and with one member of {GARBLE_SHARE:.0%} of their groups "
+          f"garbled (a kind drawn per group), from {dict(GRID)}: the most true positives "
+          f"with at most {MAX_MERGED:.1%} of unique records wrongly merged, ties to the "
+          f"fewest false positives, fewest uncertain pairs, most cautious values; default "
+          f"{DEFAULT_WEIGHTS.same:.0f}, {DEFAULT_WEIGHTS.similar:.0f}, "
+          f"{DEFAULT_WEIGHTS.garbled:.0f}")
+    print(LOO_HEADER)
+    total = Trial(Score(), 0, Score())
+    chosen = []
+    for k, name in enumerate(names):
+        rest = {w: [t for n, t in enumerate(runs) if n != k] for w, runs in trials.items()}
+        w = choose(rest)
+        chosen.append(w)
+        held = trials[w][k]
+        total.score += held.score
+        total.garbled += held.garbled
+        total.uncertain += held.uncertain
+        print(loo_row(name, w, held))
+    print(loo_row("TOTAL held out", None, total))
+    if len(set(chosen)) == 1:
+        print("the same values were chosen in every fold")
+    unique = total.score.tn + total.score.fp
+    met = [(f"held out: sensitivity >= 0.98 ({total.score.sensitivity:.4f})",
+            total.score.sensitivity >= 0.98),
+           (f"held out: <= 0.1% of unique records wrongly merged "
+            f"({100 * total.score.fp / unique:.3f}%)", total.score.fp <= unique / 1000)]
+    if extra:
+        w = choose(trials)
+        print(f"\nnever tuned on (same {w.same:.0f}, similar {w.similar:.0f}, garbled "
+              f"{w.garbled:.0f}, chosen on all five)")
+        print(LOO_HEADER)
+        for folder in extra:
+            records, truth = load(folder)
+            print(loo_row(folder.name, w, trial((records, truth),
+                                                garbled(folder.name, records, truth,
+                                                        *GARBLES), w)))
+    return met
+
+
 # --- the report ----------------------------------------------------------------------
 
 HEADER = (f"{'dataset':<20}{'tool':<11}{'records':>8}{'groups':>7}{'TP':>6}{'FP':>4}{'FN':>5}"
@@ -392,6 +739,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=100_000, help="0 to skip")
     parser.add_argument("--errors", action="store_true",
                         help="list every missed and every wrongly joined group")
+    parser.add_argument("--no-leave-one-out", action="store_true",
+                        help="skip the leave-one-dataset-out table")
+    parser.add_argument("--no-garbled", action="store_true",
+                        help="skip the garbled-exports table")
+    parser.add_argument("--against", default=RULES_BEFORE,
+                        help="git revision whose rules the garbled-exports table compares "
+                             f"with (default {RULES_BEFORE}, the rules before issue 12)")
+    parser.add_argument("--extra", type=Path, nargs="*", default=[],
+                        help="further labelled sets (records_pre_merged.csv and "
+                             "merged_record_ids.csv), scored without tuning")
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"benchmark data not found: {DATA}", file=sys.stderr)
@@ -438,6 +795,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "digital_work" in ratios:
         met.append((f">= 5x faster than bib-dedupe on digital_work ({ratios['digital_work']:.1f}x)",
                     ratios["digital_work"] >= 5))
+    if not args.no_leave_one_out and len(args.datasets) > 1:
+        met += leave_one_out(args.datasets, args.extra)
+    if not args.no_garbled:
+        met += garbled_table(args.datasets, args.against)
     if args.scale:
         records, truth = scale_set(args.scale)
         print(f"\nscale set: {len(records)} records from the benchmark records with perturbed "

@@ -213,7 +213,7 @@ def test_page_forms():
     (article("b", f"{TITLE}, part 2", pages="111-120"), "numbers"),
     (article("b", TITLE, year="2013"), "years apart"),
     (article("b", TITLE, doi="10.1000/other"), "DOIs"),
-    (article("b", TITLE, volume="13"), "volumes"),
+    (article("b", TITLE, volume="13", pages=""), "volumes"),  # nothing outweighs it
     (article("b", TITLE, issue="4", pages="301-309"), "pages"),
     (article("b", TITLE, type="conference", journal="Conference on Child Health"),
      "conference paper"),

@@ -139,7 +139,8 @@ def test_member_ids_of_duplicate_groups_are_accepted(tmp_path: Path):
 
 def test_formula_injection_is_neutralised():
     assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert safe_cell("+1") == "'+1" and safe_cell("@sum") == "'@sum" and safe_cell("-2") == "'-2"
+    assert safe_cell("+1") == "'+1" and safe_cell("@sum") == "'@sum" and safe_cell("-2x") == "'-2x"
+    assert safe_cell("-2") == "-2"  # a plain negative number is a number, not a formula
     assert safe_cell("Leadership") == "Leadership"
 
 
@@ -235,7 +236,7 @@ def test_csv_sheet_filled_in_and_read_back_loses_nothing(tmp_path: Path):
     recs = [*records(4), Record("r9", "DB", "f.ris", 9, title="-1 dose, +2 arms", year="2007")]
     result = screen(recs, CRITERIA, [])
     rows = to_screen_rows(result.stages[0], {r.record_id: r for r in recs})
-    text = table_csv(TO_SCREEN_COLUMNS, rows, safe=True)
+    text = table_csv(TO_SCREEN_COLUMNS, rows)
     assert "'-1 dose, +2 arms" in text
     filled = "\n".join(line.replace(",awaiting,", ",awaiting,exclude") if i else line
                        for i, line in enumerate(text.splitlines()))

@@ -8,7 +8,6 @@ story: where it came from, its duplicates, and every decision on it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview.errors import InputError, Problem, raise_if
+from litreview.fileio import CsvDictReader
 from litreview.review import CONFIG_NAME, Review, load_review, search_date
 
 PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "scipy", "scikit-learn", "rapidfuzz",
@@ -78,7 +78,7 @@ def manifest(root: Path, inputs: Iterable[str], counts: Mapping[str, Any],
 
 
 def _dict_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(CsvDictReader(io.StringIO(text, newline="")))
 
 
 def derived_counts(hits: Mapping[str, str], agreement: Iterable[str],
@@ -256,16 +256,19 @@ def verify(root: Path) -> list[str]:
 
 def trail(record_id: str, root: Path) -> list[str]:
     """Where a record came from, its duplicates, and every decision on it, in words."""
-    from litreview.records import read_records
-    from litreview.screening import load_criteria, read_sheets
+    from litreview.records import RecordIdError, read_records, resolve_record_id
+    from litreview.screening import load_criteria, read_sheets, resolve_sheets
 
     review = load_review(root)
     groups = _read_csv(root / "results/dedupe/groups.csv")
     group_of = {r["record_id"]: r["group_id"] for r in groups}
-    if record_id not in group_of:
-        raise InputError(Problem(str(root / "results/dedupe/groups.csv"),
-                                 f"no record '{record_id}'",
-                                 hint="use an id from results/records or results/screening"))
+    try:  # the id, or the bare accession number of one record (EJ1181769)
+        record_id = resolve_record_id(record_id, group_of)
+    except RecordIdError as error:
+        raise InputError(Problem(str(root / "results/dedupe/groups.csv"), str(error),
+                                 hint="" if error.candidates else
+                                 "use an id from results/records or results/screening")) \
+            from None
     group = group_of[record_id]
     members = [r["record_id"] for r in groups if r["group_id"] == group]
     records = {r.record_id: r for source in review.sources
@@ -282,7 +285,8 @@ def trail(record_id: str, root: Path) -> list[str]:
         lines.append(f"  - {member}: {r.database}, {where} (record {r.source_position}"
                      f"{accession}), searched {r.searched or 'date not given'}")
     criteria = load_criteria(root / review.criteria)
-    sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
+    sheets, _ = resolve_sheets(read_sheets(root / review.decisions,
+                                           [s.id for s in criteria.stages]), group_of)
     status = {(r["stage"], r["record_id"]): r for r in _read_csv(
         root / "results/screening/status.csv")}
     for stage in criteria.stages:
@@ -309,7 +313,7 @@ def trail(record_id: str, root: Path) -> list[str]:
 def _read_csv(path: Path) -> Sequence[dict[str, str]]:
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
+            return list(CsvDictReader(handle))
     except FileNotFoundError:
         raise InputError(Problem(str(path), "not found", hint="run the workflow first")) \
             from None

@@ -4,14 +4,25 @@ sheet stops the run before anything is written."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import InputError, Problem, raise_if
-from litreview.review import Review, load_review, search_date
-from litreview.screening import Criteria, load_criteria, read_sheets, sheet_problems
+from litreview.review import CONFIG_NAME, Review, load_review, search_date
+from litreview.screening import Criteria, Sheet, load_criteria, read_sheets, sheet_problems
 from litreview.strategies import read_strategy
 
 DEFAULT_CRITERIA = "screening/criteria.yaml"
+RECORDS = "results/records/{slug}.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A review that passed the checks, and whether its decision sheets' record ids could
+    be checked too (only against records imported from the exports as they are now)."""
+
+    review: Review
+    record_ids_checked: bool
 
 
 def preflight(root: str | Path = ".") -> Review:
@@ -20,8 +31,16 @@ def preflight(root: str | Path = ".") -> Review:
     Exports are only looked at (their first bytes), not read: an empty, binary, archived
     or HTML file stops the run here; a bad block inside an export stops its import job.
     Decision sheets are checked for all that needs no records (decisions, reasons, notes,
-    rows decided twice); an unknown record id stops the screening job.
+    rows decided twice); an unknown record id stops the screening job. (The run does not
+    check ids against records it may be about to import again: that could refuse the
+    very run that would make them right.)
     """
+    return check_review(root, records=False).review
+
+
+def check_review(root: str | Path = ".", *, records: bool = True) -> Checked:
+    """:func:`preflight`, and with ``records``, the decision sheets' record ids checked
+    against the imported records when they are current; says whether they were."""
     root = Path(root)
     try:
         review = load_review(root)
@@ -31,19 +50,62 @@ def preflight(root: str | Path = ".") -> Review:
     for source in (s for s in review.databases if s.strategy):
         problems += _problems(read_strategy, root / source.strategy)
     criteria_problems = _problems(load_criteria, root / review.criteria)
-    problems += criteria_problems or _sheet_problems(root, review)
+    ids = imported_ids(root, review) if records else None
+    problems += criteria_problems or _sheet_problems(root, review, ids)
     raise_if(problems)
-    return review
+    return Checked(review, ids is not None)
 
 
-def _sheet_problems(root: Path, review: Review) -> list[Problem]:
-    """The decision sheets, checked for all that does not need the records."""
+def _sheet_problems(root: Path, review: Review, ids: frozenset[str] | None) -> list[Problem]:
+    """The decision sheets, checked for all that does not need the records, and for
+    unknown record ids when the imported records' ``ids`` are known."""
     criteria = load_criteria(root / review.criteria)
     try:
         sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
     except InputError as error:
         return list(error.problems)
-    return sheet_problems(sheets, criteria)
+    problems = sheet_problems(sheets, criteria)
+    return problems + (unknown_record_ids(sheets, ids) if ids is not None else [])
+
+
+def imported_ids(root: Path, review: Review) -> frozenset[str] | None:
+    """Every imported record's id, when each source's records file is there and not older
+    than the config or any of its exports; ``None`` when the run has still to import (or
+    import again)."""
+    from litreview.records import read_records
+
+    paths = [root / RECORDS.format(slug=source.slug) for source in review.sources]
+    try:
+        if any(_modified(root / given) > _modified(path)
+               for source, path in zip(review.sources, paths, strict=True)
+               for given in (CONFIG_NAME, *source.exports)):
+            return None
+        return frozenset(r.record_id for path in paths for r in read_records(path))
+    except (OSError, InputError, UnicodeDecodeError):  # not there, or not readable: the
+        return None                                     # import job will say why
+
+
+def _modified(path: Path) -> float:
+    return path.stat().st_mtime
+
+
+def unknown_record_ids(sheets: list[Sheet], ids: frozenset[str]) -> list[Problem]:
+    """Decisions whose record id names no imported record, or several (a bare accession
+    number shared by two databases' records)."""
+    from litreview.records import RecordIdError, RecordIds
+
+    index = RecordIds(ids)
+    problems = []
+    for sheet in sheets:
+        for d in sheet.decisions:
+            try:
+                index.resolve(d.record_id)
+            except RecordIdError as error:
+                problems.append(Problem(d.file, str(error), d.line) if error.candidates else
+                                Problem(d.file, f"unknown record id '{d.record_id}'", d.line,
+                                        hint="no imported record has it; copy ids from "
+                                             "results/screening/<stage>/to_screen.csv"))
+    return problems
 
 
 def update_hints(review: Review) -> list[str]:

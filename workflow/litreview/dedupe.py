@@ -4,8 +4,10 @@
    end of the title, first author with year or with the title's start, volume with first
    page, year with first page. Cost grows with the records, not with their pairs; a key
    shared by very many records ("page 1 of 2010") yields only pairs whose titles are alike.
-2. **Verdicts.** :func:`litreview.dedupe_rules.judge` weighs each pair: vetoes for what
-   proves two works, positive rules that need independent fields to agree.
+2. **Verdicts.** :func:`litreview.dedupe_rules.judge` weighs each pair: firm vetoes for
+   what proves two works, weak ones (fields exports garble) that enough agreeing evidence
+   outweighs, named positive rules that need independent fields to agree; each verdict
+   names its rule.
 3. **Groups.** Pairs judged the same join groups, surest first; a join that would put two
    records judged different into one group is refused, so groups never chain across a
    veto (a year gap excepted when a third member of one record's year is judged the same
@@ -34,9 +36,20 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from litreview.dedupe_rules import Judgement, Keys, Verdict, fold, journal_keys, judge, keys
+from litreview.dedupe_rules import (
+    DEFAULT_WEIGHTS,
+    Judgement,
+    Keys,
+    Verdict,
+    Weights,
+    fold,
+    journal_keys,
+    judge,
+    keys,
+    volume_relation,
+)
 from litreview.errors import InputError, Problem
-from litreview.fileio import read_person_text
+from litreview.fileio import csv_text, read_person_text
 from litreview.records import Record
 
 UNIQUE_EXTRA_COLUMNS = ("sources", "members")
@@ -166,7 +179,8 @@ def _worth_judging(prepared: Sequence[Keys], pairs: np.ndarray) -> tuple[np.ndar
     shared DOI, the same volume and page range (translated titles) or when one title is
     the other with a subtitle; one published
     years apart only by a shared DOI or article number; one with conflicting DOIs or
-    volumes by nothing, and it is listed only with a near-identical title. Checking this
+    volumes (not a volume an export garbled) by nothing, and it is listed only with a
+    near-identical title. Checking this
     on whole columns leaves the rules a fraction of the candidates.
     """
     if not len(pairs):
@@ -196,8 +210,10 @@ def _worth_judging(prepared: Sequence[Keys], pairs: np.ndarray) -> tuple[np.ndar
     joinable = ((ratio >= TITLE_FLOOR) | same(doi) | same_range | same(opening)
                 | ((languages[i] | languages[j]) & (gap <= 1)))
     apart = (gap >= 2) & ~same(doi) & ~same(column("page_token"))
-    barred = (conflict(doi) | (conflict(volume) & ~same(doi))) & (ratio < 93)
-    keep = joinable & ~apart & ~barred
+    keep = joinable & ~apart & ~(conflict(doi) & (ratio < 93))
+    volumes = np.nonzero(keep & conflict(volume) & ~same(doi) & (ratio < 93))[0]
+    for n in volumes.tolist():  # a volume cut or mangled by an export is no conflict
+        keep[n] = volume_relation(prepared[i[n]], prepared[j[n]]) != "conflict"
     return pairs[keep], ratio[keep]
 
 
@@ -244,10 +260,11 @@ _PARALLEL = re.compile(r"\s=\s")
 
 # --- grouping ----------------------------------------------------------------------
 
-def deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision] = ()) -> Dedupe:
+def deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision] = (),
+                weights: Weights = DEFAULT_WEIGHTS) -> Dedupe:
     """Group duplicates; ``records`` must be in representative-priority order."""
     with _collector_paused():
-        return _deduplicate(records, decisions)
+        return _deduplicate(records, decisions, weights)
 
 
 @contextmanager
@@ -263,7 +280,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision]) -> Dedupe:
+def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision],
+                 weights: Weights) -> Dedupe:
     prepared = [keys(r) for r in records]
     bad_dois = _unreliable_dois(prepared)
     if bad_dois:
@@ -282,13 +300,13 @@ def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision]) -
     def verdict(i: int, j: int) -> Judgement:
         pair = (i, j) if i < j else (j, i)
         if pair not in judged:
-            judged[pair] = judge(prepared[pair[0]], prepared[pair[1]])
+            judged[pair] = judge(prepared[pair[0]], prepared[pair[1]], weights=weights)
         return judged[pair]
 
     pairs, ratios = _worth_judging(prepared, candidate_pairs(prepared))
     for i, j, ratio in zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), ratios.tolist(),
                            strict=True):
-        judged[(i, j)] = judge(prepared[i], prepared[j], ratio)
+        judged[(i, j)] = judge(prepared[i], prepared[j], ratio, weights)
 
     years = [k.year for k in prepared]
     uf = _UnionFind(len(records))
@@ -340,7 +358,7 @@ def _clash(left: list[int], right: list[int], decided: dict[tuple[int, int], boo
                 return "would join records a reviewer judged different"
             judgement = verdict(x, y)
             if judgement.verdict is Verdict.DIFFERENT and not (
-                    judgement.reason.startswith("published ")
+                    judgement.rule == "veto:years"
                     and (_bridged(x, y, members, verdict, years)
                          or _bridged(y, x, members, verdict, years))):
                 return f"would join records judged different ({judgement.reason})"
@@ -417,12 +435,8 @@ def merge(members: Sequence[Record]) -> Record:
 # --- files -------------------------------------------------------------------------
 
 def groups_csv(groups: dict[str, str], records: Sequence[Record]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["record_id", "group_id", "database"])
-    for record in records:
-        writer.writerow([record.record_id, groups[record.record_id], record.database])
-    return buffer.getvalue()
+    return csv_text(["record_id", "group_id", "database"],
+                    [[r.record_id, groups[r.record_id], r.database] for r in records])
 
 
 #: Fields shown side by side for each uncertain pair, so a person can decide from the sheet.
@@ -433,15 +447,15 @@ def uncertain_csv(pairs: Sequence[UncertainPair], records: Sequence[Record]) -> 
     """Pairs for a person, with an empty ``decision`` column: copy the file to the pair sheet
     (``screening/duplicate_pairs.csv``), write same or different, leave the rest blank."""
     by_id = {r.record_id: r for r in records}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["record_a", "record_b", "decision", "score", "reason",
-                     *(f"{name}_{side}" for name in _SHOWN for side in "ab")])
-    for p in pairs:
-        rows = [by_id[p.a].to_row(), by_id[p.b].to_row()]
-        writer.writerow([p.a, p.b, "", f"{p.score:.1f}", p.reason,
-                         *(row[name] for name in _SHOWN for row in rows)])
-    return buffer.getvalue()
+
+    def row(p: UncertainPair) -> list[str]:
+        both = [by_id[p.a].to_row(), by_id[p.b].to_row()]
+        return [p.a, p.b, "", f"{p.score:.1f}", p.reason,
+                *(side[name] for name in _SHOWN for side in both)]
+
+    return csv_text(["record_a", "record_b", "decision", "score", "reason",
+                     *(f"{name}_{side}" for name in _SHOWN for side in "ab")],
+                    [row(p) for p in pairs])
 
 
 def overlap_csv(groups: dict[str, str], records: Sequence[Record],
@@ -452,16 +466,14 @@ def overlap_csv(groups: dict[str, str], records: Sequence[Record],
     for record in records:
         works[record.database].add(groups[record.record_id])
         counts[record.database] += 1
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["source", "records", "works", "only_here", *sources])
+    rows = []
     for source in sources:
         others = set().union(*(works[o] for o in sources if o != source))
         shared = [len(works[source] & works[o]) if o != source else len(works[source])
                   for o in sources]
-        writer.writerow([source, counts[source], len(works[source]),
-                         len(works[source] - others), *shared])
-    return buffer.getvalue()
+        rows.append([source, counts[source], len(works[source]), len(works[source] - others),
+                     *shared])
+    return csv_text(["source", "records", "works", "only_here", *sources], rows)
 
 
 def unknown_pair_ids(decisions: Sequence[PairDecision], ids: Collection[str],

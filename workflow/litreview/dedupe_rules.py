@@ -7,11 +7,13 @@ record to forms that compare across those differences; :func:`judge` weighs a pa
 
 A pair is judged the same work only on agreement of independent fields (title with
 authors and year, or a DOI with a compatible title, or authors, year, volume and pages),
-never on one field alone, and only when no field contradicts it. Contradictions are
-explicit vetoes that also keep groups from chaining: conflicting DOIs, publication years
-apart, different volumes or pages, different numbers in the titles ("Part 1"/"Part 2"),
-an erratum, comment, reply or retraction against the work it concerns, a conference paper
-against a journal article, clearly different authors.
+never on one field alone. Contradictions are named vetoes that also keep groups from
+chaining. Firm ones hold whatever agrees: conflicting DOIs, publication years apart,
+different pages, different numbers in the titles ("Part 1"/"Part 2"), an erratum, comment,
+reply or retraction against the work it concerns. Weak ones, on fields exports garble
+(volume, authors, conference against journal), are outweighed when the other fields' points
+(:func:`weigh`, Fellegi-Sunter-like) reach :attr:`Weights.same` and nothing else disagrees.
+Every :class:`Judgement` names the rule that decided it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -185,8 +187,9 @@ _PARTICLES = frozenset(("van", "von", "de", "der", "den", "del", "della", "dei",
                         "st", "zu", "el", "al", "bin", "ibn"))
 _NO_AUTHOR = re.compile(r"(?:\[?anonymous\]?|unknown|anon|n a|no authors? listed|et al|"
                         r"and others|not available|none)", re.IGNORECASE)
-#: EndNote's run-together lists: "Tan A.Schulze A.O'Donnell C. P."
-_RUN_TOGETHER = re.compile(r"(?<=[A-Z]\.)(?=[A-Z](?:[a-z]|'[A-Z]))")
+#: Lists exported with no separator between names: "Tan A.Schulze A.O'Donnell C. P.",
+#: "ADELI K.LEWIS G. F.", "Adeli, K.Lewis, G. F.".
+_RUN_TOGETHER = re.compile(r"(?<=[A-Z]\.)(?=[A-Z](?:[a-z]|'[A-Z]|[A-Z]+[\s,]))")
 
 
 def _is_initials(token: str) -> bool:
@@ -276,10 +279,9 @@ def _names(author: str) -> tuple[Author, ...]:
     them ("A; B", or EndNote's run-together "Tan A.Schulze A.")."""
     out = []
     for part in author.split(";"):
-        if "," not in part and _RUN_TOGETHER.search(part):
-            names = _RUN_TOGETHER.split(part)
-        else:
-            names = [part]
+        names = _RUN_TOGETHER.split(part) if _RUN_TOGETHER.search(part) else [part]
+        if "," in part and any(n.count(",") != 1 for n in names):
+            names = [part]  # "Smith, J.K." is one name; "Adeli, K.Lewis, G. F." two
         for name in names:
             if name.strip() and not _NO_AUTHOR.fullmatch(fold(name) or "none"):
                 found = author_name(name)
@@ -300,7 +302,16 @@ def author_keys(authors: Sequence[str]) -> Authors:
 
 _JOURNAL_NOISE = re.compile(r"\[[^\]]*\]|\((?:print|online|electronic|london|oxford|"
                             r"[a-z]+ ed(?:ition)?\.?)\)", re.IGNORECASE)
-_JOURNAL_SPLIT = re.compile(r"\s=\s|\s:\s|:\s|\s-\s|\.(?=[A-Z][a-z])")
+#: Where a venue name gives way to another: a parallel title ("Ai zheng = Aizheng"), a
+#: subtitle, or the conference an abstract supplement reports ("Heart. Conference: …").
+_JOURNAL_SPLIT = re.compile(r"\s=\s|\s:\s|:\s|;\s|\s-\s|\.(?=[A-Z][a-z])|"
+                            r"\.\s+(?=(?i:conference|congress|meeting|symposium)\b)")
+#: MEDLINE's qualifiers of a journal title: "Lung cancer (Amsterdam, Netherlands)",
+#: "Stroke (00392499)"; another database writes the title without them.
+_QUALIFIER = re.compile(r"\([^()]*(?:\)|$)")
+#: A compound written with a hyphen in full and joined when abbreviated: "Cardio-thoracic",
+#: "Cardiothorac".
+_COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _STOP = frozenset(("of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "la",
                    "le", "du", "des", "der", "die", "das", "und", "et", "y", "e", "del",
                    "della", "di"))
@@ -319,8 +330,12 @@ _KIND_ONLY = re.compile(r"(?:(?:annual|international|national|joint|scientific|"
 def journal_keys(journal: str) -> tuple[tuple[str, ...], ...]:
     """Each name the venue goes by, as word tuples: "Ai zheng = Aizheng = Chinese journal …"."""
     text = _JOURNAL_NOISE.sub(" ", journal or "")
+    pieces = [text, *_JOURNAL_SPLIT.split(text)]
+    pieces += [form for piece in pieces
+               for form in (_QUALIFIER.sub(" ", piece), _COMPOUND.sub("", piece))
+               if form != piece]
     parts = []
-    for n, piece in enumerate([text, *_JOURNAL_SPLIT.split(text)]):
+    for n, piece in enumerate(pieces):
         words = tuple(w for w in fold(piece).split()  # not "12th", "2007"
                       if w not in _STOP and not any(c.isdigit() for c in w))
         if words and words not in parts and (n == 0 or len(words) > 1 or len(words[0]) > 2) \
@@ -374,6 +389,22 @@ def venue_relation(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...
 def _first_number(value: str) -> str:
     match = re.search(r"\d+", value or "")
     return match.group(0).lstrip("0") if match else ""
+
+
+_SUPPLEMENT = re.compile(r"\bsup(?:p|pl|plement)?\b|\bs(?=\d)", re.IGNORECASE)
+
+
+def issue_key(issue: str) -> str:
+    """The issue's number; a supplement's as "s1" ("SUPPL. 1", "Suppl 1", "1 Suppl. 1")."""
+    if _SUPPLEMENT.search(issue or ""):
+        return "s" + _first_number(_SUPPLEMENT.split(issue, 1)[1])
+    return _first_number(issue)
+
+
+def _mangled(volume: str) -> bool:
+    """A volume an export cut or garbled: an unbalanced bracket ("1)") or no digits first."""
+    text = (volume or "").strip()
+    return bool(text) and (text.count("(") != text.count(")") or not text[0].isalnum())
 
 
 _MONTH = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
@@ -434,6 +465,7 @@ class Keys:
     pages_loose: bool
     doi: str
     doi_base: str
+    volume_odd: bool = False  # the volume as exported looks cut or mangled ("1)")
 
     @property
     def first_author(self) -> str:
@@ -459,8 +491,9 @@ def keys(record: Record) -> Keys:
     doi = normalise_doi(record.doi)
     return Keys(title=title_keys(record.title, record.journal),
                 authors=author_keys(record.authors), year=year, venue=venue, kind=kind,
-                volume=volume, issue=_first_number(record.issue), page_token=token,
-                page_start=start, page_end=end, pages_loose=loose, doi=doi, doi_base=doi_base(doi))
+                volume=volume, issue=issue_key(record.issue), page_token=token,
+                page_start=start, page_end=end, pages_loose=loose, doi=doi,
+                doi_base=doi_base(doi), volume_odd=_mangled(record.volume))
 
 
 # --- comparing a pair ---------------------------------------------------------------
@@ -476,8 +509,27 @@ class Judgement:
     verdict: Verdict
     strength: float  # orders the joins: the surest first
     title: float     # title similarity, 0-100 (0 when a title is missing or generic)
-    reason: str
+    reason: str      # for a person: what decided, in words
     doubt: bool = False  # worth a person's look: the evidence is near the line
+    rule: str = ""   # the named rule that decided ("veto:volume", "same-doi", "weighed")
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How much each field's agreement or disagreement counts (log-odds-like points, as in
+    Fellegi and Sunter's record linkage), and the score at which a pair is one work.
+
+    ``same``, ``similar`` and ``garbled`` trade found duplicates against false merges:
+    ``benchmarks/dedupe.py`` chooses them leaving one labelled set out (see its README).
+    """
+
+    same: float = 7.0      # evidence score at which a pair with no veto is one work
+    similar: float = 85.0  # title similarity (0-100) from which two titles are alike
+    garbled: float = -1.0  # points of a volume that looks cut, mangled or the issue
+    listed: float = 4.0    # score from which a pair a year apart is shown to a person
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 def title_similarity(a: Title, b: Title, ratio: float | None = None
@@ -518,22 +570,66 @@ def author_relation(a: Authors, b: Authors) -> str:
     return "low"
 
 
-def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
-    """The verdict on a pair: vetoes first, then the positive rules (``ratio``: of the
-    full titles, when the caller has it)."""
-    title, contained, replaced = title_similarity(a.title, b.title, ratio)
-    exact = title == 100
-    high = title >= 93 and not replaced
-    similar = title >= 85 or contained
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two records field by field: what each field says about the pair."""
 
-    doi = ""
-    if a.doi and b.doi:
-        doi = "same" if a.doi_base == b.doi_base else "conflict"
-    authors = author_relation(a.authors, b.authors)
-    gap = abs(a.year - b.year) if a.year and b.year else -1
-    venue = venue_relation(a.venue, b.venue)
-    volume = "" if not (a.volume and b.volume) else (
-        "same" if a.volume == b.volume else "conflict")
+    a: Keys
+    b: Keys
+    title: float         # 0-100
+    contained: bool      # one title is the other with more words
+    replaced: bool       # a word substituted for another ("adult"/"adolescent")
+    doi: str             # same | conflict | ""
+    authors: str         # high | mid | low | ""
+    first_author: bool   # the first authors are one person
+    gap: int             # years apart, -1 when a year is missing
+    venue: str           # same | different | ""
+    volume: str          # same | conflict | garbled (one looks cut or mangled) | ""
+    pages: str           # same | loose | conflict | ""
+    issue: bool          # another issue of the same volume (not a supplement)
+    shifted: bool        # one database moved volume and issue down a field
+    weights: Weights = DEFAULT_WEIGHTS
+
+    @property
+    def exact(self) -> bool:
+        return self.title == 100
+
+    @property
+    def high(self) -> bool:
+        return self.title >= 93 and not self.replaced
+
+    @property
+    def similar(self) -> bool:
+        return self.title >= self.weights.similar or self.contained
+
+    @property
+    def located(self) -> bool:
+        return self.volume == "same" and self.pages == "same"
+
+    @property
+    def ranged(self) -> bool:
+        return self.a.page_end == self.b.page_end and self.a.page_end not in ("",
+                                                                              self.a.page_start)
+
+    @property
+    def same_id(self) -> bool:
+        """One DOI, or one article number in one journal."""
+        a, b = self.a, self.b
+        return self.doi == "same" or (a.page_token == b.page_token and len(a.page_token) >= 6
+                                      and a.pages_loose and self.venue == "same")
+
+    @property
+    def sure_place(self) -> bool:
+        return self.located and self.gap == 0 and self.high
+
+
+def compare(a: Keys, b: Keys, ratio: float | None = None,
+            weights: Weights = DEFAULT_WEIGHTS) -> Pair:
+    """Each field of two records compared once (``ratio``: of the full titles, if known)."""
+    title, contained, replaced = title_similarity(a.title, b.title, ratio)
+    doi = ("same" if a.doi_base == b.doi_base else "conflict") if a.doi and b.doi else ""
+    first = bool(a.authors.names and b.authors.names
+                 and a.authors.names[0].matches(b.authors.names[0]))
     pages = ""
     if a.page_start and b.page_start:
         if a.page_start == b.page_start:
@@ -543,104 +639,390 @@ def judge(a: Keys, b: Keys, ratio: float | None = None) -> Judgement:
             pages = "loose"
         else:
             pages = "conflict"
+    volume = volume_relation(a, b)
     shifted = _shifted(a, b) or _shifted(b, a)
-    if shifted:  # one database moved the volume and issue down a field
+    if shifted:
         volume, pages = "same", ""
-    located = volume == "same" and pages == "same"
-    # Another issue of the same volume is another item, unless the pages say otherwise
-    # (issue numbers above 99 are whole-numbering or record numbers, filled unevenly).
-    issue = (a.issue and b.issue and a.issue != b.issue and len(a.issue) < 3
-             and len(b.issue) < 3 and pages != "same" and not shifted)
-    ranged = a.page_end == b.page_end and a.page_end not in ("", a.page_start)
-    same_id = doi == "same" or (a.page_token == b.page_token and len(a.page_token) >= 6
-                                and a.pages_loose and venue == "same")
-    sure_place = located and gap == 0 and high  # one article of one issue, surely
+    # Another issue of the same volume is another item, unless the pages say otherwise.
+    issue = _issues_differ(a.issue, b.issue, pages) and not shifted
+    return Pair(a, b, title, contained, replaced, doi, author_relation(a.authors, b.authors),
+                first, abs(a.year - b.year) if a.year and b.year else -1,
+                venue_relation(a.venue, b.venue), volume, pages, issue, shifted, weights)
 
-    def result(verdict: Verdict, reason: str, bonus: float = 0.0) -> Judgement:
-        return Judgement(verdict, round(title / 100 + bonus, 4), title, reason)
 
-    def veto(reason: str, *, on_data: bool = True) -> Judgement:
-        """A veto; one on fields that are often mistyped, against a near-identical title
-        by the same authors within a year, is worth a person's look."""
-        conflicts = (doi == "conflict") + (volume == "conflict") + (pages == "conflict") \
-            + bool(issue) + (gap > 0)
-        doubt = on_data and high and authors != "low" and gap < 2 and conflicts <= 1
-        return Judgement(Verdict.DIFFERENT, title / 100, title,
-                         f"near-identical titles, but {reason}" if doubt else reason, doubt)
+def _issues_differ(a: str, b: str, pages: str) -> bool:
+    """Two issues of one volume, unless the first pages agree. Numbers above 99 are
+    whole-numbering or record numbers, filled unevenly. A supplement ("s1") belongs to an
+    issue another database may give instead: against a plain issue only pages that differ
+    tell them apart (an abstract in the supplement, the article in an issue)."""
+    if not (a and b) or a == b or pages == "same":
+        return False
+    if a.startswith("s") != b.startswith("s"):
+        return bool(pages)
+    return len(a) < 3 and len(b) < 3 and "s" not in (a, b)
 
-    # --- vetoes: evidence that these are two works -----------------------------------
-    if doi == "conflict":
-        return veto("different DOIs")
-    if a.title.markers != b.title.markers and not (located and gap == 0):
-        kinds = sorted(a.title.markers ^ b.title.markers)
-        return veto(f"one is a {'/'.join(kinds)} of the other", on_data=False)
-    if a.title.numbers and b.title.numbers and not (
-            a.title.numbers <= b.title.numbers or b.title.numbers <= a.title.numbers
-            or (located and gap == 0)):
-        return veto("different numbers in the titles", on_data=False)
-    if gap >= 2 and not (same_id and similar):
-        return veto(f"published {gap} years apart")
-    if a.kind and b.kind and a.kind != b.kind and venue != "same" and doi != "same":
-        return veto("a conference paper and a journal article")
-    if volume == "conflict" and doi != "same":
-        return veto("different volumes")
-    if pages == "conflict" and doi != "same" and not (
-            exact and authors == "high" and venue == "same" and volume == "same"
-            and not issue and gap == 0):  # else one title, list, journal, volume: a typo
-        return veto("different pages")
-    if authors == "low" and not ((doi == "same" and high) or sure_place):
-        return veto("different authors")
-    if title and not similar and title < 60 and not (located or same_id):
-        return veto("different titles", on_data=False)
-    if (a.title.generic and not a.title.missing) != (b.title.generic and not b.title.missing) \
-            and not (a.title.missing or b.title.missing) and doi != "same":
-        return veto("an item (editorial, review, …) and a titled work", on_data=False)
 
-    # --- positive rules: independent fields agree -------------------------------------
-    if doi == "same":
-        if similar:
-            return result(Verdict.SAME, "same DOI", 1.0)
-        if (a.title.generic or b.title.generic) and authors and gap == 0:
-            return result(Verdict.SAME, "same DOI, authors and year", 1.0)
-    if same_id and similar and authors != "":
-        return result(Verdict.SAME, "same article number and title", 0.8)
-    if gap == 0 or (gap < 0 and located):  # a missing year contradicts nothing
-        if sure_place:
-            return result(Verdict.SAME, "same title, year, volume and pages", 0.7)
-        if similar and authors in ("high", "mid") and (located or (
-                pages == "same" and venue == "same")):
-            return result(Verdict.SAME, "similar title, same authors, year and pages", 0.6)
-        if high and authors == "high" and not issue and (
-                venue != "different" or pages == "same" or volume == "same"):
-            return result(Verdict.SAME, "same title, authors and year", 0.5)
-        if (located and ranged and not issue and authors != "low"
-                and (authors == "high" or venue == "same")
-                and (title >= 50 or a.title.translated or b.title.translated
-                     or a.title.missing or b.title.missing or a.title.text == b.title.text)):
-            return result(Verdict.SAME, "same authors or venue, year, volume and pages", 0.4)
-        if contained and authors == "high" and venue == "same" and not issue:
-            return result(Verdict.SAME, "one title contains the other; same authors, venue "
-                          "and year", 0.35)
-        if high and not authors and venue == "same" and (located or pages == "same"):
-            return result(Verdict.SAME, "same title, venue, year and pages", 0.3)
-        if exact and authors != "low" and venue != "different" and not issue:
-            return result(Verdict.SAME, "same title and year", 0.2)
-    if gap == 1 and high and authors == "high" and (located or venue == "same"):
-        return result(Verdict.SAME, "same title and authors, a year apart "
-                      "(online before print)", 0.1)
-    if (gap == 0 and title >= 75 and not replaced and venue == "same" and not issue
-            and _unlocated(a) != _unlocated(b) and _same_list(a.authors, b.authors, 3)):
-        # a title reworded between databases (online and print, letter and its printed
-        # form): one record has no place in the journal at all, so nothing contradicts
-        return result(Verdict.SAME, "similar title, same journal, year and author list; "
-                      "one record without volume, issue or pages", 0.05)
-    if similar:
-        return Judgement(Verdict.UNSURE, title / 100, title,
-                         "similar titles; the other fields do not confirm", doubt=True)
-    if located and authors:
-        return Judgement(Verdict.UNSURE, title / 100, title,
-                         "same volume and pages, different titles", doubt=True)
-    return result(Verdict.UNSURE, "not enough in common")
+def volume_relation(a: Keys, b: Keys) -> str:
+    """``garbled`` when one volume is the other cut short ("6" or "1" for "61"), was
+    exported mangled ("1)") or is the other record's issue in the volume's place: a
+    disagreement that says little."""
+    if not (a.volume and b.volume):
+        return ""
+    if a.volume == b.volume:
+        return "same"
+    short, long = sorted((a.volume, b.volume), key=len)
+    if a.volume_odd or b.volume_odd or (len(short) < len(long) and (
+            long.startswith(short) or long.endswith(short))) \
+            or a.volume == b.issue or b.volume == a.issue:
+        return "garbled"
+    return "conflict"
+
+
+# --- evidence: each field's points --------------------------------------------------
+
+def _doi_points(p: Pair) -> tuple[float, str]:
+    return (4.0, "DOI") if p.doi == "same" else (0.0, "")
+
+
+def _title_points(p: Pair) -> tuple[float, str]:
+    if p.exact:
+        return 3.0, "title"
+    if p.high:
+        return 2.0, "title"
+    if p.replaced:
+        return -2.0, "a word of the title"
+    return (1.0, "title") if p.similar else (0.0, "")
+
+
+def _author_points(p: Pair) -> tuple[float, str]:
+    if p.authors == "low":
+        return -3.0, "authors"
+    points = 2.0 * p.first_author + (p.authors == "high")
+    return (points, "first author") if points else (0.0, "")
+
+
+def _year_points(p: Pair) -> tuple[float, str]:
+    if p.gap == 0:
+        return 1.0, "year"
+    return (-1.0, "year") if p.gap > 0 else (0.0, "")
+
+
+def _venue_points(p: Pair) -> tuple[float, str]:
+    if p.venue == "same":
+        return 1.0, "journal"
+    return (-2.0, "journal") if p.venue == "different" else (0.0, "")
+
+
+def _volume_points(p: Pair) -> tuple[float, str]:
+    return {"same": (1.0, "volume"), "garbled": (p.weights.garbled, "volume"),
+            "conflict": (-3.0, "volume")}.get(p.volume, (0.0, ""))
+
+
+def _issue_points(p: Pair) -> tuple[float, str]:
+    return (-3.0, "issue") if p.issue else (0.0, "")
+
+
+def _pages_points(p: Pair) -> tuple[float, str]:
+    if p.pages == "same":
+        return (1.0 if p.a.page_start == "1" else 2.0), "pages"
+    return (-3.0, "pages") if p.pages == "conflict" else (0.0, "")
+
+
+def _kind_points(p: Pair) -> tuple[float, str]:
+    return (-2.0, "kind of venue") if _kinds_differ(p) else (0.0, "")
+
+
+EVIDENCE = (_doi_points, _title_points, _author_points, _year_points, _venue_points,
+            _volume_points, _issue_points, _pages_points, _kind_points)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    points: float
+    agree: tuple[str, ...]     # fields that agree
+    disagree: tuple[str, ...]  # fields that disagree
+
+
+def weigh(p: Pair) -> Score:
+    """The sum of every field's points, with the names of the fields for and against."""
+    total, agree, disagree = 0.0, [], []
+    for evidence in EVIDENCE:
+        points, name = evidence(p)
+        total += points
+        if points > 0:
+            agree.append(name)
+        elif points < 0:
+            disagree.append(name)
+    return Score(total, tuple(agree), tuple(disagree))
+
+
+# --- vetoes: what proves two works ---------------------------------------------------
+# Each returns why the pair is two works, or "". *Firm* vetoes hold whatever else agrees;
+# a *weak* one (a field that exports garble) is outweighed by enough agreeing evidence.
+
+def _kinds_differ(p: Pair) -> bool:
+    a, b = p.a, p.b
+    return bool(a.kind and b.kind and a.kind != b.kind and p.venue != "same"
+                and p.doi != "same")
+
+
+def veto_doi(p: Pair) -> str:
+    return "different DOIs" if p.doi == "conflict" else ""
+
+
+def veto_item_kind(p: Pair) -> str:
+    """An erratum, reply, comment or retraction against the work it concerns."""
+    a, b = p.a.title, p.b.title
+    if a.markers != b.markers and not (p.located and p.gap == 0):
+        return f"one is a {'/'.join(sorted(a.markers ^ b.markers))} of the other"
+    return ""
+
+
+def veto_title_numbers(p: Pair) -> str:
+    """"Part 1" and "Part 2", "Phase II" and "Phase III"."""
+    x, y = p.a.title.numbers, p.b.title.numbers
+    if x and y and not (x <= y or y <= x or (p.located and p.gap == 0)):
+        return "different numbers in the titles"
+    return ""
+
+
+def veto_years(p: Pair) -> str:
+    if p.gap >= 2 and not (p.same_id and p.similar):
+        return f"published {p.gap} years apart"
+    return ""
+
+
+def veto_conference(p: Pair) -> str:
+    """A conference paper and a journal article, unless both name one place: the same
+    title in the same year, volume and pages (a journal's supplement that one database
+    files as a conference, another under another name of the journal)."""
+    if _kinds_differ(p) and not (p.sure_place and p.authors != "low"):
+        return "a conference paper and a journal article"
+    return ""
+
+
+def veto_volume(p: Pair) -> str:
+    return "different volumes" if p.volume == "conflict" and p.doi != "same" else ""
+
+
+def veto_pages(p: Pair) -> str:
+    if p.pages == "conflict" and p.doi != "same" and not (
+            p.exact and p.authors == "high" and p.venue == "same" and p.volume == "same"
+            and not p.issue and p.gap == 0):  # else one title, list, journal, volume: a typo
+        return "different pages"
+    return ""
+
+
+def veto_authors(p: Pair) -> str:
+    if p.authors == "low" and not ((p.doi == "same" and p.high) or p.sure_place):
+        return "different authors"
+    return ""
+
+
+def veto_titles(p: Pair) -> str:
+    if p.title and not p.similar and p.title < 60 and not (p.located or p.same_id):
+        return "different titles"
+    return ""
+
+
+def veto_untitled_item(p: Pair) -> str:
+    """An editorial, review or other item named only by its kind, against a titled work."""
+    a, b = p.a.title, p.b.title
+    if (a.generic and not a.missing) != (b.generic and not b.missing) \
+            and not (a.missing or b.missing) and p.doi != "same":
+        return "an item (editorial, review, …) and a titled work"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Veto:
+    name: str
+    check: Callable[[Pair], str]
+    weak: bool     # a field exports garble: enough agreeing evidence outweighs it
+    on_data: bool  # a disagreement of data (not of kind): near the line, a person looks
+
+
+VETOES = (
+    Veto("doi", veto_doi, weak=False, on_data=True),
+    Veto("item-kind", veto_item_kind, weak=False, on_data=False),
+    Veto("title-numbers", veto_title_numbers, weak=False, on_data=False),
+    Veto("years", veto_years, weak=False, on_data=True),
+    Veto("conference", veto_conference, weak=True, on_data=True),
+    Veto("volume", veto_volume, weak=True, on_data=True),
+    Veto("pages", veto_pages, weak=False, on_data=True),
+    Veto("authors", veto_authors, weak=True, on_data=True),
+    Veto("titles", veto_titles, weak=False, on_data=False),
+    Veto("untitled-item", veto_untitled_item, weak=False, on_data=False),
+)
+
+
+# --- positive rules: independent fields agree ----------------------------------------
+# Each returns whether it joins the pair; the reason and the strength bonus are its own.
+
+def rule_same_doi(p: Pair) -> bool:
+    return p.doi == "same" and p.similar
+
+
+def rule_doi_untitled(p: Pair) -> bool:
+    return (p.doi == "same" and (p.a.title.generic or p.b.title.generic)
+            and bool(p.authors) and p.gap == 0)
+
+
+def rule_article_number(p: Pair) -> bool:
+    return p.same_id and p.similar and p.authors != ""
+
+
+def _same_year(p: Pair) -> bool:
+    return p.gap == 0 or (p.gap < 0 and p.located)  # a missing year contradicts nothing
+
+
+def rule_place(p: Pair) -> bool:
+    return _same_year(p) and p.sure_place
+
+
+def rule_authors_pages(p: Pair) -> bool:
+    return (_same_year(p) and p.similar and p.authors in ("high", "mid")
+            and (p.located or (p.pages == "same" and p.venue == "same")))
+
+
+def rule_title_authors(p: Pair) -> bool:
+    return (_same_year(p) and p.high and p.authors == "high" and not p.issue
+            and (p.venue != "different" or p.pages == "same" or p.volume == "same"))
+
+
+def rule_range(p: Pair) -> bool:
+    a, b = p.a.title, p.b.title
+    return (_same_year(p) and p.located and p.ranged and not p.issue and p.authors != "low"
+            and (p.authors == "high" or p.venue == "same")
+            and (p.title >= 50 or a.translated or b.translated or a.missing or b.missing
+                 or a.text == b.text))
+
+
+def rule_contained(p: Pair) -> bool:
+    return (_same_year(p) and p.contained and p.authors == "high" and p.venue == "same"
+            and not p.issue)
+
+
+def rule_anonymous_place(p: Pair) -> bool:
+    return (_same_year(p) and p.high and not p.authors and p.venue == "same"
+            and (p.located or p.pages == "same"))
+
+
+def rule_exact_title_year(p: Pair) -> bool:
+    return (_same_year(p) and p.exact and p.authors != "low" and p.venue != "different"
+            and not p.issue)
+
+
+def rule_online_first(p: Pair) -> bool:
+    """Online a year before print: the authors agree, or one record has none ("Anonymous")
+    and the volume and pages agree instead."""
+    return (p.gap == 1 and p.high and (p.authors == "high" or (not p.authors and p.located))
+            and (p.located or p.venue == "same"))
+
+
+def rule_unplaced(p: Pair) -> bool:
+    """A title reworded between databases (online and print, letter and its printed form):
+    one record has no place in the journal at all, so nothing contradicts."""
+    return (p.gap == 0 and p.title >= 75 and not p.replaced and p.venue == "same"
+            and not p.issue and _unlocated(p.a) != _unlocated(p.b)
+            and _same_list(p.a.authors, p.b.authors, 3))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    joins: Callable[[Pair], bool]
+    reason: str
+    bonus: float  # orders the joins: the surest first
+
+
+RULES = (
+    Rule("same-doi", rule_same_doi, "same DOI", 1.0),
+    Rule("doi-untitled", rule_doi_untitled, "same DOI, authors and year", 1.0),
+    Rule("article-number", rule_article_number, "same article number and title", 0.8),
+    Rule("place", rule_place, "same title, year, volume and pages", 0.7),
+    Rule("authors-pages", rule_authors_pages, "similar title, same authors, year and pages",
+         0.6),
+    Rule("title-authors", rule_title_authors, "same title, authors and year", 0.5),
+    Rule("range", rule_range, "same authors or venue, year, volume and pages", 0.4),
+    Rule("contained", rule_contained, "one title contains the other; same authors, venue "
+         "and year", 0.35),
+    Rule("anonymous-place", rule_anonymous_place, "same title, venue, year and pages", 0.3),
+    Rule("exact-title-year", rule_exact_title_year, "same title and year", 0.2),
+    Rule("online-first", rule_online_first, "same title and authors, a year apart "
+         "(online before print)", 0.1),
+    Rule("unplaced", rule_unplaced, "similar title, same journal, year and author list; "
+         "one record without volume, issue or pages", 0.05),
+)
+
+
+def judge(a: Keys, b: Keys, ratio: float | None = None,
+          weights: Weights = DEFAULT_WEIGHTS) -> Judgement:
+    """The verdict on a pair (``ratio``: of the full titles, when the caller has it).
+
+    Firm vetoes first; then a weak veto (volume, authors, kind of venue) unless the
+    evidence of the other fields outweighs that one disagreement; then the named positive
+    rules; then the weighed evidence alone. The :class:`Judgement` names the rule.
+    """
+    p = compare(a, b, ratio, weights)
+    score: Score | None = None
+    vetoes = [(v, why) for v in VETOES if (why := v.check(p))]
+    if vetoes:
+        if not all(v.weak for v, _ in vetoes) or len(vetoes) > 1:
+            return _vetoed(p, *vetoes[0])
+        score = weigh(p)
+        if not _outweighs(p, score, weights):
+            return _vetoed(p, *vetoes[0])
+        return _same(p, f"{', '.join(score.agree)} agree; outweighs {vetoes[0][1]}",
+                     f"weighed:{vetoes[0][0].name}", 0.15)
+    for rule in RULES:
+        if rule.joins(p):
+            return _same(p, rule.reason, rule.name, rule.bonus)
+    score = weigh(p)
+    if _outweighs(p, score, weights) and _only_garbled(p, score):
+        garbled = "; the volume looks garbled" if score.disagree else ""
+        return _same(p, f"{', '.join(score.agree)} agree{garbled}", "weighed", 0.15)
+    listed = not score.disagree or (score.disagree == ("year",)
+                                    and score.points >= weights.listed)
+    if p.similar:
+        return Judgement(Verdict.UNSURE, p.title / 100, p.title,
+                         "similar titles; the other fields do not confirm", doubt=listed,
+                         rule="unsure:similar-titles")
+    if p.located and p.authors:
+        return Judgement(Verdict.UNSURE, p.title / 100, p.title,
+                         "same volume and pages, different titles", doubt=listed,
+                         rule="unsure:same-place")
+    return Judgement(Verdict.UNSURE, round(p.title / 100, 4), p.title, "not enough in common",
+                     rule="unsure")
+
+
+def _outweighs(p: Pair, score: Score, weights: Weights) -> bool:
+    """Enough agreement on strong fields (title, with pages, DOI or the first author) to
+    join despite what disagrees; a record of another journal is never joined this way."""
+    return (score.points >= weights.same and p.similar and p.venue != "different"
+            and p.gap <= 1 and (p.pages == "same" or p.doi == "same" or p.first_author))
+
+
+def _only_garbled(p: Pair, score: Score) -> bool:
+    """Nothing disagrees but a volume that looks garbled ("1)" or "6" for "61")."""
+    return all(name == "volume" and p.volume == "garbled" for name in score.disagree)
+
+
+def _same(p: Pair, reason: str, rule: str, bonus: float) -> Judgement:
+    return Judgement(Verdict.SAME, round(p.title / 100 + bonus, 4), p.title, reason,
+                     rule=rule)
+
+
+def _vetoed(p: Pair, veto: Veto, why: str) -> Judgement:
+    """A veto; one on data that exports garble, against a near-identical title by the same
+    authors within a year and in no other journal, is worth a person's look."""
+    conflicts = (p.doi == "conflict") + (p.volume == "conflict") + (p.pages == "conflict") \
+        + p.issue + (p.gap > 0)
+    doubt = (veto.on_data and p.high and p.authors != "low" and p.gap < 2 and conflicts <= 1
+             and p.venue != "different")
+    return Judgement(Verdict.DIFFERENT, p.title / 100, p.title,
+                     f"near-identical titles, but {why}" if doubt else why, doubt,
+                     rule=f"veto:{veto.name}")
 
 
 def _same_list(a: Authors, b: Authors, least: int = 1) -> bool:

@@ -1,13 +1,18 @@
-"""Atomic writes: an interrupted run never leaves a half-written output."""
+"""Writing outputs: atomically (an interrupted run never leaves a half-written output), and
+as CSV that a spreadsheet cannot turn into a formula (see :func:`neutralise`)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 
 @contextmanager
@@ -59,3 +64,107 @@ def read_person_text(path: str | Path) -> str:
         raise InputError(Problem(str(path), f"not UTF-8 text (byte 0x{data[error.start]:02x})",
                                  line, hint="save it as UTF-8 (in a spreadsheet program: "
                                             "CSV UTF-8)")) from None
+
+
+# --- CSV a person may open ----------------------------------------------------------------
+
+#: A cell starting with one of these is read as a formula by spreadsheet programs (OWASP's
+#: list for CSV injection): ``=HYPERLINK(…)`` or ``@SUM(…)`` in a title would run there.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
+
+
+def starts_formula(value: str) -> bool:
+    """Whether a spreadsheet would take ``value`` for a formula. A plain negative number
+    (``-3``, ``-0.25``) is a number, not a formula: it stays a number a spreadsheet can sum."""
+    return value.startswith(FORMULA_START) and not _NEGATIVE_NUMBER.fullmatch(value)
+
+
+def _marked(value: str) -> bool:
+    """``value`` starts with the quote :func:`neutralise` adds."""
+    return value[:1] == "'" and (value[1:2] == "'" or starts_formula(value[1:]))
+
+
+def neutralise(value: str) -> str:
+    """The cell as written to every CSV of the project: a value a spreadsheet would take
+    for a formula gets a leading ``'`` (``=1+1`` → ``'=1+1``), and so does a value that
+    already starts with ``'`` followed by such a character or by another ``'`` (``'=x`` →
+    ``''=x``; ``''x`` → ``'''x``), so that :func:`restore` gives back the exact text. Every
+    other value, a plain negative number included, is written as it is."""
+    return "'" + value if starts_formula(value) or _marked(value) else value
+
+
+def restore(value: str) -> str:
+    """The original text of a cell written by :func:`neutralise`: one leading ``'`` off, in
+    exactly the cases it added one."""
+    return value[1:] if _marked(value) else value
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def write_csv(handle: TextIO, header: Sequence[object], rows: Iterable[Sequence[object]],
+              preamble: Iterable[Sequence[object]] = ()) -> None:
+    """Write a CSV table, every cell (header and ``preamble`` rows above it too) through
+    :func:`neutralise`; rows are written as they come, so a long table is never held twice.
+
+    The csv module quotes a cell holding ``\n`` but not one holding a lone ``\r``, which
+    a reader takes for a line break: a row with one is written with every cell quoted."""
+    plain = csv.writer(handle, lineterminator="\n")
+    quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in itertools.chain(preamble, [header], rows):
+        values = [neutralise(_cell(v)) for v in row]
+        (quoted if any("\r" in v for v in values) else plain).writerow(values)
+
+
+def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]],
+             preamble: Iterable[Sequence[object]] = ()) -> str:
+    """The text of a CSV table written by :func:`write_csv`: the one way every CSV the
+    workflow writes for a person is made."""
+    buffer = io.StringIO()
+    write_csv(buffer, header, rows, preamble)
+    return buffer.getvalue()
+
+
+class RestoringReader:
+    """A ``csv.reader`` whose rows come back :func:`restore`-d; with ``after``, only the rows
+    after the first row ``after`` accepts (a header of the project's own tables)."""
+
+    def __init__(self, reader: Any, after: Callable[[list[str]], bool] | None = None):
+        self.reader = reader
+        self.after = after
+        self.restoring = after is None
+
+    def __iter__(self) -> RestoringReader:
+        return self
+
+    def __next__(self) -> list[str]:
+        row: list[str] = next(self.reader)
+        if self.restoring:
+            return [restore(value) for value in row]
+        if self.after is not None and self.after(row):
+            self.restoring = True
+        return row
+
+    @property
+    def line_num(self) -> int:
+        return int(self.reader.line_num)
+
+    @property
+    def dialect(self) -> Any:
+        return self.reader.dialect
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """The rows of a CSV the workflow wrote, each cell back to its original text."""
+    return list(RestoringReader(csv.reader(io.StringIO(text, newline=""))))
+
+
+class CsvDictReader(csv.DictReader):  # type: ignore[type-arg]
+    """``csv.DictReader`` for a CSV the workflow wrote: header and cells back to the text
+    they had before :func:`neutralise`."""
+
+    def __init__(self, handle: Iterable[str], **options: Any):
+        super().__init__(handle, **options)
+        self.reader = RestoringReader(self.reader)  # type: ignore[assignment]

@@ -6,7 +6,10 @@ punctuation between them); apostrophes are ignored, so ``Children*`` finds "chil
 A heading matches a record's subject headings exactly, case-insensitively (a record with
 no subject headings offers its keywords instead: some databases export their index terms
 as keywords); a truncated heading matches the headings it is a prefix of; ``(exp)`` adds
-the narrower headings of the thesaurus.
+the narrower headings of the thesaurus. A heading the platform marked as major
+(``*Paleontology``, ``Heart Rate/*physiology``) is found without its mark, and a MeSH
+heading with subheadings (``Isoenzymes/metabolism``, Ovid's ``Liver/pa [Pathology]``) by
+its descriptor too, as a heading search on the platform finds it (:func:`heading_keys`).
 
 Speed: the records' text is folded into one string and each distinct term is one regex
 scan over it, jumping to the next record after a hit; headings are a dictionary lookup.
@@ -14,19 +17,20 @@ scan over it, jumping to the next record after a hit; headings are a dictionary 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
-from litreview.records import Record
+from litreview.errors import InputError, Problem, raise_if
+from litreview.fileio import csv_text
+from litreview.records import Record, RecordIdError, RecordIds
 from litreview.strategies import Node, Op, Ref, Strategy, Term
 from litreview.thesaurus import Thesaurus
 
@@ -94,16 +98,17 @@ class Corpus:
         for part in self.text.split("\n") if records else []:
             self.starts.append(position)
             position += len(part) + 1
-        folded: dict[str, str] = {}
+        folded: dict[str, tuple[str, ...]] = {}
         headings: dict[str, list[int]] = defaultdict(list)
         for i, record in enumerate(records):
             for heading in record.subjects or record.keywords:
-                key = folded.get(heading)
-                if key is None:
-                    key = folded[heading] = _fold(heading)
-                postings = headings[key]
-                if not postings or postings[-1] != i:
-                    postings.append(i)
+                keys = folded.get(heading)
+                if keys is None:
+                    keys = folded[heading] = heading_keys(heading)
+                for key in keys:
+                    postings = headings[key]
+                    if not postings or postings[-1] != i:
+                        postings.append(i)
         self.headings = {k: frozenset(v) for k, v in headings.items()}
 
     def free_text(self, term_text: str) -> frozenset[int]:
@@ -135,6 +140,69 @@ class Corpus:
         else:
             keys = [wanted, *(_fold(n) for n in narrower)]
         return frozenset().union(*(self.headings.get(k, frozenset()) for k in keys))
+
+
+#: MeSH subheadings (qualifiers), current and retired, as PubMed writes them after a ``/``,
+#: and their two-letter codes, which Ovid writes (``/th [Therapy]``).
+MESH_QUALIFIERS: dict[str, str] = {
+    "abnormalities": "ab", "administration & dosage": "ad", "adverse effects": "ae",
+    "agonists": "ag", "analogs & derivatives": "aa", "analysis": "an",
+    "anatomy & histology": "ah", "antagonists & inhibitors": "ai", "biosynthesis": "bi",
+    "blood": "bl", "blood supply": "bs", "cerebrospinal fluid": "cf",
+    "chemical synthesis": "cs", "chemically induced": "ci", "chemistry": "ch",
+    "classification": "cl", "complications": "co", "congenital": "cn",
+    "contraindications": "ct", "cytology": "cy", "deficiency": "df", "diagnosis": "di",
+    "diagnostic imaging": "dg", "diagnostic use": "du", "diet therapy": "dh",
+    "drug effects": "de", "drug therapy": "dt", "economics": "ec", "education": "ed",
+    "embryology": "em", "enzymology": "en", "epidemiology": "ep", "ethics": "es",
+    "ethnology": "eh", "etiology": "et", "genetics": "ge", "growth & development": "gd",
+    "history": "hi", "immunology": "im", "injuries": "in", "innervation": "ir",
+    "instrumentation": "is", "isolation & purification": "ip",
+    "legislation & jurisprudence": "lj", "manpower": "ma", "metabolism": "me",
+    "methods": "mt", "microbiology": "mi", "mortality": "mo", "nursing": "nu",
+    "organization & administration": "og", "parasitology": "ps", "pathogenicity": "py",
+    "pathology": "pa", "pharmacokinetics": "pk", "pharmacology": "pd", "physiology": "ph",
+    "physiopathology": "pp", "poisoning": "po", "prevention & control": "pc",
+    "psychology": "px", "radiation effects": "re", "radiography": "ra",
+    "radionuclide imaging": "ri", "radiotherapy": "rt", "rehabilitation": "rh",
+    "secondary": "sc", "secretion": "se", "standards": "st",
+    "statistics & numerical data": "sn", "supply & distribution": "sd", "surgery": "su",
+    "therapeutic use": "tu", "therapy": "th", "toxicity": "to", "transmission": "tm",
+    "transplantation": "tr", "trends": "td", "ultrasonography": "us",
+    "ultrastructure": "ul", "urine": "ur", "utilization": "ut", "veterinary": "ve",
+    "virology": "vi",
+}
+_QUALIFIER_WORDS = frozenset(MESH_QUALIFIERS) | frozenset(MESH_QUALIFIERS.values())
+_BRACKETED = re.compile(r"\s*\[[^\]]*\]\s*$")  # Ovid's ``/pa [Pathology]`` gloss
+
+
+def _is_qualifiers(text: str) -> bool:
+    """``metabolism``, ``*drug therapy``, ``pa [Pathology]``, ``dg, pa [...]``: MeSH
+    subheadings as PubMed or Ovid write them after a heading's ``/`` (folded)."""
+    codes = [c.strip().lstrip("*").strip() for c in _BRACKETED.sub("", text).split(",")]
+    return all(c in _QUALIFIER_WORDS for c in codes)
+
+
+@lru_cache(maxsize=65536)
+def heading_keys(heading: str) -> tuple[str, ...]:
+    """The folded forms under which a record's subject heading is found.
+
+    Platforms mark a major heading with a star: ``*Paleontology`` (Ovid, EBSCOhost,
+    PubMed), on a subheading in MEDLINE (``Heart Rate/*physiology``), and Ovid may end a
+    heading with ``/`` (``*Fossils/``). The marks are dropped; and a heading followed by MeSH
+    subheadings is also found by its descriptor alone (``Isoenzymes/metabolism`` →
+    ``isoenzymes``), as a heading search on the platform finds it. A ``/`` followed by
+    anything else is part of the heading (``Brain/gut interaction``).
+    """
+    parts = [p.strip().lstrip("*").strip() for p in _fold(heading).split("/")]
+    while len(parts) > 1 and not parts[-1]:
+        parts.pop()
+    whole = "/".join(parts)
+    if not whole:
+        return ()
+    if len(parts) > 1 and parts[0] and all(_is_qualifiers(p) for p in parts[1:]):
+        return (whole, parts[0])
+    return (whole,)
 
 
 def _word_pattern(word: str) -> str:
@@ -223,11 +291,60 @@ def evaluate(strategy: Strategy, records: Sequence[Record],
     return Evaluator(records, thesaurus).strategy(strategy)
 
 
-def benchmark_indices(records: Sequence[Record], wanted: Collection[str]) -> frozenset[int]:
-    """Records named by id, or by DOI (``10.…``), in a benchmark list."""
-    keys = {w.strip().casefold() for w in wanted if w.strip()}
-    return frozenset(i for i, r in enumerate(records)
-                     if r.record_id.casefold() in keys or (r.doi and r.doi in keys))
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One entry of a benchmark list, with its line in the list's file."""
+
+    text: str
+    line: int | None = None
+
+
+def read_benchmark(path: str | Path) -> list[Listed]:
+    """A benchmark list: record ids, accession numbers or DOIs, separated by white space."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or getattr(error, "reason", str(error))
+        raise InputError(Problem(str(path), f"cannot read the benchmark list ({reason})",
+                                 hint="give a UTF-8 text file of record ids or DOIs")) from None
+    return [Listed(word, n) for n, line in enumerate(text.splitlines(), 1)
+            for word in line.split()]
+
+
+def benchmark_indices(records: Sequence[Record], wanted: Iterable[str | Listed],
+                      file: str = "benchmark list") -> frozenset[int]:
+    """Records named in a benchmark list: by record id, by accession number alone
+    (``EJ1181769`` for ``eric-EJ1181769``) when it names one record, or by DOI.
+
+    An entry naming no record is left out (it may be in another database's records); one
+    naming several records is an error listing them.
+    """
+    ids = RecordIds(r.record_id for r in records)
+    position = {r.record_id: i for i, r in enumerate(records)}
+    by_doi: dict[str, list[int]] = defaultdict(list)
+    for i, record in enumerate(records):
+        if record.doi:
+            by_doi[record.doi].append(i)
+    found: set[int] = set()
+    problems = []
+    for entry in wanted:
+        entry = entry if isinstance(entry, Listed) else Listed(entry)
+        given = entry.text.strip()
+        doi = _DOI_LIKE.match(given)
+        if doi:
+            found.update(by_doi.get(given[doi.end():].rstrip(".,;").casefold(), ()))
+            continue
+        try:
+            found.add(position[ids.resolve(given)])
+        except RecordIdError as error:
+            if error.candidates:
+                problems.append(Problem(file, str(error), entry.line))
+    raise_if(problems)
+    return frozenset(found)
+
+
+_DOI_LIKE = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(?=10\.\d+/)", re.IGNORECASE)
 
 
 def line_hits(strategy: Strategy, records: Sequence[Record],
@@ -255,16 +372,14 @@ def missed(strategy: Strategy, records: Sequence[Record], benchmark: frozenset[i
 
 
 def hits_csv(rows: Sequence[LineHits]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     with_benchmark = any(r.benchmark_total is not None for r in rows)
-    writer.writerow(["line", "set", "expression", "hits",
-                     *(["benchmark_hits", "recall"] if with_benchmark else [])])
-    for row in rows:
-        extra = [row.benchmark_hits, f"{row.recall:.3f}" if row.recall is not None else ""] \
-            if with_benchmark else []
-        writer.writerow([f"#{row.number}", row.label, row.expression, row.hits, *extra])
-    return buffer.getvalue()
+    header = ["line", "set", "expression", "hits",
+              *(["benchmark_hits", "recall"] if with_benchmark else [])]
+    return csv_text(header, [
+        [f"#{row.number}", row.label, row.expression, row.hits,
+         *([row.benchmark_hits, f"{row.recall:.3f}" if row.recall is not None else ""]
+           if with_benchmark else [])]
+        for row in rows])
 
 
 def hits_table(rows: Sequence[LineHits]) -> str:
@@ -283,5 +398,6 @@ def hits_table(rows: Sequence[LineHits]) -> str:
     return "\n".join(out) + "\n"
 
 
-__all__ = ["Evaluator", "LineHits", "Op", "benchmark_indices", "evaluate", "free_text_regex",
-           "hits_csv", "hits_table", "line_hits", "missed"]
+__all__ = ["MESH_QUALIFIERS", "Evaluator", "LineHits", "Listed", "Op", "benchmark_indices",
+           "evaluate", "free_text_regex", "heading_keys", "hits_csv", "hits_table", "line_hits",
+           "missed", "read_benchmark"]

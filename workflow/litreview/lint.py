@@ -94,6 +94,8 @@ def _reference_findings(strategy: Strategy) -> list[Finding]:
     numbers = {line.number for line in strategy.lines}
     for line in strategy.lines:
         for ref in references(line.expr):
+            if ref.number in strategy.broken:
+                continue  # the line could not be read: its own error says so
             if ref.number in numbers and ref.number not in defined:
                 out.append(_finding("S003", strategy, line.source_line,
                                     f"#{line.number} refers to #{ref.number}, a later line",
@@ -119,8 +121,8 @@ def _range_findings(strategy: Strategy) -> list[Finding]:
                                     f"({', '.join('#' + str(n) for n in before)}) are not "
                                     "consecutive", "list a plain range: #a or #a+1 ... or #b",
                                     _start(line)))
-            combos = [n for n in range(start, end + 1)
-                      if n in by_number and references(by_number[n].expr)]
+            combos = [n for n in sorted(by_number)  # a range names only lines defined
+                      if start <= n <= end and references(by_number[n].expr)]
             if combos:
                 listed_combos = ", ".join(f"#{n}" for n in combos)
                 out.append(_finding("S005", strategy, line.source_line,
@@ -128,12 +130,6 @@ def _range_findings(strategy: Strategy) -> list[Finding]:
                                     f"combination line(s) {listed_combos}",
                                     "a range of terms should not include set combinations",
                                     _start(line)))
-            gaps = [n for n in range(start, end + 1) if n not in by_number]
-            if gaps:
-                out.append(_finding("S005", strategy, line.source_line,
-                                    f"#{line.number}: the range #{start} ... #{end} skips "
-                                    f"undefined line(s) {', '.join('#' + str(n) for n in gaps)}",
-                                    "number the lines without gaps", _start(line)))
     return out
 
 
@@ -397,7 +393,7 @@ def lint_text(text: str, path: str, *, source: Source | None = None,
     findings += _reference_findings(strategy)
     used = {ref.number for line in strategy.lines for ref in references(line.expr)}
     finals = {line.number for line in strategy.final_lines}
-    for line in strategy.lines:
+    for line in strategy.lines if not strategy.broken else ():  # usage unknown when broken
         if line.number not in used and line.number not in finals:
             out_of = ", ".join(f"#{x.number}" for x in strategy.final_lines)
             findings.append(_finding("S004", strategy, line.source_line,

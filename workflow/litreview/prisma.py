@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from litreview.errors import InputError, Problem
-from litreview.fileio import read_person_text
+from litreview.fileio import csv_text, read_person_text
 from litreview.review import Review, search_date
 from litreview.screening import Criteria, Outcome
 
@@ -139,6 +139,10 @@ def prisma_counts(review: Review, source_of: Mapping[str, str], groups: Mapping[
             "id": stage.id, "name": stage.name, "kind": stage.kind, "entered": len(mine),
             **{status: statuses.get(status, 0) for status in
                ("included", "excluded", "automation", "not_retrieved", "awaiting", "conflict")},
+            # of those awaiting, the previous version's records left undecided: outside
+            # the update's flow, still to decide
+            "carried_over": sum(1 for o in mine if update and o.record_id not in new_groups
+                                and o.status in ("awaiting", "conflict")),
             "reasons": dict(sorted(reasons.items())),
             "not_retrieved_reasons": dict(sorted(not_retrieved.items())),
         })
@@ -301,9 +305,7 @@ def summary_text(counts: Mapping[str, Any]) -> str:
     lines.append(f"  Reports excluded: {sum(reasons.values())}")
     for reason, n in sorted(reasons.items()):
         lines.append(f"    {reason_label(reason, counts['exclusion_reasons'])}: {n}")
-    waiting = sum(c[k] for c in (db, other) for k in ("awaiting_screening", "awaiting_assessment"))
-    if waiting:
-        lines.append(f"  Awaiting a decision: {waiting}")
+    lines += _awaiting_lines(counts)
     lines.append("Included")
     if update:
         lines.append(f"  New studies included in review: {counts['included']['studies']}")
@@ -312,6 +314,27 @@ def summary_text(counts: Mapping[str, Any]) -> str:
         lines.append(f"  Studies included in review: {counts['included']['studies']}")
     lines.append(f"  Reports of included studies: {counts['total']['reports']}")
     return "\n".join(lines) + "\n"
+
+
+def _awaiting_lines(counts: Mapping[str, Any]) -> list[str]:
+    """The records awaiting a decision, by stage: those the flow counts (as screened, not
+    yet excluded), and in an update the previous version's left undecided, apart."""
+    columns = [counts[c] for c in COLUMNS]
+    waiting = sum(c[k] for c in columns for k in ("awaiting_screening", "awaiting_assessment"))
+    stages = counts["stages"]
+    carried = {s["name"]: s.get("carried_over", 0) for s in stages}
+    new = {s["name"]: s["awaiting"] + s["conflict"] - carried[s["name"]] for s in stages}
+    lines = []
+    if waiting:
+        label = "New works awaiting a decision" if counts.get("review_type") == "update" \
+            else "Awaiting a decision"
+        by_stage = "; ".join(f"{name}: {n}" for name, n in new.items() if n)
+        lines.append(f"  {label}: {waiting} ({by_stage})")
+    if sum(carried.values()):
+        by_stage = "; ".join(f"{name}: {n}" for name, n in carried.items() if n)
+        lines.append(f"  Records of the previous version still undecided, carried over (not "
+                     f"counted in this flow): {sum(carried.values())} ({by_stage})")
+    return lines
 
 
 #: The PRISMA2020 R package / Shiny app template: (data, node, box, description, boxtext).
@@ -429,12 +452,10 @@ def prisma2020_csv(counts: Mapping[str, Any]) -> str:
         "total_studies": counts["total"]["studies"],
         "total_reports": counts["total"]["reports"],
     }
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"])
+    rows = []
     for data, node, box, description, boxtext in _TEMPLATE:
         tooltips = description if node != "NA" else "NA"
         url = f"{data if data != 'NA' else box}.html" if node != "NA" else "NA"
-        writer.writerow([data, node, box, description, boxtext, tooltips, url,
-                         values.get(data, 0)])
-    return buffer.getvalue()
+        rows.append([data, node, box, description, boxtext, tooltips, url, values.get(data, 0)])
+    return csv_text(["data", "node", "box", "description", "boxtext", "tooltips", "url", "n"],
+                    rows)

@@ -6,19 +6,18 @@ The records file (CSV) is a contract between stages; its first columns are
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from litreview.errors import InputError, Problem
-from litreview.fileio import atomic_open
+from litreview.fileio import CsvDictReader, RestoringReader, atomic_open, write_csv
 
 COLUMNS: tuple[str, ...] = (
     "record_id", "database", "source_file", "source_position", "source_id", "type",
@@ -182,13 +181,17 @@ def records_to_csv(records: Iterable[Record], extra_columns: Sequence[str] = ())
 
 
 def _write_csv(handle: TextIO, records: Iterable[Record], extra_columns: Sequence[str]) -> None:
-    writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *EXTRA_COLUMNS, *extra_columns],
-                            lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for record in records:
-        row = record.to_row()
-        row.update(dict(record.extra))
-        writer.writerow(row)
+    """The records file, formula-safe (:func:`litreview.fileio.write_csv`); the reader
+    gives back every value exactly."""
+    header = [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
+
+    def rows() -> Iterator[list[str]]:
+        for record in records:
+            row = record.to_row()
+            row.update(dict(record.extra))
+            yield [row.get(name, "") for name in header]
+
+    write_csv(handle, header, rows())
 
 
 def write_records(path: str | Path, records: Iterable[Record],
@@ -200,12 +203,108 @@ def write_records(path: str | Path, records: Iterable[Record],
 
 
 def read_records(path: str | Path) -> list[Record]:
-    """Read a records file written by :func:`write_records`."""
+    """Read a records file written by :func:`write_records`, each value as it was before
+    :func:`litreview.fileio.neutralise`."""
     path = Path(path)
     with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
+        reader = CsvDictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
                                      line=1, hint="pass a file written by 'litreview import'"))
         return [Record.from_row(row) for row in reader]
+
+
+def own_tables_reader(reader: Any) -> RestoringReader:
+    """A ``csv.reader`` over an export that gives back the original text of the cells
+    (:func:`litreview.fileio.restore`) once it has met the header of one of the project's
+    own tables a team may import: a records file (``included.csv``, ``unique.csv``…),
+    ``to_screen.csv`` or ``studies.csv``, of this review or another.
+
+    Only there: another tool's export may hold a value that truly starts with ``''`` (a
+    TeX-style quote) or ``'-``, or quote formulas by rules of its own, and reading it back
+    must never change a character of it.
+    """
+    from litreview.robustness import STUDIES_COLUMNS
+    from litreview.screening import TO_SCREEN_COLUMNS
+
+    whole = {TO_SCREEN_COLUMNS, STUDIES_COLUMNS}
+
+    def own(cells: list[str]) -> bool:
+        names = tuple(cell.strip() for cell in cells)
+        return names[:len(COLUMNS)] == COLUMNS or names in whole
+
+    return RestoringReader(reader, after=own)
+
+
+# --- naming a record ---------------------------------------------------------------
+
+class RecordIdError(LookupError):
+    """A given id names no record, or several (``candidates``); ``str()`` says which."""
+
+    def __init__(self, given: str, candidates: Sequence[str] = ()):
+        self.given = given
+        self.candidates = tuple(candidates)
+        if not candidates:
+            message = f"no record '{given}'"
+        else:
+            shown = ", ".join(self.candidates[:10])
+            more = f" and {len(self.candidates) - 10} more" if len(self.candidates) > 10 else ""
+            message = (f"'{given}' names {len(self.candidates)} records: {shown}{more} "
+                       "— give the full record id")
+        super().__init__(message)
+
+
+class RecordIds:
+    """The ids of a set of records, indexed to resolve what a person typed; build it once
+    when resolving many ids (a benchmark list, a decision sheet)."""
+
+    def __init__(self, ids: Iterable[str]):
+        self.ids = frozenset(ids)
+        self._folded: dict[str, list[str]] = {}
+        self._bare: dict[str, list[str]] = {}
+        for record_id in sorted(self.ids):
+            self._folded.setdefault(record_id.casefold(), []).append(record_id)
+            for key in _bare_keys(record_id):
+                self._bare.setdefault(key, []).append(record_id)
+
+    def resolve(self, given: str) -> str:
+        """The one record id ``given`` names, else :class:`RecordIdError`."""
+        given = given.strip()
+        if given in self.ids:
+            return given
+        for table in (self._folded, self._bare):
+            found = table.get(given.casefold()) or table.get(_id_text(given).casefold())
+            if found and len(found) == 1:
+                return found[0]
+            if found:
+                raise RecordIdError(given, found)
+        raise RecordIdError(given)
+
+
+def _id_text(value: str) -> str:
+    """An accession number as :func:`make_record_id` writes it in an id."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", value).strip("-")
+
+
+def _bare_keys(record_id: str) -> set[str]:
+    """What a person may type for this id without its database prefix (``eric-``): the
+    rest of the id after any hyphen of the lowercase prefix, with and without the
+    occurrence suffix ``~2``."""
+    keys = set()
+    for text in {record_id, record_id.split("~", 1)[0]}:
+        for match in re.finditer("-", text):
+            if not re.fullmatch(r"[0-9a-z-]+", text[:match.start()]):
+                break
+            keys.add(text[match.end():].casefold())
+    keys.discard("")
+    return keys
+
+
+def resolve_record_id(given: str, ids: Iterable[str] | RecordIds) -> str:
+    """The record id that ``given`` names: the id itself (in any case), or the accession
+    number without the database prefix (``EJ1181769`` for ``eric-EJ1181769``) when that
+    names exactly one record. Raises :class:`RecordIdError` (no record, or several,
+    listed) for the caller to report at its file and line."""
+    index = ids if isinstance(ids, RecordIds) else RecordIds(ids)
+    return index.resolve(given)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from litreview.fileio import csv_rows
+from litreview.records import Record, slug
 from litreview.review import Review
+from litreview.robustness import markdown_plain
 
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;
@@ -20,6 +23,10 @@ text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right}
 figure{margin:1em 0;width:calc(100vw - 3em);position:relative;left:50%;
 transform:translateX(-50%)}figure svg{display:block;margin:auto;max-width:100%;height:auto}
 .pair{display:flex;gap:2em;align-items:flex-start;flex-wrap:wrap}.chart svg{max-width:100%}
+nav.contents{background:#f7f7f7;border:1px solid #ddd;padding:.4em 1.2em;margin:1em 0}
+nav.contents ol{margin:.3em 0;padding-left:1.4em}nav.contents ol ol{font-size:.92em}
+h2 a.top{font-size:.6em;font-weight:normal;margin-left:.8em;color:#666}
+ol.references li{margin:.35em 0}
 """
 
 
@@ -40,16 +47,52 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def _csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = csv_rows(text)  # each cell as it was before fileio.neutralise
     return (rows[0], rows[1:]) if rows else ([], [])
 
 
-def _robustness_section(files: Mapping[str, str]) -> list[str]:
+@dataclass(slots=True)
+class _Page:
+    """The page's parts, and its headings for the table of contents (level, anchor, text)."""
+
+    parts: list[str] = field(default_factory=list)
+    headings: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def heading(self, level: int, text: str, anchor: str = "") -> None:
+        """A heading with a unique id: ``anchor`` for a section, else made from the text
+        under its section's, so the same label in two sections gets two ids."""
+        section = next((a for lv, a, _ in reversed(self.headings) if lv == 2), "")
+        anchor = anchor or (f"{section}-{slug(text)}" if section else slug(text))
+        taken = {a for _, a, _ in self.headings}
+        unique, n = anchor, 1
+        while unique in taken:
+            n += 1
+            unique = f"{anchor}-{n}"
+        self.headings.append((level, unique, text))
+        top = ' <a class="top" href="#contents">contents</a>' if level == 2 else ""
+        self.parts.append(f'<h{level} id="{unique}">{escape(text)}{top}</h{level}>')
+
+    def contents(self) -> str:
+        """The table of contents: each section, its subsections nested under it."""
+        sections: list[tuple[str, list[str]]] = []
+        for level, anchor, text in self.headings:
+            link = f'<a href="#{anchor}">{escape(text)}</a>'
+            if level == 2:
+                sections.append((link, []))
+            elif sections:
+                sections[-1][1].append(f"<li>{link}</li>")
+        items = "".join(f"<li>{link}<ol>{''.join(subs)}</ol></li>" if subs else f"<li>{link}</li>"
+                        for link, subs in sections)
+        return (f'<nav class="contents" id="contents" aria-label="Contents">'
+                f"<strong>Contents</strong><ol>{items}</ol></nav>")
+
+
+def _robustness_section(page: _Page, files: Mapping[str, str]) -> None:
     """Narrative, tables with bar charts, and each study's level."""
-    parts = ["<h2>Extent and robustness of the evidence</h2>"]
+    page.heading(2, "Extent and robustness of the evidence", "robustness")
     markdown = files.get("summary.md", "").splitlines()
-    narrative = next((line for line in markdown[1:] if line.strip()), "")
-    parts.append(f"<p>{escape(narrative)}</p>")
+    narrative = markdown_plain(next((line for line in markdown[1:] if line.strip()), ""))
+    page.parts.append(f"<p>{escape(narrative)}</p>")
     _, rows = _csv_rows(files.get("summary.csv", ""))
     charts = files.get("charts.html", "").split("</svg>")
     by_label: dict[str, list[list[str]]] = {}
@@ -57,43 +100,107 @@ def _robustness_section(files: Mapping[str, str]) -> list[str]:
         by_label.setdefault(row[0], []).append(row)
     for i, (label, table_rows) in enumerate(by_label.items()):
         note = " (more than one may apply)" if table_rows[0][5] == "yes" else ""
-        parts.append(f"<h3>{escape(label)}{note}</h3>")
-        parts.append('<div class="pair">')
-        parts.append(_table(["", "studies", "per cent"],
-                            [[r[1], r[2], r[3]] for r in table_rows]))
+        page.heading(3, f"{label}{note}")
+        page.parts.append('<div class="pair">')
+        page.parts.append(_table(["", "studies", "per cent"],
+                                 [[r[1], r[2], r[3]] for r in table_rows]))
         if i < len(charts) and charts[i].strip():
-            parts.append(f'<div class="chart">{charts[i]}</svg></div>')
-        parts.append("</div>")
+            page.parts.append(f'<div class="chart">{charts[i]}</svg></div>')
+        page.parts.append("</div>")
     _, studies = _csv_rows(files.get("studies.csv", ""))
     if studies:
-        parts.append("<h3>Robustness of each included study</h3>")
-        parts.append(_table(["study", "year", "title", "level", "why"],
-                            [row[:5] for row in studies]))
-    return parts
+        page.heading(3, "Robustness of each included study")
+        page.parts.append(_table(["study", "year", "title", "level", "why"],
+                                 [row[:5] for row in studies]))
 
 
-def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
-                  hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
-                  robustness: Mapping[str, str] | None = None,
-                  stopping: Sequence[str] = ()) -> str:
-    """The report page; every figure comes from the files passed in."""
-    parts = [f"<h1>{escape(review.title)}</h1>",
-             f'<p class="question">{escape(review.question)}</p>']
+# --- the reference list -----------------------------------------------------------------
+
+def _authors(names: Sequence[str]) -> str:
+    """``A, B, & C``; past twenty names, the first nineteen, an ellipsis and the last (APA)."""
+    names = list(names)
+    if len(names) > 20:
+        return f"{', '.join(names[:19])}, … {names[-1]}"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])}, & {names[-1]}"
+    return names[0] if names else ""
+
+
+def _sentence(text: str) -> str:
+    """Text ending in one full stop (or the ``?``/``!`` it has)."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "?", "!")) else f"{text}."
+
+
+_PAGE_RANGE = re.compile(r"(?<=\d)\s*-+\s*(?=[A-Za-z]?\d)")  # 10-20, e12--e19; not S-12
+
+
+def reference(record: Record) -> str:
+    """One included report as an escaped HTML reference: authors (year). Title. *Journal*,
+    volume(issue), pages. DOI (or URL) as a link. Only what the record has."""
+    who = escape(_authors(record.authors) or record.title)
+    year = escape(record.year or "n.d.")
+    parts = [f"{_sentence(who + f' ({year})')}"]
+    if record.authors and record.title:
+        parts.append(escape(_sentence(record.title)))
+    where = [f"<em>{escape(record.journal)}</em>"] if record.journal else []
+    if record.volume or record.issue:
+        issue = f"({escape(record.issue)})" if record.issue else ""
+        where.append(f"<em>{escape(record.volume)}</em>{issue}" if record.volume else issue)
+    if record.pages:
+        where.append(escape(_PAGE_RANGE.sub("–", record.pages)))
+    if where:
+        parts.append(_sentence(", ".join(where)))
+    link = f"https://doi.org/{record.doi}" if record.doi else record.url
+    if link.startswith(("https://", "http://")):
+        parts.append(f'<a href="{escape(link, quote=True)}">{escape(link)}</a>')
+    return " ".join(parts)
+
+
+def _reference_key(record: Record) -> tuple[str, str, str, str]:
+    first = record.authors[0] if record.authors else record.title
+    return (first.casefold(), record.year, record.title.casefold(), record.record_id)
+
+
+def _references_section(page: _Page, included: Sequence[Record]) -> None:
+    """The included reports as a reference list, by first author, year and title; each
+    with an anchor ``ref-<record id>``."""
+    page.heading(2, "Included studies", "included-studies")
+    if not included:
+        page.parts.append('<p class="muted">No study is included yet.</p>')
+        return
+    page.parts.append(f'<p class="muted">{len(included)} included report(s), each with its '
+                      "record id (as in the decision sheets and results/screening/"
+                      "included.csv).</p>")
+    items = "".join(
+        f'<li id="ref-{escape(r.record_id, quote=True)}">{reference(r)} '
+        f'<span class="muted">[{escape(r.record_id)}]</span></li>'
+        for r in sorted(included, key=_reference_key))
+    page.parts.append(f'<ol class="references">{items}</ol>')
+
+
+# --- the page ---------------------------------------------------------------------------
+
+def _summary(counts: Mapping[str, Any]) -> str:
     included = counts["included"]["studies"]
     identified = counts["databases"]["identified"] + counts["other_methods"]["identified"]
     if counts.get("review_type") == "update":
         previous = counts["previous"]
-        parts.append(f"<p>An update of the review searched until {previous['searched_until']}"
-                     f" ({previous['studies']} studies included then): <strong>{identified}"
-                     f"</strong> new records identified, <strong>{counts['unique_records']}"
-                     f"</strong> new after removing duplicates, <strong>{included}</strong> "
-                     f"new studies included; <strong>{counts['total']['studies']}</strong> "
-                     "studies in all.</p>")
-    else:
-        parts.append(f"<p><strong>{identified}</strong> records identified, "
-                     f"<strong>{counts['unique_records']}</strong> after removing duplicates, "
-                     f"<strong>{included}</strong> studies included.</p>")
-    parts.append("<h2>Sources searched</h2>")
+        return (f"<p>An update of the review searched until {escape(previous['searched_until'])}"
+                f" ({previous['studies']} studies included then): <strong>{identified}"
+                f"</strong> new records identified, <strong>{counts['unique_records']}"
+                f"</strong> new after removing duplicates, <strong>{included}</strong> "
+                f"new studies included; <strong>{counts['total']['studies']}</strong> "
+                "studies in all.</p>")
+    return (f"<p><strong>{identified}</strong> records identified, "
+            f"<strong>{counts['unique_records']}</strong> after removing duplicates, "
+            f"<strong>{included}</strong> studies included.</p>")
+
+
+def _sources_section(page: _Page, review: Review, counts: Mapping[str, Any],
+                     hits: Mapping[str, str]) -> None:
+    """Each source with every date it was searched (an update adds one), and its counts."""
+    page.heading(2, "Sources searched", "sources")
     rows = []
     for source in review.sources:
         info = counts["per_source"][source.name]
@@ -101,60 +208,101 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
         if source.name in hits:
             _, hit_rows = _csv_rows(hits[source.name])
             final = hit_rows[-1][3] if hit_rows else ""
-        rows.append([source.name, source.host or source.kind.replace("_", " "), source.searched,
+        rows.append([source.name, source.host or source.kind.replace("_", " "),
+                     info.get("searched") or source.searched,
                      info["records"], info.get("set_aside", 0), info["works"],
                      info["only_here"], info["included"], final])
-    parts.append(_table(["source", "host / kind", "searched", "records",
-                         "set aside as unreadable", "works", "found only here", "included",
-                         "strategy's final line hits"], rows))
-    parts.append("<h2>PRISMA 2020 flow</h2>")
-    parts.append(f"<figure>{flow_svg}</figure>")
-    parts.append("<h2>Screening stages</h2>")
+    page.parts.append(_table(["source", "host / kind", "searched", "records",
+                              "set aside as unreadable", "works", "found only here",
+                              "included", "strategy's final line hits"], rows))
+
+
+def _awaiting_note(counts: Mapping[str, Any]) -> str:
+    """How the records awaiting a decision are counted: an update's flow counts its new
+    works; records of the previous version still undecided are carried over, apart."""
+    stages = counts["stages"]
+    waiting = sum(s["awaiting"] + s["conflict"] for s in stages)
+    carried = sum(s.get("carried_over", 0) for s in stages)
+    if not waiting:
+        return ""
+    if counts.get("review_type") != "update":
+        return (f'<p class="muted">{waiting} record(s) await a decision; the flow counts '
+                "them as screened but not yet excluded or assessed.</p>")
+    return (f'<p class="muted">{waiting} record(s) await a decision: {waiting - carried} '
+            f"new work(s) of the update, counted in its flow, and {carried} record(s) of the "
+            "previous version left undecided, carried over to this version's sheets and not "
+            "counted in the update's flow.</p>")
+
+
+def _screening_section(page: _Page, counts: Mapping[str, Any], agreement: Mapping[str, str],
+                       stopping: Sequence[str]) -> None:
+    page.heading(2, "Screening stages", "screening")
     stage_rows = [[s["name"], s["entered"], s["automation"], s["included"], s["excluded"],
                    s["not_retrieved"], s["awaiting"] + s["conflict"]] for s in counts["stages"]]
-    parts.append(_table(["stage", "entered", "excluded by automation", "included", "excluded",
-                         "not retrieved", "awaiting"], stage_rows))
+    page.parts.append(_table(["stage", "entered", "excluded by automation", "included",
+                              "excluded", "not retrieved", "awaiting"], stage_rows))
+    note = _awaiting_note(counts)
+    if note:
+        page.parts.append(note)
     for text in stopping:
         if text.startswith("Ranked"):
-            parts.append("<h3>Prioritised screening</h3>")
-            parts.append("".join(f"<p>{escape(line)}</p>" for line in text.splitlines()))
+            page.heading(3, "Prioritised screening")
+            page.parts.append("".join(f"<p>{escape(line)}</p>" for line in text.splitlines()))
     reason_rows = []
     for stage in counts["stages"]:
         for reason, n in stage["reasons"].items():
             reason_rows.append([stage["name"], reason,
                                 counts["exclusion_reasons"].get(reason, reason), n])
     if reason_rows:
-        parts.append("<h3>Exclusion reasons</h3>")
-        parts.append(_table(["stage", "criterion not met", "its wording", "records"],
-                            reason_rows))
+        page.heading(3, "Exclusion reasons")
+        page.parts.append(_table(["stage", "criterion not met", "its wording", "records"],
+                                 reason_rows))
     retrieval_rows = [[stage["name"], note, n] for stage in counts["stages"]
                       for note, n in stage.get("not_retrieved_reasons", {}).items()]
     if retrieval_rows:
-        parts.append("<h3>Reports not retrieved</h3>")
-        parts.append(_table(["stage", "why", "reports"], retrieval_rows))
+        page.heading(3, "Reports not retrieved")
+        page.parts.append(_table(["stage", "why", "reports"], retrieval_rows))
+    stage_names = {s["id"]: s["name"] for s in counts["stages"]}
     agreement_rows = []
     for text in agreement.values():
         _, rows_ = _csv_rows(text)
-        stage_names = {s["id"]: s["name"] for s in counts["stages"]}
         agreement_rows += [[stage_names.get(row[0], row[0]), *row[1:]] for row in rows_]
     if agreement_rows:
-        parts.append("<h3>Agreement between reviewers</h3>")
-        parts.append(_table(["stage", "reviewer A", "reviewer B", "both decided", "agreed",
-                             "% agreement", "Cohen's kappa"], agreement_rows))
+        page.heading(3, "Agreement between reviewers")
+        page.parts.append(_table(["stage", "reviewer A", "reviewer B", "both decided",
+                                  "agreed", "% agreement", "Cohen's kappa"], agreement_rows))
+
+
+def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
+                  hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
+                  robustness: Mapping[str, str] | None = None,
+                  stopping: Sequence[str] = (),
+                  included: Sequence[Record] | None = None) -> str:
+    """The report page; every figure comes from the files passed in. ``included``, the
+    included reports, makes the reference list."""
+    page = _Page()
+    _sources_section(page, review, counts, hits)
+    page.heading(2, "PRISMA 2020 flow", "flow")
+    page.parts.append(f"<figure>{flow_svg}</figure>")
+    _screening_section(page, counts, agreement, stopping)
     header, overlap_rows = _csv_rows(overlap)
     if overlap_rows:
-        parts.append("<h2>Overlap between sources</h2>")
-        parts.append('<p class="muted">Works each source shares with each other source; '
-                     "the diagonal is the source's own works.</p>")
-        parts.append(_table(header, overlap_rows))
+        page.heading(2, "Overlap between sources", "overlap")
+        page.parts.append('<p class="muted">Works each source shares with each other source; '
+                          "the diagonal is the source's own works.</p>")
+        page.parts.append(_table(header, overlap_rows))
     if robustness:
-        parts += _robustness_section(robustness)
-    parts.append("<h2>Search history</h2>")
+        _robustness_section(page, robustness)
+    if included is not None:
+        _references_section(page, included)
+    page.heading(2, "Search history", "search-history")
     for name, text in hits.items():
         header, rows_ = _csv_rows(text)
-        parts.append(f"<h3>{escape(name)}</h3>")
-        parts.append(_table(header, rows_))
-    body = "\n".join(parts)
+        page.heading(3, name)
+        page.parts.append(_table(header, rows_))
+    body = "\n".join([f"<h1>{escape(review.title)}</h1>",
+                      f'<p class="question">{escape(review.question)}</p>', _summary(counts),
+                      page.contents(), *page.parts])
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{escape(review.title)}</title><style>{STYLE}</style></head>"
             f"<body>\n{body}\n</body></html>\n")

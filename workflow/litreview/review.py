@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from litreview.errors import InputError, Problem, raise_if
 from litreview.fileio import read_person_text
 from litreview.records import slug
 from litreview.schema import line_of, load_yaml, validate
+from litreview.strategies import header_field
 
 CONFIG_NAME = "review.yaml"
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
@@ -91,24 +93,45 @@ class Review:
 
 
 def export_files(entries: list[str], root: Path) -> tuple[str, ...]:
-    """Expand folders (every file in them, sorted) and keep files as given."""
+    """Expand folders and keep files as given. A folder gives every export in it and in its
+    subfolders (databases' downloads often come in dated folders), in search order: by the
+    date in the file's or its folder's name, then by path; what is no export is left
+    (:func:`is_export_name`)."""
     files: list[str] = []
     for entry in entries:
         path = root / entry
-        if path.is_dir():  # in search order: a later export (by the date in its name) last
-            found = [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-                     and not p.name.lower().startswith("readme")]
-            found.sort(key=lambda p: (search_date(p.name, ""), p.name))
-            files.extend(str(p.relative_to(root)) for p in found)
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.is_file()
+                     and all(is_export_name(part) for part in p.relative_to(path).parts)]
+            found.sort(key=lambda p: (search_date(p.relative_to(root).as_posix(), ""),
+                                      p.relative_to(path).as_posix()))
+            files.extend(p.relative_to(root).as_posix() for p in found)
         else:
             files.append(entry)
     return tuple(files)
 
 
+#: Names in an export folder that no database wrote: what Windows and macOS leave behind.
+_NOT_EXPORTS = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
+
+
+def is_export_name(name: str) -> bool:
+    """Whether a file or folder in an export folder may hold exports: not hidden (``.DS_Store``,
+    macOS ``._`` copies), not an Office lock file (``~$export.xlsx``), not system clutter
+    (``Thumbs.db``, ``__MACOSX``), not a read-me."""
+    lower = name.lower()
+    return not (lower.startswith((".", "~$", "readme")) or lower in _NOT_EXPORTS)
+
+
 def search_date(file: str, default: str) -> str:
-    """The date in an export's file name (``eric_2009-03-01.ris``), else the database's."""
-    match = _DATE_IN_NAME.search(Path(file).name)
-    return match.group(1) if match else default
+    """The date in an export's file name (``eric_2009-03-01.ris``), else in the name of the
+    folder it is in (a dated download: ``2009-03-01/eric.ris``), else the database's."""
+    path = Path(file)
+    for name in (path.name, path.parent.name):
+        match = _DATE_IN_NAME.search(name)
+        if match:
+            return match.group(1)
+    return default
 
 
 def _date_problems(value: str, file: str, where: str) -> list[Problem]:
@@ -172,13 +195,15 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
                 problems += [replace(p, line=line[source.name]) for p in
                              _date_problems(named, file, f"{source.name}: export '{export}'")]
             if not (root / export).is_file():
-                problems.append(Problem(file, f"{source.name}: export file '{export}' not found",
-                                        line[source.name]))
+                problems.append(_missing_export(file, source, export, root, line[source.name]))
         for what, path in (("strategy", source.strategy), ("thesaurus", source.thesaurus),
                            ("heading map", source.heading_map)):
             if path and not (root / path).is_file():
                 problems.append(Problem(file, f"{source.name}: {what} file '{path}' not found",
                                         line[source.name]))
+    for i, source in enumerate(databases):
+        problems += _strategy_database(file, source, root,
+                                       line_of(yaml_text, ["databases", i, "strategy"]))
     screening = data["screening"]
     if not (root / screening["criteria"]).is_file():
         problems.append(Problem(file, f"criteria file '{screening['criteria']}' not found",
@@ -194,6 +219,56 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         update_of=data["review"].get("update_of", ""),
         prioritise=bool(screening.get("prioritise", False)),
     )
+
+
+def _missing_export(file: str, source: Source, export: str, root: Path,
+                    line: int | None) -> Problem:
+    """An export file or folder that is not there, with the nearest existing name."""
+    path = root / export
+    default = export == f"data/exports/{source.slug}" and source.is_database
+    what = "export folder" if default or (not path.suffix and path.parent.is_dir()) \
+        else "export file"
+    near = _nearest(path)
+    hint = f"did you mean '{near.relative_to(root).as_posix()}'?" if near else ""
+    if default:
+        hint = (f"{hint} " if hint else "") + (
+            "The folder takes the database's name: correct the name or the folder, or list "
+            "the exports under 'exports:'")
+    return Problem(file, f"{source.name}: {what} '{export}' not found", line, hint=hint)
+
+
+def _nearest(path: Path) -> Path | None:
+    """The existing file or folder beside ``path`` whose name is closest to its name."""
+    if not path.parent.is_dir():
+        return None
+    names = {p.name: p for p in path.parent.iterdir() if is_export_name(p.name)}
+    close = difflib.get_close_matches(path.name, sorted(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
+def _strategy_database(file: str, source: Source, root: Path, line: int | None
+                       ) -> list[Problem]:
+    """A strategy whose header names another database than the config entry it is
+    attached to: the wrong search would be compiled and evaluated for this database."""
+    path = root / source.strategy
+    try:
+        stated = header_field(path.read_text(encoding="utf-8-sig"), "database") \
+            if source.strategy else None
+    except (OSError, UnicodeDecodeError):  # missing or unreadable: said elsewhere
+        return []
+    if stated is None or same_database(stated[0], source.name):
+        return []
+    return [Problem(file, f"{source.name}: its strategy {source.strategy}:{stated[1]} says "
+                    f"'database: {stated[0]}'", line,
+                    hint=f"point {source.name}'s 'strategy:' at its own strategy file, or "
+                         "correct the database line of the strategy")]
+
+
+def same_database(a: str, b: str) -> bool:
+    """Whether two names name one database: the words of one are among the other's
+    (``ERIC`` and ``ERIC (EBSCOhost)``; ``PsycINFO`` and ``APA PsycInfo``)."""
+    words_a, words_b = set(slug(a).split("-")), set(slug(b).split("-"))
+    return words_a <= words_b or words_b <= words_a
 
 
 def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from html import escape
 from pathlib import Path
 
 from litreview.errors import Problem, raise_if
-from litreview.fileio import read_person_text
+from litreview.fileio import csv_text, read_person_text
 from litreview.schema import load_schema
 
 LEVELS = ("Research", "Evaluation", "Monitoring", "Description")
@@ -290,47 +291,59 @@ def narrative(studies: Sequence[Study], awaiting: Sequence[str]) -> list[str]:
 
 
 def summary_csv(table_list: Sequence[Table]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["characteristic", "value", "studies", "percent", "of", "more_than_one"])
-    for table in table_list:
-        for value, n in table.rows:
-            writer.writerow([table.label, value, n, f"{table.percent(n):.1f}", table.total,
-                             "yes" if table.multi else "no"])
-    return buffer.getvalue()
+    return csv_text(["characteristic", "value", "studies", "percent", "of", "more_than_one"],
+                    [[table.label, value, n, f"{table.percent(n):.1f}", table.total,
+                      "yes" if table.multi else "no"]
+                     for table in table_list for value, n in table.rows])
+
+
+#: The columns of ``results/robustness/studies.csv``.
+STUDIES_COLUMNS = ("record_id", "year", "title", "robustness", "why", "overridden")
 
 
 def studies_csv(studies: Sequence[Study]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["record_id", "year", "title", "robustness", "why", "overridden"])
-    for s in studies:
-        writer.writerow([s.record_id, s.year, s.title, s.level, s.rule,
-                         "yes" if s.overridden else "no"])
-    return buffer.getvalue()
+    return csv_text(STUDIES_COLUMNS, [[s.record_id, s.year, s.title, s.level, s.rule,
+                                       "yes" if s.overridden else "no"] for s in studies])
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+
+
+def markdown_text(value: str) -> str:
+    """``value`` shown as written in Markdown: characters that would make emphasis, code,
+    links, HTML, entities, maths or a table cell's end are backslash-escaped (CommonMark
+    and GitHub tables read ``\\|`` as a ``|``), and a line break becomes a space."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", value))
+
+
+def markdown_plain(text: str) -> str:
+    """The text :func:`markdown_text` escaped (for a reader of summary.md, such as the report)."""
+    return re.sub(r"\\([\\`*_\[\]<>&|~$])", r"\1", text)
 
 
 def summary_markdown(table_list: Sequence[Table], studies: Sequence[Study],
                      awaiting: Sequence[str],
                      not_included: Sequence[tuple[str, int]] = ()) -> str:
     lines = ["# Extent and robustness of the evidence", ""]
-    lines += [" ".join(narrative(studies, awaiting)), ""]
+    lines += [markdown_text(" ".join(narrative(studies, awaiting))), ""]
     for table in table_list:
         lines += [f"## {table.label}", ""]
         if table.multi:
             lines += ["More than one may apply, so percentages need not total 100.", ""]
         lines += ["| | studies | per cent |", "| --- | ---: | ---: |"]
-        lines += [f"| {value} | {n} | {table.percent(n):.1f} |" for value, n in table.rows]
+        lines += [f"| {markdown_text(value)} | {n} | {table.percent(n):.1f} |"
+                  for value, n in table.rows]
         lines += [f"| *all coded studies* | {table.total} | |", ""]
     lines += ["## Robustness of each study", "",
               "| study | year | level | why |", "| --- | --- | --- | --- |"]
-    lines += [f"| {s.title.replace('|', '/')} | {s.year} | {s.level} | {s.rule} |"
-              for s in studies]
+    lines += ["| " + " | ".join(markdown_text(v) for v in (s.title, s.year, s.level, s.rule))
+              + " |" for s in studies]
     if awaiting:
-        lines += ["", f"Awaiting coding: {', '.join(awaiting)}"]
+        lines += ["", "Awaiting coding: " + markdown_text(", ".join(awaiting))]
     if not_included:
-        lines += ["", "Coded, but no longer included, so not counted: " + ", ".join(
-            f"{rid} (line {line})" for rid, line in not_included)]
+        lines += ["", "Coded, but no longer included, so not counted: " + markdown_text(
+            ", ".join(f"{rid} (line {line})" for rid, line in not_included))]
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,16 @@
-"""``litreview init``: a new review directory with every file a review needs, to fill in."""
+"""``litreview init``: a new review directory with every file a review needs, to fill in;
+and where the workflow that runs it is."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from litreview.errors import InputError, Problem
+
+#: The repository the package is installed from (editable): its Snakefile and profile.
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 REVIEW_YAML = """\
 # The review: what it asks, where it searched, how it screens. Checked against
@@ -79,17 +85,66 @@ reviewer, date, note. Copy the rows of results/screening/<stage>/to_screen.csv t
 """
 
 
+EXTRACTION_README = """\
+extraction.csv: the coding of the included studies, one row per study (record_id: any id of
+its records; an included study without a row is listed as awaiting coding). Multi-valued
+columns hold values joined by "; ". The columns (checked against the extraction schema):
+
+"""
+
+
+def workflow_file(name: str) -> Path:
+    """A file of the workflow this package belongs to (``Snakefile``, a profile), found
+    next to the package; a located error when the package was installed without it."""
+    path = REPOSITORY / name
+    if not path.exists():
+        raise InputError(Problem(str(path), "the workflow is not here: litreview is installed "
+                                 "without its repository", hint="install it from a clone of "
+                                 "the repository with 'pip install -e <clone>'"))
+    return path
+
+
+def coding_sheet() -> tuple[str, str]:
+    """An empty coding sheet (the extraction schema's columns) and its description."""
+    from litreview.schema import load_schema
+
+    schema = load_schema("extraction")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(schema["properties"])
+    return buffer.getvalue(), EXTRACTION_README + "".join(
+        _column_line(name, spec, name in schema["required"], schema["$defs"])
+        for name, spec in schema["properties"].items())
+
+
+def _column_line(name: str, spec: dict, required: bool, defs: dict) -> str:
+    """One column of the coding sheet in words: what it holds and the values it takes."""
+    if "$ref" in spec:
+        spec = {**defs[spec["$ref"].rsplit("/", 1)[-1]], **spec}
+    words = [spec.get("description", "")]
+    if "enum" in spec:
+        words.append("one of: " + ", ".join(v or "(empty)" for v in spec["enum"]))
+    if "pattern" in spec:
+        words.append("a whole number" if spec["pattern"] == "^[0-9]+$"
+                     else f"matching {spec['pattern']}")
+    words.append("required" if required else "")
+    return f"- {name}" + "".join(f"{';' if i else ':'} {w}" for i, w in
+                                 enumerate(w for w in words if w)) + "\n"
+
+
 def init_review(target: Path, title: str = "My review") -> list[Path]:
     """Write the skeleton; refuses to touch a directory that already holds a review."""
     if (target / "review.yaml").exists():
         raise InputError(Problem(str(target / "review.yaml"), "a review is already here",
                                  hint="choose an empty directory"))
+    sheet, description = coding_sheet()
     files = {
         "review.yaml": REVIEW_YAML.format(title=title),
         "search_strategies/eric.txt": STRATEGY,
         "screening/criteria.yaml": CRITERIA,
         "data/exports/eric/README.md": EXPORTS_README,
         "screening/decisions/README.md": DECISIONS_README,
+        "screening/extraction.csv": sheet,
+        "screening/extraction.md": description,
     }
     written = []
     for name, text in files.items():

@@ -14,8 +14,8 @@ import csv
 import io
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
@@ -23,9 +23,9 @@ from typing import Any, Literal
 import yaml
 
 from litreview.errors import InputError, Problem, raise_if
-from litreview.fileio import read_person_text
+from litreview.fileio import csv_text, neutralise, read_person_text, starts_formula
 from litreview.importers.common import normalise_language
-from litreview.records import DOCUMENT_TYPES, Record
+from litreview.records import DOCUMENT_TYPES, Record, RecordIdError, RecordIds
 from litreview.schema import line_of as yaml_line
 from litreview.schema import load_yaml, validate
 
@@ -483,13 +483,41 @@ def _twice_decided(sheets: Sequence[Sheet], aliases: Mapping[str, str]) -> list[
     return problems
 
 
+def resolve_sheets(sheets: Sequence[Sheet],
+                   ids: Iterable[str]) -> tuple[list[Sheet], list[Problem]]:
+    """The sheets with each decision's id as the record's own: a bare accession number
+    (``EJ1181769`` for ``eric-EJ1181769``) that names one record is read as its id, in
+    memory only (the sheet on disk is a person's and stays as written). One naming
+    several records is a located problem listing them; an unknown id is left for the
+    caller to report."""
+    index = RecordIds(ids)
+    problems = []
+    out = []
+    for sheet in sheets:
+        decisions = []
+        for d in sheet.decisions:
+            if d.record_id and d.record_id not in index.ids:
+                try:
+                    d = replace(d, record_id=index.resolve(d.record_id))
+                except RecordIdError as error:
+                    if error.candidates:
+                        problems.append(Problem(d.file, f"record id {error}", d.line))
+            decisions.append(d)
+        out.append(replace(sheet, decisions=tuple(decisions)))
+    return out, problems
+
+
 def screen(records: Sequence[Record], criteria: Criteria, sheets: Sequence[Sheet],
            aliases: Mapping[str, str] | None = None) -> Screening:
-    """Run every stage. ``aliases`` maps any member id of a duplicate group to its id."""
+    """Run every stage. ``aliases`` maps any member id of a duplicate group to its id; a
+    sheet may name a record by any of them, or by its bare accession number."""
     aliases = dict(aliases or {})
     aliases.update({r.record_id: r.record_id for r in records})
     stages = {s.id: s for s in criteria.stages}
-    problems = _check_rows(sheets, criteria, stages, aliases)
+    sheets, ambiguous = resolve_sheets(sheets, aliases)
+    said = {(p.file, p.line) for p in ambiguous}  # not "unknown" as well
+    problems = ambiguous + [p for p in _check_rows(sheets, criteria, stages, aliases)
+                            if (p.file, p.line) not in said]
     raise_if(problems)
     by_id = {r.record_id: r for r in records}
     pool = [r.record_id for r in records]
@@ -590,39 +618,39 @@ def _agreement(stage: str, by_reviewer: Mapping[str, Mapping[str, Decision]],
 
 # --- outputs ------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formula injection: a leading ' makes the cell plain text."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A cell as every CSV of the project writes it (:func:`litreview.fileio.neutralise`)."""
+    return neutralise(value)
 
 
 TO_SCREEN_COLUMNS = ("record_id", "title", "abstract", "authors", "year", "journal", "sources",
                      "doi", "url", "status", *SHEET_COLUMNS[1:])
 
 
-def to_screen_rows(result: StageResult, by_id: Mapping[str, Record]) -> list[list[str]]:
+CARRIED_OVER = " (carried over)"
+
+
+def to_screen_rows(result: StageResult, by_id: Mapping[str, Record],
+                   previous: Collection[str] = ()) -> list[list[str]]:
+    """The records awaiting a decision at a stage. In a search update, those of the
+    ``previous`` version still undecided stay (they need a decision as much as the new
+    works), their status marked ``(carried over)``."""
     rows = []
     for rid in result.ids("awaiting", "conflict"):
         r = by_id[rid]
         sources = dict(r.extra).get("sources", r.database)
         link = r.url or (f"https://doi.org/{r.doi}" if r.doi else "")
+        status = result.outcomes[rid].status + (CARRIED_OVER if rid in previous else "")
         rows.append([rid, r.title, r.abstract, "; ".join(r.authors), r.year, r.journal, sources,
-                     r.doi, link, result.outcomes[rid].status, "", "", "", "", ""])
+                     r.doi, link, status, "", "", "", "", ""])
     return rows
 
 
-def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]], safe: bool = False,
+def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]],
               preamble: Sequence[Sequence[str]] = ()) -> str:
-    """A CSV table; ``preamble`` rows (notes) go above the header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(preamble)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(str(v)) if safe else v for v in row])
-    return buffer.getvalue()
+    """A CSV table, formula-safe (:func:`litreview.fileio.csv_text`); ``preamble`` rows
+    (notes) go above the header."""
+    return csv_text(header, rows, preamble)
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
@@ -640,7 +668,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
     for values in [*preamble, header, *rows]:
         sheet.append([str(v) for v in values])
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            if isinstance(cell.value, str) and starts_formula(cell.value):
                 cell.data_type = "s"
                 cell.quotePrefix = True
     sheet.freeze_panes = f"A{len(preamble) + 2}"
@@ -707,6 +735,7 @@ def prioritise(result: StageResult, by_id: Mapping[str, Record], sheets: Sequenc
     """
     from litreview.prioritise import rank, stopping
 
+    sheets, _ = resolve_sheets(sheets, aliases)  # what screen() refused never gets here
     screened = [i for i in result.entered if result.outcomes[i].status != "automation"]
     labels = {i: result.outcomes[i].status == "included" for i in screened
               if result.outcomes[i].status in ("included", "excluded", "not_retrieved")}

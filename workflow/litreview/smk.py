@@ -1,4 +1,4 @@
-"""Glue for the Snakefile: validated review, and errors in the form Snakemake prints."""
+"""Glue for the Snakefile: the validated review, its sheets, and the options of its jobs."""
 
 from __future__ import annotations
 
@@ -6,28 +6,40 @@ import shlex
 import sys
 from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
-
 from litreview.checks import preflight, stage_ids, update_hints
 from litreview.errors import InputError
 from litreview.prisma import STUDIES_SHEET
-from litreview.review import Review, Source
+from litreview.review import CONFIG_NAME, Review, Source
+from litreview.scaffold import REPOSITORY
 
 DECISION_SUFFIXES = (".csv", ".xlsx")
 PAIR_SHEET = "screening/duplicate_pairs.csv"
 
 
 def validated_review(root: str | Path = ".") -> Review:
-    """The review config, strategies and criteria, checked before any job runs."""
+    """The review config, strategies and criteria, checked before any job runs.
+
+    On a problem, prints one located message per problem and exits: a ``SystemExit``
+    is the one way out of a Snakefile that Snakemake does not decorate with a traceback.
+    """
     try:
         review = preflight(root)
     except InputError as error:
-        lines = "\n".join(f"  {problem}" for problem in error.problems)
-        raise WorkflowError(f"the review's inputs have problems; nothing was run:\n{lines}"
-                            ) from None
+        sys.exit(failure_text(error, Path(root)))
     for hint in update_hints(review):
         print(f"warning: {hint}", file=sys.stderr)
     return review
+
+
+def failure_text(error: InputError, root: Path) -> str:
+    """What a run stopped before any job prints: the problems, and outside a review, how
+    to name one."""
+    if not (root / CONFIG_NAME).is_file():
+        return (f"error: {root.resolve()} is not a review directory (no {CONFIG_NAME}); "
+                f"name the review with -d: snakemake -s {REPOSITORY / 'Snakefile'} "
+                "-d REVIEW_DIR, or run 'litreview run REVIEW_DIR'")
+    lines = "".join(f"\n  {problem}" for problem in error.problems)
+    return f"error: the review's inputs have problems; nothing was run:{lines}"
 
 
 def stages(review: Review, root: str | Path = ".") -> list[str]:

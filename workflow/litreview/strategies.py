@@ -20,14 +20,14 @@ Reading rules, chosen to match how the notation is printed:
 * ``(ft)`` marks free text and ``(exp)`` an exploded heading. A qualifier binds to the
   term before it; when a line carries exactly one qualifier, at its end, it applies to
   every term of the line (``Director* and children* and service* (ft)``).
-* ``#1 or #2 ... or #9`` means every line from 1 to 9.
+* ``#1 or #2 ... or #9`` means every line from 1 to 9; each must be defined above.
 * ``and`` binds tighter than ``or``; ``not`` is "and not". Parentheses override.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Collection, Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -102,6 +102,7 @@ class Strategy:
     finals: tuple[int, ...] = ()  # the result lines; default the last line
     limits: Limits = field(default_factory=Limits)
     notation: Literal["lines", "pairs"] = "lines"
+    broken: frozenset[int] = frozenset()  # numbered lines that could not be read
 
     @property
     def final(self) -> Line:
@@ -172,8 +173,10 @@ def _tokenise(text: str, path: str, line_no: int, offset: int) -> list[_Token]:
 class _Parser:
     """Recursive descent over one line's tokens."""
 
-    def __init__(self, tokens: list[_Token], path: str, line_no: int, distribute: str | None):
+    def __init__(self, tokens: list[_Token], path: str, line_no: int, distribute: str | None,
+                 defined: Collection[int] | None = None):
         self.tokens = tokens
+        self.defined = defined
         self.pos = 0
         self.path = path
         self.line_no = line_no
@@ -234,6 +237,10 @@ class _Parser:
         if end <= start.number:
             raise InputError(Problem(self.path, f"range #{start.number} ... #{end} runs backwards",
                                      self.line_no, end_token.column))
+        problem = _range_problem(start.number, end, self.defined)
+        if problem:
+            raise InputError(Problem(self.path, problem, self.line_no, end_token.column,
+                                     "a range names lines defined above it: check its numbers"))
         return [Ref(n, end_token.column) for n in range(start.number + 1, end + 1)]
 
     def and_expr(self) -> Node:
@@ -280,6 +287,31 @@ class _Parser:
         kind = (qualifier.text.lower() if qualifier else self.distribute) or ""
         field: Field = "free_text" if kind == "(ft)" else "heading"
         return Term(" ".join(words), field, kind == "(exp)", column)
+
+
+#: The longest range read without knowing which lines exist (:func:`parse_expression`).
+_MAX_RANGE = 10_000
+
+
+def _range_problem(start: int, end: int, defined: Collection[int] | None) -> str:
+    """What is wrong with ``#start ... #end``, without expanding it: lines it names that are
+    not defined (one message, however many), or, with no lines known, an absurd length."""
+    if defined is None:
+        return (f"the range #{start} ... #{end} names {end - start:,} lines"
+                if end - start > _MAX_RANGE else "")
+    present = sum(1 for n in defined if start < n <= end)
+    missing = end - start - present
+    if not missing:
+        return ""
+    examples: list[str] = []
+    n = start
+    while len(examples) < 3 and n < end:
+        n += 1
+        if n not in defined:
+            examples.append(f"#{n}")
+    more = ", …" if missing > len(examples) else ""
+    return (f"the range #{start} ... #{end} names {missing:,} line(s) not defined above "
+            f"({', '.join(examples)}{more})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,8 +364,8 @@ def _parse_bare(tokens: list[_Token], path: str, line_no: int, operators: str) -
     return _Parsed(expr, (), frozenset(flags))
 
 
-def _parse(text: str, path: str, line_no: int, offset: int, operators: str = "upper"
-           ) -> _Parsed:
+def _parse(text: str, path: str, line_no: int, offset: int, operators: str = "upper",
+           defined: Collection[int] | None = None) -> _Parsed:
     tokens = _tokenise(text, path, line_no, offset)
     if not tokens:
         raise InputError(Problem(path, "empty search line", line_no, offset + 1,
@@ -344,7 +376,7 @@ def _parse(text: str, path: str, line_no: int, offset: int, operators: str = "up
     qualifiers = [i for i, t in enumerate(tokens) if t.kind == "qual"]
     distribute = (tokens[-1].text.lower()
                   if len(qualifiers) == 1 and qualifiers[0] == len(tokens) - 1 else None)
-    parser = _Parser(tokens, path, line_no, distribute)
+    parser = _Parser(tokens, path, line_no, distribute, defined)
     expr = parser.parse()
     flags = set()
     if parser.mixed:
@@ -371,6 +403,7 @@ def read_lines(text: str, path: str = "<strategy>") -> tuple[Strategy, list[Prob
     label = ""
     in_header = True
     seen: set[int] = set()
+    broken: set[int] = set()
     pairs: list[tuple[int, str, str, str]] = []  # (source line, label, concept a, concept b)
     for line_no, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
@@ -397,12 +430,14 @@ def read_lines(text: str, path: str = "<strategy>") -> tuple[Strategy, list[Prob
         offset = raw.index(match.group(2))
         if number in seen:
             problems.append(Problem(path, f"line #{number} is defined twice", line_no, 1))
-        seen.add(number)
         try:
-            parsed = _parse(match.group(2), path, line_no, offset)
+            parsed = _parse(match.group(2), path, line_no, offset, defined=seen)
         except InputError as error:
             problems.extend(error.problems)
+            broken.add(number)
             continue
+        finally:
+            seen.add(number)
         lines.append(Line(number, match.group(2), parsed.expr, line_no, label, parsed.ranges,
                           parsed.flags, offset))
     notation: Literal["lines", "pairs"] = "lines"
@@ -419,7 +454,8 @@ def read_lines(text: str, path: str = "<strategy>") -> tuple[Strategy, list[Prob
     problems += limit_problems
     finals, final_problems = _finals(meta.get("final", ""), lines, path, text)
     problems += final_problems
-    return Strategy(path, meta, tuple(lines), finals, limits, notation), problems
+    return Strategy(path, meta, tuple(lines), finals, limits, notation,
+                    frozenset(broken)), problems
 
 
 def _pair_lines(pairs: list[tuple[int, str, str, str]]) -> list[Line]:
@@ -443,6 +479,25 @@ def _pair_lines(pairs: list[tuple[int, str, str, str]]) -> list[Line]:
     lines.append(Line(last, "any pair", Op("or", tuple(Ref(n) for n in range(1, last))),
                       pairs[-1][0], "All pairs", ((1, last - 1),), frozenset({"synthetic"})))
     return lines
+
+
+def header_field(text: str, key: str) -> tuple[str, int] | None:
+    """The value and line of the header's ``key:`` line (``database: ERIC``), if it has one.
+    The header is the ``key: value`` lines before the first blank line or search line."""
+    started = False
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            if started:
+                return None
+            continue
+        match = _HEADER.match(stripped) if not stripped.startswith("#") else None
+        if match is None:
+            return None
+        started = True
+        if match.group(1).strip().lower() == key:
+            return match.group(2).strip(), line_no
+    return None
 
 
 def header_line(text: str, key: str) -> int | None:
@@ -533,16 +588,18 @@ def with_thesaurus(strategy: Strategy, headings: Container[str] | None) -> Strat
 def parse_strategy(text: str, path: str = "<strategy>") -> Strategy:
     """Parse a strategy file; every problem is reported with file:line:column."""
     strategy, problems = read_lines(text, path)
-    problems.extend(reference_problems(list(strategy.lines), path))
+    problems.extend(reference_problems(list(strategy.lines), path, strategy.broken))
     if problems:
         raise InputError(problems)
     return strategy
 
 
-def reference_problems(lines: list[Line], path: str) -> list[Problem]:
-    """References to lines not defined above: undefined or forward."""
+def reference_problems(lines: list[Line], path: str, broken: Collection[int] = ()
+                       ) -> list[Problem]:
+    """References to lines not defined above: undefined or forward. A reference to a line
+    that could not be read is not reported again: that line's own error says it."""
     problems = []
-    defined: set[int] = set()
+    defined: set[int] = set(broken)
     for line in lines:
         for ref in references(line.expr):
             if ref.number not in defined:

@@ -41,6 +41,7 @@ rule report:
         agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
         robustness="results/robustness/summary.csv",
         stopping=expand("results/screening/{stage}/stopping.txt", stage=STAGES),
+        included="results/screening/included.csv",
     output:
         report("results/report.html", caption="../report/report.rst", category="Report"),
     conda:
@@ -54,7 +55,7 @@ rule report:
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
         " --robustness results/robustness --stopping {input.stopping:q}"
-        " -o {output:q}"
+        " --included {input.included:q} -o {output:q}"
 
 
 rule audit:

@@ -7,6 +7,7 @@ stages' work is done by the package's modules, imported when a command runs.
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -14,7 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from litreview import __version__
-from litreview.cli import audit, records, reporting, screening, search, setup, simulate
+from litreview.cli import audit, records, reporting, run, screening, search, setup, simulate
+from litreview.cli.outputs import output_file
 from litreview.cli.records import IMPORT_FORMATS
 from litreview.errors import InputError
 
@@ -26,9 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="litreview", description="Literature-review search and screening. Exit codes: 0 ok, "
         "1 a check found problems, 2 bad input.")
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
-    parser.add_argument("--log", help="also write messages to this file")
+    parser.add_argument("--log", type=output_file, help="also write messages to this file")
     sub = parser.add_subparsers(dest="command", required=True)
-    for stage in (records, search, screening, reporting, audit, simulate, setup):
+    for stage in (setup, run, records, search, screening, reporting, audit, simulate):
         stage.add_parsers(sub)
     return parser
 
@@ -56,7 +58,14 @@ def _stop(signum: int, _frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    head, passthrough = run.split_passthrough(argv)
+    args = parser.parse_args(head)
+    if passthrough and args.command != "run":  # a "--" of another command: its own
+        args = parser.parse_args(argv)
+    elif passthrough:
+        args.snakemake = passthrough
     if args.log:
         Path(args.log).parent.mkdir(parents=True, exist_ok=True)
         with open(args.log, "w", encoding="utf-8") as log:
@@ -79,3 +88,14 @@ def _run(args: argparse.Namespace) -> int:
     except FileNotFoundError as error:
         print(f"error: {error.filename}: file not found", file=sys.stderr)
         return 2
+    except OSError as error:  # a place that cannot be read or written, met mid-command
+        where = _written_path(str(error.filename2 or error.filename or "a file"))
+        print(f"error: {where}: {error.strerror or error} (check the path and its "
+              "permissions)", file=sys.stderr)
+        return 2
+
+
+def _written_path(name: str) -> str:
+    """The file a failed write was for: fileio writes ``.NAME.XXXXXXXX.tmp`` beside it."""
+    match = re.fullmatch(r"\.(.+)\.[^.]+\.tmp", Path(name).name)
+    return str(Path(name).with_name(match.group(1))) if match else name

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from litreview.cli.outputs import output_file
 from litreview.fileio import atomic_write_text
 
 
@@ -31,8 +32,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from litreview.audit import verify
+    from litreview.review import CONFIG_NAME, load_review
 
-    differences = verify(Path(args.review))
+    root = Path(args.review)
+    if not (root / CONFIG_NAME).is_file():
+        load_review(root)  # no review here: say so as check and trail do, not "no manifest"
+    differences = verify(root)
     if not differences:
         print(f"{args.review}: every input and every count matches the audit manifest")
         return 0
@@ -52,21 +57,26 @@ def _cmd_trail(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The audit, verify and trail subcommands."""
     p = sub.add_parser("audit", help="write the audit manifest")
-    p.add_argument("--review", default=".")
-    p.add_argument("--counts", default="results/prisma/counts.json")
+    p.add_argument("--review", default=".", help="the review directory (default: here)")
+    p.add_argument("--counts", default="results/prisma/counts.json",
+                   help="the PRISMA counts to record (default: %(default)s)")
     p.add_argument("--hits", nargs="*", default=[], help="results/search/<db>.hits.csv files")
     p.add_argument("--agreement", nargs="*", default=[],
                    help="results/screening/<stage>/agreement.csv files")
     p.add_argument("--robustness", help="results/robustness/summary.csv")
-    p.add_argument("-o", "--output", default="results/audit/manifest.json")
+    p.add_argument("-o", "--output", default="results/audit/manifest.json", type=output_file,
+                   help="the manifest to write (default: %(default)s)")
     p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser("verify", help="recompute every count from the inputs and compare "
                                       "with the audit manifest (exit 1 on a difference)")
-    p.add_argument("review", nargs="?", default=".")
+    p.add_argument("review", nargs="?", default=".",
+                   help="the review directory, holding review.yaml (default: here)")
     p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser("trail", help="where a record came from and every decision on it")
-    p.add_argument("record_id")
-    p.add_argument("review", nargs="?", default=".")
+    p.add_argument("record_id", help="the record's id (as in results/records or a "
+                                      "decision sheet)")
+    p.add_argument("review", nargs="?", default=".",
+                   help="the review directory, holding review.yaml (default: here)")
     p.set_defaults(func=_cmd_trail)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from litreview.cli.outputs import output_file
 from litreview.errors import InputError, Problem
-from litreview.fileio import atomic_write_text
+from litreview.fileio import atomic_write_text, csv_text
 
 #: importers.FORMATS, spelt out so that every command does not load every reader to start
 IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos")
@@ -37,6 +36,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             continue
         records += imported.records
         rejects += imported.rejects
+        for warning in imported.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         if not args.rejects or not args.set_aside:  # every problem, in file order
             problems += [reject.problem for reject in imported.rejects]
         kind = f"{imported.format}, {imported.source}" if imported.source else imported.format
@@ -61,14 +62,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _rejects_csv(rejects: Sequence) -> str:
     """The rejects file: where each unreadable block is, why, and its text as found."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["file", "line", "reason", "raw"])
+    rows = []
     for reject in rejects:
         problem = reject.problem
         reason = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
-        writer.writerow([problem.file, problem.line or "", reason, reject.raw])
-    return buffer.getvalue()
+        rows.append([problem.file, problem.line or "", reason, reject.raw])
+    return csv_text(["file", "line", "reason", "raw"], rows)
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
@@ -120,28 +119,36 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import database exports into a records file",
                        description="Formats: " + ", ".join(IMPORT_FORMATS) + "; detected from "
                        "the content unless --format is given.")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--database", required=True)
-    p.add_argument("--format", default="auto", choices=["auto", *IMPORT_FORMATS])
+    p.add_argument("files", nargs="+", metavar="FILE", help="the exports of one source")
+    p.add_argument("--database", required=True,
+                   help="the source's name, as in review.yaml (record ids start with it)")
+    p.add_argument("--format", default="auto", choices=["auto", *IMPORT_FORMATS],
+                   help="the files' format (default: detected from each file's content)")
     p.add_argument("--searched", help="date searched, YYYY-MM-DD (a date in a file's name wins)")
     p.add_argument("--columns", action="append", metavar="FIELD=HEADER[,FIELD=HEADER...]",
                    help="for CSV/TSV/XLSX: the column holding a field, e.g. "
                    "'title=Article Title,year=PY' (repeatable; wins over the known profiles)")
-    p.add_argument("--rejects", metavar="REJECTS.csv",
+    p.add_argument("--rejects", metavar="REJECTS.csv", type=output_file,
                    help="write unreadable blocks here (file, line, reason, raw) instead of "
                    "failing the import")
-    p.add_argument("-o", "--output", required=True)
+    p.add_argument("-o", "--output", required=True, metavar="RECORDS.csv", type=output_file,
+                   help="the records file to write")
     p.add_argument("--no-set-aside", dest="set_aside", action="store_false",
                    help="with --rejects: still stop on unreadable blocks (the rejects file "
                         "is then written empty)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("dedupe", help="find and merge duplicate records")
-    p.add_argument("records", nargs="+")
-    p.add_argument("-o", "--output", required=True)
-    p.add_argument("--groups", required=True)
-    p.add_argument("--uncertain")
-    p.add_argument("--overlap")
+    p.add_argument("records", nargs="+", metavar="RECORDS.csv",
+                   help="records files written by 'litreview import'")
+    p.add_argument("-o", "--output", required=True, metavar="UNIQUE.csv", type=output_file,
+                   help="where to write one merged record per work")
+    p.add_argument("--groups", required=True, metavar="GROUPS.csv", type=output_file,
+                   help="where to write each record's group (record_id, group_id)")
+    p.add_argument("--uncertain", metavar="PAIRS.csv", type=output_file,
+                   help="where to write the pairs the rules leave for a person to judge")
+    p.add_argument("--overlap", metavar="OVERLAP.csv", type=output_file,
+                   help="where to write the overlap between sources")
     p.add_argument("--pairs", help="reviewer's pair decisions (record_a, record_b, decision)")
     p.add_argument("--update-of", metavar="DATE",
                    help="for a search update: records searched after DATE come last")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
 
-from litreview.fileio import atomic_write_bytes, atomic_write_text
+from litreview.cli.outputs import output_file, output_folder
+from litreview.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
 
 
 def _read_status(path: str):
@@ -16,7 +16,7 @@ def _read_status(path: str):
 
     with open(path, newline="", encoding="utf-8") as handle:
         return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"],
-                        r.get("note", "")) for r in csv.DictReader(handle)]
+                        r.get("note", "")) for r in CsvDictReader(handle)]
 
 
 def set_aside_dates(review, rejects: list[str]) -> dict[str, list[str]]:
@@ -29,7 +29,7 @@ def set_aside_dates(review, rejects: list[str]) -> dict[str, list[str]]:
     for path in rejects:
         source = by_slug[Path(path).name.split(".")[0]]
         with open(path, newline="", encoding="utf-8") as handle:
-            dates = [search_date(r["file"], source.searched) for r in csv.DictReader(handle)]
+            dates = [search_date(r["file"], source.searched) for r in CsvDictReader(handle)]
         if dates:
             out[source.name] = dates
     return out
@@ -50,7 +50,7 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     review = load_review(root)
     criteria = load_criteria(root / review.criteria)
     with open(args.groups, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = list(CsvDictReader(handle))
     groups = {r["record_id"]: r["group_id"] for r in rows}
     source_of = {r["record_id"]: r["database"] for r in rows}
     new_records = None
@@ -93,7 +93,7 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
     review = load_review(root)
     included = {r.record_id: (r.title, r.year) for r in read_records(args.included)}
     with open(args.groups, newline="", encoding="utf-8") as handle:
-        aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
+        aliases = {row["record_id"]: row["group_id"] for row in CsvDictReader(handle)}
     if args.studies:  # reports of one study are coded once, as that study
         included, aliases = per_study(included, aliases, read_study_links(args.studies,
                                                                           aliases))
@@ -118,6 +118,7 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from litreview.records import read_records
     from litreview.report import render_report
     from litreview.review import load_review
 
@@ -133,9 +134,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     robustness = {name: (Path(args.robustness) / name).read_text(encoding="utf-8")
                   for name in ("summary.csv", "studies.csv", "charts.html", "summary.md")
                   } if args.robustness else {}
+    included = read_records(args.included) if args.included else None
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
                          Path(args.overlap).read_text(encoding="utf-8"), agreement, robustness,
-                         stopping)
+                         stopping, included)
     atomic_write_text(args.output, html)
     return 0
 
@@ -150,40 +152,57 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The prisma, robustness, report and summary subcommands."""
     p = sub.add_parser("prisma", help="PRISMA 2020 counts and flow diagram")
-    p.add_argument("--review", default=".")
-    p.add_argument("--groups", default="results/dedupe/groups.csv")
-    p.add_argument("--status", default="results/screening/status.csv")
-    p.add_argument("-o", "--output", default="results/prisma/counts.json")
-    p.add_argument("--svg", default="results/prisma/flow.svg")
+    p.add_argument("--review", default=".", help="the review directory (default: here)")
+    p.add_argument("--groups", default="results/dedupe/groups.csv",
+                   help="the duplicate groups from dedupe (default: %(default)s)")
+    p.add_argument("--status", default="results/screening/status.csv",
+                   help="every record's outcome at every stage (default: %(default)s)")
+    p.add_argument("-o", "--output", default="results/prisma/counts.json", type=output_file,
+                   help="where to write the counts (default: %(default)s)")
+    p.add_argument("--svg", default="results/prisma/flow.svg", type=output_file,
+                   help="where to write the flow diagram (default: %(default)s)")
     p.add_argument("--records", nargs="*", default=[],
                    help="the records files (for an update: which records are new)")
     p.add_argument("--studies", help="screening/studies.csv: reports that tell of one study")
     p.add_argument("--rejects", nargs="*", default=[],
                    help="the rejects files of the imports (records set aside as unreadable)")
-    p.add_argument("--png", help="the flow diagram as PNG too")
-    p.add_argument("--csv", help="the counts in the PRISMA2020 R package / Shiny template")
+    p.add_argument("--png", type=output_file, help="the flow diagram as PNG too")
+    p.add_argument("--csv", type=output_file,
+                   help="the counts in the PRISMA2020 R package / Shiny template")
     p.set_defaults(func=_cmd_prisma)
 
     p = sub.add_parser("robustness", help="summarise the coding of the included studies")
-    p.add_argument("--review", default=".")
-    p.add_argument("--included", default="results/screening/included.csv")
+    p.add_argument("--review", default=".", help="the review directory (default: here)")
+    p.add_argument("--included", default="results/screening/included.csv",
+                   help="the included studies (default: %(default)s)")
     p.add_argument("--studies", help="screening/studies.csv: reports that tell of one study")
-    p.add_argument("--groups", default="results/dedupe/groups.csv")
-    p.add_argument("--out", default="results/robustness")
+    p.add_argument("--groups", default="results/dedupe/groups.csv",
+                   help="the duplicate groups from dedupe (default: %(default)s)")
+    p.add_argument("--out", default="results/robustness", type=output_folder,
+                   help="the folder to write the summary into (default: %(default)s)")
     p.set_defaults(func=_cmd_robustness)
 
     p = sub.add_parser("report", help="write the HTML report")
-    p.add_argument("--review", default=".")
-    p.add_argument("--counts", default="results/prisma/counts.json")
-    p.add_argument("--flow", default="results/prisma/flow.svg")
-    p.add_argument("--overlap", default="results/dedupe/overlap.csv")
-    p.add_argument("--hits", nargs="*", default=[])
-    p.add_argument("--agreement", nargs="*", default=[])
+    p.add_argument("--review", default=".", help="the review directory (default: here)")
+    p.add_argument("--counts", default="results/prisma/counts.json",
+                   help="the PRISMA counts (default: %(default)s)")
+    p.add_argument("--flow", default="results/prisma/flow.svg",
+                   help="the flow diagram (default: %(default)s)")
+    p.add_argument("--overlap", default="results/dedupe/overlap.csv",
+                   help="the overlap between sources (default: %(default)s)")
+    p.add_argument("--hits", nargs="*", default=[],
+                   help="results/search/<db>.hits.csv files: each strategy's line hits")
+    p.add_argument("--agreement", nargs="*", default=[],
+                   help="results/screening/<stage>/agreement.csv files")
     p.add_argument("--robustness", help="folder of the robustness summary")
     p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
-    p.add_argument("-o", "--output", default="results/report.html")
+    p.add_argument("--included", help="results/screening/included.csv: the included reports, "
+                                      "for the reference list")
+    p.add_argument("-o", "--output", default="results/report.html", type=output_file,
+                   help="where to write the report (default: %(default)s)")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("summary", help="print the PRISMA flow in words")
-    p.add_argument("counts", nargs="?", default="results/prisma/counts.json")
+    p.add_argument("counts", nargs="?", default="results/prisma/counts.json",
+                   help="the PRISMA counts (default: %(default)s)")
     p.set_defaults(func=_cmd_summary)

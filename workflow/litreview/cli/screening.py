@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
-from litreview.fileio import atomic_write_bytes, atomic_write_text
+from litreview.cli.outputs import output_folder
+from litreview.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
 
 
 def _load_screening(root: Path, unique: str, groups: str):
@@ -19,7 +19,7 @@ def _load_screening(root: Path, unique: str, groups: str):
     criteria = load_criteria(root / review.criteria)
     records = read_records(unique)
     with open(groups, newline="", encoding="utf-8") as handle:
-        aliases = {row["record_id"]: row["group_id"] for row in csv.DictReader(handle)}
+        aliases = {row["record_id"]: row["group_id"] for row in CsvDictReader(handle)}
     sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
     return review, criteria, records, screen(records, criteria, sheets, aliases), sheets, \
         aliases
@@ -49,9 +49,11 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     out = Path(args.out)
     ranked_stage = next((s.stage.id for s in result.stages if s.stage.kind == "screening"),
                         None) if review.prioritise else None
+    previous = {r.record_id for r in records  # an update's records left from before
+                if review.update_of and not review.search_round(r.searched)}
     for stage in result.stages:
         folder = out / stage.stage.id
-        rows = to_screen_rows(stage, by_id)
+        rows = to_screen_rows(stage, by_id, previous)
         notes: list[str] = []
         if stage.stage.id == ranked_stage:
             order, notes = prioritise(stage, by_id, sheets, aliases)
@@ -65,7 +67,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
                               "(screening: prioritise: true in review.yaml) or this is not "
                               "the title/abstract stage.\n")
         header = [[f"# {note}"] for note in notes]
-        atomic_write_text(folder / "to_screen.csv", table_csv(TO_SCREEN_COLUMNS, rows, safe=True,
+        atomic_write_text(folder / "to_screen.csv", table_csv(TO_SCREEN_COLUMNS, rows,
                                                               preamble=header))
         atomic_write_bytes(folder / "to_screen.xlsx", xlsx_bytes(TO_SCREEN_COLUMNS, rows,
                                                                  preamble=header))
@@ -93,9 +95,12 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The screen subcommand."""
     p = sub.add_parser("screen", help="apply the screening stages")
-    p.add_argument("--review", default=".")
-    p.add_argument("--unique", default="results/dedupe/unique.csv")
-    p.add_argument("--groups", default="results/dedupe/groups.csv")
-    p.add_argument("--out", default="results/screening")
+    p.add_argument("--review", default=".", help="the review directory (default: here)")
+    p.add_argument("--unique", default="results/dedupe/unique.csv",
+                   help="the unique records from dedupe (default: %(default)s)")
+    p.add_argument("--groups", default="results/dedupe/groups.csv",
+                   help="the duplicate groups from dedupe (default: %(default)s)")
+    p.add_argument("--out", default="results/screening", type=output_folder,
+                   help="the folder to write the stages' sheets into (default: %(default)s)")
     p.add_argument("--strict", action="store_true", help="fail while records await a decision")
     p.set_defaults(func=_cmd_screen)

@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from litreview.cli.outputs import output_file
 from litreview.errors import InputError, Problem
 from litreview.fileio import atomic_write_text
 
@@ -104,7 +105,14 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 
 
 def _cmd_query_hits(args: argparse.Namespace) -> int:
-    from litreview.hits import benchmark_indices, hits_csv, hits_table, line_hits, missed
+    from litreview.hits import (
+        benchmark_indices,
+        hits_csv,
+        hits_table,
+        line_hits,
+        missed,
+        read_benchmark,
+    )
     from litreview.records import read_records
     from litreview.strategies import read_strategy, with_thesaurus
 
@@ -114,8 +122,8 @@ def _cmd_query_hits(args: argparse.Namespace) -> int:
     records = read_records(args.records)
     benchmark = None
     if args.benchmark:
-        wanted = Path(args.benchmark).read_text(encoding="utf-8-sig").split()
-        benchmark = benchmark_indices(records, wanted)
+        wanted = read_benchmark(args.benchmark)
+        benchmark = benchmark_indices(records, wanted, args.benchmark)
     rows = line_hits(strategy, records, thesaurus, benchmark)
     if args.format == "csv":
         text = hits_csv(rows)
@@ -143,13 +151,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     query = sub.add_parser("query", help="search strategies").add_subparsers(
         dest="query_command", required=True)
     p = query.add_parser("lint", help="check a strategy (PRESS 2015-based); exit 1 on errors")
-    p.add_argument("strategy")
+    p.add_argument("strategy", help="the strategy file (search_strategies/<db>.txt)")
     p.add_argument("--review", default=".", help="review directory, to check limits and dates")
     p.add_argument("--thesaurus", help="the database's thesaurus CSV (heading,broader)")
-    p.add_argument("-o", "--output", help="also write the findings to this file")
+    p.add_argument("-o", "--output", type=output_file,
+                   help="also write the findings to this file")
     p.set_defaults(func=_cmd_query_lint)
     p = query.add_parser("compile", help="native search strings for each platform")
-    p.add_argument("strategy")
+    p.add_argument("strategy", help="the strategy file (search_strategies/<db>.txt)")
     p.add_argument("--to", required=True,
                    help="proquest, ebsco, ovid, pubmed, wos, scopus, eric (comma-separated), "
                         "or all")
@@ -161,14 +170,18 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", metavar="DATE",
                    help="limit to records added after DATE (default, for an update: the "
                    "database's last search for the previous version)")
-    p.add_argument("-o", "--output", help="file to write; '{platform}' is replaced")
+    p.add_argument("-o", "--output", type=output_file,
+                   help="file to write; '{platform}' is replaced")
     p.set_defaults(func=_cmd_query_compile)
     p = query.add_parser("hits", help="hits of every line on imported records")
-    p.add_argument("strategy")
-    p.add_argument("records")
-    p.add_argument("--benchmark", help="file of known relevant record ids or DOIs")
+    p.add_argument("strategy", help="the strategy file (search_strategies/<db>.txt)")
+    p.add_argument("records", help="the database's records file (results/records/<db>.csv)")
+    p.add_argument("--benchmark", help="file of known relevant record ids, accession numbers "
+                   "(EJ1181769 for eric-EJ1181769) or DOIs")
     p.add_argument("--thesaurus", help="the database's thesaurus CSV, to expand (exp)")
     p.add_argument("--review", default=".", help="review directory (for its config)")
-    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
-    p.add_argument("-o", "--output")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"],
+                   help="how to print the hits (default: %(default)s)")
+    p.add_argument("-o", "--output", type=output_file,
+                   help="write the hits to this file instead of printing them")
     p.set_defaults(func=_cmd_query_hits)

@@ -3,38 +3,58 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+import shutil
 import sys
 from pathlib import Path
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from litreview.scaffold import init_review
+    from litreview.scaffold import init_review, workflow_file
 
     for path in init_review(Path(args.directory), args.title):
         print(f"wrote {path}")
-    print(f"next: put the exports in {args.directory}/data/exports/eric/, then run "
-          f"snakemake -s <litreview>/Snakefile -d {args.directory} --cores 2")
+    snakemake = [_program("snakemake"), "-s", str(workflow_file("Snakefile")), "-d",
+                 args.directory, "--workflow-profile",
+                 str(workflow_file("workflow/profiles/default"))]
+    print(f"next: put the exports in {Path(args.directory, 'data/exports/eric')}/, then run\n"
+          f"  {_program('litreview')} run {shlex.quote(args.directory)}\n"
+          f"(the same as: {shlex.join(snakemake)})")
     return 0
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from litreview.checks import preflight, update_hints
+def _program(name: str) -> str:
+    """How to call one of this environment's programs: its name when it is on the PATH,
+    else its full path (a virtual environment that is not activated)."""
+    beside = Path(sys.executable).parent / name
+    if shutil.which(name) == str(beside) or not beside.is_file():
+        return name
+    return str(beside)
 
-    review = preflight(Path(args.review))
-    for hint in update_hints(review):
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from litreview.checks import check_review, update_hints
+
+    checked = check_review(Path(args.review))
+    for hint in update_hints(checked.review):
         print(f"warning: {hint}", file=sys.stderr)
-    print(f"{review.title}: config, strategies, criteria, exports and decision sheets "
-          "are valid")
+    print(f"{checked.review.title}: config, strategies, criteria, exports and decision sheets "
+          "are valid; " + ("the sheets' record ids name imported records (results/records/)"
+                           if checked.record_ids_checked else
+                           "the sheets' record ids are checked when the workflow runs (the "
+                           "records are not imported yet, or older than their exports)"))
     return 0
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The init and check subcommands."""
     p = sub.add_parser("init", help="start a new review directory")
-    p.add_argument("directory")
-    p.add_argument("--title", default="My review")
+    p.add_argument("directory", help="the new review directory (created; must hold no review)")
+    p.add_argument("--title", default="My review", help="the review's title, for review.yaml")
     p.set_defaults(func=_cmd_init)
 
-    p = sub.add_parser("check", help="validate config, strategies and criteria")
-    p.add_argument("review", nargs="?", default=".")
+    p = sub.add_parser("check", help="validate config, strategies, criteria, exports and "
+                                     "decision sheets without running anything")
+    p.add_argument("review", nargs="?", default=".",
+                   help="the review directory, holding review.yaml (default: here)")
     p.set_defaults(func=_cmd_check)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from litreview.cli.outputs import output_file
 from litreview.errors import InputError, Problem
 from litreview.records import Record, clean_text, split_list
 
@@ -165,7 +166,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    "closest to interactive screening)")
     p.add_argument("--repeat", type=_positive, default=1,
                    help="runs, with seeds --seed, --seed + 1, ... (default 1)")
-    p.add_argument("--plot", metavar="RECALL.svg",
+    p.add_argument("--plot", metavar="RECALL.svg", type=output_file,
                    help="where to write the recall curves (default: LABELLED.recall.svg in "
                    "the current directory)")
     p.add_argument("--words-only", action="store_true",

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from litreview.errors import InputError, Problem
 from litreview.importers.bibtex import read_bibtex
-from litreview.importers.common import Context, Parsed, Reject, decode_export
+from litreview.importers.common import (
+    Context,
+    Parsed,
+    Reject,
+    decode_export,
+    xml_without_controls,
+)
 from litreview.importers.detect import FORMATS, HEAD_SIZE, detect_format, refuse
 from litreview.importers.endnote_xml import read_endnote_xml
 from litreview.importers.medline import read_medline
@@ -39,6 +45,7 @@ class Imported:
     source: str  # the tool or database the content shows, "" when it shows none
     records: tuple[Record, ...]
     rejects: tuple[Reject, ...]
+    warnings: tuple[Problem, ...] = ()  # read, but not quite as written: say so
 
 
 def import_export(path: str | Path, *, database: str, fmt: str = "auto", searched: str = "",
@@ -73,7 +80,8 @@ def import_export(path: str | Path, *, database: str, fmt: str = "auto", searche
         # without a single record is not the export it claims to be
         raise InputError(Problem(name, f"no records found in this {fmt} file",
                                  hint="check that the export is complete and not empty"))
-    return Imported(fmt, parsed.source, tuple(finalise(parsed.records)), tuple(parsed.rejects))
+    return Imported(fmt, parsed.source, tuple(finalise(parsed.records)), tuple(parsed.rejects),
+                    tuple(ctx.warnings))
 
 
 def read_export(path: str | Path, *, database: str, fmt: str = "auto", searched: str = "",
@@ -102,7 +110,8 @@ def _read(fmt: str, path: Path, ctx: Context) -> Parsed:
     if fmt == "xlsx":
         return read_xlsx(_read_bytes(path, ctx.source_file), ctx)
     if fmt == "endnote-xml":
-        return read_endnote_xml(_read_bytes(path, ctx.source_file), ctx)
+        return read_endnote_xml(xml_without_controls(_read_bytes(path, ctx.source_file), ctx),
+                                ctx)
     text = decode_export(_read_bytes(path, ctx.source_file), ctx.source_file)
     if fmt == "ris":
         return read_ris(text, ctx)

@@ -44,8 +44,19 @@ _FIELD = re.compile(r"^\s*[A-Za-z][\w:.-]*\s*=\s*[{\"\d]")
 
 
 def read_bibtex(text: str, ctx: Context) -> Parsed:
-    """Parse BibTeX text into records and located rejects (unreadable or duplicate entries)."""
+    """Parse BibTeX text into records and located rejects (unreadable or duplicate entries).
+
+    When some entry cannot be read and the export writes one field per line, a value whose
+    braces do not balance (scraped web text in an abstract) is repaired on its own line, with
+    a warning, and the text parsed again (see :func:`repair_field_lines`).
+    """
     library = _parse(text, ctx)
+    if library.failed_blocks or _has_stray_fields(library):
+        repaired, problems = repair_field_lines(text, ctx)
+        if problems:
+            library = _parse(repaired, ctx)
+            for problem in problems:
+                ctx.warn(problem)
     failed = {id(block) for block in library.failed_blocks}
     out = Parsed()
     for block in library.blocks:  # file order: positions count rejected entries too
@@ -82,6 +93,93 @@ def stray_entries(ctx: Context, first_line: int, text: str) -> list[Reject]:
         rejects.append(Reject(problem, "\n".join(lines[i:end]).strip()))
         i = end
     return rejects
+
+
+def _has_stray_fields(library: Library) -> bool:
+    """Whether text between entries holds a field line: what an entry closed too early by a
+    stray ``}`` leaves behind."""
+    return any(isinstance(block, ImplicitComment) and
+               any(_FIELD.match(line) for line in str(block.raw or "").split("\n"))
+               for block in library.blocks)
+
+
+#: ``@article{key,`` alone on its line: the head of an entry written one field per line.
+_HEAD_LINE = re.compile(r"^\s*@[A-Za-z]+\s*\{\s*[^\s,{}]+\s*,\s*$")
+#: ``Title = {value},`` or ``title = "value"`` filling its line.
+_FIELD_LINE = re.compile(r'^(?P<lead>\s*(?P<name>[A-Za-z][\w:.-]*)\s*=\s*)'
+                         r'(?P<open>[{"])(?P<value>.*)(?P<close>[}"])(?P<tail>\s*,?\s*)$')
+
+
+def repair_field_lines(text: str, ctx: Context) -> tuple[str, list[Problem]]:
+    """The text with stray braces escaped in field values, and a warning for each line.
+
+    Only entries written one field per line are touched: a head line ``@type{key,``, then
+    lines that each hold one whole field, then a line with ``}`` alone (EBSCOhost's form).
+    There each line is a field, so a brace that does not balance within its line is text,
+    not structure; written ``\\{`` it stays text. Any other shape is left as it is, and
+    what cannot be read stays a located reject. Line numbers do not change.
+    """
+    lines = text.split("\n")
+    problems: list[Problem] = []
+    i = 0
+    while i < len(lines):
+        if not _HEAD_LINE.match(lines[i]):
+            i += 1
+            continue
+        end = _field_lines_end(lines, i + 1)
+        if end is None:
+            i += 1
+            continue
+        for j in range(i + 1, end):
+            fixed = _balanced_line(lines[j])
+            if fixed != lines[j]:
+                lines[j] = fixed
+                name = _FIELD_LINE.match(fixed)
+                problems.append(Problem(
+                    ctx.source_file, f"the value of '{name.group('name') if name else '?'}' "
+                    "has braces that do not balance; read to the end of its line, the stray "
+                    "brace kept as text", j + 1,
+                    hint="the export copied text with a brace in it; check this field"))
+        i = end + 1
+    return "\n".join(lines), problems
+
+
+def _field_lines_end(lines: list[str], start: int) -> int | None:
+    """Index of the ``}`` line closing an entry whose every line from ``start`` is one
+    whole field (blank lines allowed), or ``None`` when the entry has another shape."""
+    for j in range(start, len(lines)):
+        line = lines[j].strip()
+        if line == "}":
+            return j if j > start else None
+        if line and not _FIELD_LINE.match(lines[j]):
+            return None
+    return None
+
+
+def _balanced_line(line: str) -> str:
+    """A field line with the braces of its value that do not pair escaped (``\\{``)."""
+    match = _FIELD_LINE.match(line)
+    if not match or (match.group("open") == "{") != (match.group("close") == "}"):
+        return line
+    value = match.group("value")
+    stray, opened = [], []
+    for k, char in enumerate(value):
+        if char in "{}" and k and value[k - 1] == "\\":
+            continue  # already escaped
+        if char == "{":
+            opened.append(k)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                stray.append(k)
+    stray = sorted(stray + opened)
+    if not stray:
+        return line
+    for k in reversed(stray):
+        value = value[:k] + "\\" + value[k:]
+    return (f"{match.group('lead')}{match.group('open')}{value}{match.group('close')}"
+            f"{match.group('tail')}")
 
 
 def _entry_end(lines: list[str], start: int) -> int:

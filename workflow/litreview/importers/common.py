@@ -30,6 +30,12 @@ class Context:
     source_file: str
     searched: str = ""
     columns: tuple[tuple[str, str], ...] = ()  # explicit field → column header (tables)
+    #: what was read otherwise than the file says (a skipped section row, an entry repaired,
+    #: control characters removed), in file order: one list per import, told to the user
+    warnings: list[Problem] = field(default_factory=list, compare=False)
+
+    def warn(self, problem: Problem) -> None:
+        self.warnings.append(problem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +92,53 @@ _ORIGINAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
 
 # --- decoding ------------------------------------------------------------------------
 
+def utf16_codec(data: bytes) -> str | None:
+    """``"utf-16"``, ``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` is UTF-16 text, by its
+    byte-order mark or, without one, by its NULs; ``None`` otherwise.
+
+    Text in UTF-16 without a BOM (some Windows tools write it) is mostly ASCII, so one
+    byte of nearly every pair is NUL, always the same one: the high byte, second in
+    little-endian and first in big-endian. A binary file has NULs on both sides, or none.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:_UTF16_SAMPLE - _UTF16_SAMPLE % 2]
+    pairs = len(sample) // 2
+    if pairs < _UTF16_MIN_PAIRS:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high >= pairs * 0.3 and low <= pairs * 0.02 and _looks_like_text(sample, codec):
+            return codec
+    return None
+
+
+_UTF16_SAMPLE = 4096  # bytes looked at
+_UTF16_MIN_PAIRS = 8
+
+
+def _looks_like_text(sample: bytes, codec: str) -> bool:
+    """Decodes as ``codec`` into text with few control characters (a cut pair forgiven)."""
+    text = sample[:len(sample) - len(sample) % 2].decode(codec, errors="replace")
+    bad = sum(1 for char in text if char == "\ufffd" or (char < " " and char not in "\t\n\r"))
+    return bad <= len(text) // 50
+
+
 def decode(data: bytes) -> str:
-    """Decode an export: UTF-16 by BOM, else UTF-8 (BOM dropped), else byte-wise cp1252.
+    """Decode an export: UTF-16 (see :func:`utf16_codec`), else UTF-8 (BOM dropped), else
+    byte-wise cp1252.
 
     Old Windows exports (EndNote, RefWorks) are cp1252, and concatenated exports mix the
     two, so the fallback keeps every valid UTF-8 sequence and reads only the invalid bytes
     as cp1252 (Latin-1 for the five bytes cp1252 leaves undefined). Decoding never fails:
     bytes that are not text at all are rejected later by the reader, located.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    codec = utf16_codec(data)
+    if codec:
         try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
+            return data.decode(codec)
+        except UnicodeDecodeError:  # a head cut inside a pair: detection needs no more
+            return data.decode(codec, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -113,14 +153,16 @@ def decode_export(data: bytes, file: str) -> str:
     encoding (Cyrillic, Greek, Shift-JIS, GBK, EBCDIC) has long runs of high bytes, or
     bytes cp1252 leaves undefined; read as cp1252 it would import as silent gibberish.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    codec = utf16_codec(data)
+    if codec:
         try:
-            return data.decode("utf-16")
+            return data.decode(codec)
         except UnicodeDecodeError as error:
+            how = "starts with a UTF-16 byte-order mark" if codec == "utf-16" else (
+                f"looks like {codec.upper()} text without a byte-order mark")
             raise InputError(Problem(
-                file, f"the file starts with a UTF-16 byte-order mark but is not UTF-16 text "
-                f"(byte {error.start})", hint="export it again, or save it as UTF-8 in a text "
-                "editor")) from None
+                file, f"the file {how} but is not UTF-16 text (byte {error.start})",
+                hint="export it again, or save it as UTF-8 in a text editor")) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -485,6 +527,95 @@ def type_from_name(name: str | None) -> str:
     return "other"
 
 
+# --- control characters --------------------------------------------------------------
+
+#: C0 controls other than tab, line feed and carriage return: not text in any export, and
+#: a spreadsheet (openpyxl) refuses to write them. The separators among them (vertical
+#: tab, form feed, the information separators) stand between words: a space, not nothing.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def _strip_controls(value: str) -> str:
+    return _CONTROLS.sub(lambda m: " " if m.group() in _SEPARATORS else "", value)
+
+
+def _controls_in(fields: Mapping[str, RawValue]) -> dict[str, set[str]]:
+    """Field name → the control characters in its value(s); only fields that have some."""
+    found: dict[str, set[str]] = {}
+    for name, value in fields.items():
+        for text in [value] if isinstance(value, str) else value or ():
+            if isinstance(text, str) and _CONTROLS.search(text):
+                found.setdefault(name, set()).update(_CONTROLS.findall(text))
+    return found
+
+
+def _stripped(fields: Mapping[str, RawValue], names: Iterable[str]) -> dict[str, RawValue]:
+    out = dict(fields)
+    for name in names:
+        value = out[name]
+        out[name] = (_strip_controls(value) if isinstance(value, str)
+                     else [_strip_controls(v) for v in value or ()])
+    return out
+
+
+_CONTROLS_HINT = ("they are not text: a damaged export, or text pasted from another "
+                  "program; the rest of each value is kept")
+#: The same characters in XML, raw or as character references: XML 1.0 allows neither,
+#: so an EndNote export holding one would stop the parser at that record.
+_XML_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+                           rb"|&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])|[xX]0*(?:[0-8bBcCeEfF]|1[\da-fA-F]));")
+
+
+def _codes(chars: Iterable[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in sorted(chars))
+
+
+def xml_without_controls(data: bytes, ctx: Context) -> bytes:
+    """XML bytes (UTF-8 or a single-byte encoding) without control characters, each line
+    that had some said; UTF-16 XML is left to the parser."""
+    if utf16_codec(data) or not _XML_CONTROLS.search(data):
+        return data
+    lines: dict[int, set[str]] = {}
+    line, counted = 1, 0
+    for match in _XML_CONTROLS.finditer(data):
+        line, counted = line + data.count(b"\n", counted, match.start()), match.start()
+        lines.setdefault(line, set()).add(_xml_char(match.group()))
+    for line, chars in lines.items():
+        ctx.warn(Problem(ctx.source_file, f"removed control character(s) {_codes(chars)} "
+                         "(XML cannot hold them)", line, hint=_CONTROLS_HINT))
+    return _XML_CONTROLS.sub(lambda m: b" " if _xml_char(m.group()) in _SEPARATORS else b"",
+                             data)
+
+
+def _xml_char(token: bytes) -> str:
+    """The character a raw byte or a character reference (``&#1;``, ``&#x1F;``) stands for."""
+    if len(token) == 1:
+        return chr(token[0])
+    return chr(int(token[3:-1], 16) if token[2:3] in b"xX" else int(token[2:-1]))
+
+
+def without_controls(ctx: Context, line: int, raw: Mapping[str, RawValue],
+                     original: Mapping[str, RawValue] | None,
+                     ) -> tuple[Mapping[str, RawValue], Mapping[str, RawValue] | None]:
+    """``raw`` and ``original`` without control characters, and a warning naming the file,
+    the record's line, the fields and the characters when there were any.
+
+    Every reader's fields pass through :func:`build_record`, so this is the one place: no
+    later stage (screening sheets, reports) meets a NUL or an escape character.
+    """
+    in_raw = _controls_in(raw)
+    in_original = _controls_in(original) if original else {}
+    if not in_raw and not in_original:
+        return raw, original
+    chars = set().union(*in_raw.values(), *in_original.values())
+    names = list(in_raw) or list(in_original)
+    ctx.warn(Problem(ctx.source_file, f"removed control character(s) {_codes(chars)} from "
+                     f"{', '.join(names)}",
+                     line, hint=_CONTROLS_HINT))
+    return _stripped(raw, in_raw), (_stripped(original, in_original) if original else original)
+
+
 # --- the record ----------------------------------------------------------------------
 
 def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawValue],
@@ -494,7 +625,10 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
     ``raw`` keys are Record field names; ``authors``, ``keywords`` and ``subjects`` are
     split here (readers pass what the file holds), ``pages`` must already be joined.
     ``original`` is the record as the export has it (tag or column → value), kept whole.
+    Control characters are removed from both first, and said (see :func:`without_controls`).
     """
+    raw, original = without_controls(ctx, line, raw, original)
+
     def raw_text(name: str) -> str:
         value = raw.get(name)
         return value if isinstance(value, str) else "; ".join(value or ())

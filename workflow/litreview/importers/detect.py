@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from litreview.errors import InputError, Problem
-from litreview.importers.common import decode
+from litreview.importers.common import decode, utf16_codec
 from litreview.importers.tabular import sniff_table
 
 FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos")
@@ -24,7 +24,7 @@ _EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".xml": "endnote-xml", ".nbib": "nbib", ".medline": "nbib",
 }
-_RIS = re.compile(r"^\ufeff?TY  -(?: |$)", re.MULTILINE)
+_RIS = re.compile(r"^\ufeff?(?:TY {1,4}-|ty  -(?: |$)|TY: {2})", re.MULTILINE)  # misspelt too
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _WOS_TAGGED = re.compile(r"^\ufeff?(?:FN \S|PT [A-Z]\r?$)", re.MULTILINE)
 _MEDLINE = re.compile(r"^\ufeff?PMID- ?\d", re.MULTILINE)
@@ -108,13 +108,17 @@ def refuse(path: Path, head: bytes, fmt: str = "auto") -> None:
             raise _error(name, "this XML file is not an EndNote XML export (no <records>)",
                          "export from the reference manager as EndNote XML, RIS or CSV")
         return
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return  # UTF-16 text
-    sample = head[:4096]
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
-    if b"\x00" in head or controls > len(sample) // 10:
+    if utf16_codec(head):
+        return  # UTF-16 text, with or without a byte-order mark
+    # a stray control character in a text export is cleaned, with a warning, where the
+    # record is built; in a binary file they are many (1 byte in 9 at random)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls * 20 > len(head):
         raise _error(name, "this is a binary file, not a text export",
                      "export the search results as RIS, BibTeX, CSV or XLSX")
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 def _is_xml(head: bytes) -> bool:

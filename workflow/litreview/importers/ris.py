@@ -10,9 +10,30 @@ Conventions (what real exports do):
   the Ovid Full Text" line) are kept in the record's original fields (``_number``,
   ``NL``, ``_trailer``): in a file whose records are numbered, anything between ``ER``
   and the next number belongs to the record before;
+* publishers' platforms (Cochrane Library, JSTOR, APA PsycNET) write an export header
+  outside the records: ``Provider:``, ``Database:``, ``Content:``, ``Search:``,
+  ``Query:`` and ``Date:`` lines, and ``Record #3 of 18``. They are provenance, not stray
+  text: a record keeps the header lines met before it in its original fields
+  (``_provider``, ``_database``, ``_content``, ...; a header holds until the file gives
+  another), and ``_record`` keeps its own ``3 of 18``. Other text outside a record is a
+  located error;
 * a line without a ``XX  - `` tag continues the previous field: another item for
   multi-valued tags (Rayyan writes one keyword per line under a single ``KW``), more text
   for the others (wrapped abstracts);
+* unless it is a tag line spelt wrongly. With a known RIS code it is read as that tag,
+  with one warning per spelling naming its first line. A *strong* spelling is a tag
+  wherever it stands: one to four spaces before the dash (``TI - x``, ``TI   - x``,
+  ``TI  -x``), the right spacing in lower case (``ti  - x``), a colon and two spaces
+  (``TI:  x``), or a longer capitalised label spaced right (APA's ``DESCRIPTORS  - ``,
+  kept under its own name). Prose can begin like a *weak* spelling (``T1- and
+  T2-weighted``, ``AD: Alzheimer's``, ``ED visits``, Rayyan's keyword ``ST segment``), so
+  ``TI- x``, ``TI: x`` and a bare ``TI x`` are tags only where no continuation can be:
+  after a field holding one code, date or number (``TY``, ``PY``, ``DO``, ``VL``, ...),
+  outside a record (``TY JOUR`` opens one), and anywhere once the file has written a tag
+  that way. A strong spelling with an unknown capital code (``XQ - x``) makes its record
+  a located error: it is neither a tag to read nor text to bury in the field above;
+* a record with no title, DOI or accession id is a located error, as a table row without
+  them is: there is nothing to screen or match it by;
 * authors are ``AU`` and ``A1``; ``A2``-``A4`` (editors, or cited references in Ovid
   PsycINFO) are used only when a record has no ``AU``/``A1``;
 * ``KW`` → keywords, always. ``DE`` and ``MH`` → subjects. ``KW`` → subjects as well
@@ -27,12 +48,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import rispy
 
 from litreview.errors import Problem
 from litreview.importers.common import RIS_TYPES, Context, Parsed, build_record, pages
-from litreview.records import Record, normalise_doi, normalise_year
+from litreview.records import normalise_doi, normalise_year
 
 _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
 _OVID_NUMBER = re.compile(r"(\d+)\.?")
@@ -41,110 +63,280 @@ _EMBASE_ID = re.compile(r"L\d{6,}")
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 _HINT_TAG = "RIS tag lines look like 'TY  - JOUR': two letters, two spaces, '-', a space"
 
+#: Codes a misspelt tag line may name: the RIS specification's (rispy's table, less its
+#: ``UK`` "unknown tag" key) and those the dialects met use.
+_KNOWN_TAGS = (frozenset(rispy.TAG_KEY_MAPPING) - {"UK"}) | {
+    "BT", "CT", "DE", "ED", "J1", "L3", "M2", "MH", "U1", "U2", "U3", "U4", "U5", "Y3"}
+#: Fields whose value is one code, date or number: no export wraps them onto a next line
+#: (``SN`` and ``DB`` do: EndNote writes a second ISSN, a second database, below).
+_ONE_VALUE = frozenset({"TY", "ID", "AN", "PY", "Y1", "DA", "VL", "IS", "SP", "EP", "DO"})
+#: Misspelt tag lines as (spelling, pattern, strong): group 1 the code, group 2 the value.
+_SPELLINGS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    ("XX - ", re.compile(r"([A-Z][A-Z0-9]) {1,4}-(?: |$)(.*)"), True),
+    ("XX  -x", re.compile(r"([A-Z][A-Z0-9]) {1,4}-(\S.*)"), True),
+    ("xx  - ", re.compile(r"([a-z][a-z0-9])  -(?: |$)(.*)"), True),
+    ("XX:  ", re.compile(r"([A-Z][A-Z0-9]):(?: {2,}(.*)|$)"), True),
+    ("LABEL  - ", re.compile(r"([A-Z][A-Z0-9]{2,19})  -(?: |$)(.*)"), True),
+    ("XX- ", re.compile(r"([A-Z][A-Z0-9])-(?: |$)(.*)"), False),
+    ("XX: ", re.compile(r"([A-Z][A-Z0-9]):(?: |$)(.*)"), False),
+    ("XX ", re.compile(r"([A-Z][A-Z0-9])(?: +(\S.*)|$)"), False),
+)
+#: The export header publishers write outside the records (see the module docstring).
+_HEADER = re.compile(r"(provider|database|content|search|query|date)\s*:\s*(.*)",
+                     re.IGNORECASE)
+_RECORD_OF = re.compile(r"record\s*#\s*(\d+\s+of\s+\d+)", re.IGNORECASE)
+
 Fields = dict[str, list[str]]
 
 
 def read_ris(text: str, ctx: Context) -> Parsed:
-    """Parse RIS text into records and located rejects (malformed or unterminated blocks)."""
-    text = _normalise_newlines(text)
-    cache: list[str] = []
-
-    def lines() -> list[str]:  # every line, split only when a reject needs its raw text
-        if not cache:
-            cache.extend(text.split("\n"))
-        return cache
-
-    out = Parsed()
-    fields: Fields | None = None
-    start = 0
-    last_tag = ""
-    stray: list[int] = []  # consecutive line numbers outside records: one reject
-    ovid = False  # records are numbered: text between ER and the next number is a trailer
-    ovid_number = ""  # the Ovid number of the record about to start
-    pending: tuple[int, int, Fields] | None = None  # an Ovid record awaiting its trailer
-
-    def flush_stray() -> None:
-        if stray:
-            out.reject(_stray_problem(ctx, lines(), stray), _raw(lines(), stray[0], stray[-1]))
-            stray.clear()
-
-    def flush_pending() -> None:
-        nonlocal pending
-        if pending is not None:
-            position, line, done = pending
-            out.records.append(_record(ctx, position, line, done))
-            pending = None
-
-    def reject_open(end: int, message: str, hint: str) -> None:
-        out.reject(Problem(ctx.source_file, message, start, hint=hint),
-                   _raw(lines(), start, end))
-
-    match_tag = _TAG.match
+    """Parse RIS text into records and located rejects (malformed or unterminated blocks,
+    records with nothing to identify them); misspelt tag lines are read with a warning."""
+    reader = _Reader(_normalise_newlines(text), ctx)
+    match_tag, take_tag, take_text = _TAG.match, reader.tag, reader.text
     number = 0
-    for number, line in enumerate(_iter_lines(text), start=1):
+    for number, line in enumerate(_iter_lines(reader.source), start=1):
         line = line.rstrip()
         match = match_tag(line)
         if match is None:
-            if fields is not None:
-                if line and last_tag:
-                    _continue(fields, last_tag, line)
-                continue
-            numbered = _OVID_NUMBER.fullmatch(line)
-            if numbered:
-                flush_pending()
-                flush_stray()
-                ovid, ovid_number = True, numbered.group(1)
-            elif line:
-                if pending is not None:
-                    pending[2].setdefault("_trailer", []).append(line)
-                else:
-                    stray.append(number)
-            continue
-        tag, value = match.group(1), line[match.end():].strip()
+            take_text(number, line)
+        else:
+            take_tag(number, match.group(1), line[match.end():].strip())
+    return reader.finish(number)
+
+
+@dataclass(slots=True)
+class _Spelling:
+    """Where a file first spells tag lines one wrong way, and how often it does."""
+
+    first: int
+    text: str
+    tag: str
+    count: int = 1
+    last: int = 0
+
+
+@dataclass(slots=True)
+class _Done:
+    """A record read up to its ``ER`` line (Ovid's trailer may still follow)."""
+
+    position: int
+    start: int
+    end: int
+    fields: Fields
+    problem: Problem | None
+
+
+class _Reader:
+    """The state machine: one record open at a time; the export header and the file's
+    tag spellings remembered."""
+
+    def __init__(self, source: str, ctx: Context) -> None:
+        self.source, self.ctx, self.out = source, ctx, Parsed()
+        self.fields: Fields | None = None  # the open record
+        self.start = 0
+        self.last_tag = ""
+        self.problem: Problem | None = None  # a line that makes the open record unreadable
+        self.stray: list[int] = []  # consecutive line numbers outside records: one reject
+        self.ovid = False  # records are numbered: text between ER and the next number is a trailer
+        self.ovid_number = ""  # the Ovid number of the record about to start
+        self.pending: _Done | None = None  # an Ovid record awaiting its trailer
+        self.header: dict[str, str] = {}  # the export header, for every record after it
+        self.record_of = ""  # "3 of 18": the next record's
+        self.spellings: dict[str, _Spelling] = {}
+        self.dialect: set[str] = set()  # weak spellings this file has written tags in
+        self._lines: list[str] = []
+
+    def lines(self) -> list[str]:
+        """Every line, split only when a reject needs its raw text."""
+        if not self._lines:
+            self._lines.extend(self.source.split("\n"))
+        return self._lines
+
+    # --- lines ---------------------------------------------------------------------
+
+    def tag(self, number: int, tag: str, value: str) -> None:
+        fields = self.fields
         if fields is None:
-            if tag != "TY":
-                if pending is not None:
-                    pending[2].setdefault(tag, []).append(value)
-                    last_tag = ""
-                else:
-                    stray.append(number)
-                continue
-            flush_pending()
-            flush_stray()
-            fields, start, last_tag = {"TY": [value]}, number, "TY"
-            if ovid_number:
-                fields["_number"], ovid_number = [ovid_number], ""
-        elif tag == "TY":
-            reject_open(number - 1, f"record starting at line {start} has no 'ER  -' before "
-                        f"the next 'TY' at line {number}", "end every record with an 'ER  -' line")
-            fields, start, last_tag = {"TY": [value]}, number, "TY"
-        elif tag == "ER":
-            flush_pending()
-            if ovid:  # the trailer after ER is still this record's
-                pending = (out.blocks + 1, start, fields)
+            if tag == "TY":
+                self.flush()
+                self.open(number, value)
+            elif self.pending is not None:
+                self.pending.fields.setdefault(tag, []).append(value)
             else:
-                out.records.append(_record(ctx, out.blocks + 1, start, fields))
-            fields, last_tag = None, ""
+                self.stray.append(number)
+        elif tag == "TY":
+            self.reject_open(number - 1, f"record starting at line {self.start} has no "
+                             f"'ER  -' before the next 'TY' at line {number}",
+                             "end every record with an 'ER  -' line")
+            self.open(number, value)
+        elif tag == "ER":
+            self.close(number)
         else:
             fields.setdefault(tag, []).append(value)
-            last_tag = tag
-    flush_pending()
-    flush_stray()
-    out.source = _dialect(out, ovid)
-    if fields is not None:
-        reject_open(number, f"record starting at line {start} never ends: no 'ER  -' line "
-                    "before the end of the file", "the export may be truncated; export again")
-    out.rejects.sort(key=lambda r: r.problem.line or 0)
-    return out
+            self.last_tag = tag
+
+    def text(self, number: int, line: str) -> None:
+        """A line without a well-formed tag: a misspelt tag, more of the field above, or
+        (outside a record) a header line, an Ovid number, an Ovid trailer or stray text."""
+        if not line:
+            return
+        misspelt = self.misspelt(number, line)
+        if misspelt is not None:
+            self.tag(number, *misspelt)
+        elif self.fields is not None:
+            _continue(self.fields, self.last_tag, line)
+        elif not self.header_line(line):
+            numbered = _OVID_NUMBER.fullmatch(line)
+            if numbered:
+                self.flush()
+                self.ovid, self.ovid_number = True, numbered.group(1)
+            elif self.pending is not None:
+                self.pending.fields.setdefault("_trailer", []).append(line)
+            else:
+                self.stray.append(number)
+
+    def misspelt(self, number: int, line: str) -> tuple[str, str] | None:
+        """``(tag, value)`` when ``line`` is a wrongly spelt tag line to read as a tag
+        (the rule is in the module docstring); ``None`` when it is text."""
+        if line[0] == " " or not line[:2].isalnum():
+            return None
+        outside = self.fields is None
+        for spelling, pattern, strong in _SPELLINGS:
+            match = pattern.match(line)
+            if match is None:
+                continue
+            code, value = match.group(1), (match.group(2) or "").strip()
+            tag = code if len(code) > 2 else code.upper()
+            if outside and tag != "TY":
+                return None  # stray text, or an Ovid trailer: as before
+            if not (strong or outside or spelling in self.dialect
+                    or self.last_tag in _ONE_VALUE):
+                return None  # may be prose continuing the field above
+            if len(code) == 2 and tag not in _KNOWN_TAGS:
+                if strong and code.isupper():
+                    self.spoil(number, line, code)
+                return None
+            if not strong:
+                self.dialect.add(spelling)
+            self.note(spelling, number, line, tag)
+            return tag, value
+        return None
+
+    def spoil(self, number: int, line: str, code: str) -> None:
+        """A line that looks like a tag with a code RIS does not have: the record fails."""
+        if self.problem is None:
+            self.problem = Problem(
+                self.ctx.source_file, f"{line[:40]!r} looks like a tag line, but '{code}' "
+                "is no RIS tag", number, hint=f"{_HINT_TAG}; correct the tag, or join the "
+                "line to the one above if it continues it")
+
+    def note(self, spelling: str, number: int, line: str, tag: str) -> None:
+        seen = self.spellings.get(spelling)
+        if seen is None:
+            self.spellings[spelling] = _Spelling(number, line[:40], tag, last=number)
+        else:
+            seen.count += 1
+            seen.last = number
+
+    def header_line(self, line: str) -> bool:
+        """Keep a line of a publisher's export header for the records after it."""
+        record_of = _RECORD_OF.fullmatch(line)
+        header = None if record_of else _HEADER.fullmatch(line)
+        if record_of is None and header is None:
+            return False
+        self.flush()
+        if record_of is not None:
+            self.record_of = " ".join(record_of.group(1).split())
+        elif header is not None and header.group(2).strip():
+            self.header[f"_{header.group(1).lower()}"] = header.group(2).strip()
+        return True
+
+    # --- records -------------------------------------------------------------------
+
+    def open(self, number: int, value: str) -> None:
+        fields: Fields = {"TY": [value]}
+        for key, text in self.header.items():
+            fields[key] = [text]
+        if self.record_of:
+            fields["_record"], self.record_of = [self.record_of], ""
+        if self.ovid_number:
+            fields["_number"], self.ovid_number = [self.ovid_number], ""
+        self.fields, self.start, self.last_tag, self.problem = fields, number, "TY", None
+
+    def close(self, number: int) -> None:
+        assert self.fields is not None
+        self.flush_pending()
+        done = _Done(self.out.blocks + 1, self.start, number, self.fields, self.problem)
+        if self.ovid:  # the trailer after ER is still this record's
+            self.pending = done
+        else:
+            self.complete(done)
+        self.fields, self.last_tag, self.problem = None, "", None
+
+    def complete(self, done: _Done) -> None:
+        """The record, or a located reject when a line spoilt it or nothing identifies it."""
+        problem = done.problem
+        if problem is None:
+            raw = _raw_fields(done.fields)
+            if raw["title"] or raw["doi"] or raw["source_id"]:
+                self.out.records.append(
+                    build_record(self.ctx, done.position, done.start, raw, done.fields))
+                return
+            problem = Problem(self.ctx.source_file, f"record starting at line {done.start} "
+                              "has no title, DOI or ID", done.start,
+                              hint="fill one in (TI, DO or AN), or delete the record if it "
+                              "is not one")
+        self.out.reject(problem, _raw(self.lines(), done.start, done.end))
+
+    def reject_open(self, end: int, message: str, hint: str) -> None:
+        problem = self.problem or Problem(self.ctx.source_file, message, self.start, hint=hint)
+        self.out.reject(problem, _raw(self.lines(), self.start, end))
+
+    def flush_pending(self) -> None:
+        if self.pending is not None:
+            self.complete(self.pending)
+            self.pending = None
+
+    def flush(self) -> None:
+        """Before a record, header line or number: the record before, then stray text."""
+        self.flush_pending()
+        if self.stray:
+            self.out.reject(_stray_problem(self.ctx, self.lines(), self.stray),
+                            _raw(self.lines(), self.stray[0], self.stray[-1]))
+            self.stray.clear()
+
+    def finish(self, last: int) -> Parsed:
+        self.flush()
+        out = self.out
+        out.source = _dialect(out, self.ovid)
+        if self.fields is not None:
+            self.reject_open(last, f"record starting at line {self.start} never ends: no "
+                             "'ER  -' line before the end of the file",
+                             "the export may be truncated; export again")
+        out.rejects.sort(key=lambda r: r.problem.line or 0)
+        for seen in sorted(self.spellings.values(), key=lambda s: s.first):
+            self.ctx.warn(_spelling_warning(self.ctx, seen))
+        return out
+
+
+def _spelling_warning(ctx: Context, seen: _Spelling) -> Problem:
+    what = (f"a field of its own, '{seen.tag}' (kept with the record's original fields)"
+            if len(seen.tag) > 2 else f"the tag '{seen.tag}'")
+    more = (f"; so were {seen.count - 1} more line(s) spelt this way, to line {seen.last}"
+            if seen.count > 1 else "")
+    return Problem(ctx.source_file, f"{seen.text!r} read as {what}{more}", seen.first,
+                   hint=_HINT_TAG)
 
 
 def _dialect(out: Parsed, ovid: bool) -> str:
     """Who wrote the file, as its first record shows: Ovid's numbering, else the host
-    database (``DB``), the platform (``DP``), or Rayyan's ids."""
+    database (``DB``), the platform (``DP``), the export header, or Rayyan's ids."""
     if not out.records:
         return "Ovid" if ovid else ""
     first = out.records[0].original_fields()
-    host = first.get("DB") or first.get("DP") or ""
+    host = (first.get("DB") or first.get("DP") or first.get("_database")
+            or first.get("_provider") or "")
     host = (host[0] if isinstance(host, list) else host).split("\n")[0].split("<")[0].strip()
     accession = str(first.get("AN", ""))
     if accession.startswith("rayyan-"):
@@ -241,11 +433,12 @@ def _source_id(fields: Fields) -> str:
     return ""
 
 
-def _record(ctx: Context, position: int, line: int, fields: Fields) -> Record:
+def _raw_fields(fields: Fields) -> dict[str, str | list[str]]:
+    """The record's fields under :class:`Record` names, as the export has them."""
     authors = _all(fields, "AU", "A1") or _all(fields, "A2", "A3", "A4")
     keywords = _all(fields, "KW")
     subjects = _all(fields, "DE", "MH") + (keywords if "DB" in fields else [])
-    raw = {
+    return {
         "source_id": _source_id(fields),
         "type": RIS_TYPES.get(_first(fields, "TY").upper(), "other"),
         "title": _first(fields, "TI", "T1", "CT", "BT", "ST"),
@@ -262,7 +455,6 @@ def _record(ctx: Context, position: int, line: int, fields: Fields) -> Record:
         "language": _first(fields, "LA"),
         "url": _first(fields, "UR", "L2", "L1"),
     }
-    return build_record(ctx, position, line, raw, fields)
 
 
 def _year(fields: Fields) -> str:

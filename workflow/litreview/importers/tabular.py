@@ -20,8 +20,10 @@ import datetime as dt
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from litreview.errors import InputError, Problem
 from litreview.importers.common import (
@@ -223,33 +225,159 @@ def read_delimited(text: str, ctx: Context, delimiter: str | None = None) -> Par
 
 
 def read_xlsx(data: bytes, ctx: Context) -> Parsed:
-    """Read the first worksheet that has a header row; cells are taken as displayed values."""
+    """Read every worksheet that has a header row; cells are taken as displayed values.
+
+    A workbook may hold records on several sheets (one per database, per search date), and
+    other sheets beside them (the search strategy, notes). Sheets with a header are read in
+    order; a sheet that names record fields (authors, year, DOI…) without a title column is
+    refused, since its records would be lost; any other sheet is not a table of records and
+    is skipped. When there is more than one sheet, a warning says which were read.
+    """
     import openpyxl
 
+    formulas = _has_formulas(data)
+    books = []
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for data_only in (True, False) if formulas else (True,):
+            books.append(openpyxl.load_workbook(io.BytesIO(data), read_only=True,
+                                                data_only=data_only))
     except Exception as error:
         raise InputError(Problem(ctx.source_file, f"cannot open as an Excel workbook: {error}",
                                  hint="open it in Excel and save it again as .xlsx")) from error
     try:
-        for sheet in workbook.worksheets:
-            rows = [(n, n, [_cell(v) for v in row]) for n, row in
-                    enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)]
-            if _header_index(rows[:_HEADER_SCAN], ctx) is not None:
-                by_line = {n: cells for n, _, cells in rows}
-
-                def raw(first: int, last: int, by_line: dict[int, list[str]] = by_line) -> str:
-                    return "\t".join(by_line.get(first, []))  # a sheet row, tab-separated
-
-                return _read_rows(rows, ctx, Parsed(), raw)
+        sheets = [_sheet(values, books[1][values.title] if formulas else None)
+                  for values in books[0].worksheets]
     except InputError:
         raise
     except Exception as error:
         raise InputError(Problem(ctx.source_file, f"cannot read the workbook: {error}",
                                  hint="open it in Excel and save it again as .xlsx")) from error
     finally:
-        workbook.close()
-    raise _no_header(ctx)
+        for book in books:
+            book.close()
+    return _read_sheets(sheets, ctx)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    """One worksheet's rows as displayed, with what its formulas say beyond that."""
+
+    title: str
+    rows: list[Row]
+    links: dict[int, list[tuple[int, str]]]  # row → (column, URL) of HYPERLINK formulas
+    unsaved: list[str]  # cells holding a formula whose value was never saved
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula (``<f>``): only then is a second read needed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(re.search(rb"<(?:\w+:)?f[ >]", archive.read(name))
+                       for name in archive.namelist()
+                       if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # openpyxl says what is wrong with it
+
+
+def _sheet(values: Any, formulas: Any) -> _Sheet:
+    """Rows of one sheet; a formula cell without a saved value reads as its HYPERLINK's
+    text when it is one, else it is listed as unsaved."""
+    from openpyxl.utils import get_column_letter
+
+    rows: list[Row] = []
+    links: dict[int, list[tuple[int, str]]] = {}
+    unsaved: list[str] = []
+    formula_rows = formulas.iter_rows(min_row=1, values_only=True) if formulas else None
+    for n, row in enumerate(values.iter_rows(min_row=1), start=1):
+        cells = [_cell(c.value) for c in row]
+        for j, text in enumerate(next(formula_rows, ()) if formula_rows else ()):
+            if not (isinstance(text, str) and text.startswith("=")) or j >= len(cells):
+                continue
+            link = _hyperlink(text)
+            if link:
+                links.setdefault(n, []).append((j, link[0]))
+                if not cells[j]:
+                    cells[j] = link[1] or link[0]
+            elif not cells[j] and row[j].data_type == "n":  # "str" is a saved empty text
+                unsaved.append(f"{get_column_letter(j + 1)}{n}")
+        rows.append((n, n, cells))
+    return _Sheet(values.title, rows, links, unsaved)
+
+
+#: ``=HYPERLINK("url")`` or ``=HYPERLINK("url", "text")`` with literal arguments; Excel
+#: doubles a quote inside a string, and some locales separate arguments with ``;``.
+_HYPERLINK = re.compile(r'=\s*HYPERLINK\(\s*"((?:[^"]|"")*)"\s*'
+                        r'(?:[,;]\s*"((?:[^"]|"")*)"\s*)?\)\s*', re.IGNORECASE)
+
+
+def _hyperlink(formula: str) -> tuple[str, str] | None:
+    """(URL, text) of a HYPERLINK formula with literal arguments, else ``None``."""
+    match = _HYPERLINK.fullmatch(formula)
+    if not match:
+        return None
+    url, text = (part.replace('""', '"') if part else "" for part in match.groups())
+    return url.strip(), text.strip()
+
+
+def _read_sheets(sheets: Sequence[_Sheet], ctx: Context) -> Parsed:
+    """Records from every sheet with a header, in sheet order; see :func:`read_xlsx`."""
+    out = Parsed()
+    several = len(sheets) > 1
+    said: list[str] = []
+    unusable: list[str] = []
+    unsaved: list[str] = []
+    for sheet in sheets:
+        name = f"'{sheet.title}'"
+        if not any(any(cells) for _, _, cells in sheet.rows):
+            said.append(f"skipped {name} (empty)")
+            continue
+        if _header_index(sheet.rows[:_HEADER_SCAN], ctx) is None:
+            if _names_record_fields(sheet.rows[:_HEADER_SCAN]):
+                unusable.append(name)
+            else:
+                said.append(f"skipped {name} (no title column and no record fields: not a "
+                            "table of records)")
+            continue
+        by_line = {n: cells for n, _, cells in sheet.rows}
+
+        def raw(first: int, last: int, by_line: dict[int, list[str]] = by_line) -> str:
+            return "\t".join(by_line.get(first, []))  # a sheet row, tab-separated
+
+        before = len(out.records)
+        where = f"{ctx.source_file}[{sheet.title}]" if several else ctx.source_file
+        _read_rows(sheet.rows, ctx, out, raw, where=where, links=sheet.links)
+        said.append(f"read {name} ({len(out.records) - before} records)")
+        unsaved += [f"{where}!{cell}" if several else cell for cell in sheet.unsaved]
+    if unusable:
+        raise InputError(Problem(
+            ctx.source_file, f"sheet(s) {', '.join(unusable)} name record fields but have no "
+            f"title column in the first {_HEADER_SCAN} rows: their records cannot be read",
+            hint="add a Title column, name the columns with --columns title=HEADER,..., or "
+            "move the sheet to a workbook of its own"))
+    if not any(part.startswith("read ") for part in said):
+        raise _no_header(ctx)
+    if unsaved:
+        shown = ", ".join(unsaved[:10]) + (f" and {len(unsaved) - 10} more"
+                                           if len(unsaved) > 10 else "")
+        raise InputError(Problem(
+            ctx.source_file, f"formula(s) whose value was never saved, so it cannot be read: "
+            f"{shown}", hint="open the workbook in Excel or LibreOffice, let it calculate, and "
+            "save it again (or paste the values over the formulas)"))
+    if several:
+        ctx.warn(Problem(ctx.source_file, f"a workbook of {len(sheets)} sheets: "
+                         f"{'; '.join(said)}"))
+    return out
+
+
+def _names_record_fields(rows: Sequence[Row]) -> bool:
+    """Whether a row names two or more record fields, or a DOI column: a table of records
+    whose title column is missing or named otherwise, not a strategy or a notes sheet."""
+    for _, _, cells in rows:
+        names = {_norm(c) for c in cells}
+        fields = {field for field, aliases in GENERIC.items() if names & set(aliases)}
+        if len(fields) >= 2 or "doi" in fields:
+            return True
+    return False
 
 
 # --- rows ----------------------------------------------------------------------------
@@ -259,7 +387,10 @@ def _csv_rows(text: str, delimiter: str, ctx: Context, out: Parsed,
               limit: int | None = None) -> Iterator[Row]:
     """Rows with the file line each starts on; a row the csv module cannot read (a stray
     quote) is a located reject and reading goes on with the next line."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    from litreview.records import own_tables_reader  # the project's own CSVs: original text
+
+    reader = own_tables_reader(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                          strict=True))
     count = 0
     while limit is None or count < limit:
         line = reader.line_num + 1
@@ -281,11 +412,22 @@ def _csv_rows(text: str, delimiter: str, ctx: Context, out: Parsed,
 def _cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        # a character XML cannot hold is stored as _xHHHH_ (OOXML); Excel shows the
+        # character, and the records then say (and remove) the control characters
+        return _XML_ESCAPE.sub(_unescape, value) if "_x" in value else value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     return str(value)
+
+
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
 
 
 def _header_index(rows: Sequence[Row], ctx: Context) -> int | None:
@@ -310,8 +452,15 @@ def _no_header(ctx: Context) -> InputError:
 
 
 def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
-               raw_text: Callable[[int, int], str]) -> Parsed:
-    """Records from the rows after the header; every bad row is a located reject."""
+               raw_text: Callable[[int, int], str], *, where: str = "",
+               links: Mapping[int, Sequence[tuple[int, str]]] | None = None) -> Parsed:
+    """Records from the rows after the header; every bad row is a located reject.
+
+    ``where`` names the table in messages (a workbook's sheet), ``links`` the URLs of
+    HYPERLINK formulas by row: the record's URL when it has none, kept in its original
+    fields either way.
+    """
+    where = where or ctx.source_file
     iterator = iter(rows)
     head = list(itertools.islice(iterator, _HEADER_SCAN))
     found = _header_index(head, ctx)
@@ -323,12 +472,14 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
     out.source = profile
     keys = _original_keys(header)
     width = len(header)
+    before = len(out.records)
+    sections: list[tuple[Problem, str]] = []
     for line, end, cells in itertools.chain(head[found + 1:], iterator):
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
         if any(cells[width:]):
-            out.reject(Problem(ctx.source_file, f"row has {len(cells)} cells but the header "
+            out.reject(Problem(where, f"row has {len(cells)} cells but the header "
                                f"has {width}", line, hint="is a value with the separator in it "
                                "missing its quotes?"), raw_text(line, end))
             continue
@@ -336,7 +487,13 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
         if profile == "embase":
             _unpack_embase_source(raw)
         if not (raw["title"] or raw["doi"] or raw["source_id"]):
-            out.reject(Problem(ctx.source_file, "row has no title, DOI or ID", line,
+            if _is_section_row(cells):
+                sections.append((Problem(where, f"skipped a section row, not a record: "
+                                         f"'{cells[0][:60]}'", line, hint="one cell of text "
+                                         "and the rest empty: a heading the tool writes "
+                                         "between groups of records"), raw_text(line, end)))
+                continue
+            out.reject(Problem(where, "row has no title, DOI or ID", line,
                                hint="fill one in, or delete the row if it is not a record"),
                        raw_text(line, end))
             continue
@@ -344,8 +501,28 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
         for key, cell in zip(keys, cells, strict=False):
             if cell:
                 original.setdefault(key, []).append(cell)
+        for column, url in (links or {}).get(line, ()):
+            original.setdefault(f"{keys[column] if column < width else column} (link)",
+                                []).append(url)
+            raw["url"] = raw["url"] or url
         out.records.append(build_record(ctx, out.blocks + 1, line, raw, original))
+    for problem, text in sections:  # a heading between records; alone, it is not one
+        if len(out.records) > before:
+            ctx.warn(problem)
+        else:
+            out.reject(Problem(where, "row has no title, DOI or ID", problem.line,
+                               hint="fill one in, or delete the row if it is not a record"),
+                       text)
     return out
+
+
+def _is_section_row(cells: Sequence[str]) -> bool:
+    """A heading row between groups of records (abstrackr's ``citations that are not yet
+    labeled by anyone``): text of two words or more in the first cell, every other cell
+    empty. A lone word or number could be a damaged record, and stays a reject."""
+    first = cells[0] if cells else ""
+    return (len(first.split()) >= 2 and any(c.isalpha() for c in first)
+            and not any(cells[1:]))
 
 
 def _original_keys(header: Sequence[str]) -> list[str]:

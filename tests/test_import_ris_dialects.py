@@ -1,0 +1,237 @@
+"""RIS dialects met in the wild: publishers' export headers, misspelt tag lines, and
+records with nothing to identify them. Every one is read, or is a located error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from litreview.errors import InputError
+from litreview.importers import detect_format, import_export, read_export
+
+DIALECTS = Path(__file__).resolve().parent / "fixtures" / "exports" / "ris-dialects"
+RAYYAN = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "exports" / \
+    "asreview-tests_ris_issue_992.txt"
+
+
+def imported(name: str):
+    return import_export(DIALECTS / name, database="X", display_path=name)
+
+
+def ris(tmp_path: Path, text: str, name: str = "t.ris"):
+    path = tmp_path / name
+    path.write_text(text)
+    return import_export(path, database="X", display_path=name)
+
+
+# --- publishers' export headers -------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "count", "source"), [
+    ("cochrane_central.ris", 3, "Cochrane Library"),
+    ("cochrane_central_per_record.ris", 2, "John Wiley & Sons, Ltd."),
+    ("cochrane_cdsr.ris", 2, "Cochrane Database of Systematic Reviews"),
+    ("jstor.ris", 2, "JSTOR"),
+    ("apa_psycnet.ris", 2, "APA PsycInfo"),
+])
+def test_export_headers_are_read_not_rejected(name: str, count: int, source: str):
+    result = imported(name)
+    assert not result.rejects
+    assert len(result.records) == count and all(r.title for r in result.records)
+    assert result.source == source
+
+
+def test_cochrane_header_is_kept_as_each_records_provenance():
+    first, second, third = imported("cochrane_central.ris").records
+    assert (first.source_id, first.source_line) == ("CN-09900001", 7)
+    assert third.doi == "10.5555/trials.2022.0088"
+    original = first.original_fields()
+    assert original["_provider"] == "John Wiley & Sons, Ltd."
+    assert original["_database"] == "Cochrane Library"
+    assert original["_content"] == 'text/plain; charset="UTF-8"'
+    assert [r.original_fields()["_record"] for r in (first, second, third)] == [
+        "1 of 3", "2 of 3", "3 of 3"]
+
+
+def test_header_repeated_before_every_record_crlf_and_bom():
+    """Cochrane's other layout: 'Record #N of M' and the header before each record."""
+    first, second = imported("cochrane_central_per_record.ris").records
+    assert second.type == "conference" and second.issue == "Supplement 2"
+    assert second.source_line == 25
+    assert second.original_fields()["_record"] == "2 of 2"
+    assert "_database" not in first.original_fields()
+
+
+def test_jstor_and_psycnet_headers():
+    jstor = imported("jstor.ris").records
+    assert [r.original_fields()["_provider"] for r in jstor] == ["JSTOR http://www.jstor.org"] * 2
+    assert (jstor[0].journal, jstor[0].pages, jstor[0].year) == (
+        "Social Service Review", "255-271", "1994")
+    article, _ = imported("apa_psycnet.ris").records
+    assert article.original_fields()["_database"] == "APA PsycInfo"
+    assert article.source_id == "2021-99990-001"
+
+
+def test_a_long_capitalised_label_is_its_own_field_not_part_of_the_type():
+    """APA's 'DESCRIPTORS  - ' after 'TY  - CHAP' was read as more of the type: 'other'."""
+    result = imported("apa_psycnet.ris")
+    chapter = result.records[1]
+    assert chapter.type == "chapter"
+    assert chapter.original_fields()["DESCRIPTORS"] == (
+        "*Caregivers;  *Grandparents; Family Relations")
+    (warning,) = result.warnings
+    assert str(warning).startswith("apa_psycnet.ris:28: 'DESCRIPTORS  - ")
+
+
+def test_a_header_line_is_kept_only_until_the_file_gives_another(tmp_path: Path):
+    result = ris(tmp_path, "Database: One\n\nTY  - JOUR\nTI  - a\nER  - \n"
+                 "Database: Two\nSearch: kin* AND carer*\nDate: 2024-05-01\n"
+                 "TY  - JOUR\nTI  - b\nER  - \n")
+    first, second = (r.original_fields() for r in result.records)
+    assert first["_database"] == "One" and "_search" not in first
+    assert (second["_database"], second["_search"], second["_date"]) == (
+        "Two", "kin* AND carer*", "2024-05-01")
+
+
+def test_other_text_outside_a_record_is_still_a_located_error(tmp_path: Path):
+    path = tmp_path / "t.ris"
+    path.write_text("Provider: JSTOR\nExported by: someone\nRecord #1 of 1\n\n"
+                    "TY  - JOUR\nTI  - a\nER  - \n")
+    with pytest.raises(InputError) as excinfo:
+        read_export(path, database="X", display_path="t.ris")
+    (problem,) = excinfo.value.problems
+    assert str(problem).startswith("t.ris:2: text 'Exported by: someone' outside any record")
+
+
+def test_header_lines_before_ovid_numbers(tmp_path: Path):
+    """rispy's example: a header, then Ovid's '1.' numbering; the header of the next
+    record is not the trailer of the one before."""
+    result = ris(tmp_path, "Record #1 of 2\nProvider: Provider\n1.\nTY  - JOUR\nID  - 1\n"
+                 "ER  - \nLink to the Ovid Full Text\n\nRecord #2 of 2\n2.\nTY  - JOUR\n"
+                 "ID  - 2\nER  - \n")
+    first, second = (r.original_fields() for r in result.records)
+    assert first["_trailer"] == "Link to the Ovid Full Text" and first["_record"] == "1 of 2"
+    assert second["_record"] == "2 of 2" and "_trailer" not in second
+    assert result.source == "Ovid Provider"
+
+
+# --- misspelt tag lines ---------------------------------------------------------------
+
+def test_each_misspelt_title_is_read_with_a_located_warning():
+    result = imported("misspelt_tags.ris")
+    assert not result.rejects
+    assert [r.title.split(":")[0] for r in result.records] == [
+        "Bare tag", "One space before the dash", "No space after the dash",
+        "No space before the dash", "Lower-case tag", "Colon instead of a dash"]
+    assert all(r.type == "article" for r in result.records)  # nothing appended to TY
+    assert [str(w).split(":")[1] for w in result.warnings] == ["2", "10", "16", "22", "28", "34"]
+    assert all("read as the tag 'TI'" in str(w) for w in result.warnings)
+
+
+def test_prose_that_starts_like_a_tag_still_continues_its_field():
+    first, *_, last = imported("misspelt_tags.ris").records
+    assert first.abstract.endswith("US policy on kinship payments varies by state; this "
+                                   "continues the abstract.")
+    assert last.abstract.endswith("UK schools were asked about attendance; this continues "
+                                  "the abstract too.")
+
+
+@pytest.mark.parametrize("line", [
+    "ED visits fell by a third.", "AD: Alzheimer's disease was excluded.",
+    "T1- and T2-weighted images were read blind.", "ST segment elevation", "AU",
+    "La France, W., Reuber, M.", "NF-kappa B/metabolism", "is - as we show - small.",
+])
+def test_weak_spellings_after_free_text_stay_text(tmp_path: Path, line: str):
+    result = ris(tmp_path, f"TY  - JOUR\nTI  - t\nAB  - First line.\n{line}\nKW  - k\n{line}\n"
+                 "ER  - \n")
+    (record,) = result.records
+    assert record.abstract == f"First line. {line}"
+    assert record.keywords[-1] == line.rstrip(".") or record.keywords[-1] == line
+    assert not result.warnings
+
+
+@pytest.mark.parametrize(("line", "tag", "value"), [
+    ("AU Smith, J.", "AU", "Smith, J."), ("AU- Smith, J.", "AU", "Smith, J."),
+    ("AU: Smith, J.", "AU", "Smith, J."), ("TI Title", "TI", "Title"),
+])
+def test_weak_spellings_after_a_one_value_field_are_tags(tmp_path: Path, line: str, tag: str,
+                                                         value: str):
+    result = ris(tmp_path, f"TY  - JOUR\nTI  - t\nPY  - 2020\n{line}\nER  - \n")
+    (record,) = result.records
+    assert record.year == "2020"
+    assert value in record.original_fields()[tag]
+    (warning,) = result.warnings
+    assert str(warning).startswith(f"t.ris:4: {line!r} read as the tag '{tag}'")
+
+
+def test_a_file_written_in_bare_tags_is_read_whole(tmp_path: Path):
+    """Once a weak spelling has shown itself a tag, the file writes tags that way."""
+    result = ris(tmp_path, "TY JOUR\nTI A title\nAU Smith, J.\nAU Jones, K.\nPY 2020\n"
+                 "AB An abstract.\nER\n\nTY JOUR\nTI Another\nER\n")
+    first, second = result.records
+    assert (first.title, first.authors, first.year, first.abstract) == (
+        "A title", ("Smith, J.", "Jones, K."), "2020", "An abstract.")
+    assert second.title == "Another"
+    (warning,) = result.warnings
+    assert str(warning).startswith("t.ris:1: 'TY JOUR' read as the tag 'TY'; so were 9 more")
+
+
+def test_misspelt_type_and_end_lines_open_and_close_records(tmp_path: Path):
+    result = ris(tmp_path, "TY - JOUR\nTI - a\nER -\nty  - BOOK\nTI  - b\nER  -\n")
+    assert [(r.type, r.title, r.source_line) for r in result.records] == [
+        ("article", "a", 1), ("book", "b", 4)]
+
+
+def test_a_strong_spelling_with_an_unknown_code_is_a_located_error(tmp_path: Path):
+    path = tmp_path / "t.ris"
+    path.write_text("TY  - JOUR\nTI  - ok\nER  - \nTY  - JOUR\nTI  - x\nXQ - what is this\n"
+                    "ER  - \n")
+    result = import_export(path, database="X", display_path="t.ris")
+    assert [r.title for r in result.records] == ["ok"]
+    (reject,) = result.rejects
+    assert str(reject.problem).startswith("t.ris:6: 'XQ - what is this' looks like a tag line, "
+                                          "but 'XQ' is no RIS tag")
+    assert reject.raw == "TY  - JOUR\nTI  - x\nXQ - what is this\nER  - "
+
+
+@pytest.mark.parametrize("first_line", ["TY - JOUR", "TY  -JOUR", "ty  - JOUR", "TY:  JOUR"])
+@pytest.mark.parametrize("suffix", [".ris", ".txt", ".csv", ""])
+def test_a_file_with_misspelt_type_lines_is_detected_as_ris(tmp_path: Path, first_line: str,
+                                                            suffix: str):
+    path = tmp_path / f"export{suffix}"
+    path.write_text(f"{first_line}\nTI  - a\nER  - \n")
+    assert detect_format(path, path.read_bytes()) == "ris"
+
+
+def test_real_rayyan_multiline_keywords_stay_keywords():
+    """Rayyan's keyword 'ST segment elevation…' on a line of its own (ST is a RIS tag)."""
+    if not RAYYAN.exists():
+        pytest.skip(f"real data not available: {RAYYAN} is absent")
+    result = import_export(RAYYAN, database="X")
+    assert not result.warnings and not result.rejects
+    assert any(k.startswith("ST segment elevation") for r in result.records for k in r.keywords)
+
+
+# --- records with nothing to identify them --------------------------------------------
+
+def test_a_record_without_title_doi_or_id_is_a_located_error(tmp_path: Path):
+    path = tmp_path / "t.ris"
+    path.write_text("TY  - JOUR\nTI  - titled\nER  - \n\nTY  - JOUR\nAU  - Smith, J.\n"
+                    "PY  - 2020\nAB  - An abstract only.\nER  - \n\nTY  - JOUR\nDO  - 10.1234/x\n"
+                    "ER  - \nTY  - JOUR\nAN  - 123\nER  - \n")
+    result = import_export(path, database="X", display_path="t.ris")
+    assert [(r.title, r.doi, r.source_id) for r in result.records] == [
+        ("titled", "", ""), ("", "10.1234/x", ""), ("", "", "123")]
+    (reject,) = result.rejects
+    assert str(reject.problem).startswith("t.ris:5: record starting at line 5 has no title, "
+                                          "DOI or ID")
+    assert reject.raw.endswith("AB  - An abstract only.\nER  - ")
+    with pytest.raises(InputError, match=r"t\.ris:5: record starting at line 5 has no title"):
+        read_export(path, database="X", display_path="t.ris")
+
+
+def test_a_title_lost_to_a_misspelt_tag_is_never_silent(tmp_path: Path):
+    """The issue's case: 'TI Title' after TY was read as more of the type; now the title
+    is read, and a record that still has none stops the import at its line."""
+    assert ris(tmp_path, "TY  - JOUR\nTI Title\nER  - \n").records[0].title == "Title"
+    result = ris(tmp_path, "TY  - JOUR\nAB  - text\nUS Title\nER  - \n")
+    assert not result.records and result.rejects[0].problem.line == 1
