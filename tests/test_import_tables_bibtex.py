@@ -136,6 +136,8 @@ def test_xlsx_reads_every_sheet_with_a_header_and_says_which(tmp_path: Path):
     assert [r.title for r in result.records] == ["Kinship care", "Residential care",
                                                  "Adoption from care"]
     assert [r.source_position for r in result.records] == [1, 2, 3]
+    assert [r.original_fields()["_sheet"] for r in result.records] == [  # where each stands
+        "Scopus", "Scopus", "PubMed"]
     assert [str(w) for w in result.warnings] == [
         "searches.xlsx: a workbook of 4 sheets: read 'Scopus' (2 records); skipped 'Search "
         "strategy' (no title column and no record fields: not a table of records); read "

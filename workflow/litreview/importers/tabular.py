@@ -345,7 +345,8 @@ def _read_sheets(sheets: Sequence[_Sheet], ctx: Context) -> Parsed:
 
         before = len(out.records)
         where = f"{ctx.source_file}[{sheet.title}]" if several else ctx.source_file
-        _read_rows(sheet.rows, ctx, out, raw, where=where, links=sheet.links)
+        _read_rows(sheet.rows, ctx, out, raw, where=where, links=sheet.links,
+                   sheet=sheet.title if several else "")
         said.append(f"read {name} ({len(out.records) - before} records)")
         unsaved += [f"{where}!{cell}" if several else cell for cell in sheet.unsaved]
     if unusable:
@@ -453,12 +454,14 @@ def _no_header(ctx: Context) -> InputError:
 
 def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
                raw_text: Callable[[int, int], str], *, where: str = "",
-               links: Mapping[int, Sequence[tuple[int, str]]] | None = None) -> Parsed:
+               links: Mapping[int, Sequence[tuple[int, str]]] | None = None,
+               sheet: str = "") -> Parsed:
     """Records from the rows after the header; every bad row is a located reject.
 
     ``where`` names the table in messages (a workbook's sheet), ``links`` the URLs of
     HYPERLINK formulas by row: the record's URL when it has none, kept in its original
-    fields either way.
+    fields either way. ``sheet`` (a workbook of several) is kept in the original fields as
+    ``_sheet``: with the row, it says where the record stands.
     """
     where = where or ctx.source_file
     iterator = iter(rows)
@@ -497,7 +500,7 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
                                hint="fill one in, or delete the row if it is not a record"),
                        raw_text(line, end))
             continue
-        original: dict[str, list[str]] = {}
+        original: dict[str, list[str]] = {"_sheet": [sheet]} if sheet else {}
         for key, cell in zip(keys, cells, strict=False):
             if cell:
                 original.setdefault(key, []).append(cell)
