@@ -202,6 +202,17 @@ def test_a_file_with_misspelt_type_lines_is_detected_as_ris(tmp_path: Path, firs
     assert detect_format(path, path.read_bytes()) == "ris"
 
 
+@pytest.mark.parametrize("suffix", [".ris", ".txt", ".csv", ""])
+def test_a_file_written_in_bare_tags_is_detected_as_ris(tmp_path: Path, suffix: str):
+    """``TY JOUR`` … ``ER``: a type code of RIS's own and an end line; a comma in a title
+    must not make it a table."""
+    path = tmp_path / f"export{suffix}"
+    path.write_text("TY JOUR\nTI Schools, families and care\nPY 2001\nER\n")
+    assert detect_format(path, path.read_bytes()) == "ris"
+    (record,) = import_export(path, database="X").records
+    assert (record.title, record.year) == ("Schools, families and care", "2001")
+
+
 def test_real_rayyan_multiline_keywords_stay_keywords():
     """Rayyan's keyword 'ST segment elevation…' on a line of its own (ST is a RIS tag)."""
     if not RAYYAN.exists():

@@ -73,6 +73,20 @@ def test_ebsco_bibtex_stray_braces_recovered_line_by_line():
                for w in result.warnings)
 
 
+@pytest.mark.parametrize(("written", "read"), [
+    ("Schools & families", "Schools & families"),          # bare: LaTeX's column separator
+    ("Schools &amp; families", "Schools & families"),      # a web page's character reference
+    (r"Schools \& families", "Schools & families"),         # LaTeX's own escape
+    ("Scores &lt;5 &#8211; rare", "Scores <5 \u2013 rare"),
+    ("&#123; stays &#123;", "&#123; stays &#123;"),        # a brace would change the BibTeX
+])
+def test_bibtex_ampersands_survive(tmp_path: Path, written: str, read: str):
+    path = tmp_path / "amp.bib"
+    path.write_text(f"@article{{k1,\n  title = {{{written}}},\n  year = {{2001}}\n}}\n")
+    (record,) = imported(path).records
+    assert record.title == read
+
+
 def test_bibtex_that_is_not_one_field_per_line_is_still_refused_located():
     result = imported("ebsco_unrecoverable.bib")
     assert [r.title for r in result.records] == ["A readable entry."]

@@ -197,7 +197,8 @@ def test_bibtex_fields(tmp_path: Path):
 """)
     records = read_export(path, database="Bib")
     first, second, web, misc, chapter, thesis = records
-    assert first.record_id == "bib-okafor2006" and first.source_id == "okafor2006"
+    # an author-year citation key is no accession: a content id, the key kept as "ID"
+    assert first.source_id == "" and first.original_fields()["ID"] == "okafor2006"
     assert (first.source_line, first.source_position) == (2, 1)
     assert first.authors == ("Okafor, Chidi", "Lindqvist, Maja")
     assert first.title == "Kinship care and School outcomes"
@@ -443,7 +444,8 @@ def test_content_wins_over_extension(tmp_path: Path):
          "endnote-xml"),
     ]:
         assert detect_format(Path(name), data) == fmt, (name, fmt)
-    assert set(FORMATS) == {"ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos"}
+    assert set(FORMATS) == {"ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos",
+                            "ovid"}
     from litreview.cli import IMPORT_FORMATS
     assert IMPORT_FORMATS == FORMATS
 
@@ -676,7 +678,8 @@ def test_endnote_xml():
     assert original["custom1"] == "screened: yes"
     assert original["remote-database-name"] == "MEDLINE"
     assert (chapter.type, chapter.source_id, chapter.journal, chapter.source_line) == (
-        "chapter", "13", "Caring in Ireland", 2)
+        "chapter", "", "Caring in Ireland", 2)  # rec-number is no accession
+    assert chapter.original_fields()["rec-number"] == "13"
     assert chapter.original_fields()["contributors/secondary-authors/author"] == "Keane, Roisin"
 
 
@@ -726,7 +729,10 @@ def test_covidence_eppi_asreview_and_wos_headers_profiles():
     assert (eppi[0].journal, eppi[0].type, eppi[1].type) == (
         "Child & Family Social Work", "article", "chapter")
     asreview = read("asreview.csv", database="ASReview")
-    assert [r.record_id for r in asreview] == ["asreview-0", "asreview-1", "asreview-2"]
+    # ASReview's record_id numbers the rows 0, 1, 2: no accession, kept with the record
+    assert all(not r.source_id and not r.record_id.startswith("asreview-0")
+               for r in asreview)
+    assert [r.original_fields()["record_id"] for r in asreview] == ["0", "1", "2"]
     assert asreview[0].original_fields()["included"] == "1"  # the labels are kept
     (wos,) = read("wos_fullheaders.csv", database="WoS")
     assert (wos.source_id, wos.authors, wos.keywords) == (

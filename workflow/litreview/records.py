@@ -151,13 +151,17 @@ def slug(name: str) -> str:
 
 
 def make_record_id(database: str, source_id: str, doi: str, title: str, year: str,
-                   authors: Sequence[str]) -> str:
-    """A stable id: the database's accession id when there is one, else a content hash."""
+                   authors: Sequence[str], abstract: str = "") -> str:
+    """A stable id: the database's accession id when there is one, else a hash of the
+    content (DOI, title, year, first author; the abstract too when there is no title or
+    DOI), which does not depend on the order records are read in."""
     prefix = slug(database)
     if source_id:
         return f"{prefix}-{re.sub(r'[^A-Za-z0-9._-]+', '-', source_id).strip('-')}"
     first_author = normalise_title(authors[0].split(",")[0]) if authors else ""
     key = "|".join((doi, normalise_title(title), year, first_author))
+    if not doi and not title and abstract:
+        key += f"|{normalise_title(abstract)}"
     return f"{prefix}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
@@ -290,21 +294,32 @@ def _id_text(value: str) -> str:
 def _bare_keys(record_id: str) -> set[str]:
     """What a person may type for this id without its database prefix (``eric-``): the
     rest of the id after any hyphen of the lowercase prefix, with and without the
-    occurrence suffix ``~2``."""
+    occurrence suffix ``~2``; and the number after an accession's own prefix
+    (``36788546`` for ``pubmed-PMID-36788546``, from ``PMID:36788546``)."""
     keys = set()
     for text in {record_id, record_id.split("~", 1)[0]}:
         for match in re.finditer("-", text):
             if not re.fullmatch(r"[0-9a-z-]+", text[:match.start()]):
                 break
             keys.add(text[match.end():].casefold())
+        accession = _ACCESSION_PREFIX.fullmatch(text)
+        if accession:
+            keys.add(accession.group(1).casefold())
     keys.discard("")
     return keys
 
 
+#: After the database's prefix, an accession's own prefix in capitals (``PMID:``, ``WOS:``,
+#: ``CN-``, written ``-`` in the id) before a part that starts with a digit.
+_ACCESSION_PREFIX = re.compile(r"[0-9a-z-]+?-[A-Z]{2,10}-(\d[A-Za-z0-9._-]*(?:~\d+)?)")
+
+
 def resolve_record_id(given: str, ids: Iterable[str] | RecordIds) -> str:
     """The record id that ``given`` names: the id itself (in any case), or the accession
-    number without the database prefix (``EJ1181769`` for ``eric-EJ1181769``) when that
-    names exactly one record. Raises :class:`RecordIdError` (no record, or several,
-    listed) for the caller to report at its file and line."""
+    number without the database prefix (``EJ1181769`` for ``eric-EJ1181769``), or without
+    the accession's own prefix too (``36788546`` or ``PMID:36788546`` for
+    ``pubmed-PMID-36788546``) when that names exactly one record. Raises
+    :class:`RecordIdError` (no record, or several, listed) for the caller to report at its
+    file and line."""
     index = ids if isinstance(ids, RecordIds) else RecordIds(ids)
     return index.resolve(given)

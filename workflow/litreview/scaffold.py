@@ -131,6 +131,19 @@ def _column_line(name: str, spec: dict, required: bool, defs: dict) -> str:
                                  enumerate(w for w in words if w)) + "\n"
 
 
+def yaml_scalar(value: str) -> str:
+    """``value`` as one YAML scalar on one line, quoted only when it must be (``: ``,
+    ``#``, quotes, a leading ``-``, a number or ``yes``), so that it reads back as itself."""
+    import yaml
+
+    text = yaml.safe_dump(value, allow_unicode=True, width=float("inf"))
+    text = text.removesuffix("\n").removesuffix("\n...")
+    if "\n" in text:  # a line break in the value: one double-quoted line, with \n in it
+        text = yaml.safe_dump(value, allow_unicode=True, width=float("inf"),
+                              default_style='"').removesuffix("\n")
+    return text
+
+
 def init_review(target: Path, title: str = "My review") -> list[Path]:
     """Write the skeleton; refuses to touch a directory that already holds a review."""
     if (target / "review.yaml").exists():
@@ -138,7 +151,7 @@ def init_review(target: Path, title: str = "My review") -> list[Path]:
                                  hint="choose an empty directory"))
     sheet, description = coding_sheet()
     files = {
-        "review.yaml": REVIEW_YAML.format(title=title),
+        "review.yaml": REVIEW_YAML.format(title=yaml_scalar(title)),
         "search_strategies/eric.txt": STRATEGY,
         "screening/criteria.yaml": CRITERIA,
         "data/exports/eric/README.md": EXPORTS_README,

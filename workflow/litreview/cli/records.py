@@ -12,12 +12,14 @@ from litreview.errors import InputError, Problem
 from litreview.fileio import atomic_write_text, csv_text
 
 #: importers.FORMATS, spelt out so that every command does not load every reader to start
-IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos")
+IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos",
+                  "ovid")
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     """Import every file of one source; a file that is not an export fails the import, and
-    so does any unreadable block unless ``--rejects`` names a file to put them in."""
+    so does any unreadable block unless ``--rejects`` names a file to put them in; a file
+    whose every block is unreadable fails it even then."""
     from litreview.importers import import_export, parse_column_mapping
     from litreview.records import finalise, write_records
     from litreview.review import search_date
@@ -40,6 +42,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         if not args.rejects or not args.set_aside:  # every problem, in file order
             problems += [reject.problem for reject in imported.rejects]
+        elif imported.rejects and not imported.records:
+            problems += _nothing_read(file, imported.rejects)
         kind = f"{imported.format}, {imported.source}" if imported.source else imported.format
         print(f"{file} ({kind}): {len(imported.records)} records"
               + (f", {len(imported.rejects)} rejected" if imported.rejects else "")
@@ -58,6 +62,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"{args.database}: {len(records)} records imported from {len(args.files)} "
               "file(s)", file=sys.stderr)
     return 0
+
+
+def _nothing_read(file: str, rejects: Sequence) -> list[Problem]:
+    """A file of which every block was rejected: setting them aside would pass on a source
+    with nothing from that file, which is a wrong format or a broken export, not a few
+    damaged records; so it fails the import, as a file with no records at all does."""
+    first = rejects[0].problem
+    return [Problem(file, f"no record could be read from this file: all {len(rejects)} "
+                    f"block(s) rejected, the first at line {first.line or 1}",
+                    hint="check that it is the export it should be (and its --format); "
+                    "the reasons follow"), *(reject.problem for reject in rejects)]
 
 
 def _rejects_csv(rejects: Sequence) -> str:
@@ -130,7 +145,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    "'title=Article Title,year=PY' (repeatable; wins over the known profiles)")
     p.add_argument("--rejects", metavar="REJECTS.csv", type=output_file,
                    help="write unreadable blocks here (file, line, reason, raw) instead of "
-                   "failing the import")
+                   "failing the import (a file with no readable block still fails it)")
     p.add_argument("-o", "--output", required=True, metavar="RECORDS.csv", type=output_file,
                    help="the records file to write")
     p.add_argument("--no-set-aside", dest="set_aside", action="store_false",

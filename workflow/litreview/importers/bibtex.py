@@ -7,10 +7,21 @@ shortened. Text between entries is a comment to BibTeX, so an entry that lost it
 field is a located reject too. ``%`` lines and ``@comment`` blocks are deliberate comments
 and stay silent. An entry's original fields are its type (``ENTRYTYPE``), key (``ID``) and every
 field as written, LaTeX accents decoded.
+
+The accession id is a database's own number when the entry has one: Web of Science's
+``unique-id`` (``WOS:…``), Scopus's ``eid`` or the ``eid=2-s2.0-…`` in its URL,
+``accession-number`` or ``an``, else ``pmid``. Failing those it is the entry key, unless
+the key is a citation key made from author and year (``Firstwriter2022``,
+``Smith2020a``: :func:`~litreview.importers.common.citation_key`), which names no record
+and whose ``a``/``b`` follow the order of the export; such an entry has the id of a
+record without accession, a hash of its content. Keys that are accession numbers
+(ChildData's ``cd583305``, EBSCOhost's AN, ``WOS:…``) and DBLP's persistent keys
+(``DBLP:journals/…``) stay the accession.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 
@@ -25,7 +36,14 @@ from bibtexparser.model import (
 )
 
 from litreview.errors import InputError, Problem
-from litreview.importers.common import Context, Parsed, Reject, build_record, pages
+from litreview.importers.common import (
+    Context,
+    Parsed,
+    Reject,
+    build_record,
+    citation_key,
+    pages,
+)
 from litreview.records import Record
 
 _TYPES = {
@@ -41,6 +59,9 @@ _HINT = "check that braces and quotes balance and fields are separated by commas
 _ENTRY_HEAD = re.compile(r"^\s*[A-Za-z]\w*\s*[{(]\s*[^\s,{}()=\"#%]+\s*,")
 #: ``title = {``, ``year = 2020``: a field assignment at a line start.
 _FIELD = re.compile(r"^\s*[A-Za-z][\w:.-]*\s*=\s*[{\"\d]")
+#: Fields holding a database's accession number, in the order they are preferred.
+_ACCESSION_FIELDS = ("unique-id", "eid", "accession-number", "an", "pmid")
+_SCOPUS_EID = re.compile(r"(?:^|[?&]eid=)(2-s2\.0-\d+)")
 
 
 def read_bibtex(text: str, ctx: Context) -> Parsed:
@@ -193,8 +214,29 @@ def _entry_end(lines: list[str], start: int) -> int:
     return len(lines)
 
 
+#: An HTML character reference in a field (``&amp;`` from a web page's text).
+_ENTITY = re.compile(r"(?<!\\)&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
+
+
+def _ampersands(text: str) -> str:
+    """Text whose ``&`` survives LaTeX decoding, which drops a bare ``&`` (LaTeX's column
+    separator) and leaves ``amp;`` of ``&amp;``: a character reference becomes its
+    character (never a brace, backslash or ``%``, which would change the BibTeX), and a
+    bare ``&`` becomes ``\\&``. No line changes, so line numbers stay as they were."""
+    if "&" not in text:
+        return text
+
+    def character(match: re.Match[str]) -> str:
+        value = html.unescape(match.group(0))
+        return match.group(0) if value == match.group(0) or value in "{}\\%#" else value
+
+    return _BARE_AMPERSAND.sub(r"\\&", _ENTITY.sub(character, text))
+
+
 def _parse(text: str, ctx: Context) -> Library:
     """Parse with LaTeX accents decoded; the parser's own warnings are ours to report."""
+    text = _ampersands(text)
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -246,7 +288,7 @@ def _record(ctx: Context, position: int, entry: Entry) -> Record:
     else:
         doc_type = _TYPES.get(kind, "other")
     raw = {
-        "source_id": entry.key,
+        "source_id": _accession(values, entry.key),
         "type": doc_type,
         "title": get("title"),
         "authors": _authors(raw("author") or raw("editor")),
@@ -265,6 +307,21 @@ def _record(ctx: Context, position: int, entry: Entry) -> Record:
     original = {"ENTRYTYPE": entry.entry_type, "ID": entry.key,
                 **{key: str(field.value) for key, field in entry.fields_dict.items()}}
     return build_record(ctx, position, entry.start_line + 1, raw, original)
+
+
+def _accession(values: dict[str, str], key: str) -> str:
+    """The entry's accession id (the rule is in the module docstring)."""
+    for name in _ACCESSION_FIELDS:
+        value = values.get(name, "").strip()
+        if name == "eid":
+            match = _SCOPUS_EID.search(value)
+            value = match.group(1) if match else ""
+        if value:
+            return value
+    match = _SCOPUS_EID.search(values.get("url", ""))
+    if match:
+        return match.group(1)
+    return "" if citation_key(key) else key
 
 
 def _plain(value: object) -> str:

@@ -7,6 +7,7 @@ strings for multi-valued fields) plus provenance; :func:`build_record` does the 
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import re
 import unicodedata
@@ -264,6 +265,54 @@ def fixed_text(value: str | None) -> str:
     return clean(value)
 
 
+#: Inline markup exported inside titles and abstracts (Europe PMC's HTML, Crossref's JATS,
+#: MathML): dropped, its text kept. Block elements (``<p>``, ``<br>``, ``<h4>``) stand
+#: between words and become a space; others (``<i>``, ``<sup>``) are part of a word.
+_INLINE_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "big", "bold", "cite", "code", "del", "dfn", "em", "font", "i",
+    "ins", "italic", "kbd", "mark", "monospace", "named-content", "overline", "q", "roman",
+    "s", "samp", "sans-serif", "sc", "small", "span", "strike", "strong", "styled-content",
+    "sub", "sup", "tt", "u", "underline", "var", "inline-formula", "tex-math", "ext-link",
+    "xref", "uri", "math", "mi", "mo", "mn", "ms", "mtext", "mrow", "msup", "msub",
+    "msubsup", "mfrac", "msqrt", "mroot", "mstyle", "mspace", "munder", "mover",
+    "munderover", "mfenced", "menclose", "mpadded", "mphantom", "semantics", "annotation",
+    "annotation-xml"
+})
+_BLOCK_TAGS = frozenset({
+    "p", "br", "hr", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl",
+    "dt", "dd", "blockquote", "table", "tr", "td", "th", "thead", "tbody", "title", "sec",
+    "abstract", "list", "list-item", "label", "caption", "disp-formula", "mtable", "mtr",
+    "mtd", "trans-abstract"
+})
+_MARKUP_PREFIXES = frozenset({"jats", "mml", "m", "xhtml", "html"})
+#: A start, end or empty tag with quoted (or simple unquoted) attributes only, so that
+#: ``p < 0.05``, ``a<b`` or ``A<B and C>D`` never read as one.
+_TAG = re.compile(r"</?(?:(?P<prefix>[A-Za-z][\w.-]*):)?(?P<name>[A-Za-z][\w.-]*)"
+                  r"(?:\s+[A-Za-z_:][\w:.-]*\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>=`]+))*"
+                  r"\s*/?>")
+
+
+def strip_markup(value: str) -> str:
+    """``"CO<sub>2</sub> in <i>vitro</i><br>x"`` → ``"CO2 in vitro x"``: HTML, JATS and
+    MathML tags dropped (see :data:`_INLINE_TAGS`), other text untouched. In a value that
+    held markup, character references (``&lt;``, ``&amp;``) are read as the markup means."""
+    if "<" not in value or ">" not in value:
+        return value
+    stripped = _TAG.sub(_tag_replacement, value)
+    return html.unescape(stripped) if stripped != value else value
+
+
+def _tag_replacement(match: re.Match[str]) -> str:
+    name, prefix = match.group("name").lower(), (match.group("prefix") or "").lower()
+    if prefix and prefix not in _MARKUP_PREFIXES:
+        return match.group()
+    if name in _BLOCK_TAGS:
+        return " "
+    if name in _INLINE_TAGS or prefix:
+        return ""
+    return match.group()
+
+
 _DASHES = re.compile(r"\s*(?:--|[-\u2010-\u2015\u2212])+\s*")
 _NULL_GIVEN = re.compile(r",\s*null$", re.IGNORECASE)
 _COMMA_NO_SPACE = re.compile(r",(?=\S)")
@@ -404,6 +453,28 @@ def accession_id(value: str | None) -> str:
     text = clean(value)
     match = _URL_ID.match(text)
     return match.group(1) if match else text
+
+
+#: A name: letters first, then letters, ``_ ' . -``; with a lower-case letter, which the
+#: upper-case codes of accession numbers (``EJ``, ``ED``, ``WOS``, ``PMID``) lack.
+_KEY_NAME = r"(?=[^\W\d_](?:[^\W\d]|['’.-])*?[a-z])[^\W\d_](?:[^\W\d]|['’.-])*?"
+_KEY_YEAR = r"(?:1[5-9]|20)\d\d"
+_CITATION_KEY = re.compile(
+    rf"{_KEY_NAME}[_:.-]?{_KEY_YEAR}(?:[_:.-]?[^\W\d_][^\W\d]*)?"  # Smith2020a, smith_2020_x
+    rf"|(?=[A-Z][^\W\d_]*[a-z])[A-Z][^\W\d_]+{_KEY_YEAR}\d{{1,5}}[a-z]?")  # Scopus: page too
+
+
+def citation_key(value: str) -> bool:
+    """Whether ``value`` is a citation key a tool made from the author and year.
+
+    ``Smith2020``, ``Smith2020a``, ``smith_2020_nurse``, ``aikenNurse2014``,
+    ``Aiken:2014aa`` and Scopus's ``Firstwriter2021133`` (year, then first page) name no
+    record in any database, and the ``a``/``b`` that tell two apart follow the order of
+    the export: never an accession. Keys that are a database's numbers (``cd583305``,
+    ``WOS:000223334444221``, ``PMID:36788546``, ``EJ1181769``) and DBLP's persistent keys
+    (``DBLP:journals/tosem/WangYWHW22``) are not citation keys.
+    """
+    return _CITATION_KEY.fullmatch(value.strip()) is not None
 
 
 # --- languages -----------------------------------------------------------------------
@@ -618,6 +689,22 @@ def without_controls(ctx: Context, line: int, raw: Mapping[str, RawValue],
 
 # --- the record ----------------------------------------------------------------------
 
+#: What exports write in a DOI field for "none": no DOI, and nothing to say about it.
+_NO_DOI = re.compile(r"[-–—.\s]*|n\.?\s?/?\s?[ap]\.?|none|null|nil|no doi|not available",
+                     re.IGNORECASE)
+
+
+def _warn_not_a_doi(ctx: Context, line: int, value: str) -> None:
+    """A DOI field whose value is no DOI (``10.1/abc``): left out of ``doi``, said."""
+    if _NO_DOI.fullmatch(value):
+        return
+    shown = value if len(value) <= 80 else value[:77] + "..."
+    ctx.warn(Problem(ctx.source_file, f"DOI '{shown}' is not a DOI (10.NNNN/...): left out "
+                     "of the doi field, kept in the original fields", line,
+                     hint="a DOI starts with 10., four to nine digits and a slash; correct "
+                     "it in the export if it was cut or mistyped"))
+
+
 def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawValue],
                  original: Mapping[str, RawValue] | None = None) -> Record:
     """Normalise one reader's raw fields into a :class:`Record` with a stable id.
@@ -636,13 +723,16 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
     def text(name: str) -> str:
         return clean(raw_text(name))
 
-    title = fixed_text(raw_text("title"))
+    title = fixed_text(strip_markup(raw_text("title")))
     authors = split_authors(raw.get("authors"))
     doi = normalise_doi(text("doi"))
+    if not doi and text("doi"):
+        _warn_not_a_doi(ctx, line, text("doi"))
     year = normalise_year(text("year"))
     source_id = accession_id(text("source_id"))
     return Record(
-        record_id=make_record_id(ctx.database, source_id, doi, title, year, authors),
+        record_id=make_record_id(ctx.database, source_id, doi, title, year, authors,
+                                 "" if title or doi else strip_markup(raw_text("abstract"))),
         database=ctx.database,
         source_file=ctx.source_file,
         source_position=position,
@@ -656,7 +746,7 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
         issue=text("issue"),
         pages=text("pages"),  # joined by the reader with pages()
         doi=doi,
-        abstract=fixed_text(raw_text("abstract")),
+        abstract=fixed_text(strip_markup(raw_text("abstract"))),
         keywords=split_terms(raw.get("keywords")),
         subjects=split_terms(raw.get("subjects")),
         language=normalise_language(raw_text("language")),

@@ -13,21 +13,31 @@ import zipfile
 from pathlib import Path
 
 from litreview.errors import InputError, Problem
-from litreview.importers.common import decode, utf16_codec
+from litreview.importers.common import RIS_TYPES, decode, utf16_codec
 from litreview.importers.tabular import sniff_table
 
-FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos")
+FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos", "ovid")
 HEAD_SIZE = 64 * 1024  # bytes of a file that detection looks at
 
 _EXTENSIONS = {
     ".ris": "ris", ".txt": "ris", ".bib": "bibtex", ".bibtex": "bibtex",
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".xml": "endnote-xml", ".nbib": "nbib", ".medline": "nbib",
+    ".xml": "endnote-xml", ".nbib": "nbib", ".medline": "nbib", ".ovd": "ovid",
 }
 _RIS = re.compile(r"^\ufeff?(?:TY {1,4}-|ty  -(?: |$)|TY: {2})", re.MULTILINE)  # misspelt too
+#: RIS with bare tags (``TY JOUR`` … ``ER``): a type code of RIS's own, then an end line.
+_RIS_CODES = "|".join(code for code in RIS_TYPES if code.isalpha())
+_RIS_BARE = re.compile(rf"^\ufeff?TY[ :-]{{1,3}}(?:{_RIS_CODES})\r?$.*?^ER\b",
+                       re.MULTILINE | re.DOTALL)
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _WOS_TAGGED = re.compile(r"^\ufeff?(?:FN \S|PT [A-Z]\r?$)", re.MULTILINE)
 _MEDLINE = re.compile(r"^\ufeff?PMID- ?\d", re.MULTILINE)
+#: Ovid's tagged export: a record number in brackets (``<1. >``, ``<12>``) before a tag
+#: line, or (numbers left out) the ``VN  - Ovid Technologies`` line every record carries.
+_OVID = re.compile(r"^\ufeff?[ \t]*<\s*\d+\s*\.?\s*>[ \t]*\r?\n(?:[ \t]*\r?\n)*"
+                   r"[A-Z][A-Z0-9]{1,3} *- ", re.MULTILINE)
+_OVID_VN = re.compile(r"^\ufeff?VN {1,2}- Ovid Technologies", re.MULTILINE)
+_OVID_MARK = re.compile(rb"<\s*\d+\s*\.?\s*>")
 _ENDNOTE_XML = re.compile(rb"<records?>|<record\s", re.IGNORECASE)
 _MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office file (.xls/.doc)",
@@ -53,10 +63,14 @@ def detect_format(path: Path, head: bytes) -> str:
     if _is_xml(head):
         return "endnote-xml"  # refuse() let only EndNote XML through
     text = decode(head)
-    if _RIS.search(text):
+    if _OVID.search(text):
+        return "ovid"  # numbered records: no RIS file has '<1. >' lines
+    if _RIS.search(text) or _RIS_BARE.search(text):
         return "ris"
     if _MEDLINE.search(text):
         return "nbib"
+    if _OVID_VN.search(text):
+        return "ovid"
     if _WOS_TAGGED.search(text):
         return "wos"
     if _BIBTEX.search(text):
@@ -71,7 +85,7 @@ def detect_format(path: Path, head: bytes) -> str:
     if by_extension and by_extension != "endnote-xml":
         return by_extension  # the reader reports, line by line, what does not fit
     raise _error(name, "cannot tell the format: it is not RIS, BibTeX, CSV, TSV, XLSX, "
-                 "EndNote XML, PubMed/MEDLINE or Web of Science plain text",
+                 "EndNote XML, PubMed/MEDLINE, Web of Science plain text or Ovid tagged",
                  "pass the format explicitly, or export again in one of these formats")
 
 
@@ -122,7 +136,9 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 def _is_xml(head: bytes) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    """Starts with markup; Ovid's record number (``<1. >``) is no XML tag."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"<") and not _OVID_MARK.match(start[:64].replace(b"\x00", b""))
 
 
 def _is_workbook(path: Path) -> bool:

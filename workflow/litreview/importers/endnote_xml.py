@@ -8,6 +8,13 @@ remembers the line it starts on.
 Text sits inside ``<style>`` runs, which are joined. A record's original fields are its
 elements by path (``titles/title``, ``contributors/authors/author``, ``ref-type@name``),
 so custom fields, notes and database names survive.
+
+The accession id is ``accession-num`` (the database's number, copied into the library).
+``rec-number`` is never one: EndNote numbers the records of each library 1, 2, 3…, so
+two libraries give different papers the same number, and the record's id would follow
+whichever file was read first. A record without ``accession-num`` has the id of any
+record without accession, a hash of its content; ``rec-number`` stays in its original
+fields.
 """
 
 from __future__ import annotations
@@ -129,7 +136,7 @@ def _record(ctx: Context, position: int, line: int, record: ET.Element) -> Recor
     authors = fields.get("contributors/authors/author") or fields.get(
         "contributors/secondary-authors/author", [])
     raw: dict[str, Any] = {
-        "source_id": _first(fields, "accession-num", "rec-number"),
+        "source_id": _first(fields, "accession-num"),
         "type": type_from_name(_first(fields, "ref-type@name")),
         "title": _first(fields, "titles/title"),
         "authors": authors,

@@ -7,11 +7,17 @@ Fields: ``PMID`` → source_id (and a PubMed link as url), ``TI`` (``BTI`` for b
 marked ``[doi]``, ``MH`` → subjects (the heading alone: ``*Anesthesia/methods`` →
 ``Anesthesia``; the original keeps the qualifiers and major-topic stars), ``OT`` →
 keywords, ``LA``, ``PT`` → type.
+
+A file cut short is told, not read as complete: PubMed ends every journal record with
+``SO`` (and every file with a line break), so a last record without ``SO`` after records
+with one, or a file that ends mid-line outside ``SO``, makes the last record a located
+error, as a RIS record without ``ER`` is. Book records (``BTI``) need no ``SO``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from litreview.errors import Problem
 from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
@@ -26,22 +32,51 @@ Fields = dict[str, list[str]]
 
 def read_medline(text: str, ctx: Context) -> Parsed:
     """Parse MEDLINE text into records and located rejects."""
-    lines = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     out = Parsed(source="PubMed")
+    blocks = list(_blocks(text.split("\n")))
+    ends_mid_line = not text.rstrip(" \t").endswith("\n")
+    for index, block in enumerate(blocks):
+        cut = index == len(blocks) - 1 and _cut_short(blocks, ends_mid_line)
+        if cut:
+            out.reject(Problem(ctx.source_file, f"record starting at line {block[0][0]} is cut "
+                               f"short: {cut}", block[-1][0],
+                               hint="the export may be truncated; export it again"),
+                       "\n".join(line for _, line in block))
+        else:
+            _block(ctx, block, out)
+    return out
+
+
+def _blocks(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
+    """Each record's non-blank lines with their numbers: blank lines and ``PMID`` split."""
     block: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
         line = line.rstrip()
-        if line.startswith("PMID-") and block:
-            _block(ctx, block, out)
+        if block and (not line or line.startswith("PMID-")):
+            yield block
             block = []
         if line:
             block.append((number, line))
-        elif block:
-            _block(ctx, block, out)
-            block = []
     if block:
-        _block(ctx, block, out)
-    return out
+        yield block
+
+
+def _cut_short(blocks: list[list[tuple[int, str]]], ends_mid_line: bool) -> str:
+    """Why the last record was cut short, or "" (see the module docstring)."""
+    last = blocks[-1]
+    if _has(last, "SO  -"):
+        return ""  # SO comes last: at worst the citation line is cut
+    if ends_mid_line:
+        return f"the file ends mid-line, at line {last[-1][0]}, before its 'SO' line"
+    before = [block for block in blocks[:-1] if _has(block, "PMID-")]
+    if before and not _has(last, "BTI -") and all(_has(block, "SO  -") for block in before):
+        return "it has no 'SO' line, which ends every record before it"
+    return ""
+
+
+def _has(block: list[tuple[int, str]], prefix: str) -> bool:
+    return any(line.startswith(prefix) for _, line in block)
 
 
 def _block(ctx: Context, block: list[tuple[int, str]], out: Parsed) -> None:

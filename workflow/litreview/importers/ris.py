@@ -23,25 +23,43 @@ Conventions (what real exports do):
 * unless it is a tag line spelt wrongly. With a known RIS code it is read as that tag,
   with one warning per spelling naming its first line. A *strong* spelling is a tag
   wherever it stands: one to four spaces before the dash (``TI - x``, ``TI   - x``,
-  ``TI  -x``), the right spacing in lower case (``ti  - x``), a colon and two spaces
-  (``TI:  x``), or a longer capitalised label spaced right (APA's ``DESCRIPTORS  - ``,
-  kept under its own name). Prose can begin like a *weak* spelling (``T1- and
-  T2-weighted``, ``AD: Alzheimer's``, ``ED visits``, Rayyan's keyword ``ST segment``), so
-  ``TI- x``, ``TI: x`` and a bare ``TI x`` are tags only where no continuation can be:
-  after a field holding one code, date or number (``TY``, ``PY``, ``DO``, ``VL``, ...),
-  outside a record (``TY JOUR`` opens one), and anywhere once the file has written a tag
-  that way. A strong spelling with an unknown capital code (``XQ - x``) makes its record
-  a located error: it is neither a tag to read nor text to bury in the field above;
-* a record with no title, DOI or accession id is a located error, as a table row without
-  them is: there is nothing to screen or match it by;
+  ``TI  -x``), two to four in any letter case (``ti  - x``, ``Py  - 2014``), a colon and
+  two spaces (``TI:  x``), or a longer capitalised label spaced right (APA's
+  ``DESCRIPTORS  - ``, kept under its own name). Prose can begin like a *weak* spelling
+  (``T1- and T2-weighted``, ``AD: Alzheimer's``, ``ED visits``, Rayyan's keyword
+  ``ST segment``), so ``TI- x``, ``TI: x`` and a bare ``TI x`` are tags only where no
+  continuation can be: after a field holding one code, date or number (``TY``, ``PY``,
+  ``DO``, ``VL``, ...), outside a record (``TY JOUR`` opens one), and anywhere once the
+  file has written a tag that way. A strong spelling with an unknown capital code
+  (``XQ - x``) makes its record a located error: it is neither a tag to read nor text to
+  bury in the field above;
+* a record with no title, DOI or ID (an accession or not) is a located error, as a table
+  row without them is: there is nothing to screen or match it by;
 * authors are ``AU`` and ``A1``; ``A2``-``A4`` (editors, or cited references in Ovid
   PsycINFO) are used only when a record has no ``AU``/``A1``;
 * ``KW`` → keywords, always. ``DE`` and ``MH`` → subjects. ``KW`` → subjects as well
   when the record carries a ``DB`` tag: a host-database export (EBSCOhost, ProQuest,
   Ovid, Embase), whose ``KW`` are that database's thesaurus descriptors;
+* the journal is ``JF``, ``JO``, ``T2``, ``JA`` or ``J2``, else ``SO`` (the source
+  title of Web of Science and the tools that copy its tags);
+* the year is the first plausible year in ``PY``, ``Y1`` or ``DA``, else the year of the
+  one 8-digit date there (TRID's ``Start date: 20170812``); a record whose dates give no
+  year is told in a warning (its dates stay in the original fields);
 * the accession id is ``AN``, else ``ID``, else Embase's ``U2`` (``L123…``), else the
   Scopus EID inside the record URL (``eid=2-s2.0-…``): the ids the CSV exports of the
-  same databases carry, so a record gets one ``record_id`` in either format.
+  same databases carry, so a record gets one ``record_id`` in either format. But ``ID``
+  is also where tools number the records of one export (Nested Knowledge: 1, 2, 3…) or
+  write a reference manager's record number (EndNote: 884, 889…) or citation key
+  (``Kassin1997``): none of these names the paper, and as an id they would move a
+  screening decision to another paper when a second export numbers from 1 again. So
+  ``ID`` is an accession only when it is not a whole number below 100,000 (Ovid's PMIDs,
+  Embase and CINAHL numbers are larger; ERIC's ``EJ…`` and PsycINFO's ``2019-…`` are not
+  numbers), the file's whole-number ``ID`` values do not run consecutively (three or more,
+  each the last plus one: a running number however large), and it is no citation key
+  (:func:`~litreview.importers.common.citation_key`). Otherwise the record has the id
+  of a record without accession, a hash of its content, and ``ID`` stays in its
+  original fields (and still counts as something that identifies the record in the
+  tool that wrote it: such a record is not rejected).
 """
 
 from __future__ import annotations
@@ -53,7 +71,14 @@ from dataclasses import dataclass
 import rispy
 
 from litreview.errors import Problem
-from litreview.importers.common import RIS_TYPES, Context, Parsed, build_record, pages
+from litreview.importers.common import (
+    RIS_TYPES,
+    Context,
+    Parsed,
+    build_record,
+    citation_key,
+    pages,
+)
 from litreview.records import normalise_doi, normalise_year
 
 _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
@@ -61,12 +86,20 @@ _OVID_NUMBER = re.compile(r"(\d+)\.?")
 _LIST_TAGS = frozenset(rispy.LIST_TYPE_TAGS) | {"DE", "MH"}
 _EMBASE_ID = re.compile(r"L\d{6,}")
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
+#: Whole-number ``ID`` lines, looked at before reading: do they number the file's records?
+_NUMBER_ID = re.compile(r"^ID  - *(\d+) *$", re.MULTILINE)
+#: Below this a whole-number ``ID`` is a running or record number (see the docstring).
+_SMALLEST_NUMBER_ACCESSION = 100_000
+#: An 8-digit date (``20170812``): the year of a value with no year standing alone.
+_DATE8 = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
+_DATE_TAGS = ("PY", "Y1", "DA")
+_DATE_LINE = re.compile(r"(?:PY|Y1|DA) *[-:] *\S", re.IGNORECASE)
 _HINT_TAG = "RIS tag lines look like 'TY  - JOUR': two letters, two spaces, '-', a space"
 
 #: Codes a misspelt tag line may name: the RIS specification's (rispy's table, less its
 #: ``UK`` "unknown tag" key) and those the dialects met use.
 _KNOWN_TAGS = (frozenset(rispy.TAG_KEY_MAPPING) - {"UK"}) | {
-    "BT", "CT", "DE", "ED", "J1", "L3", "M2", "MH", "U1", "U2", "U3", "U4", "U5", "Y3"}
+    "BT", "CT", "DE", "ED", "J1", "L3", "M2", "MH", "SO", "U1", "U2", "U3", "U4", "U5", "Y3"}
 #: Fields whose value is one code, date or number: no export wraps them onto a next line
 #: (``SN`` and ``DB`` do: EndNote writes a second ISSN, a second database, below).
 _ONE_VALUE = frozenset({"TY", "ID", "AN", "PY", "Y1", "DA", "VL", "IS", "SP", "EP", "DO"})
@@ -74,7 +107,7 @@ _ONE_VALUE = frozenset({"TY", "ID", "AN", "PY", "Y1", "DA", "VL", "IS", "SP", "E
 _SPELLINGS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ("XX - ", re.compile(r"([A-Z][A-Z0-9]) {1,4}-(?: |$)(.*)"), True),
     ("XX  -x", re.compile(r"([A-Z][A-Z0-9]) {1,4}-(\S.*)"), True),
-    ("xx  - ", re.compile(r"([a-z][a-z0-9])  -(?: |$)(.*)"), True),
+    ("xx  - ", re.compile(r"([A-Za-z][A-Za-z0-9]) {2,4}-(?: |$)(.*)"), True),  # any case
     ("XX:  ", re.compile(r"([A-Z][A-Z0-9]):(?: {2,}(.*)|$)"), True),
     ("LABEL  - ", re.compile(r"([A-Z][A-Z0-9]{2,19})  -(?: |$)(.*)"), True),
     ("XX- ", re.compile(r"([A-Z][A-Z0-9])-(?: |$)(.*)"), False),
@@ -145,6 +178,8 @@ class _Reader:
         self.record_of = ""  # "3 of 18": the next record's
         self.spellings: dict[str, _Spelling] = {}
         self.dialect: set[str] = set()  # weak spellings this file has written tags in
+        self.numbered_ids = _numbers_records(source)  # IDs run 1, 2, 3…: no accessions
+        self.no_year: list[tuple[int, str]] = []  # (line, date field) of records without year
         self._lines: list[str] = []
 
     def lines(self) -> list[str]:
@@ -219,6 +254,8 @@ class _Reader:
                 return None
             if not strong:
                 self.dialect.add(spelling)
+            if spelling == "xx  - " and not code.islower():
+                spelling = "Xx  - "  # mixed case: a spelling of its own, told on its own
             self.note(spelling, number, line, tag)
             return tag, value
         return None
@@ -278,8 +315,10 @@ class _Reader:
         """The record, or a located reject when a line spoilt it or nothing identifies it."""
         problem = done.problem
         if problem is None:
-            raw = _raw_fields(done.fields)
-            if raw["title"] or raw["doi"] or raw["source_id"]:
+            raw = _raw_fields(done.fields, self.numbered_ids)
+            if raw["title"] or raw["doi"] or raw["source_id"] or _first(done.fields, "ID"):
+                if not raw["year"] and _first(done.fields, *_DATE_TAGS):
+                    self.no_year.append(self.date_line(done))
                 self.out.records.append(
                     build_record(self.ctx, done.position, done.start, raw, done.fields))
                 return
@@ -288,6 +327,15 @@ class _Reader:
                               hint="fill one in (TI, DO or AN), or delete the record if it "
                               "is not one")
         self.out.reject(problem, _raw(self.lines(), done.start, done.end))
+
+    def date_line(self, done: _Done) -> tuple[int, str]:
+        """The line and text of the first date field of a record (one that gave no year)."""
+        lines = self.lines()
+        for number in range(done.start, min(done.end, len(lines)) + 1):
+            text = lines[number - 1].strip()
+            if _DATE_LINE.match(text):
+                return number, text
+        return done.start, _first(done.fields, *_DATE_TAGS)
 
     def reject_open(self, end: int, message: str, hint: str) -> None:
         problem = self.problem or Problem(self.ctx.source_file, message, self.start, hint=hint)
@@ -317,6 +365,8 @@ class _Reader:
         out.rejects.sort(key=lambda r: r.problem.line or 0)
         for seen in sorted(self.spellings.values(), key=lambda s: s.first):
             self.ctx.warn(_spelling_warning(self.ctx, seen))
+        if self.no_year:
+            self.ctx.warn(_no_year_warning(self.ctx, self.no_year))
         return out
 
 
@@ -327,6 +377,22 @@ def _spelling_warning(ctx: Context, seen: _Spelling) -> Problem:
             if seen.count > 1 else "")
     return Problem(ctx.source_file, f"{seen.text!r} read as {what}{more}", seen.first,
                    hint=_HINT_TAG)
+
+
+def _no_year_warning(ctx: Context, no_year: list[tuple[int, str]]) -> Problem:
+    (line, text), more = no_year[0], len(no_year) - 1
+    others = (f"; so did {more} more record(s), to line {no_year[-1][0]}" if more else "")
+    return Problem(ctx.source_file, f"{text[:60]!r} gives no year of publication (none, or "
+                   f"more than one): the record's year is left empty{others}", line,
+                   hint="the dates are kept with the record's original fields; write the "
+                   "year in the PY field if it should count in year limits")
+
+
+def _numbers_records(text: str) -> bool:
+    """Whether the file's whole-number ``ID`` values run consecutively (at least three):
+    the export numbers its records, whatever the numbers' size."""
+    numbers = {int(value) for value in _NUMBER_ID.findall(text)}
+    return len(numbers) >= 3 and max(numbers) - min(numbers) + 1 == len(numbers)
 
 
 def _dialect(out: Parsed, ovid: bool) -> str:
@@ -419,8 +485,9 @@ def _doi(fields: Fields) -> str:
     return next((v for v in _all(fields, "M3", "N1") if normalise_doi(v)), "")
 
 
-def _source_id(fields: Fields) -> str:
-    found = _first(fields, "AN", "ID")
+def _source_id(fields: Fields, numbered_ids: bool) -> str:
+    """The accession id (the rule is in the module docstring)."""
+    found = _first(fields, "AN") or _id_accession(_first(fields, "ID"), numbered_ids)
     if found:
         return found
     embase = _first(fields, "U2")
@@ -433,18 +500,27 @@ def _source_id(fields: Fields) -> str:
     return ""
 
 
-def _raw_fields(fields: Fields) -> dict[str, str | list[str]]:
+def _id_accession(value: str, numbered_ids: bool) -> str:
+    """``ID`` when it is an accession, not a number or key that only the exporting tool
+    knows the record by; else ``""``."""
+    value = value.strip()
+    if value.isdigit() and (numbered_ids or int(value) < _SMALLEST_NUMBER_ACCESSION):
+        return ""
+    return "" if citation_key(value) else value
+
+
+def _raw_fields(fields: Fields, numbered_ids: bool = False) -> dict[str, str | list[str]]:
     """The record's fields under :class:`Record` names, as the export has them."""
     authors = _all(fields, "AU", "A1") or _all(fields, "A2", "A3", "A4")
     keywords = _all(fields, "KW")
     subjects = _all(fields, "DE", "MH") + (keywords if "DB" in fields else [])
     return {
-        "source_id": _source_id(fields),
+        "source_id": _source_id(fields, numbered_ids),
         "type": RIS_TYPES.get(_first(fields, "TY").upper(), "other"),
         "title": _first(fields, "TI", "T1", "CT", "BT", "ST"),
         "authors": authors,
         "year": _year(fields),
-        "journal": _first(fields, "JF", "JO", "T2", "JA", "J2"),
+        "journal": _first(fields, "JF", "JO", "T2", "JA", "J2", "SO"),
         "volume": _first(fields, "VL"),
         "issue": _first(fields, "IS"),
         "pages": pages(_first(fields, "SP"), _first(fields, "EP")),
@@ -458,9 +534,12 @@ def _raw_fields(fields: Fields) -> dict[str, str | list[str]]:
 
 
 def _year(fields: Fields) -> str:
-    """The first of ``PY``/``Y1``/``DA`` holding a plausible year (``"2006///"`` works)."""
-    for value in _all(fields, "PY", "Y1", "DA"):
+    """The first of ``PY``/``Y1``/``DA`` holding a plausible year (``"2006///"`` works),
+    else the year of the one 8-digit date in them (``"Start date: 20170812"``)."""
+    values = _all(fields, *_DATE_TAGS)
+    for value in values:
         year = normalise_year(value)
         if year:
             return year
-    return ""
+    years = {year for value in values for year in _DATE8.findall(value)}
+    return years.pop() if len(years) == 1 else ""

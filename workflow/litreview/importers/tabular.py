@@ -137,6 +137,12 @@ PROFILES: tuple[Profile, ...] = (
         "subjects": ("mesh terms",), "url": ("external url", "source urls"),
         "type": ("publication type",),
     }),
+    # abstrackr: its labels, tags and reviewers' notes are the team's, kept like Covidence's
+    Profile("abstrackr", (_sig("(internal) id", "(source) id"),), {}),
+    # PubMed's "Save → CSV": volume, issue and pages only inside "Citation" (unpacked below)
+    Profile("pubmed", (_sig("pmid", "citation", "journal/book"),), {
+        "source_id": ("pmid",), "journal": ("journal/book",), "year": ("publication year",),
+    }),
     # ASReview exports the dataset it was given plus its labels; last, so the profile of the
     # tool that made that dataset wins, and labels stay in the original fields
     Profile("asreview", (_sig("asreview ranking"), _sig("asreview label"),
@@ -152,6 +158,13 @@ _TITLE_HEADERS = frozenset(
     {*GENERIC["title"], *(t for p in PROFILES for t in p.aliases.get("title", ()))})
 _UNION_FIELDS = frozenset({"keywords", "subjects"})  # every matching column contributes
 _HEADER_SCAN = 50  # rows searched for the header
+#: PubMed's ``Citation``: ``"Lancet. 2020 Jan 4;395(10217):35-42. doi: …"``, the volume,
+#: issue and pages each optional (``"2022 Jan 31:1-13."`` ahead of print); a book's
+#: ``"In: … editors. Title. Place: Publisher; 1993-2024."`` has no date after ``". "``.
+_PUBMED_CITATION = re.compile(
+    r"(?:^|\.\s)(?P<date>\d{4}\b[^;:.]*)"
+    r"(?:;(?P<volume>[^():;]*?)\s*(?:\((?P<issue>[^()]*)\))?)?"
+    r"(?::(?P<pages>[^\s;]+?))?\.?(?:\s|$)")
 _EMBASE_SOURCE = re.compile(
     r"^(?P<journal>.+?) \((?P<year>\d{4})\)(?: (?P<volume>[^\s:(]+)(?::(?P<issue>[^\s(]+))?)?"
     r"(?: \((?P<pages>[^)]+)\))?")
@@ -477,6 +490,8 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
     width = len(header)
     before = len(out.records)
     sections: list[tuple[Problem, str]] = []
+    unread = _unread_columns(profile, columns, names)
+    filled: set[int] = set()  # unread columns that hold a value in some record
     for line, end, cells in itertools.chain(head[found + 1:], iterator):
         cells = [c.strip() for c in cells]
         if not any(cells):
@@ -489,6 +504,8 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
         raw = _raw(columns, cells)
         if profile == "embase":
             _unpack_embase_source(raw)
+        elif profile == "pubmed":
+            _unpack_pubmed(raw, cells[names.index("citation")])
         if not (raw["title"] or raw["doi"] or raw["source_id"]):
             if _is_section_row(cells):
                 sections.append((Problem(where, f"skipped a section row, not a record: "
@@ -508,7 +525,10 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
             original.setdefault(f"{keys[column] if column < width else column} (link)",
                                 []).append(url)
             raw["url"] = raw["url"] or url
+        filled.update(i for i in unread if i < len(cells) and cells[i])
         out.records.append(build_record(ctx, out.blocks + 1, line, raw, original))
+    if filled:
+        _warn_unread(ctx, where, header_line, [keys[i] for i in sorted(filled)])
     for problem, text in sections:  # a heading between records; alone, it is not one
         if len(out.records) > before:
             ctx.warn(problem)
@@ -517,6 +537,55 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
                                hint="fill one in, or delete the row if it is not a record"),
                        text)
     return out
+
+
+def _unread_columns(profile: str, columns: Mapping[str, list[int]],
+                    names: Sequence[str]) -> list[int]:
+    """Columns of a table read by the generic aliases that feed no record field: their
+    values are kept in the original fields, but a person should learn they were not
+    understood. Known profiles and the project's own tables name what they leave out."""
+    if profile != "generic" or _is_own_table(names):
+        return []
+    used = {i for indexes in columns.values() for i in indexes}
+    return [i for i in range(len(names)) if i not in used]
+
+
+def _is_own_table(names: Sequence[str]) -> bool:
+    """A table this project wrote (a records file, ``to_screen.csv``, ``studies.csv``)."""
+    from litreview.records import COLUMNS
+    from litreview.robustness import STUDIES_COLUMNS
+    from litreview.screening import TO_SCREEN_COLUMNS
+
+    own = (COLUMNS, TO_SCREEN_COLUMNS, STUDIES_COLUMNS)
+    return any(tuple(names[:len(header)]) == tuple(_norm(h) for h in header) for header in own)
+
+
+def _warn_unread(ctx: Context, where: str, line: int, headers: Sequence[str]) -> None:
+    shown = ", ".join(f"'{h}'" for h in headers)
+    ctx.warn(Problem(where, f"column(s) {shown} not read into any record field (no profile "
+                     "knows this table; the values are kept in each record's original fields)",
+                     line, hint="if one holds a record field, name it with --columns "
+                     "FIELD=HEADER (in review.yaml: columns:); fields: " + ", ".join(MAPPABLE)))
+
+
+def _unpack_pubmed(raw: dict[str, str | list[str]], citation: str) -> None:
+    """Volume, issue and pages from PubMed's ``Citation`` (see :data:`_PUBMED_CITATION`),
+    the year when its column is empty; the authors cell's closing ``.`` dropped; the
+    PubMed link as URL, as the MEDLINE reader gives it."""
+    raw["authors"] = str(raw["authors"]).rstrip(".")
+    pmid = str(raw["source_id"])
+    if pmid.isdigit() and not raw["url"]:
+        raw["url"] = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    match = _PUBMED_CITATION.search(citation)
+    if not match:
+        return
+    parts = match.groupdict()
+    for name in ("volume", "issue"):
+        raw[name] = raw[name] or (parts[name] or "").strip()
+    raw["pages"] = raw["pages"] or pages(parts["pages"])
+    raw["year"] = raw["year"] or parts["date"]
+    if raw["type"] == "other":
+        raw["type"] = "article"  # a journal's citation: PubMed's books have none
 
 
 def _is_section_row(cells: Sequence[str]) -> bool:
