@@ -117,6 +117,18 @@ def test_init_prints_the_real_command_and_writes_a_coding_sheet(
     assert main(["check", str(review)]) == 0
 
 
+def test_init_ignores_results_in_git_and_keeps_a_gitignore_already_there(tmp_path: Path):
+    review = tmp_path / "fresh"
+    assert main(["init", str(review)]) == 0
+    assert {"results/", ".snakemake/", "report.zip"} <= set(
+        (review / ".gitignore").read_text().split())
+    ours = tmp_path / "repo"
+    ours.mkdir()
+    (ours / ".gitignore").write_text("*.bak\n")  # the team's own: never overwritten
+    assert main(["init", str(ours)]) == 0
+    assert (ours / ".gitignore").read_text() == "*.bak\n"
+
+
 # --- outside a review --------------------------------------------------------------------
 
 def test_verify_outside_a_review_says_there_is_none(tmp_path: Path,
@@ -175,6 +187,19 @@ def test_check_finds_unknown_record_ids_once_imported(tiny_review: Path,
     (tiny_review / "screening/decisions/title_abstract-r3.csv").unlink()
     assert main(["check", str(tiny_review)]) == 0
     assert "record ids name imported records" in capsys.readouterr().out
+
+
+def test_check_still_knows_the_ids_after_the_config_is_edited(
+        tiny_review: Path, capsys: pytest.CaptureFixture[str]):
+    """An edit to review.yaml alone changes no record id: check goes on checking them."""
+    _import_all(tiny_review)
+    shutil.copy(FIRST_RUN / "title_abstract-r3.csv", tiny_review / "screening/decisions")
+    config = tiny_review / "review.yaml"
+    later = (tiny_review / "results/records/alpha.csv").stat().st_mtime + 10
+    os.utime(config, (later, later))
+    capsys.readouterr()
+    assert main(["check", str(tiny_review)]) == 2
+    assert "unknown record id 'alpha-A9'" in capsys.readouterr().err
 
 
 def test_check_waits_for_the_run_when_an_export_is_newer(tiny_review: Path,

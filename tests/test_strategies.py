@@ -76,6 +76,20 @@ def test_range_shorthand_expands_every_line():
     assert [r.number for r in expr.operands] == list(range(1, 10))  # type: ignore[union-attr]
 
 
+def test_ovid_combine_notation_names_lines():
+    expr = parse_expression("or/1-3,5")
+    assert isinstance(expr, Op) and expr.op == "or"
+    assert [r.number for r in expr.operands] == [1, 2, 3, 5]  # type: ignore[union-attr]
+    both = parse_expression("AND/4,6 not #7")
+    assert isinstance(both, Op) and both.op == "not"
+    strategy = parse_strategy("#1 Leaders (ft)\n#2 Leadership\n#3 or/1-2\n#4 Children (ft)\n"
+                              "#5 and/3,4\n")
+    assert not has_errors(lint_text("#1 a (ft)\n#2 b (ft)\n#3 or/1-2\n", "s.txt")[1])
+    assert render(strategy.final.expr) == "(#3 and #4)"
+    _, findings = lint_text("#1 a (ft)\n#2 or/1-9\n", "s.txt")
+    assert has_errors(findings) and "not defined above" in str(findings[0])
+
+
 def test_and_binds_tighter_than_or_and_not_is_and_not():
     expr = parse_expression("#1 or #2 and #3 not #4")
     assert render(expr) == "(#1 or ((#2 and #3) not #4))"

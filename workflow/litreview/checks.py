@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import InputError, Problem, raise_if
-from litreview.review import CONFIG_NAME, Review, load_review, search_date
+from litreview.review import Review, load_review, search_date
 from litreview.screening import Criteria, Sheet, load_criteria, read_sheets, sheet_problems
 from litreview.strategies import read_strategy
 
@@ -70,15 +70,16 @@ def _sheet_problems(root: Path, review: Review, ids: frozenset[str] | None) -> l
 
 def imported_ids(root: Path, review: Review) -> frozenset[str] | None:
     """Every imported record's id, when each source's records file is there and not older
-    than the config or any of its exports; ``None`` when the run has still to import (or
-    import again)."""
+    than any of its exports; ``None`` when the run has still to import (or import again).
+    An edit to the config alone does not count: it leaves the records' ids as they are,
+    and the run that follows imports again only what changed."""
     from litreview.records import read_records
 
     paths = [root / RECORDS.format(slug=source.slug) for source in review.sources]
     try:
         if any(_modified(root / given) > _modified(path)
                for source, path in zip(review.sources, paths, strict=True)
-               for given in (CONFIG_NAME, *source.exports)):
+               for given in source.exports):
             return None
         return frozenset(r.record_id for path in paths for r in read_records(path))
     except (OSError, InputError, UnicodeDecodeError):  # not there, or not readable: the

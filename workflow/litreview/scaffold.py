@@ -143,9 +143,17 @@ def yaml_scalar(value: str) -> str:
                               default_style='"').removesuffix("\n")
     return text
 
+GITIGNORE = """\
+# what the workflow writes: made again by `litreview run`, never committed
+results/
+.snakemake/
+report.zip
+"""
+
 
 def init_review(target: Path, title: str = "My review") -> list[Path]:
-    """Write the skeleton; refuses to touch a directory that already holds a review."""
+    """Write the skeleton; refuses to touch a directory that already holds a review, and
+    leaves any file already there (a ``.gitignore`` of the team's) as it is."""
     if (target / "review.yaml").exists():
         raise InputError(Problem(str(target / "review.yaml"), "a review is already here",
                                  hint="choose an empty directory"))
@@ -158,10 +166,13 @@ def init_review(target: Path, title: str = "My review") -> list[Path]:
         "screening/decisions/README.md": DECISIONS_README,
         "screening/extraction.csv": sheet,
         "screening/extraction.md": description,
+        ".gitignore": GITIGNORE,
     }
     written = []
     for name, text in files.items():
         path = target / name
+        if path.exists():
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -139,6 +139,8 @@ _TOKEN = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _OPERATORS = {"and", "or", "not"}
+#: Ovid's way to combine lines: ``or/1-7``, ``and/1,3,5``, ``or/1-3,8``.
+_OVID_COMBINE = re.compile(r"(and|or)/(\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*)", re.IGNORECASE)
 _LINE = re.compile(r"^#(\d+)\s+(.*\S)\s*$")
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z _-]*):\s*(.*)$")
 
@@ -163,6 +165,8 @@ def _tokenise(text: str, path: str, line_no: int, offset: int) -> list[_Token]:
             value = match.group(0)
             if kind == "word" and value.lower() in _OPERATORS:
                 kind = value.lower()
+            elif kind == "word" and _OVID_COMBINE.fullmatch(value):
+                kind = "combine"
             tokens.append(_Token(kind, value, offset + pos + 1))
         pos = match.end()
     return tokens
@@ -269,11 +273,33 @@ class _Parser:
         if token.kind == "ref":
             self.pos += 1
             return Ref(int(token.text[1:]), token.column)
+        if token.kind == "combine":
+            self.pos += 1
+            return self.combined(_OVID_COMBINE.fullmatch(token.text), token)  # type: ignore[arg-type]
         if token.kind == "quote" and not token.text.strip('" '):
             raise self.error("a phrase inside the quotes")
         if token.kind in ("word", "quote"):
             return self.term()
         raise self.error("a term, a '#N' reference or '('")
+
+    def combined(self, match: re.Match[str], token: _Token) -> Node:
+        """Ovid's ``or/1-7`` (``and/1,3,5``): the lines named, joined by the operator."""
+        refs: list[Node] = []
+        for part in match.group(2).split(","):
+            first, _, last = part.partition("-")
+            start, end = int(first), int(last or first)
+            if end < start:
+                raise InputError(Problem(self.path, f"range {part} in {token.text} runs "
+                                         "backwards", self.line_no, token.column))
+            if end > start:
+                self.ranges.append((start, end))
+                problem = _range_problem(start, end, self.defined)
+                if problem:
+                    raise InputError(Problem(self.path, problem, self.line_no, token.column,
+                                             "a range names lines defined above it: check "
+                                             "its numbers"))
+            refs += [Ref(n, token.column) for n in range(start, end + 1)]
+        return refs[0] if len(refs) == 1 else Op(match.group(1).lower(), tuple(refs))
 
     def term(self) -> Term:
         words: list[str] = []
@@ -371,7 +397,7 @@ def _parse(text: str, path: str, line_no: int, offset: int, operators: str = "up
         raise InputError(Problem(path, "empty search line", line_no, offset + 1,
                                  "write a term or a '#N' combination after the line number"))
     kinds = {t.kind for t in tokens}
-    if not kinds & {"ref", "qual", "quote", "lpar", "rpar", "ellipsis"}:
+    if not kinds & {"ref", "qual", "quote", "lpar", "rpar", "ellipsis", "combine"}:
         return _parse_bare(tokens, path, line_no, operators)
     qualifiers = [i for i, t in enumerate(tokens) if t.kind == "qual"]
     distribute = (tokens[-1].text.lower()

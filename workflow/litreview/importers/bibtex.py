@@ -159,7 +159,7 @@ def repair_field_lines(text: str, ctx: Context) -> tuple[str, list[Problem]]:
                 problems.append(Problem(
                     ctx.source_file, f"the value of '{name.group('name') if name else '?'}' "
                     "has braces that do not balance; read to the end of its line, the stray "
-                    "brace kept as text", j + 1,
+                    "brace left out of the field (the original fields keep it)", j + 1,
                     hint="the export copied text with a brace in it; check this field"))
         i = end + 1
     return "\n".join(lines), problems
