@@ -561,8 +561,8 @@ def _found(pairs: Sequence[tuple[str, str]], found: Groups) -> list[tuple[str, s
 #: The parameters that trade found duplicates against false merges, and the values tried:
 #: the evidence score at which a pair is one work, the title similarity from which titles
 #: are alike, and the points of a volume that looks garbled.
-GRID: dict[str, tuple[float, ...]] = {"same": (5.0, 6.0, 7.0, 8.0),
-                                      "similar": (80.0, 85.0, 90.0),
+GRID: dict[str, tuple[float, ...]] = {"same": (3.0, 5.0, 7.0),
+                                      "similar": (75.0, 80.0, 85.0),
                                       "garbled": (0.0, -1.0, -2.0)}
 #: Each parameter's cautious end: what ties are broken towards.
 _CAUTIOUS = {"same": 1, "similar": 1, "garbled": -1}
@@ -603,16 +603,17 @@ def _grid() -> list[Weights]:
 
 
 def choose(trials: dict[Weights, list[Trial]]) -> Weights:
-    """The objective, over the given sets as exported and garbled: the most true positives
-    with at most :data:`MAX_MERGED` of the unique records wrongly merged; among equals the
-    fewest false positives, then the fewest uncertain pairs, then the most cautious values
+    """The objective, over the given sets as exported and garbled: no more than
+    :data:`MAX_MERGED` of the unique records wrongly merged, and the fewest false merges
+    (a record merged away is lost to screening, a missed duplicate costs a second look);
+    then the most true positives, the fewest uncertain pairs, and the most cautious values
     (highest ``same`` and ``similar``, most negative ``garbled``)."""
     def key(w: Weights) -> tuple[bool, int, int, int, tuple[float, ...]]:
         runs = trials[w]
         scores = [t.score for t in runs] + [t.garbled for t in runs]
         fp, tp = sum(s.fp for s in scores), sum(s.tp for s in scores)
         unique = sum(s.tn + s.fp for s in scores)
-        return (fp > unique * MAX_MERGED, -tp, fp, sum(t.uncertain for t in runs),
+        return (fp > unique * MAX_MERGED, fp, -tp, sum(t.uncertain for t in runs),
                 tuple(-sign * getattr(w, name) for name, sign in _CAUTIOUS.items()))
     return min(trials, key=key)
 
@@ -639,9 +640,9 @@ def leave_one_out(names: Sequence[str], extra: Sequence[Path]) -> list[tuple[str
     trials = {w: [trial(sets[n], mixed[n], w) for n in names] for w in _grid()}
     print(f"\nleave one dataset out: same, similar and garbled (Weights) chosen on the other "
           f"sets, as exported and with one member of {GARBLE_SHARE:.0%} of their groups "
-          f"garbled (a kind drawn per group), from {dict(GRID)}: the most true positives "
-          f"with at most {MAX_MERGED:.1%} of unique records wrongly merged, ties to the "
-          f"fewest false positives, fewest uncertain pairs, most cautious values; default "
+          f"garbled (a kind drawn per group), from {dict(GRID)}: at most {MAX_MERGED:.1%} of "
+          f"unique records wrongly merged, the fewest false positives, then the most true "
+          f"positives, fewest uncertain pairs, most cautious values; default "
           f"{DEFAULT_WEIGHTS.same:.0f}, {DEFAULT_WEIGHTS.similar:.0f}, "
           f"{DEFAULT_WEIGHTS.garbled:.0f}")
     print(LOO_HEADER)

@@ -215,8 +215,8 @@ def test_page_forms():
     (article("b", TITLE, doi="10.1000/other"), "DOIs"),
     (article("b", TITLE, volume="13", pages=""), "volumes"),  # nothing outweighs it
     (article("b", TITLE, issue="4", pages="301-309"), "pages"),
-    (article("b", TITLE, type="conference", journal="Conference on Child Health"),
-     "conference paper"),
+    (article("b", TITLE, type="conference", journal="Conference on Child Health",
+             volume="", issue="", pages="55-60"), "conference paper"),
     (article("b", TITLE, authors=("Brown, Peter", "Green, Ruth"), volume="", pages=""),
      "authors"),
 ])
