@@ -135,18 +135,91 @@ def test_prose_that_starts_like_a_tag_still_continues_its_field():
                                   "the abstract too.")
 
 
-@pytest.mark.parametrize("line", [
-    "ED visits fell by a third.", "AD: Alzheimer's disease was excluded.",
-    "T1- and T2-weighted images were read blind.", "ST segment elevation", "AU",
-    "La France, W., Reuber, M.", "NF-kappa B/metabolism", "is - as we show - small.",
+@pytest.mark.parametrize(("line", "code"), [
+    ("ED visits fell by a third.", "ED"), ("AD: Alzheimer's disease was excluded.", "AD"),
+    ("T1- and T2-weighted images were read blind.", "T1"), ("ST segment elevation", "ST"),
+    ("AU", "AU"), ("La France, W., Reuber, M.", ""), ("NF-kappa B/metabolism", ""),
+    ("is - as we show - small.", ""), ("US policy differs.", ""),
 ])
-def test_weak_spellings_after_free_text_stay_text(tmp_path: Path, line: str):
+def test_weak_spellings_after_free_text_stay_text(tmp_path: Path, line: str, code: str):
+    """Prose may begin like a weak spelling of a tag: it stays text; but when the code is
+    an RIS tag it might be a tag line, so the first line is said (with the second)."""
     result = ris(tmp_path, f"TY  - JOUR\nTI  - t\nAB  - First line.\n{line}\nKW  - k\n{line}\n"
                  "ER  - \n")
     (record,) = result.records
     assert record.abstract == f"First line. {line}"
     assert record.keywords[-1] == line.rstrip(".") or record.keywords[-1] == line
-    assert not result.warnings
+    if not code:
+        assert not result.warnings
+        return
+    (warning,) = result.warnings
+    assert str(warning).startswith(f"t.ris:4: {line[:40]!r} is read as part of 'AB', not as "
+                                   f"the tag '{code}'; so was 1 more line written this way: 6")
+    assert f"if it is a tag, write it '{code}  - " in str(warning)
+
+
+def test_glued_tag_lines_are_read_or_said_never_lost():
+    """A reviewer's cases: a tab before the dash, 'AB-x' after a DOI, a bare author line
+    after a title, a record identified by a malformed DOI alone."""
+    result = imported("glued_tags.ris")
+    tab, glued, bare = result.records
+    assert (tab.title, tab.type) == ("Tab before the dash: foster care outcomes", "article")
+    assert (glued.doi, glued.abstract) == ("10.5555/glued.0002",
+                                           "Kinship carers reported less strain.")
+    assert bare.title == "A bare author line after the title AU Smith, J." and not bare.authors
+    (reject,) = result.rejects
+    assert str(reject.problem).startswith("glued_tags.ris:19: record starting at line 19 has "
+                                          "no title, DOI or ID ('not-a-doi' is no DOI)")
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (2, "'TI\\t- Tab before the dash: foster care ou' read as the tag 'TI'"),
+        (10, "'AB-Kinship carers reported less strain.' read as the tag 'AB'"),
+        (15, "'AU Smith, J.' is read as part of 'TI', not as the tag 'AU'"),
+    ]
+    assert result.warnings[2].hint == ("if it is a tag, write it 'AU  - Smith, J.'; if it is "
+                                       "text, nothing needs changing")
+
+
+@pytest.mark.parametrize("line", ["TI\t- Tab title", "TI \t- Tab title", "TI\t\t- Tab title",
+                                  "TI\t-Tab title", "ti\t- Tab title", "TI:\tTab title",
+                                  "TI\u00a0 - Tab title"])
+@pytest.mark.parametrize("before", ["PY  - 2020", "AB  - An abstract."])
+def test_a_tab_counts_as_spacing_in_every_spelling(tmp_path: Path, line: str, before: str):
+    """Strong spellings with a tab (or another space character) are tags anywhere."""
+    result = ris(tmp_path, f"TY  - JOUR\n{before}\n{line}\nER  - \n")
+    (record,) = result.records
+    assert record.title == "Tab title"
+    assert record.year in ("2020", "") and record.abstract in ("An abstract.", "")
+    (warning,) = result.warnings
+    assert str(warning).startswith(f"t.ris:3: {line!r} read as the tag 'TI'")
+
+
+@pytest.mark.parametrize("line", ["AB-Text here.", "AB- Text here.", "AB: Text here.",
+                                  "AB Text here.", "AB  -Text here.", "ab  - Text here."])
+@pytest.mark.parametrize("one_value", ["TY  - JOUR", "DO  - 10.5555/x", "PY  - 2020",
+                                       "VL  - 12", "AN  - 123456", "SP  - 4"])
+def test_after_a_one_value_field_a_tag_in_any_spelling_is_that_tag(tmp_path: Path, line: str,
+                                                                    one_value: str):
+    head = "" if one_value.startswith("TY") else "TY  - JOUR\n"
+    result = ris(tmp_path, f"{head}{one_value}\n{line}\nTI  - t\nER  - \n")
+    (record,) = result.records
+    assert record.abstract == "Text here."
+    assert one_value[6:] in record.original_fields()[one_value[:2]]
+    (warning,) = result.warnings
+    assert f": {line!r} read as the tag 'AB'" in str(warning)
+
+
+def test_other_text_after_a_one_value_field_is_kept_beside_it_and_said(tmp_path: Path):
+    result = ris(tmp_path, "TY  - JOUR\nnot a type\nTI  - t\nDO  - 10.5555/x\nsee also "
+                 "10.5555/y\nXQ-what\nAU  - Smith, J.\nER  - \n")
+    (record,) = result.records
+    assert (record.type, record.doi, record.authors) == ("article", "10.5555/x", ("Smith, J.",))
+    original = record.original_fields()
+    assert original["TY"] == ["JOUR", "not a type"]
+    assert original["DO"] == ["10.5555/x", "see also 10.5555/y", "XQ-what"]
+    (warning,) = result.warnings
+    assert str(warning).startswith(
+        "t.ris:2: 'not a type' follows 'TY', a field of one value: kept beside its value in "
+        "the record's original fields; so were 2 more lines: 5, 6")
 
 
 @pytest.mark.parametrize(("line", "tag", "value"), [
@@ -193,7 +266,8 @@ def test_a_strong_spelling_with_an_unknown_code_is_a_located_error(tmp_path: Pat
     assert reject.raw == "TY  - JOUR\nTI  - x\nXQ - what is this\nER  - "
 
 
-@pytest.mark.parametrize("first_line", ["TY - JOUR", "TY  -JOUR", "ty  - JOUR", "TY:  JOUR"])
+@pytest.mark.parametrize("first_line", ["TY - JOUR", "TY  -JOUR", "ty  - JOUR", "TY:  JOUR",
+                                        "TY\t- JOUR", "TY \t- JOUR", "ty\t- JOUR", "TY:\tJOUR"])
 @pytest.mark.parametrize("suffix", [".ris", ".txt", ".csv", ""])
 def test_a_file_with_misspelt_type_lines_is_detected_as_ris(tmp_path: Path, first_line: str,
                                                             suffix: str):
@@ -203,11 +277,15 @@ def test_a_file_with_misspelt_type_lines_is_detected_as_ris(tmp_path: Path, firs
 
 
 @pytest.mark.parametrize("suffix", [".ris", ".txt", ".csv", ""])
-def test_a_file_written_in_bare_tags_is_detected_as_ris(tmp_path: Path, suffix: str):
+@pytest.mark.parametrize(("space", "end"), [(" ", "ER"), ("\t", "ER"), ("-", "ER"),
+                                            ("\t", "er  -")])
+def test_a_file_written_in_bare_tags_is_detected_as_ris(tmp_path: Path, suffix: str,
+                                                        space: str, end: str):
     """``TY JOUR`` … ``ER``: a type code of RIS's own and an end line; a comma in a title
-    must not make it a table."""
+    (or a tab between tag and value) must not make it a table."""
     path = tmp_path / f"export{suffix}"
-    path.write_text("TY JOUR\nTI Schools, families and care\nPY 2001\nER\n")
+    path.write_text(f"TY{space}JOUR\nTI{space}Schools, families and care\nPY{space}2001\n"
+                    f"{end}\n")
     assert detect_format(path, path.read_bytes()) == "ris"
     (record,) = import_export(path, database="X").records
     assert (record.title, record.year) == ("Schools, families and care", "2001")
@@ -217,8 +295,11 @@ def test_real_rayyan_multiline_keywords_stay_keywords():
     """Rayyan's keyword 'ST segment elevation…' on a line of its own (ST is a RIS tag)."""
     if not RAYYAN.exists():
         pytest.skip(f"real data not available: {RAYYAN} is absent")
-    result = import_export(RAYYAN, database="X")
-    assert not result.warnings and not result.rejects
+    result = import_export(RAYYAN, database="X", display_path="rayyan.txt")
+    assert not result.rejects
+    (warning,) = result.warnings  # it might be an ST tag line: said, and kept a keyword
+    assert str(warning).startswith("rayyan.txt:522: 'ST segment elevation myocardial infarcti' "
+                                   "is read as part of 'KW', not as the tag 'ST' (")
     assert any(k.startswith("ST segment elevation") for r in result.records for k in r.keywords)
 
 
@@ -238,6 +319,30 @@ def test_a_record_without_title_doi_or_id_is_a_located_error(tmp_path: Path):
     assert reject.raw.endswith("AB  - An abstract only.\nER  - ")
     with pytest.raises(InputError, match=r"t\.ris:5: record starting at line 5 has no title"):
         read_export(path, database="X", display_path="t.ris")
+
+
+def test_a_record_whose_only_identifier_is_a_malformed_doi_is_a_located_error(tmp_path: Path):
+    """A DOI that normalises to nothing identifies nothing: the same rule as no DOI."""
+    path = tmp_path / "t.ris"
+    path.write_text("TY  - JOUR\nAU  - Smith, J.\nDO  - not-a-doi\nER  - \n"
+                    "TY  - JOUR\nDO  - https://doi.org/10.5555/ok\nER  - \n")
+    result = import_export(path, database="X", display_path="t.ris")
+    assert [r.doi for r in result.records] == ["10.5555/ok"]
+    (reject,) = result.rejects
+    assert str(reject.problem).startswith("t.ris:1: record starting at line 1 has no title, "
+                                          "DOI or ID ('not-a-doi' is no DOI)")
+
+
+def test_a_table_row_whose_only_identifier_is_a_malformed_doi_is_a_located_error(
+        tmp_path: Path):
+    """The table rule, the same as the RIS one (importers/tabular.py)."""
+    path = tmp_path / "t.csv"
+    path.write_text("Title,Authors,DOI,Year\n,\"Smith, J.\",not-a-doi,2020\n"
+                    "A title,\"Jones, K.\",,2021\n")
+    result = import_export(path, database="X", display_path="t.csv")
+    assert [r.title for r in result.records] == ["A title"]
+    (reject,) = result.rejects
+    assert str(reject.problem).startswith("t.csv:2: row has no title, DOI or ID")
 
 
 def test_a_title_lost_to_a_misspelt_tag_is_never_silent(tmp_path: Path):

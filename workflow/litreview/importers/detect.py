@@ -24,10 +24,11 @@ _EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".xml": "endnote-xml", ".nbib": "nbib", ".medline": "nbib", ".ovd": "ovid",
 }
-_RIS = re.compile(r"^\ufeff?(?:TY {1,4}-|ty  -(?: |$)|TY: {2})", re.MULTILINE)  # misspelt too
+_RIS = re.compile(r"^\ufeff?(?:TY[ \t]{1,4}-|ty(?:[ \t]{2,4}|\t)-(?:[ \t]|$)|TY:(?: {2}|\t))",
+                  re.MULTILINE)  # misspelt too, a tab for spaces
 #: RIS with bare tags (``TY JOUR`` … ``ER``): a type code of RIS's own, then an end line.
 _RIS_CODES = "|".join(code for code in RIS_TYPES if code.isalpha())
-_RIS_BARE = re.compile(rf"^\ufeff?TY[ :-]{{1,3}}(?:{_RIS_CODES})\r?$.*?^ER\b",
+_RIS_BARE = re.compile(rf"^\ufeff?TY[ \t:-]{{1,3}}(?:{_RIS_CODES})\r?$.*?^(?i:ER)\b",
                        re.MULTILINE | re.DOTALL)
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _WOS_TAGGED = re.compile(r"^\ufeff?(?:FN \S|PT [A-Z]\r?$)", re.MULTILINE)

@@ -25,16 +25,23 @@ Conventions (what real exports do):
   wherever it stands: one to four spaces before the dash (``TI - x``, ``TI   - x``,
   ``TI  -x``), two to four in any letter case (``ti  - x``, ``Py  - 2014``), a colon and
   two spaces (``TI:  x``), or a longer capitalised label spaced right (APA's
-  ``DESCRIPTORS  - ``, kept under its own name). Prose can begin like a *weak* spelling
-  (``T1- and T2-weighted``, ``AD: Alzheimer's``, ``ED visits``, Rayyan's keyword
-  ``ST segment``), so ``TI- x``, ``TI: x`` and a bare ``TI x`` are tags only where no
-  continuation can be: after a field holding one code, date or number (``TY``, ``PY``,
-  ``DO``, ``VL``, ...), outside a record (``TY JOUR`` opens one), and anywhere once the
-  file has written a tag that way. A strong spelling with an unknown capital code
-  (``XQ - x``) makes its record a located error: it is neither a tag to read nor text to
-  bury in the field above;
+  ``DESCRIPTORS  - ``, kept under its own name). Any space character is spacing, and a
+  tab does for two spaces (``ti``, a tab, ``- x`` is a tag as ``ti  - x`` is). Prose can
+  begin like a *weak* spelling (``T1- and T2-weighted``, ``AD: Alzheimer's``, ``ED
+  visits``, Rayyan's keyword ``ST segment``), so ``TI- x``, ``TI-x``, ``TI: x`` and a
+  bare ``TI x`` are tags only where no continuation can be: after a field holding one
+  code, date or number (``TY``, ``PY``, ``DO``, ``VL``, ...), outside a record (``TY
+  JOUR`` opens one), and anywhere once the file has written a tag that way. Elsewhere
+  such a line with a known code stays text, but is said (``AU Smith, J`` under ``TI``
+  may be a lost author): one warning per spelling at its first line, listing the lines
+  after it. A strong spelling with an unknown capital code (``XQ - x``) makes its record
+  a located error: it is neither a tag to read nor text to bury in the field above;
+* no export wraps a one-value field, so other text after one is said the same way and
+  kept as one more value of the field, whose own value stays whole (``TY`` still
+  ``JOUR``);
 * a record with no title, DOI or ID (an accession or not) is a located error, as a table
-  row without them is: there is nothing to screen or match it by;
+  row without them is: there is nothing to screen or match it by. A DOI field that holds
+  no DOI (``not-a-doi``) does not count;
 * authors are ``AU`` and ``A1``; ``A2``-``A4`` (editors, or cited references in Ovid
   PsycINFO) are used only when a record has no ``AU``/``A1``;
 * ``KW`` → keywords, always. ``DE`` and ``MH`` → subjects. ``KW`` → subjects as well
@@ -93,7 +100,7 @@ _SMALLEST_NUMBER_ACCESSION = 100_000
 #: An 8-digit date (``20170812``): the year of a value with no year standing alone.
 _DATE8 = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
 _DATE_TAGS = ("PY", "Y1", "DA")
-_DATE_LINE = re.compile(r"(?:PY|Y1|DA) *[-:] *\S", re.IGNORECASE)
+_DATE_LINE = re.compile(r"(?:PY|Y1|DA)\s*[-:]\s*\S", re.IGNORECASE)
 _HINT_TAG = "RIS tag lines look like 'TY  - JOUR': two letters, two spaces, '-', a space"
 
 #: Codes a misspelt tag line may name: the RIS specification's (rispy's table, less its
@@ -104,16 +111,21 @@ _KNOWN_TAGS = (frozenset(rispy.TAG_KEY_MAPPING) - {"UK"}) | {
 #: (``SN`` and ``DB`` do: EndNote writes a second ISSN, a second database, below).
 _ONE_VALUE = frozenset({"TY", "ID", "AN", "PY", "Y1", "DA", "VL", "IS", "SP", "EP", "DO"})
 #: Misspelt tag lines as (spelling, pattern, strong): group 1 the code, group 2 the value.
+#: Any space character is spacing (``\s``: a tab, a no-break space); where a spelling asks
+#: for two spaces, one tab will do.
 _SPELLINGS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
-    ("XX - ", re.compile(r"([A-Z][A-Z0-9]) {1,4}-(?: |$)(.*)"), True),
-    ("XX  -x", re.compile(r"([A-Z][A-Z0-9]) {1,4}-(\S.*)"), True),
-    ("xx  - ", re.compile(r"([A-Za-z][A-Za-z0-9]) {2,4}-(?: |$)(.*)"), True),  # any case
-    ("XX:  ", re.compile(r"([A-Z][A-Z0-9]):(?: {2,}(.*)|$)"), True),
-    ("LABEL  - ", re.compile(r"([A-Z][A-Z0-9]{2,19})  -(?: |$)(.*)"), True),
-    ("XX- ", re.compile(r"([A-Z][A-Z0-9])-(?: |$)(.*)"), False),
-    ("XX: ", re.compile(r"([A-Z][A-Z0-9]):(?: |$)(.*)"), False),
-    ("XX ", re.compile(r"([A-Z][A-Z0-9])(?: +(\S.*)|$)"), False),
+    ("XX - ", re.compile(r"([A-Z][A-Z0-9])\s{1,4}-(?:\s|$)(.*)"), True),
+    ("XX  -x", re.compile(r"([A-Z][A-Z0-9])\s{1,4}-(\S.*)"), True),
+    ("xx  - ", re.compile(r"([A-Za-z][A-Za-z0-9])(?:\s{2,4}|\t)-(?:\s|$)(.*)"), True),  # any case
+    ("XX:  ", re.compile(r"([A-Z][A-Z0-9]):(?:(?:\s{2,}|\t)(.*)|$)"), True),
+    ("LABEL  - ", re.compile(r"([A-Z][A-Z0-9]{2,19})(?:\s{2}|\t)-(?:\s|$)(.*)"), True),
+    ("XX- ", re.compile(r"([A-Z][A-Z0-9])-(?:\s|$)(.*)"), False),
+    ("XX: ", re.compile(r"([A-Z][A-Z0-9]):(?:\s|$)(.*)"), False),
+    ("XX-x", re.compile(r"([A-Z][A-Z0-9])-(\S.*)"), False),
+    ("XX ", re.compile(r"([A-Z][A-Z0-9])(?:\s+(\S.*)|$)"), False),
 )
+#: Lines listed by number in a warning about text that may have been a tag line.
+_LISTED_LINES = 10
 #: The export header publishers write outside the records (see the module docstring).
 _HEADER = re.compile(r"(provider|database|content|search|query|date)\s*:\s*(.*)",
                      re.IGNORECASE)
@@ -150,6 +162,18 @@ class _Spelling:
 
 
 @dataclass(slots=True)
+class _AsText:
+    """Lines read as text that might have been tag lines (one kind of them in a file):
+    the first, with the tag it might be and the field it was read into, and every line."""
+
+    text: str
+    tag: str
+    value: str
+    field: str
+    lines: list[int]
+
+
+@dataclass(slots=True)
 class _Done:
     """A record read up to its ``ER`` line (Ovid's trailer may still follow)."""
 
@@ -177,6 +201,7 @@ class _Reader:
         self.header: dict[str, str] = {}  # the export header, for every record after it
         self.record_of = ""  # "3 of 18": the next record's
         self.spellings: dict[str, _Spelling] = {}
+        self.as_text: dict[str, _AsText] = {}  # by spelling, or "" after a one-value field
         self.dialect: set[str] = set()  # weak spellings this file has written tags in
         self.numbered_ids = _numbers_records(source)  # IDs run 1, 2, 3…: no accessions
         self.no_year: list[tuple[int, str]] = []  # (line, date field) of records without year
@@ -220,6 +245,8 @@ class _Reader:
         if misspelt is not None:
             self.tag(number, *misspelt)
         elif self.fields is not None:
+            if self.last_tag in _ONE_VALUE:  # no export wraps such a field: said
+                self.said(number, "", line, "", "")
             _continue(self.fields, self.last_tag, line)
         elif not self.header_line(line):
             numbered = _OVID_NUMBER.fullmatch(line)
@@ -245,13 +272,14 @@ class _Reader:
             tag = code if len(code) > 2 else code.upper()
             if outside and tag != "TY":
                 return None  # stray text, or an Ovid trailer: as before
-            if not (strong or outside or spelling in self.dialect
-                    or self.last_tag in _ONE_VALUE):
-                return None  # may be prose continuing the field above
             if len(code) == 2 and tag not in _KNOWN_TAGS:
                 if strong and code.isupper():
                     self.spoil(number, line, code)
                 return None
+            if not (strong or outside or spelling in self.dialect
+                    or self.last_tag in _ONE_VALUE):
+                self.said(number, spelling, line, tag, value)
+                return None  # may be prose continuing the field above: text, said
             if not strong:
                 self.dialect.add(spelling)
             if spelling == "xx  - " and not code.islower():
@@ -267,6 +295,15 @@ class _Reader:
                 self.ctx.source_file, f"{line[:40]!r} looks like a tag line, but '{code}' "
                 "is no RIS tag", number, hint=f"{_HINT_TAG}; correct the tag, or join the "
                 "line to the one above if it continues it")
+
+    def said(self, number: int, spelling: str, line: str, tag: str, value: str) -> None:
+        """Remember a line read as text that might be a tag line, for one warning per
+        spelling (``""``: any text after a one-value field)."""
+        seen = self.as_text.get(spelling)
+        if seen is None:
+            self.as_text[spelling] = _AsText(line[:40], tag, value, self.last_tag, [number])
+        else:
+            seen.lines.append(number)
 
     def note(self, spelling: str, number: int, line: str, tag: str) -> None:
         seen = self.spellings.get(spelling)
@@ -316,14 +353,17 @@ class _Reader:
         problem = done.problem
         if problem is None:
             raw = _raw_fields(done.fields, self.numbered_ids)
-            if raw["title"] or raw["doi"] or raw["source_id"] or _first(done.fields, "ID"):
+            doi = str(raw["doi"])
+            if (raw["title"] or normalise_doi(doi) or raw["source_id"]
+                    or _first(done.fields, "ID")):
                 if not raw["year"] and _first(done.fields, *_DATE_TAGS):
                     self.no_year.append(self.date_line(done))
                 self.out.records.append(
                     build_record(self.ctx, done.position, done.start, raw, done.fields))
                 return
+            no_doi = f" ({doi[:40]!r} is no DOI)" if doi else ""
             problem = Problem(self.ctx.source_file, f"record starting at line {done.start} "
-                              "has no title, DOI or ID", done.start,
+                              f"has no title, DOI or ID{no_doi}", done.start,
                               hint="fill one in (TI, DO or AN), or delete the record if it "
                               "is not one")
         self.out.reject(problem, _raw(self.lines(), done.start, done.end))
@@ -363,8 +403,10 @@ class _Reader:
                              "'ER  -' line before the end of the file",
                              "the export may be truncated; export again")
         out.rejects.sort(key=lambda r: r.problem.line or 0)
-        for seen in sorted(self.spellings.values(), key=lambda s: s.first):
-            self.ctx.warn(_spelling_warning(self.ctx, seen))
+        warnings = [_spelling_warning(self.ctx, seen) for seen in self.spellings.values()]
+        warnings += [_as_text_warning(self.ctx, seen) for seen in self.as_text.values()]
+        for warning in sorted(warnings, key=lambda w: w.line or 0):
+            self.ctx.warn(warning)
         if self.no_year:
             self.ctx.warn(_no_year_warning(self.ctx, self.no_year))
         return out
@@ -377,6 +419,30 @@ def _spelling_warning(ctx: Context, seen: _Spelling) -> Problem:
             if seen.count > 1 else "")
     return Problem(ctx.source_file, f"{seen.text!r} read as {what}{more}", seen.first,
                    hint=_HINT_TAG)
+
+
+def _as_text_warning(ctx: Context, seen: _AsText) -> Problem:
+    """Lines read as text that a person may have meant as tag lines, listed."""
+    first, *more = seen.lines
+    listed = ", ".join(map(str, more[:_LISTED_LINES]))
+    if len(more) > _LISTED_LINES:
+        listed += f" and {len(more) - _LISTED_LINES} more to line {more[-1]}"
+    also = (f"; so {'was' if len(more) == 1 else 'were'} {len(more)} more "
+            f"line{'' if len(more) == 1 else 's'}{' written this way' if seen.tag else ''}: "
+            f"{listed}" if more else "")
+    if not seen.tag:
+        return Problem(ctx.source_file, f"{seen.text!r} follows '{seen.field}', a field of "
+                       "one value: kept beside its value in the record's original fields"
+                       f"{also}", first, hint=f"{_HINT_TAG}; if it is a tag line, spell it "
+                       "so; if it belongs to another field, move it there")
+    return Problem(ctx.source_file, f"{seen.text!r} is read as part of '{seen.field}', not "
+                   f"as the tag '{seen.tag}'{also}", first,
+                   hint=f"if it is a tag, write it '{seen.tag}  - {_cut(seen.value, 20)}'; if "
+                   "it is text, nothing needs changing")
+
+
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else f"{text[:size - 1]}…"
 
 
 def _no_year_warning(ctx: Context, no_year: list[tuple[int, str]]) -> Problem:
@@ -440,8 +506,10 @@ def _raw(lines: list[str], first: int, last: int) -> str:
 
 
 def _continue(fields: Fields, tag: str, line: str) -> None:
+    """More of the field above: another item of a list or one-value field (the value is
+    kept whole), more text of a free-text one."""
     values = fields[tag]
-    if tag in _LIST_TAGS or not values[-1]:
+    if tag in _LIST_TAGS or tag in _ONE_VALUE or not values[-1]:
         values.append(line.strip())
     else:
         values[-1] = f"{values[-1]}\n{line.strip()}"

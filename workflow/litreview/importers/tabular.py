@@ -34,6 +34,7 @@ from litreview.importers.common import (
     split_terms,
     type_from_name,
 )
+from litreview.records import normalise_doi
 
 csv.field_size_limit(2**31 - 1)  # abstracts and reference lists outgrow the 128 kB default
 
@@ -506,7 +507,7 @@ def _read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
             _unpack_embase_source(raw)
         elif profile == "pubmed":
             _unpack_pubmed(raw, cells[names.index("citation")])
-        if not (raw["title"] or raw["doi"] or raw["source_id"]):
+        if not (raw["title"] or normalise_doi(str(raw["doi"])) or raw["source_id"]):
             if _is_section_row(cells):
                 sections.append((Problem(where, f"skipped a section row, not a record: "
                                          f"'{cells[0][:60]}'", line, hint="one cell of text "
