@@ -61,6 +61,21 @@ def test_a_generic_table_says_once_which_columns_it_did_not_read():
     assert result.records[0].original_fields()["Venue"] == "Age Ageing"  # kept all the same
 
 
+def test_a_grey_literature_list_reads_summary_and_researchers(tmp_path: Path):
+    """A register or website list (CERUK's, an organisation's): 'Summary' is the abstract,
+    'Researchers' the authors; a publisher or organisation has no record field to go to."""
+    path = tmp_path / "register.csv"
+    path.write_text("ID,Title,Researchers,Year,Organisation,Publisher,Summary\n"
+                    "R-1,Leading extended schools,\"Okafor, N.\",2009,University of Leeds,"
+                    "SOLACE,Doctoral study of headteachers.\n")
+    result = import_export(path, database="X")
+    (record,) = result.records
+    assert (record.authors, record.abstract) == (("Okafor, N.",),
+                                                 "Doctoral study of headteachers.")
+    assert not result.warnings
+    assert record.original_fields()["Organisation"] == "University of Leeds"
+
+
 def test_a_mapped_column_is_read_and_the_warning_goes():
     result = import_export(HERE / "generic.csv", database="X",
                            columns=[("journal", "Venue"), ("title", "Title")])

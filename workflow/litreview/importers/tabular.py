@@ -46,7 +46,8 @@ Aliases = Mapping[str, tuple[str, ...]]
 GENERIC: Aliases = {
     "source_id": ("id", "record id", "key", "accession number", "eid", "ut", "pmid"),
     "title": ("title", "article title", "document title", "primary title", "item title"),
-    "authors": ("authors", "author", "author names", "creators", "author full names"),
+    "authors": ("authors", "author", "author names", "creators", "author full names",
+                "researchers"),
     "year": ("year", "publication year", "pub year", "publication date", "date published",
              "date"),
     "journal": ("journal", "source title", "journal title", "publication title",
@@ -57,7 +58,7 @@ GENERIC: Aliases = {
     "page_start": ("page start", "start page", "first page"),
     "page_end": ("page end", "end page", "last page"),
     "doi": ("doi",),
-    "abstract": ("abstract", "abstract note"),
+    "abstract": ("abstract", "abstract note", "summary"),
     "keywords": ("keywords", "author keywords", "manual tags"),
     "subjects": ("subjects", "subject", "descriptors", "index keywords", "subject headings",
                  "mesh terms", "mesh"),
@@ -548,7 +549,14 @@ def _unread_columns(profile: str, columns: Mapping[str, list[int]],
     if profile != "generic" or _is_own_table(names):
         return []
     used = {i for indexes in columns.values() for i in indexes}
-    return [i for i in range(len(names)) if i not in used]
+    return [i for i in range(len(names)) if i not in used and names[i] not in _NO_FIELD]
+
+
+#: Columns that describe a record but have no record field (kept in the original fields
+#: like every column): nothing to say about them.
+_NO_FIELD = frozenset({"publisher", "organisation", "organization", "institution",
+                       "website", "place", "place published", "edition", "isbn", "issn",
+                       "notes", "note", "tags", "label", "labels"})
 
 
 def _is_own_table(names: Sequence[str]) -> bool:
