@@ -72,6 +72,8 @@ def read_person_text(path: str | Path) -> str:
 #: list for CSV injection): ``=HYPERLINK(…)`` or ``@SUM(…)`` in a title would run there.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
+#: First characters of a cell :func:`neutralise` may change (a quick test before it runs).
+_MAY_NEED_QUOTE = frozenset([*FORMULA_START, "'"])
 
 
 def starts_formula(value: str) -> bool:
@@ -114,8 +116,9 @@ def write_csv(handle: TextIO, header: Sequence[object], rows: Iterable[Sequence[
     plain = csv.writer(handle, lineterminator="\n")
     quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in itertools.chain(preamble, [header], rows):
-        values = [neutralise(_cell(v)) for v in row]
-        (quoted if any("\r" in v for v in values) else plain).writerow(values)
+        values = [v if isinstance(v, str) else _cell(v) for v in row]
+        values = [neutralise(v) if v[:1] in _MAY_NEED_QUOTE else v for v in values]
+        (quoted if "\r" in "".join(values) else plain).writerow(values)
 
 
 def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]],

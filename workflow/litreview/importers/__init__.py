@@ -11,7 +11,7 @@ XML entity bomb) raises :class:`InputError` with one message either way.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from litreview.errors import InputError, Problem
@@ -21,6 +21,7 @@ from litreview.importers.common import (
     Parsed,
     Reject,
     decode_export,
+    has_controls,
     xml_without_controls,
 )
 from litreview.importers.detect import FORMATS, HEAD_SIZE, detect_format, refuse
@@ -114,6 +115,8 @@ def _read(fmt: str, path: Path, ctx: Context) -> Parsed:
         return read_endnote_xml(xml_without_controls(_read_bytes(path, ctx.source_file), ctx),
                                 ctx)
     text = decode_export(_read_bytes(path, ctx.source_file), ctx.source_file)
+    # one scan of the file spares one per record (the warnings list stays the same one)
+    ctx = replace(ctx, no_controls=not has_controls(text))
     if fmt == "ris":
         return read_ris(text, ctx)
     if fmt == "bibtex":

@@ -34,6 +34,8 @@ class Context:
     #: what was read otherwise than the file says (a skipped section row, an entry repaired,
     #: control characters removed), in file order: one list per import, told to the user
     warnings: list[Problem] = field(default_factory=list, compare=False)
+    #: the whole file was seen to hold no control character: no record need be scanned
+    no_controls: bool = field(default=False, compare=False)
 
     def warn(self, problem: Problem) -> None:
         self.warnings.append(problem)
@@ -604,6 +606,11 @@ def type_from_name(name: str | None) -> str:
 #: a spreadsheet (openpyxl) refuses to write them. The separators among them (vertical
 #: tab, form feed, the information separators) stand between words: a space, not nothing.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a control character :func:`without_controls` removes."""
+    return _CONTROLS.search(text) is not None
 _SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
@@ -675,6 +682,8 @@ def without_controls(ctx: Context, line: int, raw: Mapping[str, RawValue],
     Every reader's fields pass through :func:`build_record`, so this is the one place: no
     later stage (screening sheets, reports) meets a NUL or an escape character.
     """
+    if ctx.no_controls:
+        return raw, original  # the common case: the file was scanned once, whole
     in_raw = _controls_in(raw)
     in_original = _controls_in(original) if original else {}
     if not in_raw and not in_original:
