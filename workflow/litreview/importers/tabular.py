@@ -139,6 +139,30 @@ PROFILES: tuple[Profile, ...] = (
         "subjects": ("mesh terms",), "url": ("external url", "source urls"),
         "type": ("publication type",),
     }),
+    Profile("ieee-xplore", (_sig("document title", "ieee terms"),
+                            _sig("document title", "date added to xplore")), {
+        "url": ("pdf link",), "subjects": ("ieee terms", "inspec controlled terms",
+                                           "inspec non-controlled terms", "mesh terms"),
+        "type": ("document identifier",),  # "IEEE Conferences", "IEEE Journals"
+    }),
+    Profile("dimensions", (_sig("publication id", "dimensions url"),
+                           _sig("publication id", "pubyear")), {
+        "source_id": ("publication id",), "year": ("pubyear",), "pages": ("pagination",),
+        "journal": ("source title", "anthology title"), "type": ("publication type",),
+        "url": ("dimensions url", "source linkout"), "subjects": ("mesh terms",),
+    }),
+    # Publish or Perish (Google Scholar, Crossref…): "Source" is the journal, as in GENERIC
+    Profile("publish-or-perish", (_sig("gsrank", "articleurl"),), {
+        "page_start": ("startpage",), "page_end": ("endpage",),
+        "url": ("articleurl", "fulltexturl"),
+    }),
+    # Zotero: "Item Type" is the type ("Type" is a thesis's or report's kind), "Number" a
+    # report's or patent's number, not an issue; automatic tags come from the database
+    Profile("zotero", (_sig("key", "item type", "abstract note"),), {
+        "source_id": ("key",), "type": ("item type",),
+        "journal": ("publication title", "journal abbreviation"),
+        "subjects": ("automatic tags",),
+    }, ignore=frozenset({"number"})),
     # abstrackr: its labels, tags and reviewers' notes are the team's, kept like Covidence's
     Profile("abstrackr", (_sig("(internal) id", "(source) id"),), {}),
     # PubMed's "Save → CSV": volume, issue and pages only inside "Citation" (unpacked below)
@@ -650,8 +674,13 @@ def _raw(columns: Mapping[str, list[int]], cells: list[str]) -> dict[str, str | 
                      for term in split_terms(cells[i])]
     start, end = str(raw.pop("page_start")), str(raw.pop("page_end"))
     raw["pages"] = pages(str(raw["pages"])) or pages(start, end)
-    raw["type"] = type_from_name(str(raw["type"]))
+    raw["type"] = type_from_name(_CAMEL.sub(" ", str(raw["type"])))
     return raw
+
+
+#: A lower-case letter followed by a capital: Zotero's item types (``bookSection``,
+#: ``conferencePaper``) are read as words (``book Section``).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def _unpack_embase_source(raw: dict[str, str | list[str]]) -> None:
