@@ -262,8 +262,10 @@ def test_every_field_survives_every_dialect(tmp_path: Path, export: Export):
             assert original["_database"] == "Cochrane Library"
         if export.numbered:
             assert original["_record"] == f"{number} of {len(export.records)}"
-    misspelt = [n for n, line in enumerate(lines, start=1)
-                if line.spelling not in ("", "canonical")]
+    canonical = _SPELLINGS["canonical"][0]
+    misspelt = [n for n, line in enumerate(lines, start=1)  # 'ER  -' is 'ER  -' either way
+                if line.spelling not in ("", "canonical")
+                and line.text != canonical(line.tag, line.value)]
     tag_like = any(line.text.startswith(tuple(_TAG_LIKE_PROSE)) for line in lines)
     if not misspelt and not tag_like:
         assert not result.warnings

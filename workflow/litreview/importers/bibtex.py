@@ -6,7 +6,10 @@ shortened. Text between entries is a comment to BibTeX, so an entry that lost it
 (``article{key, title={...}}``) would vanish: comment text that looks like an entry or a
 field is a located reject too. ``%`` lines and ``@comment`` blocks are deliberate comments
 and stay silent. An entry's original fields are its type (``ENTRYTYPE``), key (``ID``) and every
-field as written, LaTeX accents decoded.
+field as written, LaTeX accents decoded; a bare ``%`` in a field is a percent sign (as
+BibTeX reads it), not a LaTeX comment. An entry without pages takes its article number
+(``art_number``, ``article-number``, biblatex's ``eid``); ``@misc``/``@online`` with an
+``eprint`` (arXiv's export) is a preprint, typed as an article.
 
 The accession id is a database's own number when the entry has one: Web of Science's
 ``unique-id`` (``WOS:…``), Scopus's ``eid`` or the ``eid=2-s2.0-…`` in its URL,
@@ -27,7 +30,7 @@ import re
 
 import bibtexparser
 from bibtexparser.library import Library
-from bibtexparser.middlewares import LatexDecodingMiddleware
+from bibtexparser.middlewares import BlockMiddleware, LatexDecodingMiddleware
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -234,6 +237,26 @@ def _ampersands(text: str) -> str:
     return _BARE_AMPERSAND.sub(r"\\&", _ENTITY.sub(character, text))
 
 
+#: A ``%`` not written ``\\%``: to LaTeX a comment to the end of the line.
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+
+
+class _PercentAsText(BlockMiddleware):
+    """Escapes every bare ``%`` in a field value before LaTeX decoding, which would take it
+    for a comment and drop the rest of the line (``a 93.9% rate`` read as ``a 93.9``).
+
+    Inside a field BibTeX itself reads ``%`` as text, and exports write it bare (Europe PMC,
+    Scopus, Web of Science abstracts): it is a percent sign. ``%`` lines between entries
+    stay comments; they are not fields.
+    """
+
+    def transform_entry(self, entry: Entry, library: Library) -> Entry:
+        for field in entry.fields:
+            if isinstance(field.value, str) and "%" in field.value:
+                field.value = _BARE_PERCENT.sub(r"\\%", field.value)
+        return entry
+
+
 def _parse(text: str, ctx: Context) -> Library:
     """Parse with LaTeX accents decoded; the parser's own warnings are ours to report."""
     text = _ampersands(text)
@@ -243,7 +266,7 @@ def _parse(text: str, ctx: Context) -> Library:
     try:
         # braces kept, so a braced corporate author is not split at its "and"
         decode = LatexDecodingMiddleware(keep_braced_groups=True)
-        return bibtexparser.parse_string(text, append_middleware=[decode])
+        return bibtexparser.parse_string(text, append_middleware=[_PercentAsText(), decode])
     except Exception as error:
         raise InputError(Problem(ctx.source_file, f"cannot parse as BibTeX: {error}",
                                  hint=_HINT)) from error
@@ -283,7 +306,9 @@ def _record(ctx: Context, position: int, entry: Entry) -> Record:
     journal = get("journal", "journaltitle", "booktitle")
     url = get("url")
     kind = entry.entry_type.lower()
-    if kind in _WEB_TYPES:
+    if kind in _WEB_TYPES and get("eprint", "arxivid"):
+        doc_type = "article"  # a preprint (arXiv's own export: @misc with eprint), no web page
+    elif kind in _WEB_TYPES:
         doc_type = "webpage" if url and not journal else "other"
     else:
         doc_type = _TYPES.get(kind, "other")
@@ -296,7 +321,7 @@ def _record(ctx: Context, position: int, entry: Entry) -> Record:
         "journal": journal,
         "volume": get("volume"),
         "issue": get("number", "issue"),
-        "pages": pages(get("pages")),
+        "pages": pages(get("pages")) or _article_number(values),
         "doi": get("doi"),
         "abstract": get("abstract"),
         "keywords": get("keywords", "keyword", "author_keywords"),
@@ -322,6 +347,16 @@ def _accession(values: dict[str, str], key: str) -> str:
     if match:
         return match.group(1)
     return "" if citation_key(key) else key
+
+
+def _article_number(values: dict[str, str]) -> str:
+    """The article number of an entry without pages, as the RIS and tabular readers take
+    it: Scopus's ``art_number``, Web of Science's ``article-number``, biblatex's ``eid``
+    (unless that is a Scopus EID, an accession)."""
+    eid = values.get("eid", "").strip()
+    eid = "" if _SCOPUS_EID.search(eid) else eid
+    return next((v for v in (values.get("art_number", "").strip(),
+                             values.get("article-number", "").strip(), eid) if v), "")
 
 
 def _plain(value: object) -> str:

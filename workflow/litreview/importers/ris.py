@@ -53,7 +53,8 @@ Conventions (what real exports do):
   one 8-digit date there (TRID's ``Start date: 20170812``); a record whose dates give no
   year is told in a warning (its dates stay in the original fields);
 * the accession id is ``AN``, else ``ID``, else Embase's ``U2`` (``L123…``), else the
-  Scopus EID inside the record URL (``eid=2-s2.0-…``): the ids the CSV exports of the
+  Scopus EID inside the record URL (``eid=2-s2.0-…``), else the ``AN=`` of a record URL
+  (EBSCOhost's RIS may carry its accession number only there): the ids the CSV exports of the
   same databases carry, so a record gets one ``record_id`` in either format. But ``ID``
   is also where tools number the records of one export (Nested Knowledge: 1, 2, 3…) or
   write a reference manager's record number (EndNote: 884, 889…) or citation key
@@ -74,6 +75,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import rispy
 
@@ -93,6 +95,8 @@ _OVID_NUMBER = re.compile(r"(\d+)\.?")
 _LIST_TAGS = frozenset(rispy.LIST_TYPE_TAGS) | {"DE", "MH"}
 _EMBASE_ID = re.compile(r"L\d{6,}")
 _SCOPUS_EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
+#: The accession number in a platform's record link (``...login.aspx?...&AN=149876543``).
+_URL_ACCESSION = re.compile(r"[?&]AN=([^&#\s]+)")
 #: Whole-number ``ID`` lines, looked at before reading: do they number the file's records?
 _NUMBER_ID = re.compile(r"^ID  - *(\d+) *$", re.MULTILINE)
 #: Below this a whole-number ``ID`` is a running or record number (see the docstring).
@@ -561,10 +565,11 @@ def _source_id(fields: Fields, numbered_ids: bool) -> str:
     embase = _first(fields, "U2")
     if _EMBASE_ID.fullmatch(embase):
         return embase
-    for url in _all(fields, "UR", "L2", "L1"):
-        match = _SCOPUS_EID.search(url)
+    urls = _all(fields, "UR", "L2", "L1")
+    for pattern in (_SCOPUS_EID, _URL_ACCESSION):
+        match = next((m for m in map(pattern.search, urls) if m), None)
         if match:
-            return match.group(1)
+            return unquote(match.group(1))
     return ""
 
 
