@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REALDATA = REPO.parent / "shared" / "realdata"
+
+#: CI (``.ci/run``) runs every property test on the same examples, so that main's verdict
+#: never depends on a draw; a run here explores new examples each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def realdata(*parts: str) -> Path:
