@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow"))
 
-from litreview.smk import validated_review
+from litreview.pipeline.smk import validated_review
 
 
 REVIEW = validated_review(".")  # checks review.yaml, strategies and criteria, each located

@@ -1,7 +1,7 @@
 """Deduplication benchmark: accuracy and speed on the labelled sets, against bib-dedupe.
 
 Reads ../shared/realdata/dedup/<dataset>/records_pre_merged.csv (one row per record) and
-merged_record_ids.csv (one row per true duplicate group), runs ``litreview.dedupe`` and,
+merged_record_ids.csv (one row per true duplicate group), runs ``litreview.dedupe.grouping`` and,
 in the same run, bib-dedupe from PyPI; then times both on a 100,000-record scale set made
 from the benchmark records with the perturbations databases introduce.
 
@@ -54,10 +54,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "workflow"))
 
-from litreview.dedupe import deduplicate  # noqa: E402
-from litreview.dedupe_rules import DEFAULT_WEIGHTS, Verdict, Weights, judge, keys  # noqa: E402
+from litreview.core.records import Record  # noqa: E402
+from litreview.dedupe.grouping import deduplicate  # noqa: E402
+from litreview.dedupe.rules import DEFAULT_WEIGHTS, Verdict, Weights, judge, keys  # noqa: E402
 from litreview.importers.common import Context, build_record, type_from_name  # noqa: E402
-from litreview.records import Record  # noqa: E402
 
 DATA = REPO.parent / "shared" / "realdata" / "dedup"
 DATASETS = ("respiratory", "haematology", "stroke", "cytology_screening", "digital_work")
@@ -460,8 +460,12 @@ def garbled(name: str, records: list[Record], truth: Groups, *kinds: str) -> Gar
 _RUN_RULES = """
 import json, sys
 from collections import defaultdict
-from litreview.dedupe import deduplicate
-from litreview.records import Record
+try:  # the package by stage, or the flat package of older revisions
+    from litreview.core.records import Record
+    from litreview.dedupe.grouping import deduplicate
+except ImportError:
+    from litreview.dedupe import deduplicate
+    from litreview.records import Record
 out = []
 for job in json.load(sys.stdin):
     result = deduplicate([Record(**{**r, "authors": tuple(r["authors"])}) for r in job])

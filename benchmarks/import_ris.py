@@ -69,8 +69,8 @@ def run_one(which: str, path: Path, out: Path) -> dict[str, float]:
 
     if which == "ours":
         sys.path.insert(0, str(ROOT / "workflow"))
+        from litreview.core.records import write_records
         from litreview.importers import read_export
-        from litreview.records import write_records
 
         start = time.perf_counter()
         records = read_export(path, database="Bench")

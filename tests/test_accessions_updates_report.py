@@ -10,15 +10,15 @@ import re
 from pathlib import Path
 
 import pytest
-from litreview.audit import recompute, trail
+from litreview.audit.manifest import recompute, trail
 from litreview.cli import main
-from litreview.errors import InputError
-from litreview.flow import flow_svg
-from litreview.prisma import check_counts, summary_text
-from litreview.records import Record, read_records
-from litreview.report import reference, render_report
-from litreview.review import load_review
-from litreview.screening import (
+from litreview.core.errors import InputError
+from litreview.core.records import Record, read_records
+from litreview.core.review import load_review
+from litreview.reporting.flow import flow_svg
+from litreview.reporting.prisma import check_counts, summary_text
+from litreview.reporting.report import reference, render_report
+from litreview.screening.stages import (
     Criteria,
     Criterion,
     Stage,

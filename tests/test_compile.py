@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
-from litreview.strategies import Limits, parse_strategy
-from litreview.thesaurus import HeadingMap, Thesaurus
+from litreview.search.compile import PLATFORMS, compile_strategy, render_compiled
+from litreview.search.strategies import Limits, parse_strategy
+from litreview.search.thesaurus import HeadingMap, Thesaurus
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 STRATEGIES = sorted((REPO / "search_strategies").glob("*.txt"))

@@ -1,7 +1,7 @@
 """One formula-neutralisation policy for every CSV the workflow writes, read back exactly.
 
 A spreadsheet runs a cell that starts with ``= + - @``, a tab or a CR. Every CSV under
-``results/`` goes through :func:`litreview.fileio.neutralise`; every reader of those files,
+``results/`` goes through :func:`litreview.core.fileio.neutralise`; every reader of those files,
 and the tabular importer given one of the project's own tables, gives back the original
 text. ``summary.md`` shows coded values as text.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from litreview.records import Record, clean_text, read_records, records_to_csv, write_records
+from litreview.core.records import Record, clean_text, read_records, records_to_csv, write_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv_safety"
 
@@ -55,7 +55,7 @@ def record(rid: str = "db-1", **fields: object) -> Record:
     ("Leadership", "Leadership"),
 ])
 def test_policy(value: str, written: str):
-    from litreview.fileio import neutralise, restore
+    from litreview.core.fileio import neutralise, restore
 
     assert neutralise(value) == written
     assert restore(written) == value
@@ -69,7 +69,7 @@ _PREFIXED = st.builds(lambda p, t: p + t, st.text(st.sampled_from("'=+-@\t\r0123
 @given(_PREFIXED)
 @settings(max_examples=400)
 def test_any_value_round_trips_and_never_runs(value: str):
-    from litreview.fileio import neutralise, restore, starts_formula
+    from litreview.core.fileio import neutralise, restore, starts_formula
 
     assert restore(neutralise(value)) == value
     assert not starts_formula(neutralise(value))
@@ -78,7 +78,7 @@ def test_any_value_round_trips_and_never_runs(value: str):
 
 @given(st.lists(st.lists(_PREFIXED, min_size=3, max_size=3), max_size=5))
 def test_csv_text_reads_back_exactly(rows: list[list[str]]):
-    from litreview.fileio import csv_rows, csv_text
+    from litreview.core.fileio import csv_rows, csv_text
 
     assert csv_rows(csv_text(["a", "b", "c"], rows)) == [["a", "b", "c"], *rows]
 
@@ -121,7 +121,7 @@ def test_records_round_trip(tmp_path_factory: pytest.TempPathFactory, hostile: R
 # --- every other CSV under results/ ----------------------------------------------------------
 
 def _dedupe_files() -> list[tuple[str, str, tuple[str, ...]]]:
-    from litreview.dedupe import UncertainPair, groups_csv, overlap_csv, uncertain_csv
+    from litreview.dedupe.grouping import UncertainPair, groups_csv, overlap_csv, uncertain_csv
 
     recs = [record("a-1", database="@Alpha", title="=HYPERLINK(\"x\")"),
             record("b-1", database="Beta", title="-cmd", authors=("+1",))]
@@ -135,7 +135,12 @@ def _dedupe_files() -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def _screening_files() -> list[tuple[str, str, tuple[str, ...]]]:
-    from litreview.screening import AGREEMENT_COLUMNS, STATUS_COLUMNS, TO_SCREEN_COLUMNS, table_csv
+    from litreview.screening.stages import (
+        AGREEMENT_COLUMNS,
+        STATUS_COLUMNS,
+        TO_SCREEN_COLUMNS,
+        table_csv,
+    )
 
     return [
         ("to_screen.csv", table_csv(TO_SCREEN_COLUMNS, [["db-1", *HOSTILE[:6], "", "", "", "", "",
@@ -155,10 +160,10 @@ def _screening_files() -> list[tuple[str, str, tuple[str, ...]]]:
 
 def _other_files() -> list[tuple[str, str, tuple[str, ...]]]:
     from litreview.cli.records import _rejects_csv
-    from litreview.errors import Problem
-    from litreview.hits import LineHits, hits_csv
+    from litreview.core.errors import Problem
     from litreview.importers.common import Reject
-    from litreview.robustness import Study, studies_csv, summary_csv, tables
+    from litreview.reporting.robustness import Study, studies_csv, summary_csv, tables
+    from litreview.search.evaluate import LineHits, hits_csv
 
     study = Study("db-1", "=HYPERLINK(\"x\")", "2007",
                   {"country": "@England", "focus": "-children's services; +schools"},
@@ -184,16 +189,16 @@ def test_every_results_csv_is_neutralised(make):
 
 
 def test_negative_kappa_stays_a_number():
-    from litreview.screening import AGREEMENT_COLUMNS, table_csv
+    from litreview.screening.stages import AGREEMENT_COLUMNS, table_csv
 
     text = table_csv(AGREEMENT_COLUMNS, [["title_abstract", "ann", "bob", 4, 1, "25.0", "-0.333"]])
     assert "-0.333" in cells(text)
 
 
 def test_prisma2020_template_is_neutralised(tiny_review: Path):
-    from litreview.prisma import prisma2020_csv, prisma_counts
-    from litreview.review import load_review
-    from litreview.screening import Outcome, load_criteria
+    from litreview.core.review import load_review
+    from litreview.reporting.prisma import prisma2020_csv, prisma_counts
+    from litreview.screening.stages import Outcome, load_criteria
 
     review = load_review(tiny_review)
     criteria = load_criteria(tiny_review / review.criteria)
@@ -206,13 +211,13 @@ def test_prisma2020_template_is_neutralised(tiny_review: Path):
 # --- the workflow's readers of those files --------------------------------------------------
 
 def test_readers_give_back_the_original_text(tmp_path: Path):
-    from litreview.audit import derived_counts
+    from litreview.audit.manifest import derived_counts
     from litreview.cli.reporting import _read_status
-    from litreview.dedupe import groups_csv
-    from litreview.fileio import CsvDictReader
-    from litreview.report import _csv_rows
-    from litreview.robustness import Study, studies_csv, summary_csv, tables
-    from litreview.screening import STATUS_COLUMNS, table_csv
+    from litreview.core.fileio import CsvDictReader
+    from litreview.dedupe.grouping import groups_csv
+    from litreview.reporting.report import _csv_rows
+    from litreview.reporting.robustness import Study, studies_csv, summary_csv, tables
+    from litreview.screening.stages import STATUS_COLUMNS, table_csv
 
     recs = [record("a-1", database="@Alpha")]
     rows = list(CsvDictReader(io.StringIO(groups_csv({"a-1": "a-1"}, recs), newline="")))
@@ -291,7 +296,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def test_summary_markdown_shows_coded_values_as_text():
-    from litreview.robustness import Study, markdown_plain, summary_markdown, tables
+    from litreview.reporting.robustness import Study, markdown_plain, summary_markdown, tables
 
     hostile = ["<script>alert(1)</script>", "**bold**", "a|b", "[link](http://x.example)",
                "line\nbreak", "`code` & $x$ ~~struck~~"]
@@ -313,6 +318,6 @@ def test_summary_markdown_shows_coded_values_as_text():
 
 @given(st.text(st.characters(exclude_categories=("Cs", "Cc"))))
 def test_markdown_escaping_reverses(value: str):
-    from litreview.robustness import markdown_plain, markdown_text
+    from litreview.reporting.robustness import markdown_plain, markdown_text
 
     assert markdown_plain(markdown_text(value)) == value

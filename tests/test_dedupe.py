@@ -4,7 +4,9 @@ import itertools
 from dataclasses import replace
 
 import pytest
-from litreview.dedupe import (
+from litreview.core.errors import InputError
+from litreview.core.records import Record, write_records
+from litreview.dedupe.grouping import (
     PairDecision,
     candidate_pairs,
     deduplicate,
@@ -14,7 +16,7 @@ from litreview.dedupe import (
     read_pair_decisions,
     uncertain_csv,
 )
-from litreview.dedupe_rules import (
+from litreview.dedupe.rules import (
     Verdict,
     author_keys,
     author_relation,
@@ -24,8 +26,6 @@ from litreview.dedupe_rules import (
     page_keys,
     venue_relation,
 )
-from litreview.errors import InputError
-from litreview.records import Record, write_records
 
 
 def rec(rid: str, db: str, title: str, year: str = "2006", doi: str = "", **kw) -> Record:

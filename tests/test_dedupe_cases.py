@@ -11,9 +11,9 @@ from dataclasses import replace
 
 import pytest
 from conftest import REALDATA
-from litreview.dedupe import deduplicate
+from litreview.core.records import Record
+from litreview.dedupe.grouping import deduplicate
 from litreview.importers.common import Context, build_record, type_from_name
-from litreview.records import Record
 
 CASES = REALDATA / "dedup" / "test_cases.json"
 

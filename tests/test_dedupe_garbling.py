@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from litreview.dedupe import deduplicate
-from litreview.dedupe_rules import (
+from litreview.core.records import Record
+from litreview.dedupe.grouping import deduplicate
+from litreview.dedupe.rules import (
     Verdict,
     Weights,
     compare,
@@ -22,7 +23,6 @@ from litreview.dedupe_rules import (
     keys,
     venue_relation,
 )
-from litreview.records import Record
 
 TITLE = "Pleurodesis in recurrent pleural effusions: a randomized comparison of two agents"
 

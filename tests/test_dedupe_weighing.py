@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from litreview.dedupe import deduplicate
-from litreview.dedupe_rules import Verdict, Weights, author_keys, author_relation, judge, keys
-from litreview.records import Record
+from litreview.core.records import Record
+from litreview.dedupe.grouping import deduplicate
+from litreview.dedupe.rules import Verdict, Weights, author_keys, author_relation, judge, keys
 
 TITLE = "Intestinal lipoprotein overproduction in insulin-resistant states"
 

@@ -40,12 +40,12 @@ def _capture_run(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 def test_run_wraps_the_packaged_snakefile_and_profile(tiny_review: Path,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]):
-    import litreview.prisma
+    import litreview.reporting.prisma
 
     commands = _capture_run(monkeypatch)
     (tiny_review / "results/prisma").mkdir(parents=True)
     (tiny_review / "results/prisma/counts.json").write_text("{}")
-    monkeypatch.setattr(litreview.prisma, "summary_text", lambda c: "Identification\n")
+    monkeypatch.setattr(litreview.reporting.prisma, "summary_text", lambda c: "Identification\n")
     assert main(["run", str(tiny_review), "--cores", "3", "--", "--dry-run", "-p"]) == 0
     assert commands == [[sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
                          "-d", str(tiny_review), "--workflow-profile",
@@ -56,14 +56,14 @@ def test_run_wraps_the_packaged_snakefile_and_profile(tiny_review: Path,
 
 def test_run_prints_the_flow_after_a_run(tiny_review: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]):
-    import litreview.prisma
+    import litreview.reporting.prisma
 
     monkeypatch.chdir(tiny_review)
     commands = _capture_run(monkeypatch)
     counts = tiny_review / "results/prisma/counts.json"
     counts.parent.mkdir(parents=True)
     counts.write_text('{"boxes": 1}')
-    monkeypatch.setattr(litreview.prisma, "summary_text", lambda c: f"flow of {c}\n")
+    monkeypatch.setattr(litreview.reporting.prisma, "summary_text", lambda c: f"flow of {c}\n")
     assert main(["run"]) == 0
     assert commands[0][commands[0].index("-d") + 1] == "."
     assert "--cores" not in commands[0]  # the profile's
@@ -98,8 +98,8 @@ def test_run_dry_run_for_real(tiny_review: Path):
 
 def test_init_prints_the_real_command_and_writes_a_coding_sheet(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    from litreview.robustness import read_extraction
-    from litreview.schema import load_schema
+    from litreview.core.schema import load_schema
+    from litreview.reporting.robustness import read_extraction
 
     review = tmp_path / "my review"
     assert main(["init", str(review)]) == 0
@@ -139,7 +139,7 @@ def test_verify_outside_a_review_says_there_is_none(tmp_path: Path,
 
 
 def test_snakemake_outside_a_review_mentions_d(tmp_path: Path):
-    from litreview.smk import validated_review
+    from litreview.pipeline.smk import validated_review
 
     with pytest.raises(SystemExit) as stop:
         validated_review(tmp_path)
@@ -165,7 +165,7 @@ def test_failed_validation_prints_only_the_messages(tiny_review: Path):
 # --- check knows the imported records ----------------------------------------------------
 
 def _import_all(review: Path) -> None:
-    from litreview.review import load_review
+    from litreview.core.review import load_review
 
     for source in load_review(review).sources:
         exports = [str(review / e) for e in source.exports]

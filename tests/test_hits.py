@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from litreview.hits import Corpus, benchmark_indices, evaluate, hits_csv, line_hits, missed
-from litreview.records import Record
-from litreview.strategies import parse_strategy
+from litreview.core.records import Record
+from litreview.search.evaluate import (
+    Corpus,
+    benchmark_indices,
+    evaluate,
+    hits_csv,
+    line_hits,
+    missed,
+)
+from litreview.search.strategies import parse_strategy
 
 
 def record(rid: str, title: str = "", abstract: str = "", keywords=(), subjects=()) -> Record:
@@ -74,7 +81,7 @@ def test_hits_table_rows():
 
 
 def test_explode_uses_the_thesaurus():
-    from litreview.thesaurus import Thesaurus
+    from litreview.search.thesaurus import Thesaurus
 
     thesaurus = Thesaurus({"schools": "Schools", "primary schools": "Primary schools"},
                           {"schools": ("primary schools",)})
@@ -98,8 +105,8 @@ def test_benchmark_recall_and_misses():
 
 
 def test_operator_words_in_bare_lines_are_evaluated_as_read():
-    from litreview.strategies import with_thesaurus
-    from litreview.thesaurus import Thesaurus
+    from litreview.search.strategies import with_thesaurus
+    from litreview.search.thesaurus import Thesaurus
 
     records = [record("a", subjects=["Leaders"]), record("b", subjects=["Leadership"]),
                record("c", subjects=["Leaders or Leadership"])]
@@ -116,7 +123,7 @@ def test_cli_hits_reads_operator_words_by_the_thesaurus(tmp_path, capsys):
 
     (tmp_path / "s.txt").write_text("#1 Leaders or Leadership\n")
     (tmp_path / "t.csv").write_text("heading,broader\nLeaders,\nLeadership,\n")
-    from litreview.records import write_records
+    from litreview.core.records import write_records
 
     write_records(tmp_path / "r.csv", [record("a", "One", subjects=["Leaders"]),
                                        record("b", "Two", subjects=["Leadership"])])

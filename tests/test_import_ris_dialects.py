@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from litreview.errors import InputError
+from litreview.core.errors import InputError
 from litreview.importers import detect_format, import_export, read_export
 
 DIALECTS = Path(__file__).resolve().parent / "fixtures" / "exports" / "ris-dialects"

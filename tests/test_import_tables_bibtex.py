@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from litreview.errors import InputError
+from litreview.core.errors import InputError
 from litreview.importers import import_export, read_export
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "exports" / "tables_bibtex"

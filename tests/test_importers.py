@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from litreview.errors import InputError
+from litreview.core.errors import InputError
+from litreview.core.records import clean_text, read_records
 from litreview.importers import (
     FORMATS,
     detect_format,
@@ -26,7 +27,6 @@ from litreview.importers.common import (
     split_authors,
     split_terms,
 )
-from litreview.records import clean_text, read_records
 
 EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 
@@ -572,7 +572,7 @@ def test_ovid_number_and_trailer_stay_with_their_record():
 
 
 def test_original_column_round_trips_through_the_records_file(tmp_path: Path):
-    from litreview.records import EXTRA_COLUMNS, read_records, write_records
+    from litreview.core.records import EXTRA_COLUMNS, read_records, write_records
 
     records = read("pubmed.nbib") + read("endnote.xml")
     write_records(tmp_path / "r.csv", records)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from litreview.lint import has_errors, lint_text
-from litreview.review import Limits as ConfigLimits
-from litreview.review import Source, load_review
-from litreview.strategies import render
-from litreview.thesaurus import Thesaurus
+from litreview.core.review import Limits as ConfigLimits
+from litreview.core.review import Source, load_review
+from litreview.search.lint import has_errors, lint_text
+from litreview.search.strategies import render
+from litreview.search.thesaurus import Thesaurus
 
 
 def strategy_notes(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from litreview.cli import main
-from litreview.errors import InputError
+from litreview.core.errors import InputError
 from litreview.importers import detect_format, import_export, read_export
 from litreview.importers.ovid import _source_parts
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from litreview.cli.simulate import add_parsers, metrics_table, read_labelled
-from litreview.errors import InputError
-from litreview.prioritise import (
+from litreview.core.errors import InputError
+from litreview.core.records import Record
+from litreview.screening.prioritise import (
     Model,
     choose_priors,
     features,
@@ -24,7 +25,6 @@ from litreview.prioritise import (
     stopping,
     wss,
 )
-from litreview.records import Record
 
 NAGTEGAAL = (Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "screening"
              / "Nagtegaal_2019.csv")

@@ -5,17 +5,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from litreview.errors import InputError
-from litreview.flow import flow_svg, layout
-from litreview.prisma import (
+from litreview.core.errors import InputError
+from litreview.core.review import load_review
+from litreview.reporting.flow import flow_svg, layout
+from litreview.reporting.prisma import (
     assert_counts,
     check_counts,
     prisma_counts,
     read_study_links,
     summary_text,
 )
-from litreview.review import load_review
-from litreview.screening import Outcome, load_criteria
+from litreview.screening.stages import Outcome, load_criteria
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_prisma2020_template(counts: dict):
     import csv
     import io
 
-    from litreview.prisma import prisma2020_csv
+    from litreview.reporting.prisma import prisma2020_csv
 
     rows = {r["data"]: r for r in csv.DictReader(io.StringIO(prisma2020_csv(counts)))
             if r["data"] != "NA"}
@@ -140,7 +140,7 @@ def test_prisma2020_template(counts: dict):
 def test_png_diagram_is_drawn_and_byte_stable(counts: dict):
     import io
 
-    from litreview.flow import flow_png
+    from litreview.reporting.flow import flow_png
     from PIL import Image
 
     data = flow_png(counts)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from litreview.errors import Problem
+from litreview.core.errors import Problem
+from litreview.core.records import normalise_doi, normalise_year
 from litreview.importers import import_export
 from litreview.importers.common import fixed_text, split_authors, split_terms
-from litreview.records import normalise_doi, normalise_year
 
 _CHARS = st.sampled_from(" .,:()'-éüßøçñ中文Ωλ")
 _TEXT = st.text(st.one_of(st.characters(categories=["Lu", "Ll", "Lo", "Nd"]), _CHARS),

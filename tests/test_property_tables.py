@@ -13,10 +13,10 @@ from tempfile import TemporaryDirectory
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from litreview.errors import InputError
+from litreview.core.errors import InputError
+from litreview.core.records import Record, normalise_doi
 from litreview.importers import import_export
 from litreview.importers.common import clean
-from litreview.records import Record, normalise_doi
 
 #: Letters of many scripts, digits and plain punctuation: what titles and names hold. Left
 #: out, because the formats give them meaning: BibTeX's braces, backslash, $ % & # ~ and

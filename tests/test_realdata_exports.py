@@ -12,8 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from litreview.core.records import Record
 from litreview.importers import import_export, read_export
-from litreview.records import Record
 
 REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 EXPORTS = REALDATA / "exports"

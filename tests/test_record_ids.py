@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from litreview.cli import main
+from litreview.core.records import Record, finalise, read_records
 from litreview.importers import import_export
 from litreview.importers.common import citation_key
-from litreview.records import Record, finalise, read_records
 
 HERE = Path(__file__).resolve().parent
 IDS = HERE / "fixtures" / "exports" / "record-ids"

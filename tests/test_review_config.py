@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from litreview.errors import InputError
-from litreview.review import load_review, search_date
+from litreview.core.errors import InputError
+from litreview.core.review import load_review, search_date
 
 
 def test_tiny_review_loads(tiny_review: Path):
@@ -58,11 +58,11 @@ def test_search_date_from_file_name():
 @pytest.mark.parametrize("reader", ["extraction", "studies", "pairs", "thesaurus", "criteria",
                                     "config"])
 def test_files_a_person_edits_that_are_not_utf8_are_located(tmp_path: Path, reader: str):
-    from litreview.dedupe import read_pair_decisions
-    from litreview.prisma import read_study_links
-    from litreview.robustness import read_extraction
-    from litreview.screening import load_criteria
-    from litreview.thesaurus import load_thesaurus
+    from litreview.dedupe.grouping import read_pair_decisions
+    from litreview.reporting.prisma import read_study_links
+    from litreview.reporting.robustness import read_extraction
+    from litreview.screening.stages import load_criteria
+    from litreview.search.thesaurus import load_thesaurus
 
     path = tmp_path / ("review.yaml" if reader == "config" else f"{reader}.txt")
     path.write_bytes(b"record_id,note\nx,caf\xe9\n")

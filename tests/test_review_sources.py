@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 from litreview.cli import main
-from litreview.errors import InputError
-from litreview.records import read_records
-from litreview.review import export_files, is_export_name, load_review, same_database, search_date
+from litreview.core.errors import InputError
+from litreview.core.records import read_records
+from litreview.core.review import (
+    export_files,
+    is_export_name,
+    load_review,
+    same_database,
+    search_date,
+)
 
 HERE = FIXTURES / "review_sources"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from litreview.errors import InputError
-from litreview.robustness import (
+from litreview.core.errors import InputError
+from litreview.reporting.robustness import (
     classify,
     narrative,
     per_study,

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from litreview.errors import InputError
-from litreview.records import Record
-from litreview.screening import (
+from litreview.core.errors import InputError
+from litreview.core.records import Record
+from litreview.screening.stages import (
     TO_SCREEN_COLUMNS,
     AutoRule,
     Criteria,
@@ -231,7 +231,7 @@ def test_automatic_rules_on_language_and_unknown_values():
 
 
 def test_csv_sheet_filled_in_and_read_back_loses_nothing(tmp_path: Path):
-    from litreview.screening import table_csv
+    from litreview.screening.stages import table_csv
 
     recs = [*records(4), Record("r9", "DB", "f.ris", 9, title="-1 dose, +2 arms", year="2007")]
     result = screen(recs, CRITERIA, [])
@@ -376,7 +376,7 @@ def test_xlsx_dates_and_numbers_read_as_typed(tmp_path: Path):
 
 
 def test_agreement_is_blank_for_reviewers_with_no_record_in_common(tmp_path: Path):
-    from litreview.screening import agreement_rows
+    from litreview.screening.stages import agreement_rows
 
     write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,"])
     write(tmp_path, "title_abstract-bob.csv", ["r2,include,,,,"])
@@ -388,7 +388,7 @@ def test_agreement_is_blank_for_reviewers_with_no_record_in_common(tmp_path: Pat
 def test_screen_command_writes_notes_and_warns_of_a_legacy_encoding(
         tiny_review: Path, capsys: pytest.CaptureFixture[str]):
     from litreview.cli import main
-    from litreview.records import records_to_csv
+    from litreview.core.records import records_to_csv
 
     recs = records(4)
     (tiny_review / "results").mkdir()

@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, realdata
-from litreview.checks import preflight
 from litreview.cli import main
-from litreview.errors import InputError
-from litreview.hits import (
+from litreview.core.errors import InputError
+from litreview.core.records import Record, RecordIdError, RecordIds, resolve_record_id
+from litreview.importers import import_export
+from litreview.pipeline.preflight import preflight
+from litreview.search.evaluate import (
     benchmark_indices,
     evaluate,
     heading_keys,
     line_hits,
     read_benchmark,
 )
-from litreview.importers import import_export
-from litreview.lint import lint_text
-from litreview.records import Record, RecordIdError, RecordIds, resolve_record_id
-from litreview.strategies import parse_expression, parse_strategy
+from litreview.search.lint import lint_text
+from litreview.search.strategies import parse_expression, parse_strategy
 
 HERE = FIXTURES / "search_dialects"
 

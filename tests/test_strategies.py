@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from litreview.errors import InputError
-from litreview.hits import evaluate
-from litreview.lint import has_errors, lint_text
-from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
-from litreview.records import Record
-from litreview.strategies import (
+from litreview.core.errors import InputError
+from litreview.core.records import Record
+from litreview.search.compile import PLATFORMS, compile_strategy, render_compiled
+from litreview.search.evaluate import evaluate
+from litreview.search.lint import has_errors, lint_text
+from litreview.search.strategies import (
     Op,
     Ref,
     Term,
@@ -18,7 +18,7 @@ from litreview.strategies import (
     render,
     with_thesaurus,
 )
-from litreview.thesaurus import Thesaurus
+from litreview.search.thesaurus import Thesaurus
 
 STRATEGY = """\
 database: BEI

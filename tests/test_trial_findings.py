@@ -12,9 +12,7 @@ import pytest
 import yaml
 from conftest import FIXTURES
 from litreview.cli import main
-from litreview.importers import import_export
-from litreview.importers.common import strip_markup
-from litreview.records import (
+from litreview.core.records import (
     RecordIdError,
     RecordIds,
     make_record_id,
@@ -22,6 +20,8 @@ from litreview.records import (
     resolve_record_id,
     write_records,
 )
+from litreview.importers import import_export
+from litreview.importers.common import strip_markup
 
 HERE = FIXTURES / "trial_findings"
 EXPORTS = FIXTURES / "exports"
@@ -209,7 +209,7 @@ def test_a_number_naming_several_records_is_still_refused():
     "'Quoted' and \"double\"", "- a leading dash", "Über: Schlaf — 睡眠", "2024", "yes",
     "ends with a colon:", "[brackets] and {braces}", "@home", "two\nlines"])
 def test_init_writes_a_title_that_reads_back_as_itself(tmp_path: Path, title: str):
-    from litreview.review import load_review
+    from litreview.core.review import load_review
 
     review = tmp_path / "r"
     assert main(["init", str(review), "--title", title]) == 0

@@ -258,7 +258,7 @@ def test_prioritised_title_abstract_sheet(tiny_review: Path):
     sheet = (tiny_review / "results/screening/title_abstract/to_screen.csv").read_text()
     assert sheet.startswith("\"# Ranked: most likely relevant first")
     assert "Callaghan" in sheet
-    from litreview.screening import read_sheet
+    from litreview.screening.stages import read_sheet
 
     copy = tiny_review / "title_abstract-x.csv"
     copy.write_text(sheet)

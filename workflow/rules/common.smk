@@ -1,8 +1,8 @@
 # Names shared by the rule files: the sources, the stages, and how to call the package.
 import sys
 
-from litreview.platforms import PLATFORMS
-from litreview.smk import (
+from litreview.search.compile import PLATFORMS
+from litreview.pipeline.smk import (
     decision_sheets,
     import_options,
     pair_sheet,

@@ -18,7 +18,7 @@ from litreview import __version__
 from litreview.cli import audit, records, reporting, run, screening, search, setup, simulate
 from litreview.cli.outputs import output_file
 from litreview.cli.records import IMPORT_FORMATS
-from litreview.errors import InputError
+from litreview.core.errors import InputError
 
 __all__ = ["IMPORT_FORMATS", "build_parser", "main"]
 

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from litreview.cli.outputs import output_file
-from litreview.fileio import atomic_write_text
+from litreview.core.fileio import atomic_write_text
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from litreview.audit import derived_counts, manifest, review_inputs
-    from litreview.review import load_review
+    from litreview.audit.manifest import derived_counts, manifest, review_inputs
+    from litreview.core.review import load_review
 
     root = Path(args.review)
     review = load_review(root)
@@ -31,8 +31,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from litreview.audit import verify
-    from litreview.review import CONFIG_NAME, load_review
+    from litreview.audit.manifest import verify
+    from litreview.core.review import CONFIG_NAME, load_review
 
     root = Path(args.review)
     if not (root / CONFIG_NAME).is_file():
@@ -48,7 +48,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_trail(args: argparse.Namespace) -> int:
-    from litreview.audit import trail
+    from litreview.audit.manifest import trail
 
     sys.stdout.write("\n".join(trail(args.record_id, Path(args.review))) + "\n")
     return 0

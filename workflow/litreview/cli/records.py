@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from litreview.cli.outputs import output_file
-from litreview.errors import InputError, Problem
-from litreview.fileio import atomic_write_text, csv_text
+from litreview.core.errors import InputError, Problem
+from litreview.core.fileio import atomic_write_text, csv_text
 
 #: importers.FORMATS, spelt out so that every command does not load every reader to start
 IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos",
@@ -20,9 +20,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     """Import every file of one source; a file that is not an export fails the import, and
     so does any unreadable block unless ``--rejects`` names a file to put them in; a file
     whose every block is unreadable fails it even then."""
+    from litreview.core.records import finalise, write_records
+    from litreview.core.review import search_date
     from litreview.importers import import_export, parse_column_mapping
-    from litreview.records import finalise, write_records
-    from litreview.review import search_date
 
     columns = parse_column_mapping(args.columns or [])
     records = []
@@ -86,7 +86,8 @@ def _rejects_csv(rejects: Sequence) -> str:
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
-    from litreview.dedupe import (
+    from litreview.core.records import read_records, write_records
+    from litreview.dedupe.grouping import (
         UNIQUE_EXTRA_COLUMNS,
         deduplicate,
         groups_csv,
@@ -95,7 +96,6 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
         uncertain_csv,
         unknown_pair_ids,
     )
-    from litreview.records import read_records, write_records
 
     records = [r for path in args.records for r in read_records(path)]
     if args.update_of:  # the previous version's records first: they keep their groups' ids

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from litreview.cli.outputs import output_file, output_folder
-from litreview.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
+from litreview.core.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
 
 
 def _read_status(path: str):
-    from litreview.screening import Outcome
+    from litreview.screening.stages import Outcome
 
     with open(path, newline="", encoding="utf-8") as handle:
         return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"],
@@ -22,7 +22,7 @@ def _read_status(path: str):
 def set_aside_dates(review, rejects: list[str]) -> dict[str, list[str]]:
     """The search date of each record set aside as unreadable, by source name, from the
     rejects files of the imports."""
-    from litreview.review import search_date
+    from litreview.core.review import search_date
 
     by_slug = {s.slug: s for s in review.sources}
     out: dict[str, list[str]] = {}
@@ -36,15 +36,15 @@ def set_aside_dates(review, rejects: list[str]) -> dict[str, list[str]]:
 
 
 def _cmd_prisma(args: argparse.Namespace) -> int:
-    from litreview.flow import flow_png, flow_svg
-    from litreview.prisma import (
+    from litreview.core.review import load_review
+    from litreview.reporting.flow import flow_png, flow_svg
+    from litreview.reporting.prisma import (
         assert_counts,
         prisma2020_csv,
         prisma_counts,
         read_study_links,
     )
-    from litreview.review import load_review
-    from litreview.screening import load_criteria
+    from litreview.screening.stages import load_criteria
 
     root = Path(args.review)
     review = load_review(root)
@@ -55,7 +55,7 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     source_of = {r["record_id"]: r["database"] for r in rows}
     new_records = None
     if review.update_of:  # the update's own records, by their search dates
-        from litreview.records import read_records
+        from litreview.core.records import read_records
 
         new_records = {r.record_id for path in args.records for r in read_records(path)
                        if review.search_round(r.searched)}
@@ -75,10 +75,10 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
 
 
 def _cmd_robustness(args: argparse.Namespace) -> int:
-    from litreview.prisma import read_study_links
-    from litreview.records import read_records
-    from litreview.review import load_review
-    from litreview.robustness import (
+    from litreview.core.records import read_records
+    from litreview.core.review import load_review
+    from litreview.reporting.prisma import read_study_links
+    from litreview.reporting.robustness import (
         Extraction,
         bar_chart_svg,
         per_study,
@@ -118,9 +118,9 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from litreview.records import read_records
-    from litreview.report import render_report
-    from litreview.review import load_review
+    from litreview.core.records import read_records
+    from litreview.core.review import load_review
+    from litreview.reporting.report import render_report
 
     root = Path(args.review)
     review = load_review(root)
@@ -143,7 +143,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from litreview.prisma import summary_text
+    from litreview.reporting.prisma import summary_text
 
     sys.stdout.write(summary_text(json.loads(Path(args.counts).read_text(encoding="utf-8"))))
     return 0

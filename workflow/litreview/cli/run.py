@@ -26,7 +26,7 @@ COUNTS = "results/prisma/counts.json"
 def workflow_command(review: str | Path, cores: int | None = None,
                      extra: Sequence[str] = ()) -> list[str]:
     """The Snakemake command line that runs the packaged workflow on ``review``."""
-    from litreview.scaffold import workflow_file
+    from litreview.pipeline.scaffold import workflow_file
 
     command = [sys.executable, "-m", "snakemake", "-s", str(workflow_file("Snakefile")),
                "-d", str(review),
@@ -46,7 +46,7 @@ def split_passthrough(argv: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from litreview.checks import preflight
+    from litreview.pipeline.preflight import preflight
 
     extra = list(getattr(args, "snakemake", []))
     preflight(args.review)  # bad input: the located messages, exit 2, nothing started
@@ -54,7 +54,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                           check=False).returncode
     counts = Path(args.review) / COUNTS
     if code == 0 and not NO_RUN.intersection(extra) and counts.is_file():
-        from litreview.prisma import summary_text
+        from litreview.reporting.prisma import summary_text
 
         print()
         sys.stdout.write(summary_text(json.loads(counts.read_text(encoding="utf-8"))))

@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from litreview.cli.outputs import output_folder
-from litreview.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
+from litreview.core.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
 
 
 def _load_screening(root: Path, unique: str, groups: str):
-    from litreview.records import read_records
-    from litreview.review import load_review
-    from litreview.screening import load_criteria, read_sheets, screen
+    from litreview.core.records import read_records
+    from litreview.core.review import load_review
+    from litreview.screening.stages import load_criteria, read_sheets, screen
 
     review = load_review(root)
     criteria = load_criteria(root / review.criteria)
@@ -26,7 +26,7 @@ def _load_screening(root: Path, unique: str, groups: str):
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    from litreview.screening import (
+    from litreview.screening.stages import (
         AGREEMENT_COLUMNS,
         STATUS_COLUMNS,
         TO_SCREEN_COLUMNS,
@@ -76,8 +76,8 @@ def _cmd_screen(args: argparse.Namespace) -> int:
         atomic_write_text(folder / "conflicts.csv", table_csv(
             ["stage", "record_id", "decisions", "resolution"], conflict_rows(stage)))
     atomic_write_text(out / "status.csv", table_csv(STATUS_COLUMNS, status_rows(result)))
-    from litreview.dedupe import UNIQUE_EXTRA_COLUMNS
-    from litreview.records import records_to_csv
+    from litreview.core.records import records_to_csv
+    from litreview.dedupe.grouping import UNIQUE_EXTRA_COLUMNS
 
     included = [by_id[i] for i in result.included]
     atomic_write_text(out / "included.csv", records_to_csv(included, UNIQUE_EXTRA_COLUMNS))

@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from litreview.cli.outputs import output_file
-from litreview.errors import InputError, Problem
-from litreview.fileio import atomic_write_text
+from litreview.core.errors import InputError, Problem
+from litreview.core.fileio import atomic_write_text
 
 
 def _strategy_source(strategy: str, review_dir: str):
     """The review config's entry for this strategy file, when run inside a review."""
-    from litreview.review import CONFIG_NAME, load_review
+    from litreview.core.review import CONFIG_NAME, load_review
 
     root = Path(review_dir)
     if not (root / CONFIG_NAME).is_file():
@@ -27,7 +27,7 @@ def _strategy_source(strategy: str, review_dir: str):
 
 def _update_of(review_dir: str, source) -> str:
     """For a search update: when this database was last searched for the previous version."""
-    from litreview.review import CONFIG_NAME, load_review
+    from litreview.core.review import CONFIG_NAME, load_review
 
     root = Path(review_dir)
     if not (root / CONFIG_NAME).is_file():
@@ -37,14 +37,14 @@ def _update_of(review_dir: str, source) -> str:
 
 
 def _thesaurus(path: str | None, source, root: str):
-    from litreview.thesaurus import load_thesaurus
+    from litreview.search.thesaurus import load_thesaurus
 
     path = path or (str(Path(root) / source.thesaurus) if source and source.thesaurus else None)
     return load_thesaurus(path) if path else None
 
 
 def _cmd_query_lint(args: argparse.Namespace) -> int:
-    from litreview.lint import has_errors, lint_text, summary
+    from litreview.search.lint import has_errors, lint_text, summary
 
     try:
         text = Path(args.strategy).read_text(encoding="utf-8-sig")
@@ -63,7 +63,7 @@ def _cmd_query_lint(args: argparse.Namespace) -> int:
 
 def _limits(strategy, source):
     """The header's limits when it has a limits line, else the review config's."""
-    from litreview.strategies import Limits
+    from litreview.search.strategies import Limits
 
     if "limits" in strategy.meta or source is None:
         return strategy.limits
@@ -71,9 +71,9 @@ def _limits(strategy, source):
 
 
 def _cmd_query_compile(args: argparse.Namespace) -> int:
-    from litreview.platforms import PLATFORMS, compile_strategy, render_compiled
-    from litreview.strategies import read_strategy, with_thesaurus
-    from litreview.thesaurus import load_heading_map
+    from litreview.search.compile import PLATFORMS, compile_strategy, render_compiled
+    from litreview.search.strategies import read_strategy, with_thesaurus
+    from litreview.search.thesaurus import load_heading_map
 
     source = _strategy_source(args.strategy, args.review)
     thesaurus = _thesaurus(args.thesaurus, source, args.review)
@@ -105,7 +105,8 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 
 
 def _cmd_query_hits(args: argparse.Namespace) -> int:
-    from litreview.hits import (
+    from litreview.core.records import read_records
+    from litreview.search.evaluate import (
         benchmark_indices,
         hits_csv,
         hits_table,
@@ -113,8 +114,7 @@ def _cmd_query_hits(args: argparse.Namespace) -> int:
         missed,
         read_benchmark,
     )
-    from litreview.records import read_records
-    from litreview.strategies import read_strategy, with_thesaurus
+    from litreview.search.strategies import read_strategy, with_thesaurus
 
     source = _strategy_source(args.strategy, args.review)
     thesaurus = _thesaurus(args.thesaurus, source, args.review)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from litreview.scaffold import init_review, workflow_file
+    from litreview.pipeline.scaffold import init_review, workflow_file
 
     for path in init_review(Path(args.directory), args.title):
         print(f"wrote {path}")
@@ -33,7 +33,7 @@ def _program(name: str) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from litreview.checks import check_review, update_hints
+    from litreview.pipeline.preflight import check_review, update_hints
 
     checked = check_review(Path(args.review))
     for hint in update_hints(checked.review):

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from litreview.cli.outputs import output_file
-from litreview.errors import InputError, Problem
-from litreview.records import Record, clean_text, split_list
+from litreview.core.errors import InputError, Problem
+from litreview.core.records import Record, clean_text, split_list
 
 #: Columns that flag a record as a duplicate of another one (the systematic-review-datasets
 #: and SYNERGY convention): such a record is set aside before screening, as PRISMA does.
@@ -70,8 +70,8 @@ def read_labelled(path: str | Path, label_column: str = "label_included"
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Replay the screening ``--repeat`` times (seeds ``--seed`` onwards), print the table."""
-    from litreview.fileio import atomic_write_text
-    from litreview.prioritise import DEFAULT_MODEL, Model, recall_svg, simulate
+    from litreview.core.fileio import atomic_write_text
+    from litreview.screening.prioritise import DEFAULT_MODEL, Model, recall_svg, simulate
 
     records, labels, duplicates = read_labelled(args.labelled, args.label_column)
     relevant = sum(labels.values())

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from litreview.errors import InputError, Problem
+from litreview.core.errors import InputError, Problem
+from litreview.core.records import Record, finalise
 from litreview.importers.bibtex import read_bibtex
 from litreview.importers.common import (
     Context,
@@ -31,7 +32,6 @@ from litreview.importers.ovid import read_ovid
 from litreview.importers.ris import read_ris
 from litreview.importers.tabular import MAPPABLE, parse_column_mapping, read_delimited, read_xlsx
 from litreview.importers.wos import read_wos
-from litreview.records import Record, finalise
 
 __all__ = ["FORMATS", "MAPPABLE", "Imported", "Reject", "detect_format", "import_export",
            "parse_column_mapping", "read_export"]

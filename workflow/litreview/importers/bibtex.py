@@ -38,7 +38,8 @@ from bibtexparser.model import (
     ImplicitComment,
 )
 
-from litreview.errors import InputError, Problem
+from litreview.core.errors import InputError, Problem
+from litreview.core.records import Record
 from litreview.importers.common import (
     Context,
     Parsed,
@@ -47,7 +48,6 @@ from litreview.importers.common import (
     citation_key,
     pages,
 )
-from litreview.records import Record
 
 _TYPES = {
     "article": "article", "book": "book", "booklet": "book", "incollection": "chapter",

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from ftfy import fix_encoding
 from ftfy.badness import is_bad
 
-from litreview.errors import InputError, Problem
-from litreview.records import Record, make_record_id, normalise_doi, normalise_year
+from litreview.core.errors import InputError, Problem
+from litreview.core.records import Record, make_record_id, normalise_doi, normalise_year
 
 RawValue = str | Sequence[str] | None
 

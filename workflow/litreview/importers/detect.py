@@ -12,7 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from litreview.errors import InputError, Problem
+from litreview.core.errors import InputError, Problem
 from litreview.importers.common import RIS_TYPES, decode, utf16_codec
 from litreview.importers.tabular import sniff_table
 

@@ -26,9 +26,9 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from litreview.errors import InputError, Problem
+from litreview.core.errors import InputError, Problem
+from litreview.core.records import Record
 from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
-from litreview.records import Record
 
 Fields = dict[str, list[str]]
 _LINES = re.compile(r"[\r\n]+")

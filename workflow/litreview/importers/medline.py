@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from litreview.errors import Problem
+from litreview.core.errors import Problem
+from litreview.core.records import Record
 from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
-from litreview.records import Record
 
 _TAG = re.compile(r"([A-Z][A-Z0-9]{0,3}) *- ?(.*)")
 _CONTINUATION = re.compile(r"\s{2,}\S")

@@ -40,9 +40,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from litreview.errors import Problem
+from litreview.core.errors import Problem
+from litreview.core.records import Record
 from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
-from litreview.records import Record
 
 _MARK = re.compile(r"<\s*(\d+)\s*\.?\s*>")
 _TAG = re.compile(r"([A-Z][A-Z0-9]{1,3})( *)-(?: |$)(.*)")

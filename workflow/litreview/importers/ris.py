@@ -79,7 +79,8 @@ from urllib.parse import unquote
 
 import rispy
 
-from litreview.errors import Problem
+from litreview.core.errors import Problem
+from litreview.core.records import normalise_doi, normalise_year
 from litreview.importers.common import (
     RIS_TYPES,
     Context,
@@ -88,7 +89,6 @@ from litreview.importers.common import (
     citation_key,
     pages,
 )
-from litreview.records import normalise_doi, normalise_year
 
 _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
 _OVID_NUMBER = re.compile(r"(\d+)\.?")

@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from litreview.errors import InputError, Problem
+from litreview.core.errors import InputError, Problem
+from litreview.core.records import normalise_doi
 from litreview.importers.common import (
     Context,
     Parsed,
@@ -34,7 +35,6 @@ from litreview.importers.common import (
     split_terms,
     type_from_name,
 )
-from litreview.records import normalise_doi
 
 csv.field_size_limit(2**31 - 1)  # abstracts and reference lists outgrow the 128 kB default
 
@@ -427,7 +427,7 @@ def _csv_rows(text: str, delimiter: str, ctx: Context, out: Parsed,
               limit: int | None = None) -> Iterator[Row]:
     """Rows with the file line each starts on; a row the csv module cannot read (a stray
     quote) is a located reject and reading goes on with the next line."""
-    from litreview.records import own_tables_reader  # the project's own CSVs: original text
+    from litreview.core.records import own_tables_reader  # the project's own CSVs: original text
 
     reader = own_tables_reader(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter,
                                           strict=True))
@@ -585,9 +585,9 @@ _NO_FIELD = frozenset({"publisher", "organisation", "organization", "institution
 
 def _is_own_table(names: Sequence[str]) -> bool:
     """A table this project wrote (a records file, ``to_screen.csv``, ``studies.csv``)."""
-    from litreview.records import COLUMNS
-    from litreview.robustness import STUDIES_COLUMNS
-    from litreview.screening import TO_SCREEN_COLUMNS
+    from litreview.core.records import COLUMNS
+    from litreview.reporting.robustness import STUDIES_COLUMNS
+    from litreview.screening.stages import TO_SCREEN_COLUMNS
 
     own = (COLUMNS, TO_SCREEN_COLUMNS, STUDIES_COLUMNS)
     return any(tuple(names[:len(header)]) == tuple(_norm(h) for h in header) for header in own)

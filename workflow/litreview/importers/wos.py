@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from litreview.errors import Problem
+from litreview.core.errors import Problem
+from litreview.core.records import Record
 from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
-from litreview.records import Record
 
 _TAG = re.compile(r"([A-Z][A-Z0-9])(?: (.*))?")
 _LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "BE", "CA", "GP", "CR", "C1", "C3"})

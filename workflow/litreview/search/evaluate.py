@@ -28,11 +28,11 @@ from pathlib import Path
 
 import numpy as np
 
-from litreview.errors import InputError, Problem, raise_if
-from litreview.fileio import csv_text
-from litreview.records import Record, RecordIdError, RecordIds
-from litreview.strategies import Node, Op, Ref, Strategy, Term
-from litreview.thesaurus import Thesaurus
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.fileio import csv_text
+from litreview.core.records import Record, RecordIdError, RecordIds
+from litreview.search.strategies import Node, Op, Ref, Strategy, Term
+from litreview.search.thesaurus import Thesaurus
 
 
 @dataclass(frozen=True, slots=True)

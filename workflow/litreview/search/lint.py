@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from litreview.records import clean_text
-from litreview.review import Source
-from litreview.strategies import (
+from litreview.core.records import clean_text
+from litreview.core.review import Source
+from litreview.search.strategies import (
     Line,
     Node,
     Op,
@@ -30,7 +30,7 @@ from litreview.strategies import (
     terms,
     with_thesaurus,
 )
-from litreview.thesaurus import Thesaurus
+from litreview.search.thesaurus import Thesaurus
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

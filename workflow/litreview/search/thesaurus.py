@@ -17,9 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litreview.errors import InputError, Problem, raise_if
-from litreview.fileio import read_person_text
-from litreview.records import clean_text
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.fileio import read_person_text
+from litreview.core.records import clean_text
 
 
 def _key(heading: str) -> str:

@@ -50,7 +50,7 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 def read_person_text(path: str | Path) -> str:
     """The text of a file a person edits (a sheet, a config), read as UTF-8 with any BOM
     dropped; a located error when it is missing or in another encoding."""
-    from litreview.errors import InputError, Problem
+    from litreview.core.errors import InputError, Problem
 
     path = Path(path)
     try:

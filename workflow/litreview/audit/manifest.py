@@ -18,9 +18,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from litreview.errors import InputError, Problem, raise_if
-from litreview.fileio import CsvDictReader
-from litreview.review import CONFIG_NAME, Review, load_review, search_date
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.fileio import CsvDictReader
+from litreview.core.review import CONFIG_NAME, Review, load_review, search_date
 
 PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "scipy", "scikit-learn", "rapidfuzz",
             "bibtexparser", "rispy", "openpyxl", "pyyaml", "jsonschema", "ftfy", "defusedxml",
@@ -111,11 +111,11 @@ def compute_counts(root: Path) -> dict[str, Any]:
 def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The PRISMA counts and the derived counts, from the review's input files alone, by
     the workflow's own steps, in memory."""
-    from litreview.dedupe import deduplicate, read_pair_decisions, unknown_pair_ids
+    from litreview.core.records import finalise
+    from litreview.dedupe.grouping import deduplicate, read_pair_decisions, unknown_pair_ids
     from litreview.importers import import_export
-    from litreview.prisma import STUDIES_SHEET, prisma_counts, read_study_links
-    from litreview.records import finalise
-    from litreview.screening import load_criteria, read_sheets, screen
+    from litreview.reporting.prisma import STUDIES_SHEET, prisma_counts, read_study_links
+    from litreview.screening.stages import load_criteria, read_sheets, screen
 
     review = load_review(root)
     records = []
@@ -160,11 +160,11 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 def _recompute_derived(root: Path, review: Review, by_source: Mapping[str, list], result: Any,
                        screening: Any, study_of: Mapping[str, str] | None) -> dict[str, Any]:
     """:func:`derived_counts`, from tables made in memory as the workflow makes them."""
-    from litreview.hits import hits_csv, line_hits
-    from litreview.robustness import per_study, read_extraction, summary_csv, tables
-    from litreview.screening import AGREEMENT_COLUMNS, agreement_rows, table_csv
-    from litreview.strategies import read_strategy
-    from litreview.thesaurus import load_thesaurus
+    from litreview.reporting.robustness import per_study, read_extraction, summary_csv, tables
+    from litreview.screening.stages import AGREEMENT_COLUMNS, agreement_rows, table_csv
+    from litreview.search.evaluate import hits_csv, line_hits
+    from litreview.search.strategies import read_strategy
+    from litreview.search.thesaurus import load_thesaurus
 
     hits = {}
     for source in review.databases:
@@ -256,8 +256,8 @@ def verify(root: Path) -> list[str]:
 
 def trail(record_id: str, root: Path) -> list[str]:
     """Where a record came from, its duplicates, and every decision on it, in words."""
-    from litreview.records import RecordIdError, read_records, resolve_record_id
-    from litreview.screening import load_criteria, read_sheets, resolve_sheets
+    from litreview.core.records import RecordIdError, read_records, resolve_record_id
+    from litreview.screening.stages import load_criteria, read_sheets, resolve_sheets
 
     review = load_review(root)
     groups = _read_csv(root / "results/dedupe/groups.csv")

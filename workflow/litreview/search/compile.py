@@ -16,9 +16,9 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from litreview.records import clean_text
-from litreview.strategies import Limits, Line, Node, Op, Ref, Strategy, Term
-from litreview.thesaurus import HeadingMap, Thesaurus
+from litreview.core.records import clean_text
+from litreview.search.strategies import Limits, Line, Node, Op, Ref, Strategy, Term
+from litreview.search.thesaurus import HeadingMap, Thesaurus
 
 
 @dataclass(frozen=True, slots=True)

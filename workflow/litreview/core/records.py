@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from litreview.errors import InputError, Problem
-from litreview.fileio import CsvDictReader, RestoringReader, atomic_open, write_csv
+from litreview.core.errors import InputError, Problem
+from litreview.core.fileio import CsvDictReader, RestoringReader, atomic_open, write_csv
 
 COLUMNS: tuple[str, ...] = (
     "record_id", "database", "source_file", "source_position", "source_id", "type",
@@ -185,7 +185,7 @@ def records_to_csv(records: Iterable[Record], extra_columns: Sequence[str] = ())
 
 
 def _write_csv(handle: TextIO, records: Iterable[Record], extra_columns: Sequence[str]) -> None:
-    """The records file, formula-safe (:func:`litreview.fileio.write_csv`); the reader
+    """The records file, formula-safe (:func:`litreview.core.fileio.write_csv`); the reader
     gives back every value exactly."""
     header = [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
 
@@ -208,7 +208,7 @@ def write_records(path: str | Path, records: Iterable[Record],
 
 def read_records(path: str | Path) -> list[Record]:
     """Read a records file written by :func:`write_records`, each value as it was before
-    :func:`litreview.fileio.neutralise`."""
+    :func:`litreview.core.fileio.neutralise`."""
     path = Path(path)
     with path.open(newline="", encoding="utf-8") as handle:
         reader = CsvDictReader(handle)
@@ -221,7 +221,7 @@ def read_records(path: str | Path) -> list[Record]:
 
 def own_tables_reader(reader: Any) -> RestoringReader:
     """A ``csv.reader`` over an export that gives back the original text of the cells
-    (:func:`litreview.fileio.restore`) once it has met the header of one of the project's
+    (:func:`litreview.core.fileio.restore`) once it has met the header of one of the project's
     own tables a team may import: a records file (``included.csv``, ``unique.csv``…),
     ``to_screen.csv`` or ``studies.csv``, of this review or another.
 
@@ -229,8 +229,8 @@ def own_tables_reader(reader: Any) -> RestoringReader:
     TeX-style quote) or ``'-``, or quote formulas by rules of its own, and reading it back
     must never change a character of it.
     """
-    from litreview.robustness import STUDIES_COLUMNS
-    from litreview.screening import TO_SCREEN_COLUMNS
+    from litreview.reporting.robustness import STUDIES_COLUMNS
+    from litreview.screening.stages import TO_SCREEN_COLUMNS
 
     whole = {TO_SCREEN_COLUMNS, STUDIES_COLUMNS}
 

@@ -4,7 +4,7 @@
    end of the title, first author with year or with the title's start, volume with first
    page, year with first page. Cost grows with the records, not with their pairs; a key
    shared by very many records ("page 1 of 2010") yields only pairs whose titles are alike.
-2. **Verdicts.** :func:`litreview.dedupe_rules.judge` weighs each pair: firm vetoes for
+2. **Verdicts.** :func:`litreview.dedupe.rules.judge` weighs each pair: firm vetoes for
    what proves two works, weak ones (fields exports garble) that enough agreeing evidence
    outweighs, named positive rules that need independent fields to agree; each verdict
    names its rule.
@@ -36,7 +36,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from litreview.dedupe_rules import (
+from litreview.core.errors import InputError, Problem
+from litreview.core.fileio import csv_text, read_person_text
+from litreview.core.records import Record
+from litreview.dedupe.rules import (
     DEFAULT_WEIGHTS,
     Judgement,
     Keys,
@@ -48,9 +51,6 @@ from litreview.dedupe_rules import (
     keys,
     volume_relation,
 )
-from litreview.errors import InputError, Problem
-from litreview.fileio import csv_text, read_person_text
-from litreview.records import Record
 
 UNIQUE_EXTRA_COLUMNS = ("sources", "members")
 #: Blocks larger than this yield only pairs whose titles are alike (rapidfuzz cdist).

@@ -6,11 +6,11 @@ import shlex
 import sys
 from pathlib import Path
 
-from litreview.checks import preflight, stage_ids, update_hints
-from litreview.errors import InputError
-from litreview.prisma import STUDIES_SHEET
-from litreview.review import CONFIG_NAME, Review, Source
-from litreview.scaffold import REPOSITORY
+from litreview.core.errors import InputError
+from litreview.core.review import CONFIG_NAME, Review, Source
+from litreview.pipeline.preflight import preflight, stage_ids, update_hints
+from litreview.pipeline.scaffold import REPOSITORY
+from litreview.reporting.prisma import STUDIES_SHEET
 
 DECISION_SUFFIXES = (".csv", ".xlsx")
 PAIR_SHEET = "screening/duplicate_pairs.csv"

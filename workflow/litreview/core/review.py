@@ -11,11 +11,11 @@ from typing import Any
 
 import yaml
 
-from litreview.errors import InputError, Problem, raise_if
-from litreview.fileio import read_person_text
-from litreview.records import slug
-from litreview.schema import line_of, load_yaml, validate
-from litreview.strategies import header_field
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.fileio import read_person_text
+from litreview.core.records import slug
+from litreview.core.schema import line_of, load_yaml, validate
+from litreview.search.strategies import header_field
 
 CONFIG_NAME = "review.yaml"
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from litreview.errors import InputError, Problem, raise_if
-from litreview.review import Review, load_review, search_date
-from litreview.screening import Criteria, Sheet, load_criteria, read_sheets, sheet_problems
-from litreview.strategies import read_strategy
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.review import Review, load_review, search_date
+from litreview.screening.stages import Criteria, Sheet, load_criteria, read_sheets, sheet_problems
+from litreview.search.strategies import read_strategy
 
 DEFAULT_CRITERIA = "screening/criteria.yaml"
 RECORDS = "results/records/{slug}.csv"
@@ -73,7 +73,7 @@ def imported_ids(root: Path, review: Review) -> frozenset[str] | None:
     than any of its exports; ``None`` when the run has still to import (or import again).
     An edit to the config alone does not count: it leaves the records' ids as they are,
     and the run that follows imports again only what changed."""
-    from litreview.records import read_records
+    from litreview.core.records import read_records
 
     paths = [root / RECORDS.format(slug=source.slug) for source in review.sources]
     try:
@@ -93,7 +93,7 @@ def _modified(path: Path) -> float:
 def unknown_record_ids(sheets: list[Sheet], ids: frozenset[str]) -> list[Problem]:
     """Decisions whose record id names no imported record, or several (a bare accession
     number shared by two databases' records)."""
-    from litreview.records import RecordIdError, RecordIds
+    from litreview.core.records import RecordIdError, RecordIds
 
     index = RecordIds(ids)
     problems = []

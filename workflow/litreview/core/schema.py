@@ -14,9 +14,9 @@ from typing import Any
 import jsonschema
 import yaml
 
-from litreview.errors import Problem
+from litreview.core.errors import Problem
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 @cache

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from litreview.errors import Problem, raise_if
-from litreview.fileio import csv_text, read_person_text
-from litreview.schema import load_schema
+from litreview.core.errors import Problem, raise_if
+from litreview.core.fileio import csv_text, read_person_text
+from litreview.core.schema import load_schema
 
 LEVELS = ("Research", "Evaluation", "Monitoring", "Description")
 UNCLASSIFIED = "Unclassified"

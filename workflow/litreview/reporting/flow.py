@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from litreview.prisma import reason_label
+from litreview.reporting.prisma import reason_label
 
 LINE = 16
 PAD = 10

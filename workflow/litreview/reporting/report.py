@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from litreview.fileio import csv_rows
-from litreview.records import Record, slug
-from litreview.review import Review
-from litreview.robustness import markdown_plain
+from litreview.core.fileio import csv_rows
+from litreview.core.records import Record, slug
+from litreview.core.review import Review
+from litreview.reporting.robustness import markdown_plain
 
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;

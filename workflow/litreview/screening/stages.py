@@ -22,12 +22,12 @@ from typing import Any, Literal
 
 import yaml
 
-from litreview.errors import InputError, Problem, raise_if
-from litreview.fileio import csv_text, neutralise, read_person_text, starts_formula
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.fileio import csv_text, neutralise, read_person_text, starts_formula
+from litreview.core.records import DOCUMENT_TYPES, Record, RecordIdError, RecordIds
+from litreview.core.schema import line_of as yaml_line
+from litreview.core.schema import load_yaml, validate
 from litreview.importers.common import normalise_language
-from litreview.records import DOCUMENT_TYPES, Record, RecordIdError, RecordIds
-from litreview.schema import line_of as yaml_line
-from litreview.schema import load_yaml, validate
 
 DECISIONS = ("include", "exclude", "unsure")
 NOT_RETRIEVED = "not_retrieved"
@@ -619,7 +619,7 @@ def _agreement(stage: str, by_reviewer: Mapping[str, Mapping[str, Decision]],
 # --- outputs ------------------------------------------------------------------------
 
 def safe_cell(value: str) -> str:
-    """A cell as every CSV of the project writes it (:func:`litreview.fileio.neutralise`)."""
+    """A cell as every CSV of the project writes it (:func:`litreview.core.fileio.neutralise`)."""
     return neutralise(value)
 
 
@@ -648,7 +648,7 @@ def to_screen_rows(result: StageResult, by_id: Mapping[str, Record],
 
 def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]],
               preamble: Sequence[Sequence[str]] = ()) -> str:
-    """A CSV table, formula-safe (:func:`litreview.fileio.csv_text`); ``preamble`` rows
+    """A CSV table, formula-safe (:func:`litreview.core.fileio.csv_text`); ``preamble`` rows
     (notes) go above the header."""
     return csv_text(header, rows, preamble)
 
@@ -733,7 +733,7 @@ def prioritise(result: StageResult, by_id: Mapping[str, Record], sheets: Sequenc
     test needs the order in which records were screened: the date of each record's first
     decision, then its place in the sheets.
     """
-    from litreview.prioritise import rank, stopping
+    from litreview.screening.prioritise import rank, stopping
 
     sheets, _ = resolve_sheets(sheets, aliases)  # what screen() refused never gets here
     screened = [i for i in result.entered if result.outcomes[i].status != "automation"]

@@ -16,10 +16,10 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from litreview.errors import InputError, Problem
-from litreview.fileio import csv_text, read_person_text
-from litreview.review import Review, search_date
-from litreview.screening import Criteria, Outcome
+from litreview.core.errors import InputError, Problem
+from litreview.core.fileio import csv_text, read_person_text
+from litreview.core.review import Review, search_date
+from litreview.screening.stages import Criteria, Outcome
 
 COLUMNS = ("databases", "other_methods")
 

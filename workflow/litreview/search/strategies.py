@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from litreview.errors import InputError, Problem
+from litreview.core.errors import InputError, Problem
 
 Field = Literal["heading", "free_text"]
 

@@ -7,10 +7,10 @@ import csv
 import io
 from pathlib import Path
 
-from litreview.errors import InputError, Problem
+from litreview.core.errors import InputError, Problem
 
 #: The repository the package is installed from (editable): its Snakefile and profile.
-REPOSITORY = Path(__file__).resolve().parents[2]
+REPOSITORY = Path(__file__).resolve().parents[3]
 
 REVIEW_YAML = """\
 # The review: what it asks, where it searched, how it screens. Checked against
@@ -106,7 +106,7 @@ def workflow_file(name: str) -> Path:
 
 def coding_sheet() -> tuple[str, str]:
     """An empty coding sheet (the extraction schema's columns) and its description."""
-    from litreview.schema import load_schema
+    from litreview.core.schema import load_schema
 
     schema = load_schema("extraction")
     buffer = io.StringIO()

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from litreview.records import Record, normalise_doi
+from litreview.core.records import Record, normalise_doi
 
 # --- normalised text ---------------------------------------------------------------
 

@@ -26,7 +26,7 @@ import numpy as np
 from scipy import sparse
 from scipy.stats import hypergeom
 
-from litreview.records import Record
+from litreview.core.records import Record
 
 #: Shares of the records screened at which :func:`simulate` reports recall.
 SHARES: tuple[float, ...] = (0.05, 0.10, 0.25, 0.50, 0.75)

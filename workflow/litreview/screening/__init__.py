@@ -1,0 +1,1 @@
+"""Screening: criteria, reviewers' decision sheets, the stages, prioritisation."""

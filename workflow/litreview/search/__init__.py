@@ -1,0 +1,1 @@
+"""Search strategies: parse, lint, compile to each platform, and evaluate on the records."""
