@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from litreview.core.records import Record, clean_text, read_records, records_to_csv, write_records
+from litreview.core.records import Record, read_records, records_to_csv, write_records
+from litreview.core.text import clean_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv_safety"
 

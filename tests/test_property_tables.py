@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litreview.core.errors import InputError
 from litreview.core.records import Record, normalise_doi
+from litreview.core.text import clean_text as clean
 from litreview.importers import import_export
-from litreview.importers.common import clean
 
 #: Letters of many scripts, digits and plain punctuation: what titles and names hold. Left
 #: out, because the formats give them meaning: BibTeX's braces, backslash, $ % & # ~ and

@@ -86,9 +86,9 @@ def _rejects_csv(rejects: Sequence) -> str:
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
+    from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
     from litreview.core.records import read_records, write_records
     from litreview.dedupe.grouping import (
-        UNIQUE_EXTRA_COLUMNS,
         deduplicate,
         groups_csv,
         overlap_csv,

@@ -76,8 +76,8 @@ def _cmd_screen(args: argparse.Namespace) -> int:
         atomic_write_text(folder / "conflicts.csv", table_csv(
             ["stage", "record_id", "decisions", "resolution"], conflict_rows(stage)))
     atomic_write_text(out / "status.csv", table_csv(STATUS_COLUMNS, status_rows(result)))
+    from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
     from litreview.core.records import records_to_csv
-    from litreview.dedupe.grouping import UNIQUE_EXTRA_COLUMNS
 
     included = [by_id[i] for i in result.included]
     atomic_write_text(out / "included.csv", records_to_csv(included, UNIQUE_EXTRA_COLUMNS))

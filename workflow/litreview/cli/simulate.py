@@ -15,7 +15,8 @@ from pathlib import Path
 
 from litreview.cli.outputs import output_file
 from litreview.core.errors import InputError, Problem
-from litreview.core.records import Record, clean_text, split_list
+from litreview.core.records import Record, split_list
+from litreview.core.text import clean_text
 
 #: Columns that flag a record as a duplicate of another one (the systematic-review-datasets
 #: and SYNERGY convention): such a record is set aside before screening, as PRISMA does.

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from litreview.core.errors import InputError, Problem
 from litreview.core.fileio import CsvDictReader, RestoringReader, atomic_open, write_csv
+from litreview.core.text import clean_text
 
 COLUMNS: tuple[str, ...] = (
     "record_id", "database", "source_file", "source_position", "source_id", "type",
@@ -97,20 +98,9 @@ _KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
 
 # --- normalisation -----------------------------------------------------------------
 
-_SPACE = re.compile(r"\s+")
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def clean_text(value: str | None) -> str:
-    """NFC, straight apostrophes and quotes, collapsed whitespace."""
-    if not value:
-        return ""
-    value = unicodedata.normalize("NFC", str(value))
-    value = value.replace("\u2019", "'").replace("\u2018", "'")
-    value = value.replace("\u201c", '"').replace("\u201d", '"')
-    return _SPACE.sub(" ", value).strip()
 
 
 def split_list(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -229,8 +219,7 @@ def own_tables_reader(reader: Any) -> RestoringReader:
     TeX-style quote) or ``'-``, or quote formulas by rules of its own, and reading it back
     must never change a character of it.
     """
-    from litreview.reporting.robustness import STUDIES_COLUMNS
-    from litreview.screening.stages import TO_SCREEN_COLUMNS
+    from litreview.core.contracts import STUDIES_COLUMNS, TO_SCREEN_COLUMNS
 
     whole = {TO_SCREEN_COLUMNS, STUDIES_COLUMNS}
 

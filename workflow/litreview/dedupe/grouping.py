@@ -52,7 +52,6 @@ from litreview.dedupe.rules import (
     volume_relation,
 )
 
-UNIQUE_EXTRA_COLUMNS = ("sources", "members")
 #: Blocks larger than this yield only pairs whose titles are alike (rapidfuzz cdist).
 BLOCK_LIMIT = 40
 #: Below this title similarity (rapidfuzz ratio) only a shared DOI, the same volume and

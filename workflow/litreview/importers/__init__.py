@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from litreview.core.decode import decode_export
 from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record, finalise
 from litreview.importers.bibtex import read_bibtex
@@ -21,7 +22,6 @@ from litreview.importers.common import (
     Context,
     Parsed,
     Reject,
-    decode_export,
     has_controls,
     xml_without_controls,
 )

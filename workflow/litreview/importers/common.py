@@ -6,19 +6,20 @@ strings for multi-valued fields) plus provenance; :func:`build_record` does the 
 
 from __future__ import annotations
 
-import codecs
 import html
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ftfy import fix_encoding
 from ftfy.badness import is_bad
 
-from litreview.core.errors import InputError, Problem
+from litreview.core.decode import utf16_codec
+from litreview.core.errors import Problem
+from litreview.core.languages import normalise_language
 from litreview.core.records import Record, make_record_id, normalise_doi, normalise_year
+from litreview.core.text import clean_text
 
 RawValue = str | Sequence[str] | None
 
@@ -93,160 +94,7 @@ _ORIGINAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
                                   separators=(",", ":")).encode
 
 
-# --- decoding ------------------------------------------------------------------------
-
-def utf16_codec(data: bytes) -> str | None:
-    """``"utf-16"``, ``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` is UTF-16 text, by its
-    byte-order mark or, without one, by its NULs; ``None`` otherwise.
-
-    Text in UTF-16 without a BOM (some Windows tools write it) is mostly ASCII, so one
-    byte of nearly every pair is NUL, always the same one: the high byte, second in
-    little-endian and first in big-endian. A binary file has NULs on both sides, or none.
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = data[:_UTF16_SAMPLE - _UTF16_SAMPLE % 2]
-    pairs = len(sample) // 2
-    if pairs < _UTF16_MIN_PAIRS:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    for codec, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if high >= pairs * 0.3 and low <= pairs * 0.02 and _looks_like_text(sample, codec):
-            return codec
-    return None
-
-
-_UTF16_SAMPLE = 4096  # bytes looked at
-_UTF16_MIN_PAIRS = 8
-
-
-def _looks_like_text(sample: bytes, codec: str) -> bool:
-    """Decodes as ``codec`` into text with few control characters (a cut pair forgiven)."""
-    text = sample[:len(sample) - len(sample) % 2].decode(codec, errors="replace")
-    bad = sum(1 for char in text if char == "\ufffd" or (char < " " and char not in "\t\n\r"))
-    return bad <= len(text) // 50
-
-
-def decode(data: bytes) -> str:
-    """Decode an export: UTF-16 (see :func:`utf16_codec`), else UTF-8 (BOM dropped), else
-    byte-wise cp1252.
-
-    Old Windows exports (EndNote, RefWorks) are cp1252, and concatenated exports mix the
-    two, so the fallback keeps every valid UTF-8 sequence and reads only the invalid bytes
-    as cp1252 (Latin-1 for the five bytes cp1252 leaves undefined). Decoding never fails:
-    bytes that are not text at all are rejected later by the reader, located.
-    """
-    codec = utf16_codec(data)
-    if codec:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:  # a head cut inside a pair: detection needs no more
-            return data.decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("utf-8-sig", errors=_CP1252_FALLBACK)
-
-
-def decode_export(data: bytes, file: str) -> str:
-    """:func:`decode`, refusing bytes that are not plausibly UTF-8, UTF-16 or cp1252.
-
-    Undecodable bytes are read as cp1252 only when they look like Western text in it:
-    single accented letters or typographic quotes between ASCII. Text in another legacy
-    encoding (Cyrillic, Greek, Shift-JIS, GBK, EBCDIC) has long runs of high bytes, or
-    bytes cp1252 leaves undefined; read as cp1252 it would import as silent gibberish.
-    """
-    codec = utf16_codec(data)
-    if codec:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError as error:
-            how = "starts with a UTF-16 byte-order mark" if codec == "utf-16" else (
-                f"looks like {codec.upper()} text without a byte-order mark")
-            raise InputError(Problem(
-                file, f"the file {how} but is not UTF-16 text (byte {error.start})",
-                hint="export it again, or save it as UTF-8 in a text editor")) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        first_bad = error.start
-    spans = _invalid_utf8_spans(data, first_bad)
-    high = sum(end - start for start, end in spans)
-    undefined = sum(1 for start, end in spans for b in data[start:end] if b in _UNDEFINED)
-    runs = _run_count(spans)
-    if high >= _MIN_EVIDENCE and (high / runs >= 3 or undefined * 20 >= high):
-        line = data.count(b"\n", 0, first_bad) + 1
-        raise InputError(Problem(
-            file, "unknown text encoding: the bytes are not UTF-8, UTF-16 or Windows-1252/"
-            f"Latin-1 (first undecodable byte 0x{data[first_bad]:02X} at byte {first_bad})",
-            line, hint="open the file in the program that made it, or a text editor, and "
-            "save it again as UTF-8"))
-    return data.decode("utf-8-sig", errors=_CP1252_FALLBACK)
-
-
-_UNDEFINED = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))  # no character in cp1252
-_MIN_EVIDENCE = 8  # fewer undecodable bytes than this cannot tell an encoding apart
-
-
-def _invalid_utf8_spans(data: bytes, start: int) -> list[tuple[int, int]]:
-    """Byte ranges that are not valid UTF-8, from ``start`` on (linear: no copies)."""
-    view = memoryview(data)
-    spans: list[tuple[int, int]] = []
-    pos = start
-    while pos < len(data):
-        try:
-            codecs.utf_8_decode(view[pos:], "strict", True)
-            break
-        except UnicodeDecodeError as error:
-            spans.append((pos + error.start, pos + error.end))
-            pos += error.end
-    return spans
-
-
-def _run_count(spans: list[tuple[int, int]]) -> int:
-    """Runs of adjacent invalid bytes: ``é`` alone is one run, a Cyrillic word is one too."""
-    runs, previous_end = 0, -1
-    for start, end in spans:
-        if start != previous_end:
-            runs += 1
-        previous_end = end
-    return max(runs, 1)
-
-
-def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    bad = error.object[error.start:error.end]
-    return "".join(_byte_as_cp1252(b) for b in bad), error.end
-
-
-def _byte_as_cp1252(byte: int) -> str:
-    try:
-        return bytes((byte,)).decode("cp1252")
-    except UnicodeDecodeError:
-        return chr(byte)  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: Latin-1 control characters
-
-
-_CP1252_FALLBACK = "litreview-cp1252-fallback"
-codecs.register_error(_CP1252_FALLBACK, _cp1252_bytes)
-
-
 # --- field normalisation -------------------------------------------------------------
-
-def clean(value: str | None) -> str:
-    """Exactly :func:`records.clean_text` (a test holds them equal), three times faster.
-
-    ``str.split()`` and ``\\s`` agree on what whitespace is, and ASCII text needs no NFC
-    and has no curly quotes; on a 100k-record import this saves seconds.
-    """
-    if not value:
-        return ""
-    if not value.isascii():
-        value = unicodedata.normalize("NFC", value)
-        value = value.replace("\u2019", "'").replace("\u2018", "'")
-        value = value.replace("\u201c", '"').replace("\u201d", '"')
-    return " ".join(value.split())
-
 
 #: A UTF-8 lead byte read as cp1252/Latin-1 followed by a continuation byte read the same
 #: way: every mojibake has one, little correct text does. A cheap gate before ftfy.
@@ -256,7 +104,7 @@ _MOJIBAKE_HINT = re.compile(
 
 
 def fixed_text(value: str | None) -> str:
-    """:func:`clean` after a mojibake repair (``"DinÃ¢mica"`` → ``"Dinâmica"``).
+    """:func:`clean_text` after a mojibake repair (``"DinÃ¢mica"`` → ``"Dinâmica"``).
 
     The repair runs before cleaning, which would turn the ``“`` inside ``"Ã“"`` into
     ``"`` and make it unrepairable; ftfy runs only where the cheap hint and its own
@@ -264,7 +112,7 @@ def fixed_text(value: str | None) -> str:
     """
     if value and not value.isascii() and _MOJIBAKE_HINT.search(value) and is_bad(value):
         value = fix_encoding(value)
-    return clean(value)
+    return clean_text(value)
 
 
 #: Inline markup exported inside titles and abstracts (Europe PMC's HTML, Crossref's JATS,
@@ -331,7 +179,7 @@ def pages(start: str | None, end: str | None = None) -> str:
     """
     if start and start.isdigit() and (not end or end.isdigit()):  # the common case, fast
         return _expand_range(f"{start}-{end}") if end and end != start else start
-    first, last = (_DASHES.sub("-", clean(v)).strip("-") for v in (start, end))
+    first, last = (_DASHES.sub("-", clean_text(v)).strip("-") for v in (start, end))
     if _NO_PAGES.fullmatch(f"{first} {last}".strip()):
         return ""
     first, last = ("" if _NO_PAGES.fullmatch(v) else v for v in (first, last))
@@ -443,7 +291,7 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 def first_url(value: str | None) -> str:
     """The first URL of a field; exports join several with spaces or leak the next tag in."""
-    text = clean(value)
+    text = clean_text(value)
     return text.split(" ", 1)[0] if text else ""
 
 
@@ -452,7 +300,7 @@ _URL_ID = re.compile(r"^https?://\S+/([^/\s]+)/?$")
 
 def accession_id(value: str | None) -> str:
     """An accession id; a URL id (``https://openalex.org/W123``) becomes its last segment."""
-    text = clean(value)
+    text = clean_text(value)
     match = _URL_ID.match(text)
     return match.group(1) if match else text
 
@@ -477,69 +325,6 @@ def citation_key(value: str) -> bool:
     (``DBLP:journals/tosem/WangYWHW22``) are not citation keys.
     """
     return _CITATION_KEY.fullmatch(value.strip()) is not None
-
-
-# --- languages -----------------------------------------------------------------------
-
-#: English name ← ISO 639-1, 639-2/B and 639-2/T codes and native names, for the languages
-#: bibliographic databases index. Exports say "eng", "en", "English" or "Anglais" for one
-#: language; a limit such as ``language: [English]`` must see one spelling.
-_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "English": ("en", "eng"), "French": ("fr", "fre", "fra", "français", "francais"),
-    "German": ("de", "ger", "deu", "deutsch"), "Spanish": ("es", "spa", "español", "espanol",
-                                                          "castellano"),
-    "Italian": ("it", "ita", "italiano"), "Portuguese": ("pt", "por", "português", "portugues"),
-    "Dutch": ("nl", "dut", "nld", "nederlands", "flemish"), "Russian": ("ru", "rus", "русский"),
-    "Chinese": ("zh", "chi", "zho", "中文", "mandarin"), "Japanese": ("ja", "jpn", "日本語"),
-    "Korean": ("ko", "kor", "한국어"), "Arabic": ("ar", "ara"), "Polish": ("pl", "pol", "polski"),
-    "Swedish": ("sv", "swe", "svenska"), "Norwegian": ("no", "nor", "nob", "nno", "nb", "nn",
-                                                       "norsk"),
-    "Danish": ("da", "dan", "dansk"), "Finnish": ("fi", "fin", "suomi"),
-    "Turkish": ("tr", "tur", "türkçe"), "Greek": ("el", "gre", "ell", "greek, modern"),
-    "Hebrew": ("he", "heb"), "Hungarian": ("hu", "hun", "magyar"),
-    "Czech": ("cs", "cze", "ces", "čeština"), "Slovak": ("sk", "slo", "slk"),
-    "Romanian": ("ro", "rum", "ron", "română"), "Bulgarian": ("bg", "bul"),
-    "Croatian": ("hr", "hrv", "hrvatski"), "Serbian": ("sr", "srp"), "Slovenian": ("sl", "slv"),
-    "Ukrainian": ("uk", "ukr"), "Persian": ("fa", "per", "fas", "farsi"), "Hindi": ("hi", "hin"),
-    "Thai": ("th", "tha"), "Vietnamese": ("vi", "vie"), "Indonesian": ("id", "ind"),
-    "Malay": ("ms", "may", "msa"), "Catalan": ("ca", "cat", "català"),
-    "Icelandic": ("is", "ice", "isl"), "Estonian": ("et", "est"), "Latvian": ("lv", "lav"),
-    "Lithuanian": ("lt", "lit"), "Afrikaans": ("af", "afr"), "Welsh": ("cy", "wel", "cym"),
-    "Irish": ("ga", "gle"), "Basque": ("eu", "baq", "eus"), "Galician": ("gl", "glg"),
-    "Latin": ("la", "lat"), "Multiple languages": ("mul",), "Undetermined": ("und",),
-}
-_LANGUAGE_NAMES: dict[str, str] = {
-    alias: name for name, aliases in _LANGUAGES.items()
-    for alias in (name.casefold(), *aliases)}
-_LANGUAGE_REGION = re.compile(r"^([a-z]{2,3})[-_][a-z0-9]{2,4}$")  # en-GB, pt_BR
-
-
-def normalise_language(value: str | None) -> str:
-    """``"eng"``, ``"en-GB"``, ``"ENGLISH"`` → ``"English"``; several joined with ``"; "``.
-
-    A value the table does not know is kept as given, so nothing is guessed away.
-    """
-    text = clean(value)
-    if not text:
-        return ""
-    whole = _language_name(text)
-    if whole:
-        return whole
-    names: dict[str, None] = {}
-    for part in _LANGUAGE_SEPARATOR.split(text):
-        if part:
-            names.setdefault(_language_name(part) or part, None)
-    return "; ".join(names)
-
-
-_LANGUAGE_SEPARATOR = re.compile(r"\s*[;,|/]\s*|\s+and\s+")
-
-
-def _language_name(text: str) -> str:
-    key = text.casefold()
-    region = _LANGUAGE_REGION.match(key)
-    return _LANGUAGE_NAMES.get(key) or (_LANGUAGE_NAMES.get(region.group(1), "") if region
-                                        else "")
 
 
 # --- document types ------------------------------------------------------------------
@@ -587,7 +372,7 @@ _TYPE_WORDS: tuple[tuple[str, str], ...] = (
 
 def type_from_name(name: str | None) -> str:
     """Map a free-text document type to the shared vocabulary; unknown → ``"other"``."""
-    text = clean(name).casefold()
+    text = clean_text(name).casefold()
     if ";" in text:  # "Article; Proceedings Paper" (Web of Science): the first that maps
         return next((k for k in map(type_from_name, text.split(";")) if k != "other"), "other")
     if not text:
@@ -730,7 +515,7 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
         return value if isinstance(value, str) else "; ".join(value or ())
 
     def text(name: str) -> str:
-        return clean(raw_text(name))
+        return clean_text(raw_text(name))
 
     title = fixed_text(strip_markup(raw_text("title")))
     authors = split_authors(raw.get("authors"))

@@ -12,8 +12,9 @@ import re
 import zipfile
 from pathlib import Path
 
+from litreview.core.decode import decode, utf16_codec
 from litreview.core.errors import InputError, Problem
-from litreview.importers.common import RIS_TYPES, decode, utf16_codec
+from litreview.importers.common import RIS_TYPES
 from litreview.importers.tabular import sniff_table
 
 FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos", "ovid")

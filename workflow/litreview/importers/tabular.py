@@ -585,9 +585,8 @@ _NO_FIELD = frozenset({"publisher", "organisation", "organization", "institution
 
 def _is_own_table(names: Sequence[str]) -> bool:
     """A table this project wrote (a records file, ``to_screen.csv``, ``studies.csv``)."""
+    from litreview.core.contracts import STUDIES_COLUMNS, TO_SCREEN_COLUMNS
     from litreview.core.records import COLUMNS
-    from litreview.reporting.robustness import STUDIES_COLUMNS
-    from litreview.screening.stages import TO_SCREEN_COLUMNS
 
     own = (COLUMNS, TO_SCREEN_COLUMNS, STUDIES_COLUMNS)
     return any(tuple(names[:len(header)]) == tuple(_norm(h) for h in header) for header in own)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from litreview.core.contracts import STUDIES_COLUMNS
 from litreview.core.errors import Problem, raise_if
 from litreview.core.fileio import csv_text, read_person_text
 from litreview.core.schema import load_schema
@@ -298,7 +299,6 @@ def summary_csv(table_list: Sequence[Table]) -> str:
 
 
 #: The columns of ``results/robustness/studies.csv``.
-STUDIES_COLUMNS = ("record_id", "year", "title", "robustness", "why", "overridden")
 
 
 def studies_csv(studies: Sequence[Study]) -> str:

@@ -10,7 +10,6 @@ The workflow reads decision sheets and never writes them.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter, defaultdict
@@ -22,17 +21,22 @@ from typing import Any, Literal
 
 import yaml
 
+from litreview.core.contracts import (  # noqa: F401 (screening's vocabulary)
+    AGREEMENT_COLUMNS,
+    DECISIONS,
+    NOT_RETRIEVED,
+    SHEET_COLUMNS,
+    STATUS_COLUMNS,
+    TO_SCREEN_COLUMNS,
+    Status,
+)
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.fileio import csv_text, neutralise, read_person_text, starts_formula
+from litreview.core.languages import normalise_language
 from litreview.core.records import DOCUMENT_TYPES, Record, RecordIdError, RecordIds
 from litreview.core.schema import line_of as yaml_line
 from litreview.core.schema import load_yaml, validate
-from litreview.importers.common import normalise_language
-
-DECISIONS = ("include", "exclude", "unsure")
-NOT_RETRIEVED = "not_retrieved"
-SHEET_COLUMNS = ("record_id", "decision", "reason", "reviewer", "date", "note")
-Status = Literal["included", "excluded", "automation", "not_retrieved", "awaiting", "conflict"]
+from litreview.core.sheets import read_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,81 +196,6 @@ class Sheet:
 _SHEET_NAME = re.compile(r"^(?P<stage>[a-z][a-z0-9_]*)(?:-(?P<reviewer>[A-Za-z0-9_.]+))?$")
 
 
-def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
-    """The header, (line, row) pairs and warnings of a CSV or XLSX sheet; keys lowercased,
-    values stripped."""
-    warnings: list[Problem] = []
-    if path.suffix.lower() == ".xlsx":
-        numbered = list(enumerate(_xlsx_table(path), start=1))
-    else:
-        text, warning = _sheet_text(path)
-        warnings += [warning] if warning else []
-        reader = csv.reader(io.StringIO(text, newline=""))
-        numbered = [(reader.line_num, [v.strip() for v in row]) for row in reader]
-    if not numbered:
-        return [], [], warnings
-    # the header is the first row naming record_id: note lines above it (a sheet's
-    # stopping guidance, say) are skipped
-    start = next((i for i, (_, row) in enumerate(numbered)
-                  if "record_id" in (c.lower() for c in row)), 0)
-    header = [h.lower() for h in numbered[start][1]]
-    rows = [(line, dict(zip(header, row, strict=False))) for line, row in numbered[start + 1:]
-            if any(row)]
-    return header, rows, warnings
-
-
-def _sheet_text(path: Path) -> tuple[str, Problem | None]:
-    """A CSV sheet's text: UTF-8, or else Windows-1252 as the importers read it (Excel on
-    Windows saves "CSV" in it), with a warning saying so."""
-    from litreview.importers.common import decode_export
-
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-    text = decode_export(data, str(path))  # refuses text in other legacy encodings
-    return text, Problem(str(path), "not UTF-8: read as Windows-1252 (cp1252)", line,
-                         hint="check the accented letters, or save the sheet as CSV UTF-8")
-
-
-def _xlsx_table(path: Path) -> list[list[str]]:
-    """The first worksheet's cells as text; a date as ``2024-05-01``, a whole number as
-    ``2006``."""
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            return [[_cell_text(v) for v in row]
-                    for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-            IndexError) as error:
-        raise InputError(Problem(str(path), f"not a readable Excel file ({error})",
-                                 hint="open it in a spreadsheet program and save it again "
-                                      "as .xlsx, or as CSV UTF-8")) from None
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person typed."""
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
     """One decision sheet, its name telling the stage and reviewer.
 
@@ -281,7 +210,9 @@ def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
                                  hint=f"name it <stage>[-<reviewer>]{path.suffix}, stage one of "
                                       f"{', '.join(stage_ids)}"))
     file_reviewer = match.group("reviewer") or ""
-    header, rows, warnings = _rows(path)
+    table = read_table(path, header_has="record_id")
+    header, warnings = table.header, table.warnings
+    rows = [(row.line, row.cells) for row in table]
     if "record_id" not in header or "decision" not in header:
         raise InputError(Problem(str(path), "sheet lacks a record_id or decision column", 1,
                                  hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
@@ -623,8 +554,6 @@ def safe_cell(value: str) -> str:
     return neutralise(value)
 
 
-TO_SCREEN_COLUMNS = ("record_id", "title", "abstract", "authors", "year", "journal", "sources",
-                     "doi", "url", "status", *SHEET_COLUMNS[1:])
 
 
 CARRIED_OVER = " (carried over)"
@@ -697,7 +626,6 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-STATUS_COLUMNS = ("record_id", "stage", "status", "reason", "decided_by", "note")
 
 
 def status_rows(screening: Screening) -> list[list[str]]:
@@ -706,8 +634,6 @@ def status_rows(screening: Screening) -> list[list[str]]:
 
 
 #: The columns of ``results/screening/<stage>/agreement.csv``, as :func:`agreement_rows`.
-AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agreed",
-                     "percent_agreement", "kappa")
 
 
 def agreement_rows(result: StageResult) -> list[list[object]]:

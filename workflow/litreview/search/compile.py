@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from litreview.core.records import clean_text
+from litreview.core.text import clean_text
 from litreview.search.strategies import Limits, Line, Node, Op, Ref, Strategy, Term
 from litreview.search.thesaurus import HeadingMap, Thesaurus
 

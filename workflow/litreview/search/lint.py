@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from litreview.core.records import clean_text
 from litreview.core.review import Source
+from litreview.core.text import clean_text
 from litreview.search.strategies import (
     Line,
     Node,

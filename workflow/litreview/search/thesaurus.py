@@ -19,7 +19,7 @@ from pathlib import Path
 
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.fileio import read_person_text
-from litreview.core.records import clean_text
+from litreview.core.text import clean_text
 
 
 def _key(heading: str) -> str:
