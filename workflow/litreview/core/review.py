@@ -9,12 +9,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from litreview.core.errors import InputError, Problem, raise_if
-from litreview.core.fileio import read_person_text
 from litreview.core.records import slug
-from litreview.core.schema import line_of, load_yaml, validate
+from litreview.core.schema import line_of, read_yaml, validate
 from litreview.search.strategies import header_field
 
 CONFIG_NAME = "review.yaml"
@@ -278,11 +275,5 @@ def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:
     if not path.is_file():
         raise InputError(Problem(str(path), "no review config here",
                                  hint="run from a review directory or pass it"))
-    text = read_person_text(path)
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(str(path), f"not valid YAML: {getattr(error, 'problem', error)}",
-                                 mark.line + 1 if mark else None)) from None
+    data, text = read_yaml(path)
     return parse_review(data, name, text, root)

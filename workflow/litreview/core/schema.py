@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from litreview.core.errors import Problem
+from litreview.core.errors import InputError, Problem
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -80,6 +80,20 @@ _DatesAsText.yaml_implicit_resolvers = {
 def load_yaml(text: str) -> Any:
     """Parse YAML as a person wrote it (dates stay ISO text); raises ``yaml.YAMLError``."""
     return yaml.load(text, Loader=_DatesAsText)  # a SafeLoader, less the date resolver
+
+
+def read_yaml(path: str | Path) -> tuple[Any, str]:
+    """The data and the text of a YAML file a person edits; a located error when it is
+    missing, not UTF-8 or not valid YAML."""
+    from litreview.core.fileio import read_person_text
+
+    text = read_person_text(path)
+    try:
+        return load_yaml(text), text
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(str(path), f"not valid YAML: {getattr(error, 'problem', error)}",
+                                 mark.line + 1 if mark else None)) from None
 
 
 def validate(data: Any, schema_name: str, file: str, yaml_text: str = "") -> list[Problem]:

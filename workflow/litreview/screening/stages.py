@@ -19,8 +19,6 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from litreview.core.contracts import (  # noqa: F401 (screening's vocabulary)
     AGREEMENT_COLUMNS,
     DECISIONS,
@@ -31,11 +29,11 @@ from litreview.core.contracts import (  # noqa: F401 (screening's vocabulary)
     Status,
 )
 from litreview.core.errors import InputError, Problem, raise_if
-from litreview.core.fileio import csv_text, neutralise, read_person_text, starts_formula
+from litreview.core.fileio import csv_text, neutralise, starts_formula
 from litreview.core.languages import normalise_language
 from litreview.core.records import DOCUMENT_TYPES, Record, RecordIdError, RecordIds
 from litreview.core.schema import line_of as yaml_line
-from litreview.core.schema import load_yaml, validate
+from litreview.core.schema import read_yaml, validate
 from litreview.core.sheets import read_table
 
 
@@ -114,13 +112,7 @@ class Criteria:
 
 def load_criteria(path: str | Path) -> Criteria:
     path = Path(path)
-    text = read_person_text(path)
-    try:
-        data = load_yaml(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(str(path), f"not valid YAML: {getattr(error, 'problem', error)}",
-                                 mark.line + 1 if mark else None)) from None
+    data, text = read_yaml(path)
     raise_if(validate(data, "criteria", str(path), text))
     criteria = tuple(Criterion(c["id"], c["text"], c.get("excludes", True))
                      for c in data["criteria"])
