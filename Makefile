@@ -1,18 +1,26 @@
 # Two commands: `make run` (the example review, end to end) and `make test`.
 # `make run` is `litreview run`, which runs any review directory: litreview run DIR.
+# `make test` runs every test, on TEST_WORKERS processes; `make test-fast` all but those
+# that run Snakemake (marked `workflow`). Tests sharing one run keep to one worker
+# (xdist groups: --dist loadgroup).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= 2
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 LITREVIEW_RUN := $(BIN)/litreview run . --cores $(CORES)
 
-.PHONY: run test lint dry-run clean
+.PHONY: run test test-fast lint dry-run clean
 
 run: $(VENV)/.installed
 	$(LITREVIEW_RUN)
 
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(PYTEST)
+
+test-fast: $(VENV)/.installed
+	$(PYTEST) -m "not workflow"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -26,10 +26,11 @@ include: "workflow/rules/report.smk"
 
 rule all:
     input:
-        "results/report.html",
-        "results/prisma/counts.json",
-        "results/prisma/prisma2020.csv",
-        "results/robustness/summary.md",
-        "results/audit/manifest.json",
-        expand("results/search/{db}.{kind}", db=STRATEGIES, kind=["hits.csv", "lint.txt"]),
-        expand("results/search/{db}.{platform}.txt", db=STRATEGIES, platform=PLATFORM_IDS),
+        paths.REPORT,
+        paths.COUNTS,
+        paths.PRISMA_CSV,
+        paths.ROBUSTNESS_MD,
+        paths.MANIFEST,
+        [paths.hits(db) for db in STRATEGIES],
+        [paths.lint(db) for db in STRATEGIES],
+        [paths.compiled(db, platform) for db in STRATEGIES for platform in PLATFORM_IDS],

@@ -5,7 +5,7 @@ flagged duplicates, with the abstract-stage labels (389 relevant), several times
 repetition draws ``--prior`` relevant and ``--prior`` irrelevant records with its seed; both
 contenders start from those same records and get the same seed:
 
-- ours: :func:`litreview.screening.prioritise.simulate`, retraining every ``--batch`` records, with
+- ours: :func:`litreview.screening.simulate`, retraining every ``--batch`` records, with
   its default model (words and character n-grams) and with words only (``words only``: the
   features of ASReview's default model, to show what the character n-grams add);
 - ASReview's default model, by its own ``asreview simulate`` command (retraining after every
@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO / "workflow"))
 from litreview.cli.simulate import read_labelled  # noqa: E402
 from litreview.core.fileio import atomic_write_text  # noqa: E402
 from litreview.core.records import Record  # noqa: E402
-from litreview.screening.prioritise import (  # noqa: E402
+from litreview.screening import (  # noqa: E402
     Model,
     choose_priors,
     recall_at,

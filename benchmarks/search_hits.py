@@ -30,9 +30,7 @@ sys.path.insert(0, str(REPO / "workflow"))
 from litreview.core.records import Record  # noqa: E402
 from litreview.core.review import load_review  # noqa: E402
 from litreview.importers import read_export  # noqa: E402
-from litreview.search.compile import compile_strategy  # noqa: E402
-from litreview.search.evaluate import Evaluator  # noqa: E402
-from litreview.search.strategies import Limits, read_strategy  # noqa: E402
+from litreview.search import Evaluator, Limits, compile_strategy, read_strategy  # noqa: E402
 
 
 def make_records(n: int, seed: int = 2008) -> list[Record]:

@@ -1,19 +1,40 @@
-"""Shared fixtures: the repository, the shared real data, and small review directories."""
+"""Shared fixtures: the repository, the shared real data, small review directories, and the
+workflow run two ways: by Snakemake, and in process, each job's command as its rule calls it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
+if TYPE_CHECKING:
+    from litreview.core.review import Review
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REALDATA = REPO.parent / "shared" / "realdata"
+#: What a review directory holds besides its results: the example review is this repository.
+EXAMPLE_INPUTS = ("review.yaml", "search_strategies", "data", "screening")
+
+#: A new export of the tiny review's Alpha, after its searches: a search update's one new work.
+ALPHA_UPDATE = """TY  - JOUR
+AU  - Newman, R.
+TI  - Leadership of integrated children's services: a follow-up study
+JO  - Journal of Integrated Care
+PY  - 2024
+AB  - Follows leaders of children's trusts in two authorities.
+AN  - N1
+DB  - Alpha
+ER  -
+"""
 
 #: CI (``.ci/run``) runs every property test on the same examples, so that main's verdict
 #: never depends on a draw; a run here explores new examples each time.
@@ -37,6 +58,24 @@ def tiny_review(tmp_path: Path) -> Path:
     return target
 
 
+def copy_example(target: Path) -> Path:
+    """A copy of the example review's inputs (this repository's), without its results."""
+    target.mkdir()
+    for name in EXAMPLE_INPUTS:
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    return target
+
+
+def results_files(review: Path) -> dict[str, bytes]:
+    """Every result file but the audit manifest (which records when and how it ran)."""
+    return {str(p.relative_to(review)): p.read_bytes()
+            for p in sorted((review / "results").rglob("*"))
+            if p.is_file() and p.name != "manifest.json"}
+
+
+# --- the workflow by Snakemake ------------------------------------------------------------
+
 def workflow_command(review: Path, cores: int = 1) -> list[str]:
     """The command that runs this repository's workflow on a review directory."""
     return [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
@@ -47,3 +86,111 @@ def snakemake(review: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the workflow of this repository on a review directory."""
     return subprocess.run([*workflow_command(review), *args], capture_output=True, text=True,
                           timeout=600)
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example review run once by Snakemake, in a copy: read it, never change it (copy
+    it first). Tests that use it share the xdist group ``example-snakemake``."""
+    review = copy_example(tmp_path_factory.mktemp("example-run") / "review")
+    run = snakemake(review, "--cores", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return review
+
+
+# --- the workflow in process --------------------------------------------------------------
+
+def workflow_jobs(root: Path) -> list[list[str]]:
+    """Every job of the workflow on a review, as its rule (workflow/rules/*.smk) calls the
+    command line, in an order the rules' inputs allow; paths relative to the review."""
+    from litreview.pipeline.smk import validated_review
+
+    review = validated_review(root)  # what the Snakefile runs first
+    return [*_import_jobs(review), *_search_jobs(review), *_later_jobs(review, root)]
+
+
+def _import_jobs(review: Review) -> list[list[str]]:
+    """import.smk: one job per source."""
+    from litreview.core import paths
+    from litreview.pipeline.smk import import_options
+
+    return [["--log", f"{paths.LOGS}/import/{s.slug}.log", "import", *s.exports,
+             "--database", s.name, "--format", s.format, "--searched", s.searched or "",
+             *shlex.split(import_options(s)),
+             "-o", paths.records(s.slug)] for s in review.sources]
+
+
+def _search_jobs(review: Review) -> list[list[str]]:
+    """search.smk: hits, lint and compile for each database with a strategy."""
+    from litreview.core import paths
+
+    jobs = []
+    for s in (s for s in review.databases if s.strategy):
+        log = f"{paths.LOGS}/search/{s.slug}"
+        jobs += [["--log", f"{log}.log", "query", "hits", s.strategy, paths.records(s.slug),
+                  "--review", ".", "--format", "csv", "-o", paths.hits(s.slug)],
+                 ["--log", f"{log}.lint.log", "query", "lint", s.strategy, "--review", ".",
+                  "-o", paths.lint(s.slug)],
+                 ["--log", f"{log}.compile.log", "query", "compile", s.strategy, "--to", "all",
+                  "--review", ".", "-o", paths.compiled(s.slug, "{platform}")]]
+    return jobs
+
+
+def _later_jobs(review: Review, root: Path) -> list[list[str]]:
+    """dedupe.smk, screen.smk and report.smk: dedupe, screen, prisma, robustness, report,
+    audit."""
+    from litreview.core import paths
+    from litreview.pipeline.smk import pair_sheet, stages, studies_sheet
+
+    records = [paths.records(s.slug) for s in review.sources]
+    hits = [paths.hits(s.slug) for s in review.databases if s.strategy]
+    ids = stages(review, root)
+    agreement = [paths.stage_file(i, "agreement.csv") for i in ids]
+    stopping = [paths.stage_file(i, "stopping.txt") for i in ids]
+    pairs = [a for sheet in pair_sheet(root) for a in ("--pairs", sheet)]
+    studies = [a for sheet in studies_sheet(root) for a in ("--studies", sheet)]
+    since = ["--update-of", review.update_of] if review.update_of else []
+    logs = paths.LOGS
+    return [
+        ["--log", f"{logs}/dedupe.log", "dedupe", *records, "-o", paths.UNIQUE, "--groups",
+         paths.GROUPS, "--uncertain", paths.UNCERTAIN, "--overlap", paths.OVERLAP, *pairs,
+         *since],
+        ["--log", f"{logs}/screen.log", "screen", "--review", ".", "--unique", paths.UNIQUE,
+         "--groups", paths.GROUPS, "--out", paths.SCREENING],
+        ["--log", f"{logs}/prisma.log", "prisma", "--review", ".", "--groups", paths.GROUPS,
+         "--status", paths.STATUS, "--records", *records, "--rejects",
+         *(paths.rejects(s.slug) for s in review.sources), *studies, "-o", paths.COUNTS,
+         "--svg", paths.FLOW_SVG, "--png", paths.FLOW_PNG, "--csv", paths.PRISMA_CSV],
+        ["--log", f"{logs}/robustness.log", "robustness", "--review", ".", "--included",
+         paths.INCLUDED, "--groups", paths.GROUPS, *studies, "--out", paths.ROBUSTNESS],
+        ["--log", f"{logs}/report.log", "report", "--review", ".", "--counts", paths.COUNTS,
+         "--flow", paths.FLOW_SVG, "--overlap", paths.OVERLAP, "--hits", *hits,
+         "--agreement", *agreement, "--robustness", paths.ROBUSTNESS, "--stopping", *stopping,
+         "--included", paths.INCLUDED, "-o", paths.REPORT],
+        ["--log", f"{logs}/audit.log", "audit", "--review", ".", "--counts", paths.COUNTS,
+         "--hits", *hits, "--agreement", *agreement, "--robustness", paths.ROBUSTNESS_CSV,
+         "-o", paths.MANIFEST]]
+
+
+def run_stages(review: Path) -> int:
+    """The workflow on a review directory without Snakemake: the Snakefile's check first
+    (a ``SystemExit`` with the located messages on a problem), then every job in process,
+    in the review directory. Stops at the first job that fails and returns its exit code
+    (its message is on stderr); 0 when every job ran."""
+    from litreview.cli import main
+
+    with contextlib.chdir(review):
+        for job in workflow_jobs(Path(".")):
+            code = main(job)
+            if code:
+                return code
+    return 0
+
+
+@pytest.fixture(scope="session")
+def example_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example review's results, made in process once, in a copy: read it, never change
+    it (copy it first). Tests that use it share the xdist group ``example-built``."""
+    review = copy_example(tmp_path_factory.mktemp("example-built") / "review")
+    assert run_stages(review) == 0
+    return review

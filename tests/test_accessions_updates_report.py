@@ -1,6 +1,7 @@
 """Screening and report: bare accession numbers in sheets and ``trail``, records
 carried over by a search update, the report's navigation and reference list, and a
-review in mid-screening. The workflow's steps run in process, on the tiny review."""
+review in mid-screening. The workflow's jobs run in process (``run_stages``), on the tiny
+review."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ import re
 from pathlib import Path
 
 import pytest
-from litreview.audit.manifest import recompute, trail
+from conftest import ALPHA_UPDATE, run_stages
+from litreview.audit.trail import trail
+from litreview.audit.verify import recompute
 from litreview.cli import main
 from litreview.core.errors import InputError
 from litreview.core.records import Record, read_records
 from litreview.core.review import load_review
-from litreview.reporting.flow import flow_svg
-from litreview.reporting.prisma import check_counts, summary_text
-from litreview.reporting.report import reference, render_report
-from litreview.screening.stages import (
+from litreview.reporting import check_counts, flow_svg, reference, render_report, summary_text
+from litreview.screening import (
     Criteria,
     Criterion,
     Stage,
@@ -30,26 +31,6 @@ from litreview.screening.stages import (
 CRITERIA = Criteria((Criterion("C1", "Empirical research"),),
                     (Stage("title_abstract", "Title and abstract", "screening", False),))
 HEADER = "record_id,decision,reason,reviewer,date,note\n"
-
-
-def run_workflow(review: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Import, dedupe, screen, PRISMA and report, as the workflow's rules call them."""
-    monkeypatch.chdir(review)
-    config = load_review(review)
-    records = []
-    for source in config.sources:
-        out = f"results/records/{source.slug}.csv"
-        assert main(["import", *source.exports, "--database", source.name, "--format",
-                     source.format, "--searched", source.searched, "-o", out]) == 0
-        records.append(out)
-    since = ["--update-of", config.update_of] if config.update_of else []
-    assert main(["dedupe", *records, "-o", "results/dedupe/unique.csv", "--groups",
-                 "results/dedupe/groups.csv", "--overlap", "results/dedupe/overlap.csv",
-                 *since]) == 0
-    assert main(["screen", "--review", "."]) == 0
-    assert main(["prisma", "--review", ".", "--records", *records]) == 0
-    assert main(["report", "--review", ".", "--included",
-                 "results/screening/included.csv"]) == 0
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
@@ -98,10 +79,10 @@ def test_a_record_decided_as_its_id_and_its_accession_number_is_decided_twice(tm
 
 
 def test_trail_and_the_workflow_take_a_bare_accession_number(
-        tiny_review: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+        tiny_review: Path, capsys: pytest.CaptureFixture):
     sheet = tiny_review / "screening/decisions/title_abstract-r1.csv"
     sheet.write_text(sheet.read_text().replace("\nalpha-A1,include", "\nA1,include"))
-    run_workflow(tiny_review, monkeypatch)
+    assert run_stages(tiny_review) == 0
     lines = trail("A1", tiny_review)
     assert lines[0].startswith("alpha-A1: Leadership in integrated children's services")
     assert any("r1: include on 2024-02-01 (" in line and "title_abstract-r1.csv:2)"
@@ -120,31 +101,19 @@ def test_trail_and_the_workflow_take_a_bare_accession_number(
 
 # --- 2. a search update: the previous version's undecided records -------------------------
 
-NEW_EXPORT = """TY  - JOUR
-AU  - Newman, R.
-TI  - Leadership of integrated children's services: a follow-up study
-JO  - Journal of Integrated Care
-PY  - 2024
-AB  - Follows leaders of children's trusts in two authorities.
-AN  - N1
-DB  - Alpha
-ER  -
-"""
-
-
 def test_a_search_update_carries_over_the_undecided_and_counts_them_apart(
-        tiny_review: Path, monkeypatch: pytest.MonkeyPatch):
+        tiny_review: Path):
     decisions = tiny_review / "screening/decisions"
     for name in ("title_abstract-r1.csv", "title_abstract-r2.csv"):  # left undecided before
         sheet = decisions / name
         sheet.write_text("".join(line for line in sheet.read_text().splitlines(True)
                                  if not line.startswith("websites-WEB-2,")))
-    (tiny_review / "data/exports/alpha/alpha_2024-06-01.ris").write_text(NEW_EXPORT)
+    (tiny_review / "data/exports/alpha/alpha_2024-06-01.ris").write_text(ALPHA_UPDATE)
     config = tiny_review / "review.yaml"
     config.write_text(config.read_text().replace("  title: Tiny review\n",
                                                  "  title: Tiny review\n"
                                                  "  update_of: 2024-01-20\n"))
-    run_workflow(tiny_review, monkeypatch)
+    assert run_stages(tiny_review) == 0
 
     waiting = csv_rows(tiny_review / "results/screening/title_abstract/to_screen.csv")
     assert [(r["record_id"], r["status"]) for r in waiting] == [
@@ -175,8 +144,8 @@ def test_to_screen_marks_only_the_previous_versions_records():
 # --- 3. the report: navigation and the included studies as references ---------------------
 
 def test_the_report_has_contents_anchors_and_a_reference_list(
-        tiny_review: Path, monkeypatch: pytest.MonkeyPatch):
-    run_workflow(tiny_review, monkeypatch)
+        tiny_review: Path):
+    assert run_stages(tiny_review) == 0
     html = (tiny_review / "results/report.html").read_text()
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids))  # every anchor once
@@ -224,14 +193,14 @@ def test_references_are_escaped_ordered_and_take_only_what_a_record_has(tiny_rev
 
 @pytest.mark.parametrize("left", ["nothing decided", "full text undecided"])
 def test_mid_screening_counts_add_up_and_say_where_records_wait(
-        tiny_review: Path, monkeypatch: pytest.MonkeyPatch, left: str):
+        tiny_review: Path, left: str):
     decisions = tiny_review / "screening/decisions"
     if left == "nothing decided":
         for sheet in decisions.iterdir():
             sheet.unlink()
     else:
         (decisions / "full_text-r1.csv").write_text(HEADER + "alpha-A1,include,,r1,,\n")
-    run_workflow(tiny_review, monkeypatch)
+    assert run_stages(tiny_review) == 0
     counts = json.loads((tiny_review / "results/prisma/counts.json").read_text())
     assert check_counts(counts) == []
     summary = summary_text(counts)

@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from litreview.search.compile import PLATFORMS, compile_strategy, render_compiled
-from litreview.search.strategies import Limits, parse_strategy
-from litreview.search.thesaurus import HeadingMap, Thesaurus
+from litreview.search import (
+    PLATFORMS,
+    HeadingMap,
+    Limits,
+    Thesaurus,
+    compile_strategy,
+    parse_strategy,
+    render_compiled,
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 STRATEGIES = sorted((REPO / "search_strategies").glob("*.txt"))
@@ -241,3 +247,36 @@ def test_readme_examples_are_the_compilers_output(tmp_path: Path,
         assert main(["query", "compile", "leadership.txt", "--to", platform,
                      "--thesaurus", "eric.csv"]) == 0
         assert capsys.readouterr().out == text, platform
+
+
+def test_thesaurus_and_heading_map_are_sheets(tmp_path: Path):
+    """Read by the one sheet reader: XLSX too, a Windows-1252 CSV with a warning, and the
+    same located errors (a missing column, an empty heading)."""
+    import openpyxl
+    from litreview.core.errors import InputError
+    from litreview.search import load_heading_map, load_thesaurus
+
+    book = openpyxl.Workbook()
+    book.active.append(["Heading", "Broader"])
+    book.active.append(["Leaders", "Personnel"])
+    book.active.append(["School leaders", "Leaders"])
+    book.save(tmp_path / "eric.xlsx")
+    thesaurus = load_thesaurus(tmp_path / "eric.xlsx")
+    assert thesaurus.narrower("personnel") == ("Leaders", "School leaders")
+    assert thesaurus.warnings == ()
+
+    sheet = tmp_path / "map.csv"
+    sheet.write_bytes(b"heading,vocabulary,target\nCaf\xe9s,MeSH,Restaurants\n,MeSH,X\n")
+    heading_map = load_heading_map(sheet)
+    assert heading_map.get("Cafés", "mesh") == "Restaurants"
+    assert [str(w) for w in heading_map.warnings] == [
+        f"{sheet}:2: not UTF-8: read as Windows-1252 (cp1252) (check the accented letters, "
+        "or save the sheet as CSV UTF-8)"]
+
+    sheet.write_text("heading,target\nLeaders,Leadership\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"map.csv:1: missing column\(s\) vocabulary "
+                                         r"\(columns: heading, vocabulary, target\)"):
+        load_heading_map(sheet)
+    sheet.write_text("heading,broader\nLeaders,Personnel\n\n,Personnel\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"map.csv:4: empty heading"):
+        load_thesaurus(sheet)

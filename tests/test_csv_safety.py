@@ -122,7 +122,7 @@ def test_records_round_trip(tmp_path_factory: pytest.TempPathFactory, hostile: R
 # --- every other CSV under results/ ----------------------------------------------------------
 
 def _dedupe_files() -> list[tuple[str, str, tuple[str, ...]]]:
-    from litreview.dedupe.grouping import UncertainPair, groups_csv, overlap_csv, uncertain_csv
+    from litreview.dedupe import UncertainPair, groups_csv, overlap_csv, uncertain_csv
 
     recs = [record("a-1", database="@Alpha", title="=HYPERLINK(\"x\")"),
             record("b-1", database="Beta", title="-cmd", authors=("+1",))]
@@ -136,12 +136,8 @@ def _dedupe_files() -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def _screening_files() -> list[tuple[str, str, tuple[str, ...]]]:
-    from litreview.screening.stages import (
-        AGREEMENT_COLUMNS,
-        STATUS_COLUMNS,
-        TO_SCREEN_COLUMNS,
-        table_csv,
-    )
+    from litreview.core.contracts import AGREEMENT_COLUMNS, STATUS_COLUMNS, TO_SCREEN_COLUMNS
+    from litreview.screening import table_csv
 
     return [
         ("to_screen.csv", table_csv(TO_SCREEN_COLUMNS, [["db-1", *HOSTILE[:6], "", "", "", "", "",
@@ -162,9 +158,9 @@ def _screening_files() -> list[tuple[str, str, tuple[str, ...]]]:
 def _other_files() -> list[tuple[str, str, tuple[str, ...]]]:
     from litreview.cli.records import _rejects_csv
     from litreview.core.errors import Problem
-    from litreview.importers.common import Reject
-    from litreview.reporting.robustness import Study, studies_csv, summary_csv, tables
-    from litreview.search.evaluate import LineHits, hits_csv
+    from litreview.importers import Reject
+    from litreview.reporting import Study, studies_csv, summary_csv, tables
+    from litreview.search import LineHits, hits_csv
 
     study = Study("db-1", "=HYPERLINK(\"x\")", "2007",
                   {"country": "@England", "focus": "-children's services; +schools"},
@@ -190,7 +186,8 @@ def test_every_results_csv_is_neutralised(make):
 
 
 def test_negative_kappa_stays_a_number():
-    from litreview.screening.stages import AGREEMENT_COLUMNS, table_csv
+    from litreview.core.contracts import AGREEMENT_COLUMNS
+    from litreview.screening import table_csv
 
     text = table_csv(AGREEMENT_COLUMNS, [["title_abstract", "ann", "bob", 4, 1, "25.0", "-0.333"]])
     assert "-0.333" in cells(text)
@@ -198,8 +195,8 @@ def test_negative_kappa_stays_a_number():
 
 def test_prisma2020_template_is_neutralised(tiny_review: Path):
     from litreview.core.review import load_review
-    from litreview.reporting.prisma import prisma2020_csv, prisma_counts
-    from litreview.screening.stages import Outcome, load_criteria
+    from litreview.reporting import prisma2020_csv, prisma_counts
+    from litreview.screening import Outcome, load_criteria
 
     review = load_review(tiny_review)
     criteria = load_criteria(tiny_review / review.criteria)
@@ -214,15 +211,16 @@ def test_prisma2020_template_is_neutralised(tiny_review: Path):
 def test_readers_give_back_the_original_text(tmp_path: Path):
     from litreview.audit.manifest import derived_counts
     from litreview.cli.reporting import _read_status
+    from litreview.core.contracts import STATUS_COLUMNS
     from litreview.core.fileio import CsvDictReader
-    from litreview.dedupe.grouping import groups_csv
+    from litreview.dedupe import groups_csv
+    from litreview.reporting import Study, studies_csv, summary_csv, tables
     from litreview.reporting.report import _csv_rows
-    from litreview.reporting.robustness import Study, studies_csv, summary_csv, tables
-    from litreview.screening.stages import STATUS_COLUMNS, table_csv
+    from litreview.screening import table_csv
 
     recs = [record("a-1", database="@Alpha")]
     rows = list(CsvDictReader(io.StringIO(groups_csv({"a-1": "a-1"}, recs), newline="")))
-    assert rows == [{"record_id": "a-1", "group_id": "a-1", "database": "@Alpha"}]
+    assert rows == [{"record_id": "a-1", "group_id": "a-1", "database": "@Alpha", "rule": ""}]
 
     status = tmp_path / "status.csv"
     status.write_text(table_csv(STATUS_COLUMNS, [["a-1", "full_text", "not_retrieved",
@@ -297,7 +295,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def test_summary_markdown_shows_coded_values_as_text():
-    from litreview.reporting.robustness import Study, markdown_plain, summary_markdown, tables
+    from litreview.reporting import Study, markdown_plain, summary_markdown, tables
 
     hostile = ["<script>alert(1)</script>", "**bold**", "a|b", "[link](http://x.example)",
                "line\nbreak", "`code` & $x$ ~~struck~~"]
@@ -319,6 +317,6 @@ def test_summary_markdown_shows_coded_values_as_text():
 
 @given(st.text(st.characters(exclude_categories=("Cs", "Cc"))))
 def test_markdown_escaping_reverses(value: str):
-    from litreview.reporting.robustness import markdown_plain, markdown_text
+    from litreview.reporting import markdown_plain, markdown_text
 
     assert markdown_plain(markdown_text(value)) == value

@@ -6,26 +6,22 @@ from dataclasses import replace
 import pytest
 from litreview.core.errors import InputError
 from litreview.core.records import Record, write_records
-from litreview.dedupe.grouping import (
+from litreview.dedupe import (
     PairDecision,
-    candidate_pairs,
+    Verdict,
     deduplicate,
     groups_csv,
+    judge,
+    keys,
     merge,
     overlap_csv,
     read_pair_decisions,
     uncertain_csv,
 )
-from litreview.dedupe.rules import (
-    Verdict,
-    author_keys,
-    author_relation,
-    journal_keys,
-    judge,
-    keys,
-    page_keys,
-    venue_relation,
-)
+from litreview.dedupe.authors import author_keys, author_relation
+from litreview.dedupe.blocking import candidate_pairs
+from litreview.dedupe.match_keys import page_keys
+from litreview.dedupe.venues import journal_keys, venue_relation
 
 
 def rec(rid: str, db: str, title: str, year: str = "2006", doi: str = "", **kw) -> Record:
@@ -349,4 +345,5 @@ def test_cli_rejects_unknown_ids_in_the_pair_sheet(tmp_path, capsys):
     sheet.write_text("record_a,record_b,decision\na-1,a-2,same\n", encoding="utf-8")
     assert main(["dedupe", str(records), "-o", out[0], "--groups", out[1], "--pairs",
                  str(sheet)]) == 0
-    assert (tmp_path / "g.csv").read_text().splitlines()[1:] == ["a-1,a-1,A", "a-2,a-1,A"]
+    assert (tmp_path / "g.csv").read_text().splitlines()[1:] == ["a-1,a-1,A,",
+                                                               "a-2,a-1,A,reviewer"]

@@ -12,8 +12,8 @@ from dataclasses import replace
 import pytest
 from conftest import REALDATA
 from litreview.core.records import Record
-from litreview.dedupe.grouping import deduplicate
-from litreview.importers.common import Context, build_record, type_from_name
+from litreview.dedupe import deduplicate
+from litreview.importers import Context, build_record, type_from_name
 
 CASES = REALDATA / "dedup" / "test_cases.json"
 

@@ -12,17 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from litreview.core.records import Record
-from litreview.dedupe.grouping import deduplicate
-from litreview.dedupe.rules import (
-    Verdict,
-    Weights,
-    compare,
-    issue_key,
-    journal_keys,
-    judge,
-    keys,
-    venue_relation,
-)
+from litreview.dedupe import Verdict, Weights, deduplicate, judge, keys
+from litreview.dedupe.evidence import compare
+from litreview.dedupe.match_keys import issue_key
+from litreview.dedupe.venues import journal_keys, venue_relation
 
 TITLE = "Pleurodesis in recurrent pleural effusions: a randomized comparison of two agents"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from litreview.core.records import Record
-from litreview.dedupe.grouping import deduplicate
-from litreview.dedupe.rules import Verdict, Weights, author_keys, author_relation, judge, keys
+from litreview.dedupe import Verdict, Weights, deduplicate, judge, keys
+from litreview.dedupe.authors import author_keys, author_relation
 
 TITLE = "Intestinal lipoprotein overproduction in insulin-resistant states"
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, snakemake
+from conftest import results_files
 
-INPUTS = ("review.yaml", "search_strategies", "data", "screening")
 #: Works the 2008 report cites as reviewed literature (title fragments).
 CITED = (
     "how school leaders in extended schools respond to local needs",  # Kendall et al. 2007b
@@ -20,16 +18,24 @@ CITED = (
 )
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example review run once, in a copy, so the repository stays clean."""
-    review = tmp_path_factory.mktemp("example")
-    for name in INPUTS:
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, review / name)
-    run = snakemake(review, "--cores", "2")
-    assert run.returncode == 0, run.stderr[-3000:]
-    return review
+#: Tests on the example's results share one in-process run of it (``example_built``),
+#: on one xdist worker.
+pytestmark = pytest.mark.xdist_group("example")
+
+
+@pytest.fixture
+def example(example_built: Path) -> Path:
+    """The example review's results, made once, in a copy: the repository stays clean."""
+    return example_built
+
+
+@pytest.mark.workflow
+def test_the_example_in_process_is_the_example_by_snakemake(example_built: Path,
+                                                            example_run: Path):
+    """The in-process run these tests read writes what the workflow writes."""
+    built, run = results_files(example_built), results_files(example_run)
+    assert built.keys() == run.keys()
+    assert [name for name in built if built[name] != run[name]] == []
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

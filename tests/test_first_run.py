@@ -85,6 +85,7 @@ def test_run_outside_a_review_names_no_review(tmp_path: Path, monkeypatch: pytes
     assert commands == []  # nothing started
 
 
+@pytest.mark.workflow
 def test_run_dry_run_for_real(tiny_review: Path):
     """One real Snakemake process: the packaged Snakefile and profile are found."""
     run = subprocess.run([sys.executable, "-m", "litreview", "run", str(tiny_review), "--",
@@ -99,7 +100,7 @@ def test_run_dry_run_for_real(tiny_review: Path):
 def test_init_prints_the_real_command_and_writes_a_coding_sheet(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     from litreview.core.schema import load_schema
-    from litreview.reporting.robustness import read_extraction
+    from litreview.reporting import read_extraction
 
     review = tmp_path / "my review"
     assert main(["init", str(review)]) == 0
@@ -150,7 +151,10 @@ def test_snakemake_outside_a_review_mentions_d(tmp_path: Path):
 
 # --- before a run: the messages alone ---------------------------------------------------
 
+@pytest.mark.workflow
 def test_failed_validation_prints_only_the_messages(tiny_review: Path):
+    """The one Snakemake run that stops in the Snakefile's check: Snakemake adds nothing to
+    the messages (the messages themselves are tested in process, in test_workflow)."""
     shutil.copy(FIRST_RUN / "misspelt_review.yaml", tiny_review / "review.yaml")
     run = subprocess.run(workflow_command(tiny_review), capture_output=True, text=True,
                          timeout=300)
@@ -160,6 +164,7 @@ def test_failed_validation_prints_only_the_messages(tiny_review: Path):
     assert "  review.yaml:2: unknown key 'titel' in review (did you mean 'title'?)" in lines
     assert all(line.startswith("  review.yaml") for line in lines[1:]), run.stderr
     assert "Snakefile" not in run.stderr and "Traceback" not in run.stderr
+    assert not (tiny_review / "results").exists()
 
 
 # --- check knows the imported records ----------------------------------------------------

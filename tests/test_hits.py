@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from litreview.core.records import Record
-from litreview.search.evaluate import (
+from litreview.search import (
     Corpus,
     benchmark_indices,
     evaluate,
     hits_csv,
     line_hits,
     missed,
+    parse_strategy,
 )
-from litreview.search.strategies import parse_strategy
 
 
 def record(rid: str, title: str = "", abstract: str = "", keywords=(), subjects=()) -> Record:
@@ -81,7 +81,7 @@ def test_hits_table_rows():
 
 
 def test_explode_uses_the_thesaurus():
-    from litreview.search.thesaurus import Thesaurus
+    from litreview.search import Thesaurus
 
     thesaurus = Thesaurus({"schools": "Schools", "primary schools": "Primary schools"},
                           {"schools": ("primary schools",)})
@@ -105,8 +105,7 @@ def test_benchmark_recall_and_misses():
 
 
 def test_operator_words_in_bare_lines_are_evaluated_as_read():
-    from litreview.search.strategies import with_thesaurus
-    from litreview.search.thesaurus import Thesaurus
+    from litreview.search import Thesaurus, with_thesaurus
 
     records = [record("a", subjects=["Leaders"]), record("b", subjects=["Leadership"]),
                record("c", subjects=["Leaders or Leadership"])]

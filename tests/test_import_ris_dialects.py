@@ -335,7 +335,7 @@ def test_a_record_whose_only_identifier_is_a_malformed_doi_is_a_located_error(tm
 
 def test_a_table_row_whose_only_identifier_is_a_malformed_doi_is_a_located_error(
         tmp_path: Path):
-    """The table rule, the same as the RIS one (importers/tabular.py)."""
+    """The table rule, the same as the RIS one (importers/tables/rows.py)."""
     path = tmp_path / "t.csv"
     path.write_text("Title,Authors,DOI,Year\n,\"Smith, J.\",not-a-doi,2020\n"
                     "A title,\"Jones, K.\",,2021\n")

@@ -9,9 +9,7 @@ import pytest
 from conftest import REPO
 from litreview.core.review import Limits as ConfigLimits
 from litreview.core.review import Source, load_review
-from litreview.search.lint import has_errors, lint_text
-from litreview.search.strategies import render
-from litreview.search.thesaurus import Thesaurus
+from litreview.search import Thesaurus, has_errors, lint_text, render
 
 
 def strategy_notes(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from litreview.cli.simulate import add_parsers, metrics_table, read_labelled
 from litreview.core.errors import InputError
 from litreview.core.records import Record
-from litreview.screening.prioritise import (
+from litreview.screening import (
     Model,
     choose_priors,
     features,

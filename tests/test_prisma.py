@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 from litreview.core.errors import InputError
 from litreview.core.review import load_review
-from litreview.reporting.flow import flow_svg, layout
-from litreview.reporting.prisma import (
+from litreview.reporting import (
     assert_counts,
     check_counts,
+    flow_svg,
+    layout,
     prisma_counts,
     read_study_links,
     summary_text,
 )
-from litreview.screening.stages import Outcome, load_criteria
+from litreview.screening import Outcome, load_criteria
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_prisma2020_template(counts: dict):
     import csv
     import io
 
-    from litreview.reporting.prisma import prisma2020_csv
+    from litreview.reporting import prisma2020_csv
 
     rows = {r["data"]: r for r in csv.DictReader(io.StringIO(prisma2020_csv(counts)))
             if r["data"] != "NA"}
@@ -140,7 +141,7 @@ def test_prisma2020_template(counts: dict):
 def test_png_diagram_is_drawn_and_byte_stable(counts: dict):
     import io
 
-    from litreview.reporting.flow import flow_png
+    from litreview.reporting import flow_png
     from PIL import Image
 
     data = flow_png(counts)
@@ -242,3 +243,26 @@ def test_study_links_are_checked(tmp_path: Path, text: str, message: str):
     with pytest.raises(InputError) as caught:
         read_study_links(sheet, {"alpha-A1": "alpha-A1", "beta-B1": "alpha-A1"})
     assert message in str(caught.value)
+
+
+def test_the_studies_sheet_may_be_xlsx_or_windows_1252(tmp_path: Path):
+    from litreview.reporting import read_studies_sheet
+    from litreview.screening import xlsx_bytes
+
+    aliases = {"alpha-A1": "alpha-A1", "beta-B1": "alpha-A1", "alpha-A2": "alpha-A2"}
+    book = tmp_path / "studies.xlsx"
+    book.write_bytes(xlsx_bytes(("record_id", "study_id"),
+                                [["beta-B1", "trial-1"], ["alpha-A2", "trial-1"]]))
+    assert read_study_links(book, aliases) == {"alpha-A1": "trial-1", "alpha-A2": "trial-1"}
+    book.write_bytes(xlsx_bytes(("record_id", "study_id"),
+                                [["beta-B1", "trial-1"], ["alpha-A1", "trial-1"]]))
+    with pytest.raises(InputError) as caught:
+        read_study_links(book, aliases)
+    assert str(caught.value) == f"{book}:3: 'alpha-A1' is listed twice (first on line 2)"
+    legacy = tmp_path / "studies.csv"
+    legacy.write_bytes("record_id,study_id\nalpha-A2,étude-1\n".encode("cp1252"))
+    links = read_studies_sheet(legacy, aliases)
+    assert links.study_of == {"alpha-A2": "étude-1"}
+    (warning,) = links.warnings
+    assert (warning.file, warning.line) == (str(legacy), 2)
+    assert "not UTF-8: read as Windows-1252" in warning.message

@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from litreview.core.errors import Problem
 from litreview.core.records import normalise_doi, normalise_year
-from litreview.importers import import_export
-from litreview.importers.common import fixed_text, split_authors, split_terms
+from litreview.importers import fixed_text, import_export, split_authors, split_terms
 
 _CHARS = st.sampled_from(" .,:()'-éüßøçñ中文Ωλ")
 _TEXT = st.text(st.one_of(st.characters(categories=["Lu", "Ll", "Lo", "Nd"]), _CHARS),

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from litreview.cli import main
 from litreview.core.records import Record, finalise, read_records
-from litreview.importers import import_export
-from litreview.importers.common import citation_key
+from litreview.importers import citation_key, import_export
 
 HERE = Path(__file__).resolve().parent
 IDS = HERE / "fixtures" / "exports" / "record-ids"

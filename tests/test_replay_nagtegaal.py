@@ -11,9 +11,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import realdata, snakemake
 
 
+@pytest.mark.workflow
 def test_replay_reproduces_the_history(tmp_path: Path):
     source = realdata("screening", "Nagtegaal_2019.csv")
     with source.open(newline="", encoding="utf-8") as handle:

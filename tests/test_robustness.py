@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from litreview.core.errors import InputError
-from litreview.reporting.robustness import (
+from litreview.reporting import (
     classify,
     narrative,
     per_study,
@@ -138,3 +138,28 @@ def test_reports_of_one_study_are_coded_once(tmp_path: Path):
     with pytest.raises(InputError, match="'s1' is coded twice"):
         read_extraction(write(tmp_path, [ROWS[0], ROWS[0].replace("s1,", "s2,", 1)]),
                         included, folded)
+
+
+def test_the_coding_sheet_may_be_xlsx_or_windows_1252(tmp_path: Path):
+    import csv
+    import io
+
+    from litreview.screening import xlsx_bytes
+
+    header, *rows = list(csv.reader(io.StringIO(HEADER + "\n".join(ROWS) + "\n")))
+    book = tmp_path / "extraction.xlsx"
+    book.write_bytes(xlsx_bytes(header, [*rows, ["s1", *rows[0][1:]]]))
+    with pytest.raises(InputError) as caught:  # located as a spreadsheet numbers its rows
+        read_extraction(book, INCLUDED, {})
+    assert str(caught.value) == f"{book}:5: 's1' is coded twice"
+    book.write_bytes(xlsx_bytes(header, rows))
+    from_book = read_extraction(book, INCLUDED, {})
+    assert from_book.studies == read_extraction(write(tmp_path, ROWS), INCLUDED, {}).studies
+    assert from_book.warnings == ()
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes((HEADER + ROWS[1].replace("England", "Région") + "\n").encode("cp1252"))
+    coded = read_extraction(legacy, INCLUDED, {})
+    assert coded.studies[0].coding["country"] == "Région"
+    (warning,) = coded.warnings
+    assert (warning.file, warning.line) == (str(legacy), 2)
+    assert "not UTF-8: read as Windows-1252" in warning.message

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from litreview.core.contracts import TO_SCREEN_COLUMNS
 from litreview.core.errors import InputError
 from litreview.core.records import Record
-from litreview.screening.stages import (
-    TO_SCREEN_COLUMNS,
+from litreview.screening import (
     AutoRule,
     Criteria,
     Criterion,
@@ -231,7 +231,7 @@ def test_automatic_rules_on_language_and_unknown_values():
 
 
 def test_csv_sheet_filled_in_and_read_back_loses_nothing(tmp_path: Path):
-    from litreview.screening.stages import table_csv
+    from litreview.screening import table_csv
 
     recs = [*records(4), Record("r9", "DB", "f.ris", 9, title="-1 dose, +2 arms", year="2007")]
     result = screen(recs, CRITERIA, [])
@@ -376,7 +376,7 @@ def test_xlsx_dates_and_numbers_read_as_typed(tmp_path: Path):
 
 
 def test_agreement_is_blank_for_reviewers_with_no_record_in_common(tmp_path: Path):
-    from litreview.screening.stages import agreement_rows
+    from litreview.screening import agreement_rows
 
     write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,"])
     write(tmp_path, "title_abstract-bob.csv", ["r2,include,,,,"])
@@ -413,3 +413,14 @@ def test_screen_command_writes_notes_and_warns_of_a_legacy_encoding(
     assert status[0] == "record_id,stage,status,reason,decided_by,note"
     assert "r2,full_text,not_retrieved,not_retrieved,ann,pas de réponse des auteurs" in status
     assert "r1,full_text,included,,ann," in status
+
+
+def test_the_package_loads_numpy_and_scikit_learn_only_when_ranking():
+    import subprocess
+    import sys
+
+    code = ("import sys; import litreview.screening as s, litreview.reporting; "
+            "heavy = [m for m in ('numpy', 'scipy', 'sklearn') if m in sys.modules]; "
+            "assert not heavy, heavy; assert callable(s.stopping) and callable(s.rank)")
+    subprocess.run([sys.executable, "-c", code], check=True,
+                   env={"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "workflow")})

@@ -15,15 +15,16 @@ from litreview.core.errors import InputError
 from litreview.core.records import Record, RecordIdError, RecordIds, resolve_record_id
 from litreview.importers import import_export
 from litreview.pipeline.preflight import preflight
-from litreview.search.evaluate import (
+from litreview.search import (
     benchmark_indices,
     evaluate,
     heading_keys,
     line_hits,
+    lint_text,
+    parse_expression,
+    parse_strategy,
     read_benchmark,
 )
-from litreview.search.lint import lint_text
-from litreview.search.strategies import parse_expression, parse_strategy
 
 HERE = FIXTURES / "search_dialects"
 

@@ -5,20 +5,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from litreview.core.errors import InputError
 from litreview.core.records import Record
-from litreview.search.compile import PLATFORMS, compile_strategy, render_compiled
-from litreview.search.evaluate import evaluate
-from litreview.search.lint import has_errors, lint_text
-from litreview.search.strategies import (
+from litreview.search import (
+    PLATFORMS,
     Op,
     Ref,
     Term,
+    Thesaurus,
+    compile_strategy,
+    evaluate,
+    has_errors,
+    lint_text,
     parse_expression,
     parse_strategy,
     read_lines,
     render,
+    render_compiled,
     with_thesaurus,
 )
-from litreview.search.thesaurus import Thesaurus
 
 STRATEGY = """\
 database: BEI

@@ -20,8 +20,7 @@ from litreview.core.records import (
     resolve_record_id,
     write_records,
 )
-from litreview.importers import import_export
-from litreview.importers.common import strip_markup
+from litreview.importers import import_export, strip_markup
 
 HERE = FIXTURES / "trial_findings"
 EXPORTS = FIXTURES / "exports"

@@ -8,14 +8,16 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, snakemake, workflow_command
+from conftest import copy_example, snakemake, workflow_command
+from litreview.cli import main
 
-INPUTS = ("review.yaml", "search_strategies", "data", "screening")
+#: The tests that share the example review's runs go to one xdist worker.
+EXAMPLE = pytest.mark.xdist_group("example")
 
 #: A 2009 ERIC export: a re-export of a 2008 ERIC record, a new copy of a BEI work, and
 #: two works never seen before.
@@ -77,11 +79,9 @@ UPDATE = "\n".join([
 ])
 
 
-def copy_example(target: Path) -> Path:
-    target.mkdir()
-    for name in INPUTS:
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+def copy_run(review: Path, target: Path) -> Path:
+    """A copy of a review that has run, results, Snakemake's records and all, free to change."""
+    shutil.copytree(review, target, symlinks=True)
     return target
 
 
@@ -90,23 +90,25 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_search_update(tmp_path: Path):
-    review = copy_example(tmp_path / "review")
-    assert snakemake(review, "--cores", "2").returncode == 0
+@pytest.mark.workflow
+@EXAMPLE
+def test_search_update(example_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    review = copy_run(example_run, tmp_path / "review")
     before_ids = [r["record_id"] for r in rows(review / "results/dedupe/unique.csv")]
     before_included = [r["record_id"] for r in rows(review / "results/screening/included.csv")]
 
     (review / "data/exports/eric/eric_2009-03-02.ris").write_text(UPDATE)
-    undeclared = litreview("check", str(review), cwd=review)
-    assert undeclared.returncode == 0
+    capsys.readouterr()
+    assert main(["check", str(review)]) == 0
     assert "warning: ERIC: data/exports/eric/eric_2009-03-02.ris is dated after its search " \
-        "of 2008-09-12; for a search update, set update_of: 2008-10-07" in undeclared.stderr
+        "of 2008-09-12; for a search update, set update_of: 2008-10-07" \
+        in capsys.readouterr().err
     config = review / "review.yaml"
     config.write_text(config.read_text().replace(
         "  year: 2008\n", "  year: 2008\n  update_of: 2008-10-07\n"))
-    declared = litreview("check", str(review), cwd=review)
+    main(["check", str(review)])
     assert "warning: Websites: data/other/websites.csv has no search date in its name, so it " \
-        "counts as searched on 2008-09-30 (the previous version)" in declared.stderr
+        "counts as searched on 2008-09-30 (the previous version)" in capsys.readouterr().err
     run = snakemake(review, "--cores", "2")
     assert run.returncode == 0, run.stderr[-3000:]
 
@@ -144,36 +146,50 @@ def test_search_update(tmp_path: Path):
 
 
 @pytest.fixture
-def audited(tmp_path: Path) -> Path:
-    review = copy_example(tmp_path / "review")
-    assert snakemake(review, "--cores", "2").returncode == 0
-    return review
+def audited(example_built: Path, tmp_path: Path) -> Path:
+    """The example review with its results and audit manifest, free to change."""
+    return copy_run(example_built, tmp_path / "review")
 
 
-def litreview(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "litreview", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
+@dataclass(frozen=True)
+class Said:
+    """What a command returned and printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def test_verify_and_a_tampered_decision(audited: Path):
+def litreview(*args: str, capsys: pytest.CaptureFixture[str]) -> Said:
+    """A ``litreview`` command, in process."""
+    capsys.readouterr()
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return Said(code, out, err)
+
+
+@EXAMPLE
+def test_verify_and_a_tampered_decision(audited: Path, capsys: pytest.CaptureFixture[str]):
     manifest = json.loads((audited / "results/audit/manifest.json").read_text())
     assert "screening/decisions/full_text-AE.csv" in manifest["inputs"]
     assert manifest["counts"]["included"]["studies"] == 25
     assert {"python", "snakemake", "litreview"} <= manifest["software"].keys()
-    ok = litreview("verify", str(audited), cwd=audited)
+    ok = litreview("verify", str(audited), capsys=capsys)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     sheet = audited / "screening/decisions/full_text-AE.csv"
     lines = sheet.read_text().splitlines()
     target = next(i for i, line in enumerate(lines) if ",include,," in line)
     lines[target] = lines[target].replace(",include,,", ",exclude,C2,")
     sheet.write_text("\n".join(lines) + "\n")
-    bad = litreview("verify", str(audited), cwd=audited)
+    bad = litreview("verify", str(audited), capsys=capsys)
     assert bad.returncode == 1
     assert "first: input changed: screening/decisions/full_text-AE.csv" in bad.stdout
     assert "count moved: included.studies was 25, now 24 (-1)" in bad.stdout
 
 
-def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(audited: Path):
+@EXAMPLE
+def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(
+        audited: Path, capsys: pytest.CaptureFixture[str]):
     manifest = json.loads((audited / "results/audit/manifest.json").read_text())
     derived = manifest["derived_counts"]
     assert derived["search_hits"]["bei"]["#2"] > 0
@@ -181,13 +197,13 @@ def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(audited: P
     assert sum(derived["robustness"]["Robustness of evidence"].values()) == 25
     assert {"scikit-learn", "scipy"} <= manifest["software"].keys()
 
-    def tampered(path: str, old: str, new: str) -> subprocess.CompletedProcess[str]:
+    def tampered(path: str, old: str, new: str) -> Said:
         file = audited / path
         original = file.read_text()
         assert old in original
         file.write_text(original.replace(old, new, 1))
         try:
-            return litreview("verify", str(audited), cwd=audited)
+            return litreview("verify", str(audited), capsys=capsys)
         finally:
             file.write_text(original)
 
@@ -207,13 +223,15 @@ def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(audited: P
     assert run.returncode == 1, run.stdout + run.stderr
     assert "first: input changed: screening/decisions/title_abstract-AE.csv" in run.stdout
     assert "the counts cannot be recomputed: " in run.stdout
-    assert litreview("verify", str(audited), cwd=audited).returncode == 0  # all restored
+    assert litreview("verify", str(audited), capsys=capsys).returncode == 0  # all restored
 
 
-def test_verify_refuses_what_the_workflow_refuses_and_a_damaged_manifest(audited: Path):
+@EXAMPLE
+def test_verify_refuses_what_the_workflow_refuses_and_a_damaged_manifest(
+        audited: Path, capsys: pytest.CaptureFixture[str]):
     pairs = audited / "screening/duplicate_pairs.csv"
     pairs.write_text("record_a,record_b,decision\nassia-200580712,nope-1,different\n")
-    run = litreview("verify", str(audited), cwd=audited)
+    run = litreview("verify", str(audited), capsys=capsys)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "first: input added: screening/duplicate_pairs.csv" in run.stdout
     assert "the counts cannot be recomputed: " in run.stdout
@@ -222,20 +240,21 @@ def test_verify_refuses_what_the_workflow_refuses_and_a_damaged_manifest(audited
     manifest = audited / "results/audit/manifest.json"
     for damaged in ("{", "[]", "{}"):
         manifest.write_text(damaged)
-        run = litreview("verify", str(audited), cwd=audited)
+        run = litreview("verify", str(audited), capsys=capsys)
         assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
         assert "results/audit/manifest.json: the audit manifest" in run.stderr
 
 
-def test_trail_of_a_record(audited: Path):
+@EXAMPLE
+def test_trail_of_a_record(audited: Path, capsys: pytest.CaptureFixture[str]):
     included = rows(audited / "results/screening/included.csv")[0]["record_id"]
-    run = litreview("trail", included, str(audited), cwd=audited)
+    run = litreview("trail", included, str(audited), capsys=capsys)
     assert run.returncode == 0, run.stderr
     text = run.stdout
     assert text.startswith(f"{included}: ")
     assert "data/exports/" in text and "Title and abstract: included" in text
     assert "screening/decisions/full_text-AE.csv:" in text
-    assert litreview("trail", "nope-1", str(audited), cwd=audited).returncode == 2
+    assert litreview("trail", "nope-1", str(audited), capsys=capsys).returncode == 2
 
 
 def results_state(review: Path) -> dict[str, bytes]:
@@ -244,9 +263,7 @@ def results_state(review: Path) -> dict[str, bytes]:
             and not p.name.endswith(".tmp")}
 
 
-def assert_same_as_a_clean_run(review: Path, tmp_path: Path) -> None:
-    clean = copy_example(tmp_path / "clean")
-    assert snakemake(clean, "--cores", "2").returncode == 0
+def assert_same_as_a_clean_run(review: Path, clean: Path) -> None:
     assert results_state(review) == results_state(clean)
 
 
@@ -280,8 +297,11 @@ def assert_outputs_whole(review: Path) -> None:
             json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.workflow
+@EXAMPLE
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["term", "kill"])
-def test_a_killed_run_leaves_no_half_written_file(tmp_path: Path, how: signal.Signals):
+def test_a_killed_run_leaves_no_half_written_file(example_run: Path, tmp_path: Path,
+                                                  how: signal.Signals):
     review = copy_example(tmp_path / "review")
     start_and_kill_midway(review, how)
     if how == signal.SIGTERM:  # a run told to stop cleans up after itself
@@ -290,14 +310,16 @@ def test_a_killed_run_leaves_no_half_written_file(tmp_path: Path, how: signal.Si
     snakemake(review, "--unlock")  # a killed Snakemake cannot release its lock
     rerun = snakemake(review, "--cores", "2", "--rerun-incomplete")
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    assert_same_as_a_clean_run(review, tmp_path)
+    assert_same_as_a_clean_run(review, example_run)
 
 
-def test_two_concurrent_runs_do_not_corrupt_the_review(tmp_path: Path):
+@pytest.mark.workflow
+@EXAMPLE
+def test_two_concurrent_runs_do_not_corrupt_the_review(example_run: Path, tmp_path: Path):
     review = copy_example(tmp_path / "review")
     command = workflow_command(review)
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True)
+    first = subprocess.Popen(workflow_command(review, cores=2), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
     time.sleep(1.0)
     second = subprocess.run(command, capture_output=True, text=True, timeout=300)
     first_out, _ = first.communicate(timeout=300)
@@ -309,4 +331,4 @@ def test_two_concurrent_runs_do_not_corrupt_the_review(tmp_path: Path):
     # its results are those of a clean run
     final = snakemake(review, "--cores", "2", "--rerun-incomplete")
     assert final.returncode == 0, first_out[-2000:] + final.stderr[-2000:]
-    assert_same_as_a_clean_run(review, tmp_path)
+    assert_same_as_a_clean_run(review, example_run)

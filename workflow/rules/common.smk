@@ -1,7 +1,8 @@
 # Names shared by the rule files: the sources, the stages, and how to call the package.
 import sys
 
-from litreview.search.compile import PLATFORMS
+from litreview.search import PLATFORMS
+from litreview.core import paths
 from litreview.pipeline.smk import (
     decision_sheets,
     import_options,

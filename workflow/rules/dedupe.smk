@@ -3,17 +3,17 @@
 
 rule dedupe:
     input:
-        records=[f"results/records/{slug}.csv" for slug in SOURCES],
+        records=[paths.records(slug) for slug in SOURCES],
         pairs=pair_sheet(),
     output:
-        unique="results/dedupe/unique.csv",
-        groups="results/dedupe/groups.csv",
-        uncertain="results/dedupe/uncertain_pairs.csv",
-        overlap="results/dedupe/overlap.csv",
+        unique=paths.UNIQUE,
+        groups=paths.GROUPS,
+        uncertain=paths.UNCERTAIN,
+        overlap=paths.OVERLAP,
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/dedupe.log",
+        f"{paths.LOGS}/dedupe.log",
     params:
         cli=LITREVIEW,
         pairs=lambda wc, input: f"--pairs {input.pairs}" if input.pairs else "",

@@ -7,18 +7,18 @@ rule import_records:
     input:
         lambda wc: SOURCES[wc.source].exports,
     output:
-        records="results/records/{source}.csv",
-        rejects="results/records/{source}.rejects.csv",
+        records=paths.records("{source}"),
+        rejects=paths.rejects("{source}"),
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/import/{source}.log",
+        f"{paths.LOGS}/import/{{source}}.log",
     params:
         cli=LITREVIEW,
         name=lambda wc: SOURCES[wc.source].name,
         format=lambda wc: SOURCES[wc.source].format,
         searched=lambda wc: SOURCES[wc.source].searched or "''",
-        options=lambda wc: import_options(SOURCES[wc.source], f"results/records/{wc.source}"),
+        options=lambda wc: import_options(SOURCES[wc.source]),
     shell:
         "{params.cli} --log {log:q}"
         " import {input:q} --database {params.name:q} --format {params.format}"

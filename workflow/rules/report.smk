@@ -3,23 +3,23 @@
 
 rule prisma:
     input:
-        groups="results/dedupe/groups.csv",
-        records=[f"results/records/{slug}.csv" for slug in SOURCES],
-        rejects=[f"results/records/{slug}.rejects.csv" for slug in SOURCES],
-        status="results/screening/status.csv",
+        groups=paths.GROUPS,
+        records=[paths.records(slug) for slug in SOURCES],
+        rejects=[paths.rejects(slug) for slug in SOURCES],
+        status=paths.STATUS,
         criteria=REVIEW.criteria,
         studies=studies_sheet(),
     output:
-        counts="results/prisma/counts.json",
+        counts=paths.COUNTS,
         flow=report(
-            "results/prisma/flow.svg", caption="../report/flow.rst", category="PRISMA 2020"
+            paths.FLOW_SVG, caption="../report/flow.rst", category="PRISMA 2020"
         ),
-        png="results/prisma/flow.png",
-        template="results/prisma/prisma2020.csv",
+        png=paths.FLOW_PNG,
+        template=paths.PRISMA_CSV,
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/prisma.log",
+        f"{paths.LOGS}/prisma.log",
     params:
         cli=LITREVIEW,
         studies=studies_option,
@@ -34,44 +34,45 @@ rule prisma:
 
 rule report:
     input:
-        counts="results/prisma/counts.json",
-        flow="results/prisma/flow.svg",
-        overlap="results/dedupe/overlap.csv",
-        hits=expand("results/search/{db}.hits.csv", db=STRATEGIES),
-        agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
-        robustness="results/robustness/summary.csv",
-        stopping=expand("results/screening/{stage}/stopping.txt", stage=STAGES),
-        included="results/screening/included.csv",
+        counts=paths.COUNTS,
+        flow=paths.FLOW_SVG,
+        overlap=paths.OVERLAP,
+        hits=expand(paths.hits("{db}"), db=STRATEGIES),
+        agreement=expand(paths.stage_file("{stage}", "agreement.csv"), stage=STAGES),
+        robustness=paths.ROBUSTNESS_CSV,
+        stopping=expand(paths.stage_file("{stage}", "stopping.txt"), stage=STAGES),
+        included=paths.INCLUDED,
     output:
-        report("results/report.html", caption="../report/report.rst", category="Report"),
+        report(paths.REPORT, caption="../report/report.rst", category="Report"),
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/report.log",
+        f"{paths.LOGS}/report.log",
     params:
         cli=LITREVIEW,
+        robustness=lambda wc, input: Path(input.robustness).parent,
     shell:
         "{params.cli} --log {log:q}"
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
-        " --robustness results/robustness --stopping {input.stopping:q}"
+        " --robustness {params.robustness:q} --stopping {input.stopping:q}"
         " --included {input.included:q} -o {output:q}"
 
 
 rule audit:
     input:
-        counts="results/prisma/counts.json",
-        hits=expand("results/search/{db}.hits.csv", db=STRATEGIES),
-        agreement=expand("results/screening/{stage}/agreement.csv", stage=STAGES),
-        robustness="results/robustness/summary.csv",
-        report="results/report.html",
+        counts=paths.COUNTS,
+        hits=expand(paths.hits("{db}"), db=STRATEGIES),
+        agreement=expand(paths.stage_file("{stage}", "agreement.csv"), stage=STAGES),
+        robustness=paths.ROBUSTNESS_CSV,
+        report=paths.REPORT,
         inputs=REVIEW_INPUTS,
     output:
-        "results/audit/manifest.json",
+        paths.MANIFEST,
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/audit.log",
+        f"{paths.LOGS}/audit.log",
     params:
         cli=LITREVIEW,
     shell:
@@ -82,27 +83,28 @@ rule audit:
 
 rule robustness:
     input:
-        included="results/screening/included.csv",
-        groups="results/dedupe/groups.csv",
+        included=paths.INCLUDED,
+        groups=paths.GROUPS,
         sheet=EXTRACTION,
         studies=studies_sheet(),
     output:
         summary=report(
-            "results/robustness/summary.md",
+            paths.ROBUSTNESS_MD,
             caption="../report/robustness.rst",
             category="Robustness",
         ),
-        table="results/robustness/summary.csv",
-        studies="results/robustness/studies.csv",
-        charts="results/robustness/charts.html",
+        table=paths.ROBUSTNESS_CSV,
+        studies=paths.ROBUSTNESS_STUDIES,
+        charts=paths.ROBUSTNESS_CHARTS,
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/robustness.log",
+        f"{paths.LOGS}/robustness.log",
     params:
         cli=LITREVIEW,
+        out=lambda wc, output: Path(output.table).parent,
         studies=studies_option,
     shell:
         "{params.cli} --log {log:q}"
         " robustness --review . --included {input.included:q} --groups {input.groups:q}"
-        " {params.studies} --out results/robustness"
+        " {params.studies} --out {params.out:q}"

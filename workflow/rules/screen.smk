@@ -3,31 +3,26 @@
 
 rule screen:
     input:
-        unique="results/dedupe/unique.csv",
-        groups="results/dedupe/groups.csv",
+        unique=paths.UNIQUE,
+        groups=paths.GROUPS,
         criteria=REVIEW.criteria,
         sheets=SHEETS,
     output:
-        status="results/screening/status.csv",
-        included="results/screening/included.csv",
+        status=paths.STATUS,
+        included=paths.INCLUDED,
         sheets=expand(
-            "results/screening/{stage}/{name}",
+            paths.stage_file("{stage}", "{name}"),
             stage=STAGES,
-            name=[
-                "to_screen.csv",
-                "to_screen.xlsx",
-                "agreement.csv",
-                "conflicts.csv",
-                "stopping.txt",
-            ],
+            name=paths.STAGE_FILES,
         ),
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/screen.log",
+        f"{paths.LOGS}/screen.log",
     params:
         cli=LITREVIEW,
+        out=lambda wc, output: Path(output.status).parent,
     shell:
         "{params.cli} --log {log:q}"
         " screen --review . --unique {input.unique:q} --groups {input.groups:q}"
-        " --out results/screening"
+        " --out {params.out:q}"

@@ -4,15 +4,15 @@
 rule search_hits:
     input:
         strategy=lambda wc: STRATEGIES[wc.db].strategy,
-        records="results/records/{db}.csv",
+        records=paths.records("{db}"),
         config="review.yaml",
         thesauri=lambda wc: [f for f in (STRATEGIES[wc.db].thesaurus,) if f],
     output:
-        "results/search/{db}.hits.csv",
+        paths.hits("{db}"),
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/search/{db}.log",
+        f"{paths.LOGS}/search/{{db}}.log",
     params:
         cli=LITREVIEW,
     shell:
@@ -26,11 +26,11 @@ rule search_lint:
         strategy=lambda wc: STRATEGIES[wc.db].strategy,
         config="review.yaml",
     output:
-        "results/search/{db}.lint.txt",
+        paths.lint("{db}"),
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/search/{db}.lint.log",
+        f"{paths.LOGS}/search/{{db}}.lint.log",
     params:
         cli=LITREVIEW,
     shell:
@@ -44,14 +44,14 @@ rule search_compile:
         config="review.yaml",
         thesauri=lambda wc: [f for f in (STRATEGIES[wc.db].thesaurus, STRATEGIES[wc.db].heading_map) if f],
     output:
-        expand("results/search/{{db}}.{platform}.txt", platform=PLATFORM_IDS),
+        expand(paths.compiled("{{db}}", "{platform}"), platform=PLATFORM_IDS),
     conda:
         "../envs/litreview.yaml"
     log:
-        "results/logs/search/{db}.compile.log",
+        f"{paths.LOGS}/search/{{db}}.compile.log",
     params:
         cli=LITREVIEW,
-        pattern=lambda wc: f"results/search/{wc.db}.{{platform}}.txt",
+        pattern=lambda wc: paths.compiled(wc.db, "{platform}"),
     shell:
         "{params.cli} --log {log:q}"
         " query compile {input.strategy:q} --to all --review . -o {params.pattern:q}"

@@ -1,1 +1,3 @@
-"""The audit manifest, recomputing every count from the inputs, and a record's trail."""
+"""The audit: the manifest of what went in and came out (``manifest``), every count
+recomputed from the inputs alone (``verify``), and one record's story (``trail``)."""
+

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from litreview.cli.outputs import output_file
+from litreview.core import paths
 from litreview.core.fileio import atomic_write_text
 
 
@@ -31,7 +32,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from litreview.audit.manifest import verify
+    from litreview.audit.verify import verify
     from litreview.core.review import CONFIG_NAME, load_review
 
     root = Path(args.review)
@@ -48,7 +49,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_trail(args: argparse.Namespace) -> int:
-    from litreview.audit.manifest import trail
+    from litreview.audit.trail import trail
 
     sys.stdout.write("\n".join(trail(args.record_id, Path(args.review))) + "\n")
     return 0
@@ -58,13 +59,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The audit, verify and trail subcommands."""
     p = sub.add_parser("audit", help="write the audit manifest")
     p.add_argument("--review", default=".", help="the review directory (default: here)")
-    p.add_argument("--counts", default="results/prisma/counts.json",
+    p.add_argument("--counts", default=paths.COUNTS,
                    help="the PRISMA counts to record (default: %(default)s)")
     p.add_argument("--hits", nargs="*", default=[], help="results/search/<db>.hits.csv files")
     p.add_argument("--agreement", nargs="*", default=[],
                    help="results/screening/<stage>/agreement.csv files")
     p.add_argument("--robustness", help="results/robustness/summary.csv")
-    p.add_argument("-o", "--output", default="results/audit/manifest.json", type=output_file,
+    p.add_argument("-o", "--output", default=paths.MANIFEST, type=output_file,
                    help="the manifest to write (default: %(default)s)")
     p.set_defaults(func=_cmd_audit)
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from litreview.cli.outputs import output_file
-from litreview.core.errors import InputError, Problem
 from litreview.core.fileio import atomic_write_text, csv_text
 
 #: importers.FORMATS, spelt out so that every command does not load every reader to start
@@ -17,62 +15,34 @@ IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", 
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    """Import every file of one source; a file that is not an export fails the import, and
-    so does any unreadable block unless ``--rejects`` names a file to put them in; a file
-    whose every block is unreadable fails it even then."""
-    from litreview.core.records import finalise, write_records
-    from litreview.core.review import search_date
-    from litreview.importers import import_export, parse_column_mapping
+    """Import every file of one source (:func:`pipeline.stages.import_files`) into its
+    records file, and the blocks set aside into the rejects file."""
+    from litreview.core.records import write_records
+    from litreview.importers import parse_column_mapping
+    from litreview.pipeline.stages import import_files
 
-    columns = parse_column_mapping(args.columns or [])
-    records = []
-    rejects = []
-    problems: list[Problem] = []
-    for file in args.files:
-        try:
-            imported = import_export(file, database=args.database, fmt=args.format,
-                                     searched=search_date(file, args.searched or ""),
-                                     columns=columns)
-        except InputError as error:
-            problems += error.problems
-            continue
-        records += imported.records
-        rejects += imported.rejects
-        for warning in imported.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        if not args.rejects or not args.set_aside:  # every problem, in file order
-            problems += [reject.problem for reject in imported.rejects]
-        elif imported.rejects and not imported.records:
-            problems += _nothing_read(file, imported.rejects)
-        kind = f"{imported.format}, {imported.source}" if imported.source else imported.format
-        print(f"{file} ({kind}): {len(imported.records)} records"
-              + (f", {len(imported.rejects)} rejected" if imported.rejects else "")
+    imported = import_files(args.files, database=args.database, fmt=args.format,
+                            searched=args.searched or "",
+                            columns=parse_column_mapping(args.columns or []),
+                            set_aside=bool(args.rejects and args.set_aside))
+    for warning in imported.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for file in imported.files:
+        kind = f"{file.format}, {file.source}" if file.source else file.format
+        print(f"{file.path} ({kind}): {file.records} records"
+              + (f", {file.rejects} rejected" if file.rejects else "")
               + ("; a header row and no records: a search that found nothing?"
-                 if not imported.records and not imported.rejects else ""), file=sys.stderr)
-    if problems:
-        raise InputError(problems)
-    records = finalise(records)  # an accession id met again in a later export gets "~2"
-    write_records(args.output, records)
+                 if not file.records and not file.rejects else ""), file=sys.stderr)
+    write_records(args.output, imported.records)
     if args.rejects:
-        atomic_write_text(args.rejects, _rejects_csv(rejects))
-    if args.rejects and rejects:
-        print(f"{args.database}: {len(records)} records imported, {len(rejects)} rejected "
-              f"(see {args.rejects})", file=sys.stderr)
+        atomic_write_text(args.rejects, _rejects_csv(imported.rejects))
+    if args.rejects and imported.rejects:
+        print(f"{args.database}: {len(imported.records)} records imported, "
+              f"{len(imported.rejects)} rejected (see {args.rejects})", file=sys.stderr)
     else:
-        print(f"{args.database}: {len(records)} records imported from {len(args.files)} "
-              "file(s)", file=sys.stderr)
+        print(f"{args.database}: {len(imported.records)} records imported from "
+              f"{len(args.files)} file(s)", file=sys.stderr)
     return 0
-
-
-def _nothing_read(file: str, rejects: Sequence) -> list[Problem]:
-    """A file of which every block was rejected: setting them aside would pass on a source
-    with nothing from that file, which is a wrong format or a broken export, not a few
-    damaged records; so it fails the import, as a file with no records at all does."""
-    first = rejects[0].problem
-    return [Problem(file, f"no record could be read from this file: all {len(rejects)} "
-                    f"block(s) rejected, the first at line {first.line or 1}",
-                    hint="check that it is the export it should be (and its --format); "
-                    "the reasons follow"), *(reject.problem for reject in rejects)]
 
 
 def _rejects_csv(rejects: Sequence) -> str:
@@ -86,36 +56,22 @@ def _rejects_csv(rejects: Sequence) -> str:
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
+    """Group the duplicates of the records files (:func:`pipeline.stages.deduplicate_sources`)
+    and write the unique records, the groups, the uncertain pairs and the overlap."""
     from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
     from litreview.core.records import read_records, write_records
-    from litreview.dedupe.grouping import (
-        deduplicate,
-        groups_csv,
-        overlap_csv,
-        read_pair_decisions,
-        uncertain_csv,
-        unknown_pair_ids,
-    )
+    from litreview.dedupe import groups_csv, overlap_csv, uncertain_csv
+    from litreview.pipeline.stages import deduplicate_sources, read_pairs
 
-    records = [r for path in args.records for r in read_records(path)]
-    if args.update_of:  # the previous version's records first: they keep their groups' ids
-        records.sort(key=lambda r: bool(r.searched and r.searched > args.update_of))
-    seen: dict[str, str] = {}
-    problems = []
-    for record in records:
-        if record.record_id in seen:
-            problems.append(Problem(record.source_file, f"record id '{record.record_id}' also "
-                                    f"comes from {seen[record.record_id]}", record.source_line,
-                                    hint="give each source a distinct name"))
-        seen[record.record_id] = record.source_file
-    decisions = read_pair_decisions(args.pairs) if args.pairs and Path(args.pairs).exists() \
-        else []
-    problems += unknown_pair_ids(decisions, seen, args.pairs or "")
-    if problems:
-        raise InputError(problems)
-    result = deduplicate(records, decisions)
+    sheet = read_pairs(args.pairs)
+    for warning in sheet.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    decisions = sheet.decisions
+    done = deduplicate_sources([read_records(path) for path in args.records], decisions,
+                               update_of=args.update_of or "", pair_sheet=args.pairs or "")
+    records, result = done.records, done.result
     write_records(args.output, result.unique, UNIQUE_EXTRA_COLUMNS)
-    atomic_write_text(args.groups, groups_csv(result.groups, records))
+    atomic_write_text(args.groups, groups_csv(result.groups, records, result.rules))
     if args.uncertain:
         atomic_write_text(args.uncertain, uncertain_csv(result.uncertain, records))
     if args.overlap:

@@ -8,61 +8,48 @@ import sys
 from pathlib import Path
 
 from litreview.cli.outputs import output_file, output_folder
+from litreview.core import paths
 from litreview.core.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
 
 
-def _read_status(path: str):
-    from litreview.screening.stages import Outcome
+def _read_status(path: str) -> list:
+    """Every outcome of ``status.csv``, as the screening wrote them."""
+    from litreview.screening import Outcome
 
+    return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"],
+                    r.get("note", "")) for r in _own_table(path)]
+
+
+def _own_table(path: str) -> list[dict[str, str]]:
+    """The rows of a table the workflow wrote, each cell as it was before writing."""
     with open(path, newline="", encoding="utf-8") as handle:
-        return [Outcome(r["record_id"], r["stage"], r["status"], r["reason"], r["decided_by"],
-                        r.get("note", "")) for r in CsvDictReader(handle)]
+        return list(CsvDictReader(handle))
 
 
-def set_aside_dates(review, rejects: list[str]) -> dict[str, list[str]]:
-    """The search date of each record set aside as unreadable, by source name, from the
-    rejects files of the imports."""
-    from litreview.core.review import search_date
-
-    by_slug = {s.slug: s for s in review.sources}
-    out: dict[str, list[str]] = {}
-    for path in rejects:
-        source = by_slug[Path(path).name.split(".")[0]]
-        with open(path, newline="", encoding="utf-8") as handle:
-            dates = [search_date(r["file"], source.searched) for r in CsvDictReader(handle)]
-        if dates:
-            out[source.name] = dates
-    return out
+def _set_aside_files(paths: list[str]) -> dict[str, list[str]]:
+    """The export file of each block in the imports' rejects files, by source slug."""
+    return {Path(path).name.split(".")[0]: [r["file"] for r in _own_table(path)]
+            for path in paths}
 
 
 def _cmd_prisma(args: argparse.Namespace) -> int:
+    """PRISMA 2020 counts (:func:`pipeline.stages.count_prisma`), the flow diagram and the
+    counts in the PRISMA2020 template."""
+    from litreview.core.records import read_records
     from litreview.core.review import load_review
-    from litreview.reporting.flow import flow_png, flow_svg
-    from litreview.reporting.prisma import (
-        assert_counts,
-        prisma2020_csv,
-        prisma_counts,
-        read_study_links,
-    )
-    from litreview.screening.stages import load_criteria
+    from litreview.dedupe import read_groups
+    from litreview.pipeline.stages import count_prisma, set_aside_dates, study_links
+    from litreview.reporting import assert_counts, flow_png, flow_svg, prisma2020_csv
+    from litreview.screening import load_criteria
 
     root = Path(args.review)
     review = load_review(root)
-    criteria = load_criteria(root / review.criteria)
-    with open(args.groups, newline="", encoding="utf-8") as handle:
-        rows = list(CsvDictReader(handle))
-    groups = {r["record_id"]: r["group_id"] for r in rows}
-    source_of = {r["record_id"]: r["database"] for r in rows}
-    new_records = None
-    if review.update_of:  # the update's own records, by their search dates
-        from litreview.core.records import read_records
-
-        new_records = {r.record_id for path in args.records for r in read_records(path)
-                       if review.search_round(r.searched)}
-    study_of = read_study_links(args.studies, groups) if args.studies else None
-    counts = prisma_counts(review, source_of, groups, _read_status(args.status), criteria,
-                           new_records=new_records,
-                           set_aside=set_aside_dates(review, args.rejects), study_of=study_of)
+    groups = read_groups(args.groups)
+    searched = {r.record_id: r.searched for path in args.records for r in read_records(path)}
+    counts = count_prisma(review, load_criteria(root / review.criteria), groups.group_of,
+                          groups.database_of, _read_status(args.status), searched_of=searched,
+                          set_aside=set_aside_dates(review, _set_aside_files(args.rejects)),
+                          study_of=study_links(args.studies, groups.group_of))
     assert_counts(counts, args.output)
     atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
     if args.svg:
@@ -75,42 +62,28 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
 
 
 def _cmd_robustness(args: argparse.Namespace) -> int:
+    """The robustness summary of the included studies (:func:`pipeline.stages.code_studies`)."""
     from litreview.core.records import read_records
     from litreview.core.review import load_review
-    from litreview.reporting.prisma import read_study_links
-    from litreview.reporting.robustness import (
-        Extraction,
-        bar_chart_svg,
-        per_study,
-        read_extraction,
-        studies_csv,
-        summary_csv,
-        summary_markdown,
-        tables,
-    )
+    from litreview.dedupe import read_groups
+    from litreview.pipeline.stages import code_studies, study_links
+    from litreview.reporting import bar_chart_svg, studies_csv, summary_csv, summary_markdown
 
     root = Path(args.review)
     review = load_review(root)
-    included = {r.record_id: (r.title, r.year) for r in read_records(args.included)}
-    with open(args.groups, newline="", encoding="utf-8") as handle:
-        aliases = {row["record_id"]: row["group_id"] for row in CsvDictReader(handle)}
-    if args.studies:  # reports of one study are coded once, as that study
-        included, aliases = per_study(included, aliases, read_study_links(args.studies,
-                                                                          aliases))
-    sheet = root / review.extraction
-    coded = read_extraction(sheet, included, aliases) if sheet.is_file() else \
-        Extraction([], list(included), [])
-    studies, awaiting = coded.studies, coded.awaiting
-    table_list = tables(studies)
+    aliases = read_groups(args.groups).group_of
+    done = code_studies(root, review, read_records(args.included), aliases,
+                        study_links(args.studies, aliases))
+    coded, table_list = done.coded, done.tables
     out = Path(args.out)
-    atomic_write_text(out / "summary.md", summary_markdown(table_list, studies, awaiting,
-                                                           coded.not_included))
+    atomic_write_text(out / "summary.md", summary_markdown(table_list, coded.studies,
+                                                           coded.awaiting, coded.not_included))
     atomic_write_text(out / "summary.csv", summary_csv(table_list))
-    atomic_write_text(out / "studies.csv", studies_csv(studies))
+    atomic_write_text(out / "studies.csv", studies_csv(coded.studies))
     atomic_write_text(out / "charts.html", "".join(bar_chart_svg(t) for t in table_list))
-    if awaiting:
-        print(f"robustness: {len(awaiting)} included studies await coding in {review.extraction}",
-              file=sys.stderr)
+    if coded.awaiting:
+        print(f"robustness: {len(coded.awaiting)} included studies await coding in "
+              f"{review.extraction}", file=sys.stderr)
     for rid, line in coded.not_included:
         print(f"warning: {review.extraction}:{line}: '{rid}' is coded but no longer included; "
               "not counted", file=sys.stderr)
@@ -120,7 +93,7 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
     from litreview.core.review import load_review
-    from litreview.reporting.report import render_report
+    from litreview.reporting import render_report
 
     root = Path(args.review)
     review = load_review(root)
@@ -153,13 +126,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The prisma, robustness, report and summary subcommands."""
     p = sub.add_parser("prisma", help="PRISMA 2020 counts and flow diagram")
     p.add_argument("--review", default=".", help="the review directory (default: here)")
-    p.add_argument("--groups", default="results/dedupe/groups.csv",
+    p.add_argument("--groups", default=paths.GROUPS,
                    help="the duplicate groups from dedupe (default: %(default)s)")
-    p.add_argument("--status", default="results/screening/status.csv",
+    p.add_argument("--status", default=paths.STATUS,
                    help="every record's outcome at every stage (default: %(default)s)")
-    p.add_argument("-o", "--output", default="results/prisma/counts.json", type=output_file,
+    p.add_argument("-o", "--output", default=paths.COUNTS, type=output_file,
                    help="where to write the counts (default: %(default)s)")
-    p.add_argument("--svg", default="results/prisma/flow.svg", type=output_file,
+    p.add_argument("--svg", default=paths.FLOW_SVG, type=output_file,
                    help="where to write the flow diagram (default: %(default)s)")
     p.add_argument("--records", nargs="*", default=[],
                    help="the records files (for an update: which records are new)")
@@ -173,22 +146,22 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("robustness", help="summarise the coding of the included studies")
     p.add_argument("--review", default=".", help="the review directory (default: here)")
-    p.add_argument("--included", default="results/screening/included.csv",
+    p.add_argument("--included", default=paths.INCLUDED,
                    help="the included studies (default: %(default)s)")
     p.add_argument("--studies", help="screening/studies.csv: reports that tell of one study")
-    p.add_argument("--groups", default="results/dedupe/groups.csv",
+    p.add_argument("--groups", default=paths.GROUPS,
                    help="the duplicate groups from dedupe (default: %(default)s)")
-    p.add_argument("--out", default="results/robustness", type=output_folder,
+    p.add_argument("--out", default=paths.ROBUSTNESS, type=output_folder,
                    help="the folder to write the summary into (default: %(default)s)")
     p.set_defaults(func=_cmd_robustness)
 
     p = sub.add_parser("report", help="write the HTML report")
     p.add_argument("--review", default=".", help="the review directory (default: here)")
-    p.add_argument("--counts", default="results/prisma/counts.json",
+    p.add_argument("--counts", default=paths.COUNTS,
                    help="the PRISMA counts (default: %(default)s)")
-    p.add_argument("--flow", default="results/prisma/flow.svg",
+    p.add_argument("--flow", default=paths.FLOW_SVG,
                    help="the flow diagram (default: %(default)s)")
-    p.add_argument("--overlap", default="results/dedupe/overlap.csv",
+    p.add_argument("--overlap", default=paths.OVERLAP,
                    help="the overlap between sources (default: %(default)s)")
     p.add_argument("--hits", nargs="*", default=[],
                    help="results/search/<db>.hits.csv files: each strategy's line hits")
@@ -198,11 +171,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
     p.add_argument("--included", help="results/screening/included.csv: the included reports, "
                                       "for the reference list")
-    p.add_argument("-o", "--output", default="results/report.html", type=output_file,
+    p.add_argument("-o", "--output", default=paths.REPORT, type=output_file,
                    help="where to write the report (default: %(default)s)")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("summary", help="print the PRISMA flow in words")
-    p.add_argument("counts", nargs="?", default="results/prisma/counts.json",
+    p.add_argument("counts", nargs="?", default=paths.COUNTS,
                    help="the PRISMA counts (default: %(default)s)")
     p.set_defaults(func=_cmd_summary)

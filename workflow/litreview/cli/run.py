@@ -14,13 +14,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from litreview.core import paths
+
 #: Snakemake options after which no job runs: no flow to print afterwards.
 NO_RUN = frozenset({"-n", "--dry-run", "--dryrun", "--unlock", "--lint", "--report",
                     "-l", "--list-rules", "--list", "--list-target-rules", "-S", "--summary",
                     "-D", "--detailed-summary", "--dag", "--rulegraph", "--filegraph",
                     "-t", "--touch", "--delete-all-output", "--delete-temp-output",
                     "--list-changes", "--lc", "--cleanup-metadata", "--cm", "-h", "--help"})
-COUNTS = "results/prisma/counts.json"
+
 
 
 def workflow_command(review: str | Path, cores: int | None = None,
@@ -52,7 +54,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     preflight(args.review)  # bad input: the located messages, exit 2, nothing started
     code = subprocess.run(workflow_command(args.review, args.cores, extra),
                           check=False).returncode
-    counts = Path(args.review) / COUNTS
+    counts = Path(args.review) / paths.COUNTS
     if code == 0 and not NO_RUN.intersection(extra) and counts.is_file():
         from litreview.reporting.prisma import summary_text
 

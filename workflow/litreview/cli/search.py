@@ -37,14 +37,31 @@ def _update_of(review_dir: str, source) -> str:
 
 
 def _thesaurus(path: str | None, source, root: str):
-    from litreview.search.thesaurus import load_thesaurus
+    from litreview.search import load_thesaurus
 
     path = path or (str(Path(root) / source.thesaurus) if source and source.thesaurus else None)
-    return load_thesaurus(path) if path else None
+    return _said(load_thesaurus(path)) if path else None
+
+
+def _strategy(args: argparse.Namespace):
+    """The strategy a command names, read with its thesaurus; its entry in the review
+    config, when run inside a review."""
+    from litreview.search import read_strategy, with_thesaurus
+
+    source = _strategy_source(args.strategy, args.review)
+    thesaurus = _thesaurus(args.thesaurus, source, args.review)
+    return source, thesaurus, with_thesaurus(read_strategy(args.strategy), thesaurus)
+
+
+def _said(sheet):
+    """A thesaurus or heading map, its reading warnings printed."""
+    for warning in sheet.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return sheet
 
 
 def _cmd_query_lint(args: argparse.Namespace) -> int:
-    from litreview.search.lint import has_errors, lint_text, summary
+    from litreview.search import has_errors, lint_text, summary
 
     try:
         text = Path(args.strategy).read_text(encoding="utf-8-sig")
@@ -63,21 +80,15 @@ def _cmd_query_lint(args: argparse.Namespace) -> int:
 
 def _limits(strategy, source):
     """The header's limits when it has a limits line, else the review config's."""
-    from litreview.search.strategies import Limits
-
     if "limits" in strategy.meta or source is None:
         return strategy.limits
-    return Limits(source.limits.years, source.limits.language, source.limits.country)
+    return source.limits
 
 
 def _cmd_query_compile(args: argparse.Namespace) -> int:
-    from litreview.search.compile import PLATFORMS, compile_strategy, render_compiled
-    from litreview.search.strategies import read_strategy, with_thesaurus
-    from litreview.search.thesaurus import load_heading_map
+    from litreview.search import PLATFORMS, compile_strategy, load_heading_map, render_compiled
 
-    source = _strategy_source(args.strategy, args.review)
-    thesaurus = _thesaurus(args.thesaurus, source, args.review)
-    strategy = with_thesaurus(read_strategy(args.strategy), thesaurus)
+    source, thesaurus, strategy = _strategy(args)
     platforms = list(PLATFORMS) if args.to == "all" else args.to.split(",")
     unknown = [p for p in platforms if p not in PLATFORMS]
     if unknown:
@@ -87,6 +98,7 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
         raise InputError(Problem(args.output, "several platforms need '{platform}' in -o"))
     map_path = args.heading_map or (str(Path(args.review) / source.heading_map)
                                     if source and source.heading_map else None)
+    heading_map = _said(load_heading_map(map_path)) if map_path else None
     limits = _limits(strategy, source)
     update_of = args.since or _update_of(args.review, source)
     if update_of:  # a search update: only what was added since the previous search
@@ -95,7 +107,7 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
         compiled = compile_strategy(
             strategy, platform, database=args.database or (source.name if source else None),
             target=args.target, thesaurus=thesaurus,
-            heading_map=load_heading_map(map_path) if map_path else None, limits=limits)
+            heading_map=heading_map, limits=limits)
         text = render_compiled(compiled, strategy)
         if args.output:
             atomic_write_text(args.output.replace("{platform}", platform), text)
@@ -106,7 +118,7 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 
 def _cmd_query_hits(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
-    from litreview.search.evaluate import (
+    from litreview.search import (
         benchmark_indices,
         hits_csv,
         hits_table,
@@ -114,11 +126,8 @@ def _cmd_query_hits(args: argparse.Namespace) -> int:
         missed,
         read_benchmark,
     )
-    from litreview.search.strategies import read_strategy, with_thesaurus
 
-    source = _strategy_source(args.strategy, args.review)
-    thesaurus = _thesaurus(args.thesaurus, source, args.review)
-    strategy = with_thesaurus(read_strategy(args.strategy), thesaurus)
+    _, thesaurus, strategy = _strategy(args)
     records = read_records(args.records)
     benchmark = None
     if args.benchmark:

@@ -72,7 +72,7 @@ def read_labelled(path: str | Path, label_column: str = "label_included"
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Replay the screening ``--repeat`` times (seeds ``--seed`` onwards), print the table."""
     from litreview.core.fileio import atomic_write_text
-    from litreview.screening.prioritise import DEFAULT_MODEL, Model, recall_svg, simulate
+    from litreview.screening import DEFAULT_MODEL, Model, recall_svg, simulate
 
     records, labels, duplicates = read_labelled(args.labelled, args.label_column)
     relevant = sum(labels.values())

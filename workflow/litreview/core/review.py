@@ -12,18 +12,42 @@ from typing import Any
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.records import slug
 from litreview.core.schema import line_of, read_yaml, validate
-from litreview.search.strategies import header_field
 
 CONFIG_NAME = "review.yaml"
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+#: A ``key: value`` line of a search strategy's header (``database: ERIC``).
+STRATEGY_HEADER = re.compile(r"^([A-Za-z][A-Za-z _-]*):\s*(.*)$")
+
+
+def header_field(text: str, key: str) -> tuple[str, int] | None:
+    """The value and line of a strategy header's ``key:`` line, if it has one. The header
+    is the ``key: value`` lines before the first blank line or search line."""
+    started = False
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped:
+            if started:
+                return None
+            continue
+        match = STRATEGY_HEADER.match(stripped) if not stripped.startswith("#") else None
+        if match is None:
+            return None
+        started = True
+        if match.group(1).strip().lower() == key:
+            return match.group(2).strip(), line_no
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """A search's limits, as the review config or a strategy's header states them
+    (``limits: years 2002-2008; language English``)."""
+
     years: tuple[int, int] | None = None
     language: tuple[str, ...] = ()
     country: tuple[str, ...] = ()
     document_types: tuple[str, ...] = ()
+    since: str = ""  # a search update: records added after this date (YYYY-MM-DD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,39 +168,71 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
     """Validate the config and turn it into a :class:`Review`; raises InputError."""
     root = root or Path(".")
     raise_if(validate(data, "review", file, yaml_text))
-    problems: list[Problem] = []
-    databases = []
-    for entry in data["databases"]:
-        name = entry["name"]
-        problems += _date_problems(entry["searched"], file, f"database {name} searched")
-        limits = entry.get("limits", {})
-        years = limits.get("years")
-        exports = export_files(entry.get("exports", [f"data/exports/{slug(name)}"]), root)
-        databases.append(Source(
-            name=name, slug=slug(name), kind="database", exports=exports,
-            searched=entry["searched"], host=entry["host"], strategy=entry.get("strategy", ""),
-            format=entry.get("format", "auto"), description=entry.get("description", ""),
-            thesaurus=entry.get("thesaurus", ""), heading_map=entry.get("heading_map", ""),
-            columns=tuple(sorted(entry.get("columns", {}).items())),
-            rejects=bool(entry.get("rejects", False)),
-            limits=Limits(tuple(years) if years else None, tuple(limits.get("language", [])),
-                          tuple(limits.get("country", [])),
-                          tuple(limits.get("document_types", []))),
-        ))
-    others = []
-    for entry in data.get("other_sources", []):
-        others.append(Source(
-            name=entry["name"], slug=slug(entry["name"]), kind=entry["kind"],
-            exports=export_files(entry["files"], root), searched=entry.get("searched", ""),
-            format=entry.get("format", "auto"), description=entry.get("description", ""),
-            columns=tuple(sorted(entry.get("columns", {}).items())),
-            rejects=bool(entry.get("rejects", False)),
-        ))
+    databases = [_database(entry, root) for entry in data["databases"]]
+    others = [_other_source(entry, root) for entry in data.get("other_sources", [])]
+    problems = [p for source in databases
+                for p in _date_problems(source.searched, file, f"database {source.name} searched")]
     line = {entry["name"]: line_of(yaml_text, [kind, i, "name"])
             for kind in ("databases", "other_sources")
             for i, entry in enumerate(data.get(kind, []))}
+    problems += _source_problems(databases + others, file, root, line)
+    for i, source in enumerate(databases):
+        problems += _strategy_database(file, source, root,
+                                       line_of(yaml_text, ["databases", i, "strategy"]))
+    screening = data["screening"]
+    if not (root / screening["criteria"]).is_file():
+        problems.append(Problem(file, f"criteria file '{screening['criteria']}' not found",
+                                line_of(yaml_text, ["screening", "criteria"])))
+    raise_if(problems)
+    return Review(
+        title=data["review"]["title"], question=data["review"]["question"],
+        databases=tuple(databases), other_sources=tuple(others),
+        criteria=screening["criteria"],
+        decisions=screening.get("decisions", "screening/decisions"),
+        strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
+        extraction=screening.get("extraction", "screening/extraction.csv"),
+        update_of=data["review"].get("update_of", ""),
+        prioritise=bool(screening.get("prioritise", False)),
+    )
+
+
+def _database(entry: dict[str, Any], root: Path) -> Source:
+    """One ``databases:`` entry of the config."""
+    name = entry["name"]
+    limits = entry.get("limits", {})
+    years = limits.get("years")
+    return Source(
+        name=name, slug=slug(name), kind="database",
+        exports=export_files(entry.get("exports", [f"data/exports/{slug(name)}"]), root),
+        searched=entry["searched"], host=entry["host"], strategy=entry.get("strategy", ""),
+        format=entry.get("format", "auto"), description=entry.get("description", ""),
+        thesaurus=entry.get("thesaurus", ""), heading_map=entry.get("heading_map", ""),
+        columns=tuple(sorted(entry.get("columns", {}).items())),
+        rejects=bool(entry.get("rejects", False)),
+        limits=Limits(tuple(years) if years else None, tuple(limits.get("language", [])),
+                      tuple(limits.get("country", [])),
+                      tuple(limits.get("document_types", []))),
+    )
+
+
+def _other_source(entry: dict[str, Any], root: Path) -> Source:
+    """One ``other_sources:`` entry of the config (hand searching, citation chasing…)."""
+    return Source(
+        name=entry["name"], slug=slug(entry["name"]), kind=entry["kind"],
+        exports=export_files(entry["files"], root), searched=entry.get("searched", ""),
+        format=entry.get("format", "auto"), description=entry.get("description", ""),
+        columns=tuple(sorted(entry.get("columns", {}).items())),
+        rejects=bool(entry.get("rejects", False)),
+    )
+
+
+def _source_problems(sources: list[Source], file: str, root: Path,
+                     line: dict[str, int | None]) -> list[Problem]:
+    """Names two sources share, exports missing or with impossible dates in their names,
+    and strategy, thesaurus or heading-map files that are not there."""
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for source in databases + others:
+    for source in sources:
         if source.slug in seen:
             problems.append(Problem(file, f"sources '{seen[source.slug]}' and '{source.name}' "
                                     f"share the short name '{source.slug}'",
@@ -198,24 +254,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
             if path and not (root / path).is_file():
                 problems.append(Problem(file, f"{source.name}: {what} file '{path}' not found",
                                         line[source.name]))
-    for i, source in enumerate(databases):
-        problems += _strategy_database(file, source, root,
-                                       line_of(yaml_text, ["databases", i, "strategy"]))
-    screening = data["screening"]
-    if not (root / screening["criteria"]).is_file():
-        problems.append(Problem(file, f"criteria file '{screening['criteria']}' not found",
-                                line_of(yaml_text, ["screening", "criteria"])))
-    raise_if(problems)
-    return Review(
-        title=data["review"]["title"], question=data["review"]["question"],
-        databases=tuple(databases), other_sources=tuple(others),
-        criteria=screening["criteria"],
-        decisions=screening.get("decisions", "screening/decisions"),
-        strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
-        extraction=screening.get("extraction", "screening/extraction.csv"),
-        update_of=data["review"].get("update_of", ""),
-        prioritise=bool(screening.get("prioritise", False)),
-    )
+    return problems
 
 
 def _missing_export(file: str, source: Source, export: str, root: Path,
@@ -277,3 +316,13 @@ def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:
                                  hint="run from a review directory or pass it"))
     data, text = read_yaml(path)
     return parse_review(data, name, text, root)
+
+
+def decision_files(review: Review, root: str | Path = ".") -> list[str]:
+    """The review's decision sheets, relative to the review directory, sorted."""
+    from litreview.core.sheets import is_sheet
+
+    folder = Path(root) / review.decisions
+    if not folder.is_dir():
+        return []
+    return sorted(str(p.relative_to(root)) for p in folder.iterdir() if is_sheet(p))

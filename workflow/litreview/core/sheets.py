@@ -79,7 +79,10 @@ def read_table(path: str | Path, *, required: Sequence[str] = (), hint: str = ""
         text, warning = sheet_text(path)
         warnings += [warning] if warning else []
         reader = csv.reader(io.StringIO(text, newline=""))
-        numbered = [(reader.line_num, row) for row in reader]
+        numbered, first = [], 1
+        for row in reader:  # a row's line is where it starts (a cell may hold line breaks)
+            numbered.append((first, row))
+            first = reader.line_num + 1
     numbered = [(line, [cell.strip() for cell in row]) for line, row in numbered]
     start = next((i for i, (_, row) in enumerate(numbered)
                   if header_has in (c.lower() for c in row)), 0) if header_has else 0

@@ -1,1 +1,80 @@
-"""Deduplication: keys of each record, the evidence a pair gives, named rules, groups."""
+"""Deduplication: the keys of each record, the evidence a pair gives, named rules, groups.
+
+``match_keys`` → ``titles``, ``authors``, ``venues``, ``folding`` (a record's match keys);
+``evidence`` (a pair field by field, and its points); ``rules`` (named vetoes and match
+rules, :func:`judge`); ``blocking`` (the pairs worth judging); ``grouping``
+(:func:`deduplicate`); ``merging`` (one record per group); ``pairs`` and ``tables`` (the
+files written, the groups file read back, the reviewer's pair sheet).
+
+The names below load their module on first use, so reading a groups file does not import
+numpy or rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from litreview.dedupe.evidence import DEFAULT_WEIGHTS, Weights
+    from litreview.dedupe.grouping import Dedupe, deduplicate
+    from litreview.dedupe.match_keys import Keys, keys
+    from litreview.dedupe.merging import merge
+    from litreview.dedupe.pairs import PairDecision, UncertainPair
+    from litreview.dedupe.rules import Judgement, Verdict, judge
+    from litreview.dedupe.tables import (
+        Groups,
+        PairSheet,
+        groups_csv,
+        overlap_csv,
+        read_groups,
+        read_pair_decisions,
+        read_pair_sheet,
+        uncertain_csv,
+        unknown_pair_ids,
+    )
+
+_MODULE_OF = {
+    "DEFAULT_WEIGHTS": "evidence", "Weights": "evidence",
+    "Dedupe": "grouping", "deduplicate": "grouping",
+    "Keys": "match_keys", "keys": "match_keys",
+    "merge": "merging",
+    "PairDecision": "pairs", "UncertainPair": "pairs",
+    "Judgement": "rules", "Verdict": "rules", "judge": "rules",
+    "Groups": "tables", "PairSheet": "tables", "groups_csv": "tables", "overlap_csv": "tables",
+    "read_groups": "tables", "read_pair_decisions": "tables", "read_pair_sheet": "tables",
+    "uncertain_csv": "tables", "unknown_pair_ids": "tables",
+}
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Dedupe",
+    "Groups",
+    "Judgement",
+    "Keys",
+    "PairDecision",
+    "PairSheet",
+    "UncertainPair",
+    "Verdict",
+    "Weights",
+    "deduplicate",
+    "groups_csv",
+    "judge",
+    "keys",
+    "merge",
+    "overlap_csv",
+    "read_groups",
+    "read_pair_decisions",
+    "read_pair_sheet",
+    "uncertain_csv",
+    "unknown_pair_ids",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, from its module (imported now, once)."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

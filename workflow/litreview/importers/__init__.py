@@ -18,23 +18,24 @@ from litreview.core.decode import decode_export
 from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record, finalise
 from litreview.importers.bibtex import read_bibtex
-from litreview.importers.common import (
-    Context,
-    Parsed,
-    Reject,
-    has_controls,
-    xml_without_controls,
-)
+from litreview.importers.build import build_record
+from litreview.importers.context import Context, Parsed, Reject
+from litreview.importers.controls import has_controls, xml_without_controls
 from litreview.importers.detect import FORMATS, HEAD_SIZE, detect_format, refuse
+from litreview.importers.doctypes import type_from_name
 from litreview.importers.endnote_xml import read_endnote_xml
+from litreview.importers.fields import citation_key, fixed_text, pages, split_authors, split_terms
+from litreview.importers.markup import strip_markup
 from litreview.importers.medline import read_medline
 from litreview.importers.ovid import read_ovid
 from litreview.importers.ris import read_ris
-from litreview.importers.tabular import MAPPABLE, parse_column_mapping, read_delimited, read_xlsx
+from litreview.importers.tables import MAPPABLE, parse_column_mapping, read_delimited, read_xlsx
 from litreview.importers.wos import read_wos
 
-__all__ = ["FORMATS", "MAPPABLE", "Imported", "Reject", "detect_format", "import_export",
-           "parse_column_mapping", "read_export"]
+__all__ = ["FORMATS", "HEAD_SIZE", "MAPPABLE", "Context", "Imported", "Reject", "build_record",
+           "citation_key", "detect_format", "fixed_text", "import_export", "pages",
+           "parse_column_mapping", "read_export", "refuse", "split_authors", "split_terms",
+           "strip_markup", "type_from_name"]
 
 _TABLES = frozenset({"csv", "tsv", "xlsx"})
 

@@ -15,7 +15,7 @@ The accession id is a database's own number when the entry has one: Web of Scien
 ``unique-id`` (``WOS:…``), Scopus's ``eid`` or the ``eid=2-s2.0-…`` in its URL,
 ``accession-number`` or ``an``, else ``pmid``. Failing those it is the entry key, unless
 the key is a citation key made from author and year (``Firstwriter2022``,
-``Smith2020a``: :func:`~litreview.importers.common.citation_key`), which names no record
+``Smith2020a``: :func:`~litreview.importers.fields.citation_key`), which names no record
 and whose ``a``/``b`` follow the order of the export; such an entry has the id of a
 record without accession, a hash of its content. Keys that are accession numbers
 (ChildData's ``cd583305``, EBSCOhost's AN, ``WOS:…``) and DBLP's persistent keys
@@ -40,14 +40,9 @@ from bibtexparser.model import (
 
 from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record
-from litreview.importers.common import (
-    Context,
-    Parsed,
-    Reject,
-    build_record,
-    citation_key,
-    pages,
-)
+from litreview.importers.build import build_record
+from litreview.importers.context import Context, Parsed, Reject
+from litreview.importers.fields import citation_key, pages
 
 _TYPES = {
     "article": "article", "book": "book", "booklet": "book", "incollection": "chapter",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from litreview.core.decode import decode, utf16_codec
 from litreview.core.errors import InputError, Problem
-from litreview.importers.common import RIS_TYPES
-from litreview.importers.tabular import sniff_table
+from litreview.importers.doctypes import RIS_TYPES
+from litreview.importers.tables import sniff_table
 
 FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos", "ovid")
 HEAD_SIZE = 64 * 1024  # bytes of a file that detection looks at

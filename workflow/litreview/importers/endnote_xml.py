@@ -28,7 +28,10 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record
-from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
+from litreview.importers.build import build_record
+from litreview.importers.context import Context, Parsed
+from litreview.importers.doctypes import type_from_name
+from litreview.importers.fields import pages
 
 Fields = dict[str, list[str]]
 _LINES = re.compile(r"[\r\n]+")

@@ -21,7 +21,10 @@ from collections.abc import Iterator
 
 from litreview.core.errors import Problem
 from litreview.core.records import Record
-from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
+from litreview.importers.build import build_record
+from litreview.importers.context import Context, Parsed
+from litreview.importers.doctypes import type_from_name
+from litreview.importers.fields import pages
 
 _TAG = re.compile(r"([A-Z][A-Z0-9]{0,3}) *- ?(.*)")
 _CONTINUATION = re.compile(r"\s{2,}\S")

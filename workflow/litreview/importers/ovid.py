@@ -42,7 +42,10 @@ from dataclasses import dataclass, field
 
 from litreview.core.errors import Problem
 from litreview.core.records import Record
-from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
+from litreview.importers.build import build_record
+from litreview.importers.context import Context, Parsed
+from litreview.importers.doctypes import type_from_name
+from litreview.importers.fields import pages
 
 _MARK = re.compile(r"<\s*(\d+)\s*\.?\s*>")
 _TAG = re.compile(r"([A-Z][A-Z0-9]{1,3})( *)-(?: |$)(.*)")

@@ -18,7 +18,10 @@ import re
 
 from litreview.core.errors import Problem
 from litreview.core.records import Record
-from litreview.importers.common import Context, Parsed, build_record, pages, type_from_name
+from litreview.importers.build import build_record
+from litreview.importers.context import Context, Parsed
+from litreview.importers.doctypes import type_from_name
+from litreview.importers.fields import pages
 
 _TAG = re.compile(r"([A-Z][A-Z0-9])(?: (.*))?")
 _LIST_TAGS = frozenset({"AU", "AF", "BA", "BF", "BE", "CA", "GP", "CR", "C1", "C3"})
@@ -39,18 +42,6 @@ def read_wos(text: str, ctx: Context) -> Parsed:
     broken: Problem | None = None  # the first bad line of the current record
     stray: list[int] = []
 
-    def raw(first: int, end: int) -> str:
-        return "\n".join(lines[first - 1:end]).rstrip("\n")
-
-    def flush_stray() -> None:
-        if stray:
-            text = lines[stray[0] - 1].strip()
-            more = f" and {len(stray) - 1} more line(s)" if len(stray) > 1 else ""
-            out.reject(Problem(ctx.source_file, f"text {text[:40]!r}{more} outside any record: "
-                               "a record starts with 'PT' and ends with 'ER'", stray[0],
-                               hint=_HINT), raw(stray[0], stray[-1]))
-            stray.clear()
-
     for number, line in enumerate(lines, start=1):
         line = line.rstrip()
         if not line:
@@ -65,7 +56,7 @@ def read_wos(text: str, ctx: Context) -> Parsed:
         tag, value = (match.group(1), (match.group(2) or "").strip()) if match else ("", "")
         if fields is None:
             if tag == "PT":
-                flush_stray()
+                _flush_stray(ctx, lines, stray, out)
                 fields, start, last = {"PT": [value]}, number, "PT"
             elif tag not in _HEADER_TAGS:
                 stray.append(number)
@@ -74,12 +65,12 @@ def read_wos(text: str, ctx: Context) -> Parsed:
             if broken is None:
                 out.records.append(_record(ctx, out.blocks + 1, start, fields))
             else:
-                out.reject(broken, raw(start, number))
+                out.reject(broken, _raw(lines, start, number))
             fields, last, broken = None, "", None
         elif tag == "PT" or tag == "EF":
             out.reject(Problem(ctx.source_file, f"record starting at line {start} has no 'ER' "
                                f"before line {number}", start, hint="end every record with "
-                               "an 'ER' line"), raw(start, number - 1))
+                               "an 'ER' line"), _raw(lines, start, number - 1))
             fields, start, last = ({"PT": [value]}, number, "PT") if tag == "PT" else (None, 0, "")
             broken = None
         elif tag:
@@ -89,14 +80,29 @@ def read_wos(text: str, ctx: Context) -> Parsed:
             broken = Problem(ctx.source_file, f"text {line.strip()[:40]!r} in the record starting "
                              f"at line {start} is neither a tag line nor an indented "
                              "continuation", number, hint=_HINT)
-    flush_stray()
+    _flush_stray(ctx, lines, stray, out)
     if fields is not None:
         out.reject(Problem(ctx.source_file, f"record starting at line {start} never ends: no "
                            "'ER' line before the end of the file", start,
                            hint="the export may be truncated; export again"),
-                   raw(start, len(lines)))
+                   _raw(lines, start, len(lines)))
     out.rejects.sort(key=lambda r: r.problem.line or 0)
     return out
+
+
+def _flush_stray(ctx: Context, lines: list[str], stray: list[int], out: Parsed) -> None:
+    """Consecutive lines outside any record, if any: one located reject."""
+    if stray:
+        text = lines[stray[0] - 1].strip()
+        more = f" and {len(stray) - 1} more line(s)" if len(stray) > 1 else ""
+        out.reject(Problem(ctx.source_file, f"text {text[:40]!r}{more} outside any record: "
+                           "a record starts with 'PT' and ends with 'ER'", stray[0],
+                           hint=_HINT), _raw(lines, stray[0], stray[-1]))
+        stray.clear()
+
+
+def _raw(lines: list[str], first: int, end: int) -> str:
+    return "\n".join(lines[first - 1:end]).rstrip("\n")
 
 
 def _continue(fields: Fields, tag: str, text: str) -> None:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.paths import records as records_path
 from litreview.core.review import Review, load_review, search_date
-from litreview.screening.stages import Criteria, Sheet, load_criteria, read_sheets, sheet_problems
-from litreview.search.strategies import read_strategy
+from litreview.screening import Criteria, Sheet, load_criteria, read_sheets, sheet_problems
+from litreview.search import read_strategy
 
 DEFAULT_CRITERIA = "screening/criteria.yaml"
-RECORDS = "results/records/{slug}.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ def imported_ids(root: Path, review: Review) -> frozenset[str] | None:
     and the run that follows imports again only what changed."""
     from litreview.core.records import read_records
 
-    paths = [root / RECORDS.format(slug=source.slug) for source in review.sources]
+    paths = [root / records_path(source.slug) for source in review.sources]
     try:
         if any(_modified(root / given) > _modified(path)
                for source, path in zip(review.sources, paths, strict=True)
@@ -165,7 +165,7 @@ def _export_problems(root: Path, review: Review) -> list[Problem]:
 def _sniff(path: Path, fmt: str) -> list[Problem]:
     """What the first bytes of ``path`` say against its being an export: in ``fmt``, in
     any known format (``auto``), or at all (``any``: only what no export can be)."""
-    from litreview.importers.detect import HEAD_SIZE, detect_format, refuse
+    from litreview.importers import HEAD_SIZE, detect_format, refuse
 
     try:
         with path.open("rb") as handle:

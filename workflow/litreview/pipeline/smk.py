@@ -6,14 +6,12 @@ import shlex
 import sys
 from pathlib import Path
 
+from litreview.core import paths
 from litreview.core.errors import InputError
-from litreview.core.review import CONFIG_NAME, Review, Source
+from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
+from litreview.core.review import CONFIG_NAME, Review, Source, decision_files
 from litreview.pipeline.preflight import preflight, stage_ids, update_hints
 from litreview.pipeline.scaffold import REPOSITORY
-from litreview.reporting.prisma import STUDIES_SHEET
-
-DECISION_SUFFIXES = (".csv", ".xlsx")
-PAIR_SHEET = "screening/duplicate_pairs.csv"
 
 
 def validated_review(root: str | Path = ".") -> Review:
@@ -47,11 +45,8 @@ def stages(review: Review, root: str | Path = ".") -> list[str]:
 
 
 def decision_sheets(review: Review, root: str | Path = ".") -> list[str]:
-    folder = Path(root) / review.decisions
-    if not folder.is_dir():
-        return []
-    return sorted(str(p.relative_to(root)) for p in folder.iterdir()
-                  if p.suffix.lower() in DECISION_SUFFIXES and not p.name.startswith((".", "~$")))
+    """The review's decision sheets, the screening rule's inputs."""
+    return decision_files(review, root)
 
 
 def studies_sheet(root: str | Path = ".") -> list[str]:
@@ -70,7 +65,7 @@ def pair_sheet(root: str | Path = ".") -> list[str]:
     return [PAIR_SHEET] if (Path(root) / PAIR_SHEET).is_file() else []
 
 
-def import_options(source: Source, stem: str) -> str:
+def import_options(source: Source) -> str:
     """Command-line options for one source's import: column mapping, and where rejects go.
 
     The rejects file is always written (empty when nothing was set aside), so the rule's
@@ -80,7 +75,7 @@ def import_options(source: Source, stem: str) -> str:
     if source.columns:
         mapping = ",".join(f"{field}={header}" for field, header in source.columns)
         options.append(f"--columns {shlex.quote(mapping)}")
-    options.append(f"--rejects {shlex.quote(stem + '.rejects.csv')}")
+    options.append(f"--rejects {shlex.quote(paths.rejects(source.slug))}")
     if not source.rejects:
         options.append("--no-set-aside")
     return " ".join(options)

@@ -91,35 +91,79 @@ def _reasons(column: Mapping[str, Any], texts: Mapping[str, str]) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where each column of the diagram starts, and how wide its boxes are."""
+
+    update: bool  # a previous-studies column on the left
+    with_other: bool  # a column for other methods on the right
+    main_w: float = 320
+    side_w: float = 300
+    prev_w: float = 220
+    x_prev: float = 44
+
+    @property
+    def x0(self) -> float:
+        return self.x_prev + self.prev_w + 40 if self.update else self.x_prev
+
+    @property
+    def x_side(self) -> float:
+        return self.x0 + self.main_w + 40
+
+    @property
+    def x_other(self) -> float:
+        return self.x_side + self.side_w + 50
+
+    @property
+    def x_other_side(self) -> float:
+        return self.x_other + self.main_w + 40
+
+    @property
+    def width(self) -> float:
+        return (self.x_other_side if self.with_other else self.x_side) + self.side_w + 14
+
+
 def layout(counts: Mapping[str, Any]) -> Diagram:
     """Where every box and arrow goes, from the PRISMA counts."""
+    previous = counts.get("previous", {})
+    cols = _Columns(update=bool(previous.get("studies")),
+                    with_other=counts["other_methods"]["identified"] > 0)
+    d = Diagram(width=cols.width)
+    d.headings.append(Heading(cols.x0, 28, "Identification of studies via databases"))
+    if cols.with_other:
+        d.headings.append(Heading(cols.x_other, 28,
+                                  "Identification of studies via other methods"))
+    previous_box = None
+    if cols.update:
+        d.headings.append(Heading(cols.x_prev, 28, "Previous studies"))
+        previous_box = Box(cols.x_prev, 44.0, cols.prev_w, tuple(_wrap([
+            f"Studies included in previous version of review {_n(previous['studies'])}",
+            f"Reports of studies included in previous version of review "
+            f"{_n(previous['reports'])}"], cols.prev_w)), SIDE_FILL)
+        d.boxes.append(previous_box)
+    y, bottoms, band_tops = _place_rows(d, cols, _rows(counts), 44.0)
+    included = _place_included(d, cols, counts, y, bottoms, previous_box)
+    screening_top = band_tops["Screening"]
+    identification_top = band_tops["Identification"]
+    d.bands += [Band(identification_top, screening_top - GAP / 2 - identification_top,
+                     "Identification"),
+                Band(screening_top - GAP / 2 + 6, y - screening_top - 12, "Screening"),
+                Band(y, included.h, "Included")]
+    d.height = y + included.h + 14
+    return d
+
+
+#: One row of the flow: its band's label (or none), then the lines of the box of the step
+#: and of the box beside it for what left the flow there, for databases and other methods.
+_Row = tuple[str, list[str], list[str], list[str], list[str]]
+
+
+def _rows(counts: Mapping[str, Any]) -> list[_Row]:
+    """The text of each row of boxes, from identification to the reports assessed."""
     db, other = counts["databases"], counts["other_methods"]
     ident = counts["identification"]
     texts = counts["exclusion_reasons"]
-    with_other = other["identified"] > 0
-    previous = counts.get("previous", {})
-    update = bool(previous.get("studies"))
-    main_w, side_w, prev_w = 320, 300, 220
-    x_prev = 44
-    x0 = x_prev + prev_w + 40 if update else x_prev  # an update: a previous-studies column
-    x_side = x0 + main_w + 40
-    x_other = x_side + side_w + 50
-    x_other_side = x_other + main_w + 40
-    d = Diagram()
-    d.width = (x_other_side + side_w + 14) if with_other else (x_side + side_w + 14)
-    d.headings.append(Heading(x0, 28, "Identification of studies via databases"))
-    if with_other:
-        d.headings.append(Heading(x_other, 28, "Identification of studies via other methods"))
-    y = 44.0
-    previous_box = None
-    if update:
-        d.headings.append(Heading(x_prev, 28, "Previous studies"))
-        previous_box = Box(x_prev, y, prev_w, tuple(_wrap([
-            f"Studies included in previous version of review {_n(previous['studies'])}",
-            f"Reports of studies included in previous version of review "
-            f"{_n(previous['reports'])}"], prev_w)), SIDE_FILL)
-        d.boxes.append(previous_box)
-    rows = [
+    return [
         ("Identification",
          [f"Records identified from databases {_n(db['identified'])}",
           *[f"  {name} {_n(n)}" for name, n in ident["databases"].items()]],
@@ -149,56 +193,70 @@ def layout(counts: Mapping[str, Any]) -> Diagram:
          [f"Reports assessed for eligibility {_n(other['reports_assessed'])}"],
          _reasons(other, texts)),
     ]
+
+
+def _place_rows(d: Diagram, cols: _Columns, rows: Sequence[_Row],
+                y: float) -> tuple[float, tuple[float, float], dict[str, float]]:
+    """Lay the rows out from ``y`` down, with their arrows: the ``y`` below them, the
+    bottom of the last step box of each column, and the top of each labelled row."""
+    main_w = cols.main_w
     band_tops: dict[str, float] = {}
     previous_bottom: tuple[float, float] | None = None
     for label, main, side, omain, oside in rows:
-        boxes = [Box(x0, y, main_w, tuple(_wrap(main, main_w))),
-                 Box(x_side, y, side_w, tuple(_wrap(side, side_w)), SIDE_FILL)]
-        if with_other:
-            boxes += [Box(x_other, y, main_w, tuple(_wrap(omain, main_w))),
-                      Box(x_other_side, y, side_w, tuple(_wrap(oside, side_w)), SIDE_FILL)]
+        boxes = [Box(cols.x0, y, main_w, tuple(_wrap(main, main_w))),
+                 Box(cols.x_side, y, cols.side_w, tuple(_wrap(side, cols.side_w)), SIDE_FILL)]
+        if cols.with_other:
+            boxes += [Box(cols.x_other, y, main_w, tuple(_wrap(omain, main_w))),
+                      Box(cols.x_other_side, y, cols.side_w, tuple(_wrap(oside, cols.side_w)),
+                          SIDE_FILL)]
         h = max(b.h for b in boxes)
         d.boxes += boxes
         for main_box, side_box in zip(boxes[::2], boxes[1::2], strict=True):  # from the step
             mid = y + min(main_box.h, side_box.h) / 2  # to what left the flow there
             d.arrows.append(Arrow(((main_box.x + main_w, mid), (side_box.x, mid))))
         if previous_bottom is not None:
-            d.arrows.append(Arrow(((x0 + main_w / 2, previous_bottom[0]), (x0 + main_w / 2, y))))
-            if with_other:
-                d.arrows.append(Arrow(((x_other + main_w / 2, previous_bottom[1]),
-                                       (x_other + main_w / 2, y))))
-        previous_bottom = (y + boxes[0].h, y + (boxes[2].h if with_other else 0))
+            _arrows_down(d, cols, previous_bottom, y)
+        previous_bottom = (y + boxes[0].h, y + (boxes[2].h if cols.with_other else 0))
         if label:
             band_tops[label] = y
         y += h + GAP
-    included_lines = [f"New studies included in review {_n(counts['included']['studies'])}",
-                      f"Reports of new included studies {_n(counts['included']['reports'])}"]
-    if previous.get("studies"):
-        included_lines += [f"Total studies included in review {_n(counts['total']['studies'])}",
-                           f"Reports of total included studies {_n(counts['total']['reports'])}"]
-    else:
-        included_lines = [line.replace("New studies", "Studies").replace(
-            "Reports of new included", "Reports of included") for line in included_lines]
-    included = Box(x0, y, main_w, tuple(_wrap(included_lines, main_w)), INCLUDED_FILL, True)
-    d.boxes.append(included)
     assert previous_bottom is not None
-    d.arrows.append(Arrow(((x0 + main_w / 2, previous_bottom[0]), (x0 + main_w / 2, y))))
-    if with_other:
-        d.arrows.append(Arrow(((x_other + main_w / 2, previous_bottom[1]),
-                               (x_other + main_w / 2, y + included.h / 2),
-                               (x0 + main_w + 6, y + included.h / 2))))
+    return y, previous_bottom, band_tops
+
+
+def _arrows_down(d: Diagram, cols: _Columns, bottoms: tuple[float, float], y: float) -> None:
+    """The arrows from the step boxes above down to the row at ``y``."""
+    middle = cols.x0 + cols.main_w / 2
+    d.arrows.append(Arrow(((middle, bottoms[0]), (middle, y))))
+    if cols.with_other:
+        other = cols.x_other + cols.main_w / 2
+        d.arrows.append(Arrow(((other, bottoms[1]), (other, y))))
+
+
+def _place_included(d: Diagram, cols: _Columns, counts: Mapping[str, Any], y: float,
+                    bottoms: tuple[float, float], previous_box: Box | None) -> Box:
+    """The box of the studies included, at ``y``, with the arrows into it."""
+    x0, main_w = cols.x0, cols.main_w
+    lines = [f"New studies included in review {_n(counts['included']['studies'])}",
+             f"Reports of new included studies {_n(counts['included']['reports'])}"]
+    if counts.get("previous", {}).get("studies"):
+        lines += [f"Total studies included in review {_n(counts['total']['studies'])}",
+                  f"Reports of total included studies {_n(counts['total']['reports'])}"]
+    else:
+        lines = [line.replace("New studies", "Studies").replace(
+            "Reports of new included", "Reports of included") for line in lines]
+    included = Box(x0, y, main_w, tuple(_wrap(lines, main_w)), INCLUDED_FILL, True)
+    d.boxes.append(included)
+    middle = y + included.h / 2
+    d.arrows.append(Arrow(((x0 + main_w / 2, bottoms[0]), (x0 + main_w / 2, y))))
+    if cols.with_other:
+        d.arrows.append(Arrow(((cols.x_other + main_w / 2, bottoms[1]),
+                               (cols.x_other + main_w / 2, middle), (x0 + main_w + 6, middle))))
     if previous_box is not None:  # the previous version's studies count in the total
-        d.arrows.append(Arrow(((x_prev + prev_w / 2, previous_box.y + previous_box.h),
-                               (x_prev + prev_w / 2, y + included.h / 2),
-                               (x0 - 6, y + included.h / 2))))
-    screening_top = band_tops["Screening"]
-    identification_top = band_tops["Identification"]
-    d.bands += [Band(identification_top, screening_top - GAP / 2 - identification_top,
-                     "Identification"),
-                Band(screening_top - GAP / 2 + 6, y - screening_top - 12, "Screening"),
-                Band(y, included.h, "Included")]
-    d.height = y + included.h + 14
-    return d
+        x = cols.x_prev + cols.prev_w / 2
+        d.arrows.append(Arrow(((x, previous_box.y + previous_box.h), (x, middle),
+                               (x0 - 6, middle))))
+    return included
 
 
 # --- drawing ------------------------------------------------------------------------

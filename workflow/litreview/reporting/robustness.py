@@ -22,8 +22,6 @@ with a recorded reason.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -33,8 +31,9 @@ from pathlib import Path
 
 from litreview.core.contracts import STUDIES_COLUMNS
 from litreview.core.errors import Problem, raise_if
-from litreview.core.fileio import csv_text, read_person_text
+from litreview.core.fileio import csv_text
 from litreview.core.schema import load_schema
+from litreview.core.sheets import read_table
 
 LEVELS = ("Research", "Evaluation", "Monitoring", "Description")
 UNCLASSIFIED = "Unclassified"
@@ -126,6 +125,7 @@ class Extraction:
     studies: list[Study]  # coded included studies, in the order of ``included``
     awaiting: list[str]  # included studies not coded yet
     not_included: list[tuple[str, int]]  # coded rows of studies no longer included, line
+    warnings: tuple[Problem, ...] = ()  # said on reading the sheet (a legacy encoding, say)
 
 
 def per_study(included: Mapping[str, tuple[str, str]], aliases: Mapping[str, str],
@@ -145,65 +145,68 @@ def read_extraction(path: str | Path, included: Mapping[str, tuple[str, str]],
     """The coded included studies, those awaiting coding, and rows set aside.
 
     ``included`` maps each included study's id to (title, year); ``aliases`` maps any
-    member id of a duplicate group to the group's id. Every row is checked against the
-    extraction schema; problems name the file and line. A row for a record that was
-    screened out after it was coded is kept in the sheet and listed, not counted.
+    member id of a duplicate group to the group's id. The coding sheet may be CSV or XLSX.
+    Every row is checked against the extraction schema; problems name the file and line.
+    A row for a record that was screened out after it was coded is kept in the sheet and
+    listed, not counted.
     """
-    path = Path(path)
-    schema = load_schema("extraction")
     import jsonschema
 
+    schema = load_schema("extraction")
+    properties = schema["properties"]
     validator = jsonschema.Draft202012Validator(schema)
+    table = read_table(path)
     problems: list[Problem] = []
+    unknown = table.unknown(properties)
+    if unknown:
+        problems.append(Problem(table.path, f"unknown column(s) {', '.join(unknown)}",
+                                table.header_line, hint=f"columns: {', '.join(properties)}"))
     studies: dict[str, Study] = {}
     not_included: list[tuple[str, int]] = []
-    with io.StringIO(read_person_text(path), newline="") as handle:
-        reader = csv.DictReader(handle)
-        unknown = [c for c in reader.fieldnames or [] if c not in schema["properties"]]
-        if unknown:
-            problems.append(Problem(str(path), f"unknown column(s) {', '.join(unknown)}", 1,
-                                    hint=f"columns: {', '.join(schema['properties'])}"))
-        for row in reader:
-            line = reader.line_num
-            coding = {k: (v or "").strip() for k, v in row.items() if k in schema["properties"]}
-            invalid = [Problem(str(path), f"{'.'.join(map(str, e.path)) or 'row'}: {e.message}",
-                               line) for e in validator.iter_errors(
-                {k: v for k, v in coding.items() if v != "" or k in schema["required"]})]
-            if invalid:  # the rules cannot be applied to a row the schema refuses
-                problems += invalid
-                continue
-            conflict = _consistency(coding)
-            if conflict:
-                problems.append(Problem(str(path), conflict, line,
-                                        hint="correct evidence_kinds or evidence_sources"))
-            rid = aliases.get(coding.get("record_id", ""), coding.get("record_id", ""))
-            if rid in aliases.values() and rid not in included:
-                not_included.append((rid, line))
-                continue
-            if rid not in included:
-                problems.append(Problem(str(path), f"'{coding.get('record_id')}' is not an "
-                                        "included study", line,
-                                        hint="code only records in results/screening/"
-                                             "included.csv"))
-                continue
-            if rid in studies:
-                problems.append(Problem(str(path), f"'{rid}' is coded twice", line))
-                continue
-            override = coding.get("robustness_override", "")
-            if override and not coding.get("override_reason"):
-                problems.append(Problem(str(path), "robustness_override without an "
+    for row in table:
+        line = row.line
+        coding = {column: row[column] for column in table.header if column in properties}
+        invalid = [Problem(table.path, f"{'.'.join(map(str, e.path)) or 'row'}: {e.message}",
+                           line) for e in validator.iter_errors(
+            {k: v for k, v in coding.items() if v != "" or k in schema["required"]})]
+        if invalid:  # the rules cannot be applied to a row the schema refuses
+            problems += invalid
+            continue
+        conflict = _consistency(coding)
+        if conflict:
+            problems.append(Problem(table.path, conflict, line,
+                                    hint="correct evidence_kinds or evidence_sources"))
+        rid = aliases.get(coding.get("record_id", ""), coding.get("record_id", ""))
+        if rid in aliases.values() and rid not in included:
+            not_included.append((rid, line))
+        elif rid not in included:
+            problems.append(Problem(table.path, f"'{coding.get('record_id')}' is not an "
+                                    "included study", line,
+                                    hint="code only records in results/screening/included.csv"))
+        elif rid in studies:
+            problems.append(Problem(table.path, f"'{rid}' is coded twice", line))
+        else:
+            if coding.get("robustness_override") and not coding.get("override_reason"):
+                problems.append(Problem(table.path, "robustness_override without an "
                                         "override_reason", line, hint="say why"))
-            level, rule = classify(coding)
-            if override == level:
-                override = ""  # agrees with the rules: nothing was overridden
-            if override:
-                rule = f"overridden from {level}: {coding.get('override_reason', '')}"
-                level = override
-            title, year = included[rid]
-            studies[rid] = Study(rid, title, year, coding, level, rule, bool(override))
+            studies[rid] = _study(rid, coding, included[rid])
     raise_if(problems)
     return Extraction([studies[r] for r in included if r in studies],
-                      [r for r in included if r not in studies], not_included)
+                      [r for r in included if r not in studies], not_included, table.warnings)
+
+
+def _study(rid: str, coding: dict[str, str], title_year: tuple[str, str]) -> Study:
+    """A coded study at the level the rules give, or at the level a reviewer set instead
+    (an override that agrees with the rules overrides nothing)."""
+    override = coding.get("robustness_override", "")
+    level, rule = classify(coding)
+    if override == level:
+        override = ""
+    if override:
+        rule = f"overridden from {level}: {coding.get('override_reason', '')}"
+        level = override
+    title, year = title_year
+    return Study(rid, title, year, coding, level, rule, bool(override))
 
 
 # --- summaries ----------------------------------------------------------------------

@@ -1,1 +1,83 @@
-"""Screening: criteria, reviewers' decision sheets, the stages, prioritisation."""
+"""Screening: criteria, reviewers' decision sheets, the stages, the tables they write, and
+prioritised screening (ranking, replayed screenings, the stopping test).
+
+The ranking, simulation and stopping names load numpy, scipy and scikit-learn, so they are
+imported on first use, not with the package.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from litreview.screening.criteria import AutoRule, Criteria, Criterion, Stage, load_criteria
+from litreview.screening.decisions import (
+    Decision,
+    Sheet,
+    decision_problems,
+    read_sheet,
+    read_sheets,
+    resolve_sheets,
+    sheet_problems,
+)
+from litreview.screening.stages import (
+    Agreement,
+    Conflict,
+    Outcome,
+    Screening,
+    StageResult,
+    cohen_kappa,
+    prioritise,
+    screen,
+)
+from litreview.screening.tables import (
+    CARRIED_OVER,
+    agreement_rows,
+    conflict_rows,
+    safe_cell,
+    status_rows,
+    table_csv,
+    to_screen_rows,
+    xlsx_bytes,
+)
+
+if TYPE_CHECKING:
+    from litreview.screening.ranking import DEFAULT_MODEL, Model, features, rank, record_text
+    from litreview.screening.simulation import (
+        SHARES,
+        Simulation,
+        choose_priors,
+        recall_at,
+        recall_curve,
+        recall_svg,
+        records_to_recall,
+        simulate,
+        wss,
+    )
+    from litreview.screening.stopping_rule import Stopping, stopping
+
+#: The names loaded on first use, by the module that holds them.
+_LAZY = {
+    **dict.fromkeys(("DEFAULT_MODEL", "Model", "features", "rank", "record_text"), "ranking"),
+    **dict.fromkeys(("SHARES", "Simulation", "choose_priors", "recall_at", "recall_curve",
+                     "recall_svg", "records_to_recall", "simulate", "wss"), "simulation"),
+    **dict.fromkeys(("Stopping", "stopping"), "stopping_rule"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A ranking, simulation or stopping name, its module imported now."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+
+
+__all__ = [
+    "CARRIED_OVER", "DEFAULT_MODEL", "SHARES", "Agreement", "AutoRule", "Conflict", "Criteria",
+    "Criterion", "Decision", "Model", "Outcome", "Screening", "Sheet", "Simulation", "Stage",
+    "StageResult", "Stopping", "agreement_rows", "choose_priors", "cohen_kappa",
+    "conflict_rows", "decision_problems", "features", "load_criteria", "prioritise", "rank",
+    "read_sheet", "read_sheets", "recall_at", "recall_curve", "recall_svg", "record_text",
+    "records_to_recall", "resolve_sheets", "safe_cell", "screen", "sheet_problems",
+    "simulate", "status_rows", "stopping", "table_csv", "to_screen_rows", "wss", "xlsx_bytes",
+]

@@ -1,6 +1,7 @@
 """A database's thesaurus (heading → broader heading) and maps between thesauri.
 
-Files are CSV that a librarian keeps beside the strategies:
+Files are sheets (CSV or XLSX, read by :func:`litreview.core.sheets.read_table`) that a
+librarian keeps beside the strategies:
 
 * thesaurus: ``heading,broader`` — one row per broader relation; a top term has an empty
   ``broader``. It lets ``(exp)`` find narrower headings and the linter check headings.
@@ -11,14 +12,12 @@ Files are CSV that a librarian keeps beside the strategies:
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from litreview.core.errors import InputError, Problem, raise_if
-from litreview.core.fileio import read_person_text
+from litreview.core.errors import Problem, raise_if
+from litreview.core.sheets import read_table
 from litreview.core.text import clean_text
 
 
@@ -32,6 +31,7 @@ class Thesaurus:
 
     labels: dict[str, str] = field(default_factory=dict)  # key -> heading as written
     narrower_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()  # said on reading the file (a cp1252 CSV)
 
     def __contains__(self, heading: str) -> bool:
         return _key(heading) in self.labels
@@ -48,27 +48,16 @@ class Thesaurus:
         return tuple(self.labels[k] for k in out)
 
 
-def _rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    with io.StringIO(read_person_text(path), newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputError(Problem(str(path), f"missing column(s) {', '.join(missing)}", 1,
-                                     f"columns: {', '.join(required)}"))
-        return [(reader.line_num, {k.strip().lower(): (v or "").strip() for k, v in row.items()
-                                   if k})
-                for row in reader]
-
-
 def load_thesaurus(path: str | Path) -> Thesaurus:
+    """A ``heading,broader`` sheet; an empty heading is a located error."""
     labels: dict[str, str] = {}
     narrower: dict[str, list[str]] = defaultdict(list)
     problems = []
-    for line, row in _rows(Path(path), ("heading", "broader")):
+    table = read_table(path, required=("heading", "broader"))
+    for row in table:
         heading, broader = row["heading"], row["broader"]
         if not heading:
-            problems.append(Problem(str(path), "empty heading", line))
+            problems.append(Problem(str(path), "empty heading", row.line))
             continue
         labels.setdefault(_key(heading), clean_text(heading))
         if broader:
@@ -76,7 +65,7 @@ def load_thesaurus(path: str | Path) -> Thesaurus:
             if _key(heading) not in narrower[_key(broader)]:
                 narrower[_key(broader)].append(_key(heading))
     raise_if(problems)
-    return Thesaurus(labels, {k: tuple(v) for k, v in narrower.items()})
+    return Thesaurus(labels, {k: tuple(v) for k, v in narrower.items()}, table.warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +73,17 @@ class HeadingMap:
     """This database's headings expressed in other vocabularies."""
 
     targets: dict[tuple[str, str], str] = field(default_factory=dict)  # (heading, vocab) -> target
+    warnings: tuple[Problem, ...] = ()  # said on reading the file (a cp1252 CSV)
 
     def get(self, heading: str, vocabulary: str) -> str | None:
         return self.targets.get((_key(heading), vocabulary.casefold()))
 
 
 def load_heading_map(path: str | Path) -> HeadingMap:
+    """A ``heading,vocabulary,target`` sheet; rows lacking any of the three are skipped."""
     targets = {}
-    for _, row in _rows(Path(path), ("heading", "vocabulary", "target")):
+    table = read_table(path, required=("heading", "vocabulary", "target"))
+    for row in table:
         if row["heading"] and row["vocabulary"] and row["target"]:
             targets[(_key(row["heading"]), row["vocabulary"].casefold())] = row["target"]
-    return HeadingMap(targets)
+    return HeadingMap(targets, table.warnings)

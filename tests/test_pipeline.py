@@ -1,0 +1,85 @@
+"""The pipeline's stages in memory (litreview.pipeline.stages): what the command line, the
+rules and the audit all call."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import run_stages
+from litreview.core.errors import InputError
+from litreview.core.records import Record
+from litreview.core.review import load_review
+from litreview.pipeline.stages import (
+    deduplicate_sources,
+    import_files,
+    import_source,
+    run_review,
+    set_aside_dates,
+    update_order,
+)
+
+
+def _record(rid: str, source_file: str = "a.ris", searched: str = "2008-01-01") -> Record:
+    return Record(record_id=rid, database="A", source_file=source_file, source_position=1,
+                  title=f"Title of {rid}", year="2006", searched=searched)
+
+
+def test_the_whole_review_in_memory_gives_the_counts_the_files_give(tiny_review: Path):
+    assert run_stages(tiny_review) == 0
+    run = run_review(tiny_review)
+    counts = json.loads((tiny_review / "results/prisma/counts.json").read_text())
+    assert run.counts == counts
+    assert [r.record_id for r in run.dedupe.result.unique] == [
+        line.split(",")[0] for line in
+        (tiny_review / "results/dedupe/unique.csv").read_text().splitlines()[1:]]
+    assert set(run.hits) == {s.slug for s in run.review.databases if s.strategy}
+
+
+def test_a_record_id_two_sources_share_is_refused_where_each_record_is():
+    a, b = _record("x-1", "alpha.ris"), replace(_record("x-1", "beta.csv"), source_line=7)
+    with pytest.raises(InputError) as caught:
+        deduplicate_sources([[a], [b]])
+    assert str(caught.value) == "beta.csv:7: record id 'x-1' also comes from alpha.ris " \
+        "(give each source a distinct name)"
+
+
+def test_an_update_s_records_come_after_the_previous_version_s():
+    old, new, undated = (_record("o"), _record("n", searched="2009-06-01"),
+                         _record("u", searched=""))
+    assert [r.record_id for r in update_order([new, old, undated], "2008-12-31")] == [
+        "o", "u", "n"]
+    assert update_order([new, old], "") == [new, old]  # not an update: as given
+
+
+def test_unreadable_blocks_fail_an_import_unless_set_aside(tmp_path: Path):
+    export = tmp_path / "e_2009-02-03.ris"
+    export.write_text("TY  - JOUR\nTI  - Readable\nER  - \n\nTY  - JOUR\nER  - \n",
+                      encoding="utf-8")
+    with pytest.raises(InputError, match="line 5"):
+        import_files([export], database="E")
+    kept = import_files([export], database="E", set_aside=True, names=["e_2009-02-03.ris"])
+    assert [r.title for r in kept.records] == ["Readable"]
+    assert [r.problem.line for r in kept.rejects] == [5]
+    assert kept.records[0].searched == "2009-02-03"  # the date in the file's name
+    assert [(f.path, f.format, f.records, f.rejects) for f in kept.files] == [
+        ("e_2009-02-03.ris", "ris", 1, 1)]
+
+
+def test_a_file_nothing_could_be_read_from_fails_even_when_set_aside(tmp_path: Path):
+    export = tmp_path / "e.ris"
+    export.write_text("TY  - JOUR\nER  - \n", encoding="utf-8")
+    with pytest.raises(InputError, match="no record could be read from this file"):
+        import_files([export], database="E", set_aside=True)
+
+
+def test_a_source_imports_as_its_rule_imports_it(tiny_review: Path):
+    review = load_review(tiny_review)
+    alpha = import_source(tiny_review, review.sources[0])
+    assert alpha.records and all(r.source_file.startswith("data/exports/")
+                                 for r in alpha.records)
+    assert set_aside_dates(review, {review.sources[0].slug: list(review.sources[0].exports)}) \
+        == {review.sources[0].name: [review.sources[0].searched]
+            * len(review.sources[0].exports)}

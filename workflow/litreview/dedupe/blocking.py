@@ -1,0 +1,188 @@
+"""Which pairs are worth judging: the keys of a whole set, and the pairs that share one.
+
+Only records that share a cheap key are compared: the DOI, the start or end of the title,
+first author with year or with the title's start, volume with first page, year with first
+page. Cost grows with the records, not with their pairs; a key shared by very many records
+("page 1 of 2010") yields only pairs whose titles are alike. Whole columns then drop the
+pairs no rule could join and no person need see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from litreview.core.records import Record
+from litreview.dedupe.evidence import volume_relation
+from litreview.dedupe.match_keys import Keys, keys
+from litreview.dedupe.venues import journal_keys
+
+BLOCK_LIMIT = 40
+#: Below this title similarity (rapidfuzz ratio) only a shared DOI, the same volume and
+#: page range, or one title being the other with a subtitle can join a pair.
+TITLE_FLOOR = 60.0
+
+
+def prepare(records: Sequence[Record]) -> list[Keys]:
+    """The keys of every record, with what the set as a whole says: DOIs given to unlike
+    titles dropped, and every name a journal goes by made one."""
+    prepared = [keys(r) for r in records]
+    bad_dois = _unreliable_dois(prepared)
+    if bad_dois:
+        prepared = [replace(k, doi="", doi_base="") if k.doi_base in bad_dois else k
+                    for k in prepared]
+    return _venue_aliases(records, prepared)
+
+
+def pairs_to_judge(prepared: Sequence[Keys]) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs worth judging, with their title ratios."""
+    return _worth_judging(prepared, candidate_pairs(prepared))
+
+
+def _block_keys(k: Keys) -> Iterable[str]:
+    text = k.title.text.replace(" ", "")
+    if k.doi_base:
+        yield "d" + k.doi_base
+    if not k.title.generic:
+        for title in (text, *(v.replace(" ", "") for v in k.title.variants)):
+            yield "<" + title[:24]
+            yield ">" + title[-24:]
+    author = k.first_author
+    if author:
+        if k.year:
+            yield f"a{author}|{k.year}"
+        if text:
+            yield f"t{author}|{text[:10]}"
+    if k.page_start:
+        if k.volume:
+            yield f"v{k.volume}|{k.page_start}"
+        if k.year:
+            yield f"y{k.year}|{k.page_start}"
+
+
+def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
+    """Index pairs (i < j) that share a blocking key, as an (m, 2) array, sorted."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(prepared):
+        for key in dict.fromkeys(_block_keys(k)):
+            blocks[key].append(i)
+    n = len(prepared)
+    chunks: list[np.ndarray] = []
+    triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for members in blocks.values():
+        m = len(members)
+        if m < 2:
+            continue
+        idx = np.asarray(members, dtype=np.int64)
+        if m <= BLOCK_LIMIT:
+            if m not in triangles:
+                triangles[m] = np.triu_indices(m, 1)
+            rows, cols = triangles[m]
+        else:
+            titles = [prepared[i].title.text for i in members]
+            scores = process.cdist(titles, titles, scorer=fuzz.ratio, dtype=np.uint8,
+                                   score_cutoff=TITLE_FLOOR, workers=-1)
+            rows, cols = np.nonzero(np.triu(scores, 1))
+        chunks.append(idx[rows] * n + idx[cols])
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(chunks))
+    return np.stack((codes // n, codes % n), axis=1)
+
+
+def _codes(values: Sequence[str]) -> np.ndarray:
+    """Each distinct non-empty value as a positive integer, empty as 0."""
+    index: dict[str, int] = {"": 0}
+    return np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64,
+                       count=len(values))
+
+
+def _worth_judging(prepared: Sequence[Keys], pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs some rule could join or a person should see, with their title ratios.
+
+    A pair with unlike titles (ratio below :data:`TITLE_FLOOR`) can only be joined by a
+    shared DOI, the same volume and page range (translated titles) or when one title is
+    the other with a subtitle; one published
+    years apart only by a shared DOI or article number; one with conflicting DOIs or
+    volumes (not a volume an export garbled) by nothing, and it is listed only with a
+    near-identical title. Checking this
+    on whole columns leaves the rules a fraction of the candidates.
+    """
+    if not len(pairs):
+        return pairs, np.empty(0)
+    i, j = pairs[:, 0], pairs[:, 1]
+    ratio = process.cpdist([prepared[x].title.text for x in i.tolist()],
+                           [prepared[y].title.text for y in j.tolist()],
+                           scorer=fuzz.ratio, workers=-1)
+
+    def column(name: str) -> np.ndarray:
+        return _codes([getattr(k, name) for k in prepared])
+
+    def same(codes: np.ndarray) -> np.ndarray:
+        return (codes[i] == codes[j]) & (codes[i] > 0)
+
+    def conflict(codes: np.ndarray) -> np.ndarray:
+        return (codes[i] != codes[j]) & (codes[i] > 0) & (codes[j] > 0)
+
+    doi, volume = column("doi_base"), column("volume")
+    year = np.fromiter((k.year for k in prepared), dtype=np.int64, count=len(prepared))
+    languages = np.fromiter((bool(k.title.variants) for k in prepared), dtype=bool,
+                            count=len(prepared))
+    gap = np.where((year[i] > 0) & (year[j] > 0), np.abs(year[i] - year[j]), 0)
+    same_range = same(volume) & same(column("page_start")) & same(column("page_end"))
+    opening = _codes([" ".join(k.title.text.split()[:4]) if k.title.text.count(" ") >= 3
+                      else "" for k in prepared])  # a title and the same with a subtitle
+    joinable = ((ratio >= TITLE_FLOOR) | same(doi) | same_range | same(opening)
+                | ((languages[i] | languages[j]) & (gap <= 1)))
+    apart = (gap >= 2) & ~same(doi) & ~same(column("page_token"))
+    keep = joinable & ~apart & ~(conflict(doi) & (ratio < 93))
+    volumes = np.nonzero(keep & conflict(volume) & ~same(doi) & (ratio < 93))[0]
+    for n in volumes.tolist():  # a volume cut or mangled by an export is no conflict
+        keep[n] = volume_relation(prepared[i[n]], prepared[j[n]]) != "conflict"
+    return pairs[keep], ratio[keep]
+
+
+def _unreliable_dois(prepared: Sequence[Keys]) -> set[str]:
+    """DOIs given to records with unlike titles: a journal's or a book's, or a wrong one."""
+    by_doi: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(prepared):
+        if k.doi_base:
+            by_doi[k.doi_base].append(i)
+    bad = set()
+    for doi, members in by_doi.items():
+        titles = [prepared[i].title for i in members if not prepared[i].title.generic]
+        if len(titles) > 1 and any(fuzz.token_set_ratio(x.text, y.text) < 60
+                                   for n, x in enumerate(titles) for y in titles[n + 1:]):
+            bad.add(doi)
+    return bad
+
+
+def _venue_aliases(records: Sequence[Record], prepared: list[Keys]) -> list[Keys]:
+    """Every name a journal goes by, as the records declare it: a record of "Ai zheng =
+    Aizheng = Chinese journal of cancer" makes "Aizheng" and "Chinese Journal of Cancer"
+    one journal in every record."""
+    aliases: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for record in records:
+        if " = " not in record.journal:
+            continue
+        names = {journal_keys(piece)[0] for piece in _PARALLEL.split(record.journal)
+                 if journal_keys(piece)}
+        for name in list(names):
+            names |= aliases.get(name, set())
+        for name in names:
+            aliases[name] = names
+    if not aliases:
+        return prepared
+    out = []
+    for k in prepared:
+        extra = {n for part in k.venue for n in aliases.get(part, ())} - set(k.venue)
+        out.append(replace(k, venue=k.venue + tuple(sorted(extra))) if extra else k)
+    return out
+
+
+_PARALLEL = re.compile(r"\s=\s")

@@ -1,0 +1,161 @@
+"""The dedupe stage's files: the groups, the uncertain pairs and the overlap of sources it
+writes, the groups file read back, and the duplicate-pair sheet a reviewer edits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from litreview.core.errors import InputError, Problem
+from litreview.core.fileio import CsvDictReader, csv_text
+from litreview.core.records import Record
+from litreview.core.sheets import read_table
+from litreview.dedupe.pairs import PairDecision, UncertainPair
+
+# --- written ----------------------------------------------------------------------------
+
+#: The columns of ``groups.csv``: others read the first three by name.
+GROUPS_COLUMNS = ("record_id", "group_id", "database", "rule")
+
+
+def groups_csv(groups: Mapping[str, str], records: Sequence[Record],
+               rules: Mapping[str, str] | None = None) -> str:
+    """Each record's group, its database, and the rule that joined it to its group (empty
+    for a group's first record; ``reviewer`` for a reviewer's pair decision)."""
+    rules = rules or {}
+    return csv_text(list(GROUPS_COLUMNS),
+                    [[r.record_id, groups[r.record_id], r.database, rules.get(r.record_id, "")]
+                     for r in records])
+
+
+#: Fields shown side by side for each uncertain pair, so a person can decide from the sheet.
+_SHOWN = ("database", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi")
+
+
+def uncertain_csv(pairs: Sequence[UncertainPair], records: Sequence[Record]) -> str:
+    """Pairs for a person, with an empty ``decision`` column: copy the file to the pair sheet
+    (``screening/duplicate_pairs.csv``), write same or different, leave the rest blank.
+    ``rule`` names the rule that held the pair apart."""
+    by_id = {r.record_id: r for r in records}
+
+    def row(p: UncertainPair) -> list[str]:
+        both = [by_id[p.a].to_row(), by_id[p.b].to_row()]
+        return [p.a, p.b, "", f"{p.score:.1f}", p.reason, p.rule,
+                *(side[name] for name in _SHOWN for side in both)]
+
+    return csv_text(["record_a", "record_b", "decision", "score", "reason", "rule",
+                     *(f"{name}_{side}" for name in _SHOWN for side in "ab")],
+                    [row(p) for p in pairs])
+
+
+def overlap_csv(groups: Mapping[str, str], records: Sequence[Record],
+                sources: Sequence[str]) -> str:
+    """Per source: records, unique works, works found only there, works shared with each other."""
+    works: dict[str, set[str]] = defaultdict(set)  # source -> group ids
+    counts: dict[str, int] = defaultdict(int)
+    for record in records:
+        works[record.database].add(groups[record.record_id])
+        counts[record.database] += 1
+    rows = []
+    for source in sources:
+        others = set().union(*(works[o] for o in sources if o != source))
+        shared = [len(works[source] & works[o]) if o != source else len(works[source])
+                  for o in sources]
+        rows.append([source, counts[source], len(works[source]), len(works[source] - others),
+                     *shared])
+    return csv_text(["source", "records", "works", "only_here", *sources], rows)
+
+
+# --- read -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Groups:
+    """``groups.csv`` read back: each record's group, database and joining rule."""
+
+    group_of: dict[str, str]     # record_id -> group_id
+    database_of: dict[str, str]  # record_id -> database ("" when the file has none)
+    rule_of: dict[str, str]      # record_id -> the rule that joined it ("" when none)
+
+    def members(self, group_id: str) -> tuple[str, ...]:
+        """The records of a group, in file order (its first record first)."""
+        return tuple(rid for rid, group in self.group_of.items() if group == group_id)
+
+
+def read_groups(path: str | Path) -> Groups:
+    """The groups file ``dedupe`` wrote (``record_id, group_id`` at least), each cell as
+    it was before writing (the project's own table, not a sheet a person edits)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = CsvDictReader(handle)
+            missing = [c for c in ("record_id", "group_id") if c not in (reader.fieldnames or ())]
+            if missing:
+                raise InputError(Problem(str(path), f"missing column(s) {', '.join(missing)}", 1,
+                                         hint="write it again with 'litreview dedupe'"))
+            rows = list(reader)
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "file not found", hint="run the workflow first")) \
+            from None
+    return Groups({r["record_id"]: r["group_id"] for r in rows},
+                  {r["record_id"]: r.get("database") or "" for r in rows},
+                  {r["record_id"]: r.get("rule") or "" for r in rows})
+
+
+@dataclass(frozen=True, slots=True)
+class PairSheet:
+    """The reviewer's duplicate-pair sheet: the decisions, and what was said on reading
+    (a sheet read as Windows-1252)."""
+
+    decisions: list[PairDecision]
+    warnings: tuple[Problem, ...] = ()
+
+
+def read_pair_decisions(path: str | Path) -> list[PairDecision]:
+    """The decisions of a reviewer's pair sheet (:func:`read_pair_sheet`)."""
+    return read_pair_sheet(path).decisions
+
+
+def read_pair_sheet(path: str | Path) -> PairSheet:
+    """A reviewer's sheet (CSV or XLSX) with columns ``record_a, record_b, decision``
+    (same|different).
+
+    Rows without a decision are pairs not decided yet. Every row that cannot be used is
+    reported with its line: a missing id, a decision other than same/different, a record
+    paired with itself, or a pair decided both ways.
+    """
+    table = read_table(path, required=("record_a", "record_b", "decision"))
+    name = str(path)
+    problems = []
+    out: list[PairDecision] = []
+    seen: dict[frozenset[str], tuple[bool, int]] = {}
+    for row in table:
+        a, b, line = row["record_a"], row["record_b"], row.line
+        decision = row["decision"].lower()
+        if not decision and (a or b):
+            continue  # a pair copied from uncertain_pairs.csv and not decided yet
+        if not a or not b:
+            problems.append(Problem(name, "a record id is empty", line))
+        elif a == b:
+            problems.append(Problem(name, f"'{a}' is paired with itself", line))
+        elif decision not in ("same", "different"):
+            problems.append(Problem(name, f"decision '{decision}' is not same|different",
+                                    line))
+        elif (earlier := seen.get(frozenset((a, b)))) and earlier[0] != (decision == "same"):
+            problems.append(Problem(name, f"{a} and {b} are also decided the other way "
+                                    f"on line {earlier[1]}", line))
+        else:
+            seen.setdefault(frozenset((a, b)), (decision == "same", line))
+            out.append(PairDecision(a, b, decision == "same", line))
+    if problems:
+        raise InputError(problems)
+    return PairSheet(out, table.warnings)
+
+
+def unknown_pair_ids(decisions: Sequence[PairDecision], ids: Collection[str],
+                     path: str) -> list[Problem]:
+    """Pair decisions naming a record that is not there: a mistyped id would silently leave
+    the pair to the rules."""
+    return [Problem(path, f"record id '{rid}' is not among the records", d.line,
+                    hint="copy ids from uncertain_pairs.csv")
+            for d in decisions for rid in (d.a, d.b) if rid not in ids]

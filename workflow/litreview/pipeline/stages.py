@@ -1,0 +1,335 @@
+"""The review's stages, each written once and run in memory: import, deduplicate, search
+hits, screen, PRISMA counts and robustness.
+
+The command line reads and writes the files around these functions, the Snakemake rules
+call the command line, and the audit runs them all in a row (:func:`run_review`) to
+recompute every count from the inputs alone. A stage takes what the stage before it
+gave and the review's own files; it returns typed results and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
+from litreview.core.records import Record, finalise
+from litreview.core.review import Review, Source, search_date
+
+# --- import ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    """What one export file gave: its format, the tool it shows, records and rejects."""
+
+    path: str
+    format: str
+    source: str
+    records: int
+    rejects: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceImport:
+    """One source's records (final ids, file order), the blocks set aside as unreadable,
+    what each file gave, and what was read but not quite as written."""
+
+    records: tuple[Record, ...]
+    rejects: tuple[Any, ...]  # importers.Reject
+    files: tuple[FileImport, ...]
+    warnings: tuple[Problem, ...]
+
+
+def import_files(files: Sequence[str | Path], *, database: str, fmt: str = "auto",
+                 searched: str = "", columns: Sequence[tuple[str, str]] = (),
+                 set_aside: bool = False, names: Sequence[str] | None = None) -> SourceImport:
+    """Import every export of one source. A file that is not an export fails the import,
+    and so does any unreadable block unless ``set_aside``; a file whose every block is
+    unreadable fails it even then. ``names`` are the files as records should name them
+    (paths relative to the review); a date in a file's name wins over ``searched``."""
+    from litreview.importers import import_export
+
+    records: list[Record] = []
+    rejects: list[Any] = []
+    done: list[FileImport] = []
+    warnings: list[Problem] = []
+    problems: list[Problem] = []
+    for file, name in zip(files, names or [str(f) for f in files], strict=True):
+        try:
+            imported = import_export(file, database=database, fmt=fmt, columns=columns,
+                                     searched=search_date(name, searched), display_path=name)
+        except InputError as error:
+            problems += error.problems
+            continue
+        records += imported.records
+        rejects += imported.rejects
+        warnings += imported.warnings
+        if not set_aside:  # every problem, in file order
+            problems += [reject.problem for reject in imported.rejects]
+        elif imported.rejects and not imported.records:
+            problems += nothing_read(name, imported.rejects)
+        done.append(FileImport(name, imported.format, imported.source, len(imported.records),
+                               len(imported.rejects)))
+    raise_if(problems)
+    # an accession id met again in a later export gets "~2"
+    return SourceImport(tuple(finalise(records)), tuple(rejects), tuple(done), tuple(warnings))
+
+
+def nothing_read(file: str, rejects: Sequence[Any]) -> list[Problem]:
+    """A file of which every block was rejected: setting them aside would pass on a source
+    with nothing from that file, which is a wrong format or a broken export, not a few
+    damaged records; so it fails the import, as a file with no records at all does."""
+    first = rejects[0].problem
+    return [Problem(file, f"no record could be read from this file: all {len(rejects)} "
+                    f"block(s) rejected, the first at line {first.line or 1}",
+                    hint="check that it is the export it should be (and its --format); "
+                    "the reasons follow"), *(reject.problem for reject in rejects)]
+
+
+def import_source(root: Path, source: Source) -> SourceImport:
+    """One source of the review, as its ``import`` rule imports it."""
+    return import_files([root / e for e in source.exports], names=source.exports,
+                        database=source.name, fmt=source.format, searched=source.searched,
+                        columns=source.columns, set_aside=source.rejects)
+
+
+def set_aside_dates(review: Review, files: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The search date of each record set aside as unreadable, by source name; ``files``
+    gives, by source slug, the export file of each block set aside."""
+    out: dict[str, list[str]] = {}
+    for slug, names in files.items():
+        source = review.source(slug)
+        if names:
+            out[source.name] = [search_date(name, source.searched) for name in names]
+    return out
+
+
+# --- deduplicate ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Deduplicated:
+    """Every imported record in priority order, and the groups the rules and the
+    reviewers' pair decisions made of them."""
+
+    records: tuple[Record, ...]
+    result: Any  # dedupe.Dedupe: unique, groups, uncertain
+    decisions: tuple[Any, ...]  # the reviewers' pair decisions applied
+
+
+def update_order(records: Sequence[Record], update_of: str) -> list[Record]:
+    """For a search update, the previous version's records first (they keep their groups'
+    ids), the update's after them, each in source order."""
+    if not update_of:
+        return list(records)
+    return sorted(records, key=lambda r: bool(r.searched and r.searched > update_of))
+
+
+def read_pairs(path: str | Path | None) -> Any:
+    """The reviewers' pair sheet (``dedupe.PairSheet``: decisions and reading warnings),
+    empty when there is none."""
+    from litreview.dedupe import PairSheet, read_pair_sheet
+
+    return read_pair_sheet(path) if path and Path(path).is_file() else PairSheet([])
+
+
+def deduplicate_sources(sources: Sequence[Sequence[Record]], decisions: Sequence[Any] = (),
+                        *, update_of: str = "", pair_sheet: str = "") -> Deduplicated:
+    """Group the duplicates of every source's records (databases first, in config order).
+    A record id met in two sources, or a pair decision naming an unknown id, is a located
+    error."""
+    from litreview.dedupe import deduplicate, unknown_pair_ids
+
+    records = update_order([r for source in sources for r in source], update_of)
+    seen: dict[str, str] = {}
+    problems = []
+    for record in records:
+        if record.record_id in seen:
+            problems.append(Problem(record.source_file, f"record id '{record.record_id}' also "
+                                    f"comes from {seen[record.record_id]}", record.source_line,
+                                    hint="give each source a distinct name"))
+        seen[record.record_id] = record.source_file
+    problems += unknown_pair_ids(decisions, seen, pair_sheet)
+    raise_if(problems)
+    return Deduplicated(tuple(records), deduplicate(records, decisions), tuple(decisions))
+
+
+# --- search hits ---------------------------------------------------------------------------
+
+
+def strategy_hits(strategy: str | Path, records: Sequence[Record], thesaurus: Any = None,
+                  benchmark: Any = None) -> list[Any]:
+    """The hits of each line of a strategy on one database's records (and, with a
+    benchmark, the listed records each line finds)."""
+    from litreview.search import line_hits, read_strategy, with_thesaurus
+
+    parsed = with_thesaurus(read_strategy(strategy), thesaurus)
+    return line_hits(parsed, records, thesaurus, benchmark)
+
+
+def source_thesaurus(root: Path, source: Source | None) -> Any:
+    """The thesaurus a database's strategy is read with, if the review gives one."""
+    from litreview.search import load_thesaurus
+
+    return load_thesaurus(root / source.thesaurus) if source and source.thesaurus else None
+
+
+# --- screen --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """The criteria, the reviewers' sheets as read, and every stage's outcomes."""
+
+    criteria: Any  # screening.Criteria
+    sheets: tuple[Any, ...]  # screening.Sheet
+    result: Any  # screening.Screening
+
+    @property
+    def outcomes(self) -> list[Any]:
+        """Every record's outcome at every stage it entered, stage by stage."""
+        return [stage.outcomes[i] for stage in self.result.stages for i in stage.entered]
+
+
+def screen_review(root: Path, review: Review, unique: Sequence[Record],
+                  aliases: Mapping[str, str]) -> Screened:
+    """Apply the screening stages of the review's criteria with its decision sheets."""
+    from litreview.screening import load_criteria, read_sheets, screen
+
+    criteria = load_criteria(root / review.criteria)
+    sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
+    return Screened(criteria, tuple(sheets), screen(unique, criteria, sheets, aliases))
+
+
+@dataclass(frozen=True, slots=True)
+class ToScreen:
+    """One stage's sheet to screen from: its rows (``TO_SCREEN_COLUMNS``), the most likely
+    relevant first when the stage is ranked, with the stopping guidance as notes."""
+
+    stage: str
+    rows: list[list[Any]]
+    ranked: bool
+    notes: list[str]
+
+
+def to_screen(review: Review, screened: Screened, unique: Sequence[Record],
+              aliases: Mapping[str, str]) -> list[ToScreen]:
+    """Every stage's sheet to screen from; the title/abstract stage ranked by what its
+    decisions so far teach when the review asks for prioritisation."""
+    from litreview.screening import prioritise, to_screen_rows
+
+    by_id = {r.record_id: r for r in unique}
+    stages = screened.result.stages
+    ranked = next((s.stage.id for s in stages if s.stage.kind == "screening"),
+                  None) if review.prioritise else None
+    previous = {r.record_id for r in unique  # an update's records left from before
+                if review.update_of and not review.search_round(r.searched)}
+    out = []
+    for stage in stages:
+        rows = to_screen_rows(stage, by_id, previous)
+        notes: list[str] = []
+        if stage.stage.id == ranked:
+            order, notes = prioritise(stage, by_id, screened.sheets, aliases)
+            position = {rid: i for i, rid in enumerate(order)}
+            rows.sort(key=lambda row: position.get(row[0], len(position)))
+        out.append(ToScreen(stage.stage.id, rows, stage.stage.id == ranked, notes))
+    return out
+
+
+# --- PRISMA and robustness -------------------------------------------------------------------
+
+
+def study_links(path: str | Path | None, aliases: Mapping[str, str]) -> dict[str, str] | None:
+    """Reports of one study (``screening/studies.csv``), or None when there is no sheet."""
+    from litreview.reporting import read_study_links
+
+    return read_study_links(path, aliases) if path and Path(path).is_file() else None
+
+
+def count_prisma(review: Review, criteria: Any, aliases: Mapping[str, str],
+                 source_of: Mapping[str, str], outcomes: Sequence[Any], *,
+                 searched_of: Mapping[str, str] | None = None,
+                 set_aside: Mapping[str, Sequence[str]] | None = None,
+                 study_of: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every PRISMA 2020 count. ``source_of`` maps each imported record to its source's
+    name; ``searched_of`` its search date (needed for an update's own records)."""
+    from litreview.reporting import prisma_counts
+
+    new_records = ({rid for rid, searched in (searched_of or {}).items()
+                    if review.search_round(searched)} if review.update_of else None)
+    return prisma_counts(review, source_of, aliases, outcomes, criteria,
+                         new_records=new_records, set_aside=set_aside, study_of=study_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Robustness:
+    """The included studies as coded, those awaiting coding, and the summary tables."""
+
+    coded: Any  # reporting.robustness.Extraction
+    tables: list[Any]
+
+
+def code_studies(root: Path, review: Review, included: Sequence[Record],
+                 aliases: Mapping[str, str],
+                 study_of: Mapping[str, str] | None = None) -> Robustness:
+    """The included studies read against the coding sheet, reports of one study coded once
+    as that study."""
+    from litreview.reporting import Extraction, per_study, read_extraction, tables
+
+    by_id = {r.record_id: (r.title, r.year) for r in included}
+    if study_of is not None:
+        by_id, aliases = per_study(by_id, aliases, study_of)
+    sheet = root / review.extraction
+    coded = read_extraction(sheet, by_id, aliases) if sheet.is_file() else \
+        Extraction([], list(by_id), [])
+    return Robustness(coded, tables(coded.studies))
+
+
+# --- the whole review ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Every stage's results for one review, from its input files alone."""
+
+    review: Review
+    imports: dict[str, SourceImport]  # by source slug
+    dedupe: Deduplicated
+    hits: dict[str, list[Any]]  # by database slug, for databases with a strategy
+    screened: Screened
+    study_of: dict[str, str] | None
+    counts: dict[str, Any]
+    robustness: Robustness
+
+
+def run_review(root: Path) -> Run:
+    """Every stage in a row, in memory, as the workflow runs them."""
+    from litreview.core.review import load_review
+
+    review = load_review(root)
+    imports = {s.slug: import_source(root, s) for s in review.sources}
+    pairs = root / PAIR_SHEET
+    dedupe = deduplicate_sources([imports[s.slug].records for s in review.sources],
+                                 read_pairs(pairs).decisions, update_of=review.update_of,
+                                 pair_sheet=str(pairs))
+    hits = {s.slug: strategy_hits(root / s.strategy, imports[s.slug].records,
+                                  source_thesaurus(root, s))
+            for s in review.databases if s.strategy}
+    groups = dedupe.result.groups
+    screened = screen_review(root, review, dedupe.result.unique, groups)
+    study_of = study_links(root / STUDIES_SHEET, groups)
+    counts = count_prisma(
+        review, screened.criteria, groups, {r.record_id: r.database for r in dedupe.records},
+        screened.outcomes, searched_of={r.record_id: r.searched for r in dedupe.records},
+        set_aside=set_aside_dates(review, {slug: [r.problem.file for r in i.rejects]
+                                           for slug, i in imports.items()}),
+        study_of=study_of)
+    by_id = {r.record_id: r for r in dedupe.result.unique}
+    robustness = code_studies(root, review, [by_id[i] for i in screened.result.included],
+                              groups, study_of)
+    return Run(review, imports, dedupe, hits, screened, study_of, counts, robustness)
+
