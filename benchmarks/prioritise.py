@@ -158,52 +158,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.data} is absent: nothing to benchmark")
         return 0
     records, labels, duplicates = read_labelled(args.data, args.label_column)
-    truth = [labels[r.record_id] for r in records]
-    ids = [r.record_id for r in records]
+    relevant = sum(labels[r.record_id] for r in records)
     print(f"{Path(args.data).name}: {len(records)} records ({duplicates} flagged duplicates "
-          f"set aside), {sum(truth)} relevant ({args.label_column}); {args.repeat} "
+          f"set aside), {relevant} relevant ({args.label_column}); {args.repeat} "
           f"repetitions, seeds {args.seed}..{args.seed + args.repeat - 1}, "
           f"{args.prior} + {args.prior} prior decisions each")
-    python = args.asreview_python
-    if python:
-        try:
-            print(f"ASReview {asreview_version(python)} (default model) via {python}")
-        except (RuntimeError, OSError) as error:
-            print(f"note: ASReview not run: {error}")
-            python = None
-    else:
-        print(f"note: ASReview not run: $ASREVIEW_PYTHON is not set ({INSTALL}); "
-              "only our figures follow")
-
-    results: dict[str, list[dict[str, float]]] = {"litreview": [], "words only": []}
-    if python:
-        results["ASReview"] = []
-    stops: list[tuple[int, float] | None] = []
-    curves: dict[str, Sequence[bool]] = {}
-    index = {rid: i for i, rid in enumerate(ids)}
-    for seed in range(args.seed, args.seed + args.repeat):
-        priors = choose_priors(ids, truth, args.prior, seed)
-        ours = simulate(records, labels, seed=seed, priors=priors, batch=args.batch)
-        results["litreview"].append(figures(ours.found, ours.seconds))
-        stops.append(first_stop(ours.found))
-        line = (f"seed {seed}: litreview WSS@95 {ours.wss95:.3f} in {ours.seconds:.1f} s "
-                f"(batch {args.batch})")
-        words = simulate(records, labels, seed=seed, priors=priors, batch=args.batch,
-                         model=Model(char_ngrams=None))
-        results["words only"].append(figures(words.found, words.seconds))
-        line += f"; words only {words.wss95:.3f} in {words.seconds:.1f} s"
-        if seed == args.seed:
-            curves["litreview"] = ours.found
-        if python:
-            prior_rows = [index[p] for p in priors]
-            order, seconds = asreview_order(python, records, truth, prior_rows, seed)
-            found = [truth[i] for i in order[len(prior_rows):]]
-            results["ASReview"].append(figures(found, seconds))
-            line += f"; ASReview WSS@95 {wss(found):.3f} in {seconds:.1f} s"
-            if seed == args.seed:
-                curves["ASReview (default model)"] = found
-        print(line, flush=True)
-
+    python = _asreview(args.asreview_python)
+    results, stops, curves = _replay(args, records, labels, python)
     print()
     sys.stdout.write(table(results))
     print("(mean ± sd over the repetitions; metrics exclude the prior records; ASReview's "
@@ -225,6 +186,55 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if met else 1
     return 0
 
+
+def _asreview(python: str | None) -> str | None:
+    """The Python that runs ASReview, when it is given and works; says which, or why not."""
+    if not python:
+        print(f"note: ASReview not run: $ASREVIEW_PYTHON is not set ({INSTALL}); "
+              "only our figures follow")
+        return None
+    try:
+        print(f"ASReview {asreview_version(python)} (default model) via {python}")
+    except (RuntimeError, OSError) as error:
+        print(f"note: ASReview not run: {error}")
+        return None
+    return python
+
+
+def _replay(args: argparse.Namespace, records, labels, python: str | None):
+    """Every seed's screening replayed by ours, ours on words only, and ASReview: the
+    figures by method, our stopping point per seed, and the first seed's recall curves."""
+    ids = [r.record_id for r in records]
+    truth = [labels[rid] for rid in ids]
+    results: dict[str, list[dict[str, float]]] = {"litreview": [], "words only": []}
+    if python:
+        results["ASReview"] = []
+    stops: list[tuple[int, float] | None] = []
+    curves: dict[str, Sequence[bool]] = {}
+    index = {rid: i for i, rid in enumerate(ids)}
+    for seed in range(args.seed, args.seed + args.repeat):
+        priors = choose_priors(ids, truth, args.prior, seed)
+        ours = simulate(records, labels, seed=seed, priors=priors, batch=args.batch)
+        results["litreview"].append(figures(ours.found, ours.seconds))
+        stops.append(first_stop(ours.found))
+        words = simulate(records, labels, seed=seed, priors=priors, batch=args.batch,
+                         model=Model(char_ngrams=None))
+        results["words only"].append(figures(words.found, words.seconds))
+        line = (f"seed {seed}: litreview WSS@95 {ours.wss95:.3f} in {ours.seconds:.1f} s "
+                f"(batch {args.batch}); words only {words.wss95:.3f} in "
+                f"{words.seconds:.1f} s")
+        if seed == args.seed:
+            curves["litreview"] = ours.found
+        if python:
+            prior_rows = [index[p] for p in priors]
+            order, seconds = asreview_order(python, records, truth, prior_rows, seed)
+            found = [truth[i] for i in order[len(prior_rows):]]
+            results["ASReview"].append(figures(found, seconds))
+            line += f"; ASReview WSS@95 {wss(found):.3f} in {seconds:.1f} s"
+            if seed == args.seed:
+                curves["ASReview (default model)"] = found
+        print(line, flush=True)
+    return results, stops, curves
 
 if __name__ == "__main__":
     raise SystemExit(main())

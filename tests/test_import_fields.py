@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from import_helpers import read
+from import_helpers import read, saved
 from litreview.core.languages import normalise_language
 from litreview.core.records import read_records
 from litreview.core.text import clean_text
@@ -36,26 +36,23 @@ def test_split_terms_keeps_bracketed_commas():
 
 
 def test_mojibake_is_repaired(tmp_path: Path):
-    path = tmp_path / "moji.ris"
-    path.write_text("TY  - JOUR\nTI  - CafÃ© society and â€œcareâ€\x9d\nAU  - MÃ¼ller, K.\n"
-                    "ER  - \n", encoding="utf-8")
-    (record,) = read_export(path, database="X")
+    (record,) = read_export(saved(tmp_path, "moji.ris", "TY  - JOUR\n"
+                                  "TI  - CafÃ© society and â€œcareâ€\x9d\nAU  - MÃ¼ller, K.\n"
+                                  "ER  - \n"), database="X")
     assert record.title == 'Café society and "care"'
     assert record.authors == ("Müller, K.",)
 
 
 def test_mojibake_is_repaired_in_journal_keywords_and_subjects(tmp_path: Path):
-    path = tmp_path / "moji.ris"
-    path.write_text("TY  - JOUR\nTI  - T\nJO  - Revista de EducaÃ§Ã£o\nKW  - CrianÃ§as\n"
-                    "DB  - Host\nKW  - EducaÃ§Ã£o infantil\nER  - \n", encoding="utf-8")
-    (record,) = read_export(path, database="X")
+    (record,) = read_export(saved(tmp_path, "moji.ris", "TY  - JOUR\nTI  - T\n"
+                                  "JO  - Revista de EducaÃ§Ã£o\nKW  - CrianÃ§as\nDB  - Host\n"
+                                  "KW  - EducaÃ§Ã£o infantil\nER  - \n"), database="X")
     assert record.journal == "Revista de Educação"
     assert record.keywords == ("Crianças", "Educação infantil")
     assert record.subjects == record.keywords  # a host database's KW are its descriptors
-    table = tmp_path / "moji.csv"
-    table.write_text("Title,Author Keywords,Index Keywords,Source title\n"
-                     "T,MÃ¼ller effect; cafÃ©,SchÃ¼ler,ZeitschrÃ¤ft\n", encoding="utf-8")
-    (row,) = read_export(table, database="X")
+    (row,) = read_export(saved(tmp_path, "moji.csv",
+                               "Title,Author Keywords,Index Keywords,Source title\n"
+                               "T,MÃ¼ller effect; cafÃ©,SchÃ¼ler,ZeitschrÃ¤ft\n"), database="X")
     assert (row.keywords, row.subjects, row.journal) == (
         ("Müller effect", "café"), ("Schüler",), "Zeitschräft")
 

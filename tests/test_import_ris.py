@@ -7,9 +7,9 @@ import codecs
 from pathlib import Path
 
 import pytest
-from import_helpers import EXPORTS, problems_of, read
+from import_helpers import EXPORTS, import_text, problems_of, read
 from litreview.core.errors import InputError
-from litreview.importers import import_export, read_export
+from litreview.importers import read_export
 
 
 def test_ebsco_ris_fields_and_db_descriptors():
@@ -126,10 +126,8 @@ def test_ris_without_records_is_an_error(tmp_path: Path):
 
 
 def test_rejects_keep_the_raw_block_and_positions_count_them(tmp_path: Path):
-    path = tmp_path / "bad.ris"
-    path.write_text("TY  - JOUR\nTI  - One\n\nTY  - JOUR\nTI  - No end\n"
-                    "TY  - JOUR\nTI  - Three\nER  - \nstray line\n")
-    imported = import_export(path, database="X", display_path="bad.ris")
+    imported = import_text(tmp_path, "TY  - JOUR\nTI  - One\n\nTY  - JOUR\nTI  - No end\n"
+                           "TY  - JOUR\nTI  - Three\nER  - \nstray line\n", "bad.ris")
     assert [(r.title, r.source_position) for r in imported.records] == [("Three", 3)]
     assert [(str(r.problem).split(":")[1], r.raw) for r in imported.rejects] == [
         ("1", "TY  - JOUR\nTI  - One"), ("4", "TY  - JOUR\nTI  - No end"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from import_helpers import import_text as ris
+from import_helpers import only_reject, refusal
 from litreview.core.errors import InputError
 from litreview.importers import detect_format, import_export, read_export
 
@@ -16,12 +18,6 @@ RAYYAN = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "e
 
 def imported(name: str):
     return import_export(DIALECTS / name, database="X", display_path=name)
-
-
-def ris(tmp_path: Path, text: str, name: str = "t.ris"):
-    path = tmp_path / name
-    path.write_text(text)
-    return import_export(path, database="X", display_path=name)
 
 
 # --- publishers' export headers -------------------------------------------------------
@@ -93,13 +89,9 @@ def test_a_header_line_is_kept_only_until_the_file_gives_another(tmp_path: Path)
 
 
 def test_other_text_outside_a_record_is_still_a_located_error(tmp_path: Path):
-    path = tmp_path / "t.ris"
-    path.write_text("Provider: JSTOR\nExported by: someone\nRecord #1 of 1\n\n"
-                    "TY  - JOUR\nTI  - a\nER  - \n")
-    with pytest.raises(InputError) as excinfo:
-        read_export(path, database="X", display_path="t.ris")
-    (problem,) = excinfo.value.problems
-    assert str(problem).startswith("t.ris:2: text 'Exported by: someone' outside any record")
+    (problem,) = refusal(tmp_path, "Provider: JSTOR\nExported by: someone\nRecord #1 of 1\n\n"
+                         "TY  - JOUR\nTI  - a\nER  - \n")
+    assert problem.startswith("t.ris:2: text 'Exported by: someone' outside any record")
 
 
 def test_header_lines_before_ovid_numbers(tmp_path: Path):
@@ -255,12 +247,10 @@ def test_misspelt_type_and_end_lines_open_and_close_records(tmp_path: Path):
 
 
 def test_a_strong_spelling_with_an_unknown_code_is_a_located_error(tmp_path: Path):
-    path = tmp_path / "t.ris"
-    path.write_text("TY  - JOUR\nTI  - ok\nER  - \nTY  - JOUR\nTI  - x\nXQ - what is this\n"
-                    "ER  - \n")
-    result = import_export(path, database="X", display_path="t.ris")
+    result = ris(tmp_path, "TY  - JOUR\nTI  - ok\nER  - \nTY  - JOUR\nTI  - x\n"
+                 "XQ - what is this\nER  - \n")
     assert [r.title for r in result.records] == ["ok"]
-    (reject,) = result.rejects
+    reject = only_reject(result)
     assert str(reject.problem).startswith("t.ris:6: 'XQ - what is this' looks like a tag line, "
                                           "but 'XQ' is no RIS tag")
     assert reject.raw == "TY  - JOUR\nTI  - x\nXQ - what is this\nER  - "
@@ -306,43 +296,35 @@ def test_real_rayyan_multiline_keywords_stay_keywords():
 # --- records with nothing to identify them --------------------------------------------
 
 def test_a_record_without_title_doi_or_id_is_a_located_error(tmp_path: Path):
-    path = tmp_path / "t.ris"
-    path.write_text("TY  - JOUR\nTI  - titled\nER  - \n\nTY  - JOUR\nAU  - Smith, J.\n"
-                    "PY  - 2020\nAB  - An abstract only.\nER  - \n\nTY  - JOUR\nDO  - 10.1234/x\n"
-                    "ER  - \nTY  - JOUR\nAN  - 123\nER  - \n")
-    result = import_export(path, database="X", display_path="t.ris")
+    result = ris(tmp_path, "TY  - JOUR\nTI  - titled\nER  - \n\nTY  - JOUR\nAU  - Smith, J.\n"
+                 "PY  - 2020\nAB  - An abstract only.\nER  - \n\nTY  - JOUR\nDO  - 10.1234/x\n"
+                 "ER  - \nTY  - JOUR\nAN  - 123\nER  - \n")
     assert [(r.title, r.doi, r.source_id) for r in result.records] == [
         ("titled", "", ""), ("", "10.1234/x", ""), ("", "", "123")]
-    (reject,) = result.rejects
+    reject = only_reject(result)
     assert str(reject.problem).startswith("t.ris:5: record starting at line 5 has no title, "
                                           "DOI or ID")
     assert reject.raw.endswith("AB  - An abstract only.\nER  - ")
     with pytest.raises(InputError, match=r"t\.ris:5: record starting at line 5 has no title"):
-        read_export(path, database="X", display_path="t.ris")
+        read_export(tmp_path / "t.ris", database="X", display_path="t.ris")
 
 
 def test_a_record_whose_only_identifier_is_a_malformed_doi_is_a_located_error(tmp_path: Path):
     """A DOI that normalises to nothing identifies nothing: the same rule as no DOI."""
-    path = tmp_path / "t.ris"
-    path.write_text("TY  - JOUR\nAU  - Smith, J.\nDO  - not-a-doi\nER  - \n"
-                    "TY  - JOUR\nDO  - https://doi.org/10.5555/ok\nER  - \n")
-    result = import_export(path, database="X", display_path="t.ris")
+    result = ris(tmp_path, "TY  - JOUR\nAU  - Smith, J.\nDO  - not-a-doi\nER  - \n"
+                 "TY  - JOUR\nDO  - https://doi.org/10.5555/ok\nER  - \n")
     assert [r.doi for r in result.records] == ["10.5555/ok"]
-    (reject,) = result.rejects
-    assert str(reject.problem).startswith("t.ris:1: record starting at line 1 has no title, "
-                                          "DOI or ID ('not-a-doi' is no DOI)")
+    assert str(only_reject(result).problem).startswith(
+        "t.ris:1: record starting at line 1 has no title, DOI or ID ('not-a-doi' is no DOI)")
 
 
 def test_a_table_row_whose_only_identifier_is_a_malformed_doi_is_a_located_error(
         tmp_path: Path):
     """The table rule, the same as the RIS one (importers/tables/rows.py)."""
-    path = tmp_path / "t.csv"
-    path.write_text("Title,Authors,DOI,Year\n,\"Smith, J.\",not-a-doi,2020\n"
-                    "A title,\"Jones, K.\",,2021\n")
-    result = import_export(path, database="X", display_path="t.csv")
+    result = ris(tmp_path, "Title,Authors,DOI,Year\n,\"Smith, J.\",not-a-doi,2020\n"
+                 "A title,\"Jones, K.\",,2021\n", "t.csv")
     assert [r.title for r in result.records] == ["A title"]
-    (reject,) = result.rejects
-    assert str(reject.problem).startswith("t.csv:2: row has no title, DOI or ID")
+    assert str(only_reject(result).problem).startswith("t.csv:2: row has no title, DOI or ID")
 
 
 def test_a_title_lost_to_a_misspelt_tag_is_never_silent(tmp_path: Path):

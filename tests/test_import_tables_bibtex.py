@@ -20,7 +20,10 @@ def imported(path: Path | str, **kwargs: str):
     return import_export(path, database="Test DB", display_path=path.name, **kwargs)
 
 
-def messages(excinfo: pytest.ExceptionInfo[InputError]) -> list[str]:
+def refused(path: Path) -> list[str]:
+    """The located problems importing ``path`` stops at."""
+    with pytest.raises(InputError) as excinfo:
+        imported(path)
     return [str(p) for p in excinfo.value.problems]
 
 
@@ -165,9 +168,7 @@ def test_xlsx_sheet_of_records_without_a_title_column_is_refused_by_name(tmp_pat
         "Embase": [["Article name", "Authors", "Year", "DOI"],
                    ["Leaving care", "Stein M", 2012, "10.1/x"]],
     })
-    with pytest.raises(InputError) as excinfo:
-        imported(path)
-    assert messages(excinfo) == [
+    assert refused(path) == [
         "two.xlsx: sheet(s) 'Embase' name record fields but have no title column in the "
         "first 50 rows: their records cannot be read (add a Title column, name the columns "
         "with --columns title=HEADER,..., or move the sheet to a workbook of its own)"]
@@ -206,9 +207,7 @@ def test_xlsx_other_formula_without_saved_value_is_refused_naming_cells(tmp_path
         ["Kinship care", "Okafor C", "=2000+6"],
         ['=A2&" (copy)"', "Byrne T", 2009],
     ]})
-    with pytest.raises(InputError) as excinfo:
-        imported(path)
-    assert messages(excinfo) == [
+    assert refused(path) == [
         "formulas.xlsx: formula(s) whose value was never saved, so it cannot be read: C2, "
         "A3 (open the workbook in Excel or LibreOffice, let it calculate, and save it again "
         "(or paste the values over the formulas))"]

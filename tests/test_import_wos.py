@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from import_helpers import EXPORTS, read
-from litreview.importers import detect_format, import_export
+from import_helpers import EXPORTS, import_text, only_reject, read
+from litreview.importers import detect_format
 
 
 def test_wos_plain_text():
@@ -29,12 +29,10 @@ def test_wos_plain_text():
 
 
 def test_wos_record_without_er_is_rejected_and_the_rest_read(tmp_path: Path):
-    path = tmp_path / "savedrecs.txt"
-    path.write_text("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI One\n"
-                    "PT J\nTI Two\nUT WOS:2\nER\n\nEF\n")
-    imported = import_export(path, database="X", display_path="savedrecs.txt")
+    imported = import_text(tmp_path, "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\n"
+                           "TI One\nPT J\nTI Two\nUT WOS:2\nER\n\nEF\n", "savedrecs.txt")
     assert [r.title for r in imported.records] == ["Two"]
-    (reject,) = imported.rejects
+    reject = only_reject(imported)
     assert str(reject.problem).startswith("savedrecs.txt:3: record starting at line 3 has no "
                                           "'ER' before line 5")
     assert reject.raw == "PT J\nTI One"

@@ -26,6 +26,16 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
+def problems_cut_before(tmp_path: Path, fixture: str, name: str, end: bytes) -> list[str]:
+    """The located problems reading ``fixture``, cut just before ``end`` and saved as
+    ``name``, stops at."""
+    data = (OVID / fixture).read_bytes()
+    path = write(tmp_path, name, data[:data.index(end)])
+    with pytest.raises(InputError) as excinfo:
+        read_export(path, database="X", display_path=name)
+    return [str(p) for p in excinfo.value.problems]
+
+
 # --- detection ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["embase_citavi.ovd", "embase_endnote.cgi", "psycinfo.ovd",
@@ -240,11 +250,8 @@ def test_an_ovid_file_cut_anywhere_in_its_last_record_is_refused(tmp_path: Path)
 
 
 def test_an_ovid_cut_short_message(tmp_path: Path):
-    data = (OVID / "embase_citavi.ovd").read_bytes()
-    path = write(tmp_path, "cut.ovd", data[:data.index(b"AB  - Objectives")])
-    with pytest.raises(InputError) as excinfo:
-        read_export(path, database="X", display_path="cut.ovd")
-    assert [str(p) for p in excinfo.value.problems] == [
+    assert problems_cut_before(tmp_path, "embase_citavi.ovd", "cut.ovd",
+                               b"AB  - Objectives") == [
         "cut.ovd:57: record starting at line 48 is cut short: it has no 'CR' line, which "
         "ends every record before it (the export may be truncated; export the records "
         "again)"]
@@ -282,11 +289,8 @@ def test_a_pubmed_file_cut_anywhere_before_its_last_so_is_refused(tmp_path: Path
 
 
 def test_the_trial_file_cut_mid_abstract(tmp_path: Path):
-    data = (OVID / "pubmed_three.nbib").read_bytes()
-    path = write(tmp_path, "cut.nbib", data[:data.index(b"follow children")])
-    with pytest.raises(InputError) as excinfo:
-        read_export(path, database="X", display_path="cut.nbib")
-    assert [str(p) for p in excinfo.value.problems] == [
+    assert problems_cut_before(tmp_path, "pubmed_three.nbib", "cut.nbib",
+                               b"follow children") == [
         "cut.nbib:43: record starting at line 37 is cut short: the file ends mid-line, at "
         "line 43, before its 'SO' line (the export may be truncated; export it again)"]
 

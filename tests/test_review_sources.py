@@ -28,6 +28,18 @@ def problems(review: Path) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """``path`` with ``old`` replaced by ``new``."""
+    path.write_text(path.read_text().replace(old, new))
+
+
+def problems_with_exports(review: Path, exports: str) -> list[str]:
+    """The problems of ``review`` once database Alpha lists ``exports: [<exports>]``."""
+    strategy = "    strategy: search_strategies/alpha.txt\n"
+    edit(review / "review.yaml", strategy, f"{strategy}    exports: [{exports}]\n")
+    return problems(review)
+
+
 # --- 4. misspelt folders, strategies of another database ------------------------------
 
 def test_a_misspelt_default_folder_suggests_the_one_that_exists(tiny_review: Path):
@@ -39,22 +51,13 @@ def test_a_misspelt_default_folder_suggests_the_one_that_exists(tiny_review: Pat
 
 
 def test_a_misspelt_exports_entry_suggests_the_one_that_exists(tiny_review: Path):
-    config = tiny_review / "review.yaml"
-    config.write_text(config.read_text().replace(
-        "    strategy: search_strategies/alpha.txt\n",
-        "    strategy: search_strategies/alpha.txt\n    exports: [data/exports/aplha]\n"))
-    assert problems(tiny_review) == [
+    assert problems_with_exports(tiny_review, "data/exports/aplha") == [
         "review.yaml:5: Alpha: export folder 'data/exports/aplha' not found (did you mean "
         "'data/exports/alpha'?)"]
 
 
 def test_a_misspelt_export_file_suggests_the_file(tiny_review: Path):
-    config = tiny_review / "review.yaml"
-    config.write_text(config.read_text().replace(
-        "    strategy: search_strategies/alpha.txt\n",
-        "    strategy: search_strategies/alpha.txt\n"
-        "    exports: [data/exports/alpha/alpha_2024-01-01.ris]\n"))
-    assert problems(tiny_review) == [
+    assert problems_with_exports(tiny_review, "data/exports/alpha/alpha_2024-01-01.ris") == [
         "review.yaml:5: Alpha: export file 'data/exports/alpha/alpha_2024-01-01.ris' not "
         "found (did you mean 'data/exports/alpha/alpha_2024-01-10.ris'?)"]
 
@@ -67,9 +70,8 @@ def test_nothing_near_gives_no_suggestion(tiny_review: Path):
 
 
 def test_a_strategy_naming_another_database_is_an_error(tiny_review: Path):
-    config = tiny_review / "review.yaml"
-    config.write_text(config.read_text().replace("strategy: search_strategies/alpha.txt",
-                                                 "strategy: search_strategies/beta.txt"))
+    edit(tiny_review / "review.yaml", "strategy: search_strategies/alpha.txt",
+         "strategy: search_strategies/beta.txt")
     assert problems(tiny_review) == [
         "review.yaml:7: Alpha: its strategy search_strategies/beta.txt:1 says 'database: "
         "Beta' (point Alpha's 'strategy:' at its own strategy file, or correct the database "
@@ -77,8 +79,7 @@ def test_a_strategy_naming_another_database_is_an_error(tiny_review: Path):
 
 
 def test_check_reports_the_wrong_strategy(tiny_review: Path, capsys):
-    strategy = tiny_review / "search_strategies/alpha.txt"
-    strategy.write_text(strategy.read_text().replace("database: Alpha", "database: BEI"))
+    edit(tiny_review / "search_strategies/alpha.txt", "database: Alpha", "database: BEI")
     assert main(["check", str(tiny_review)]) == 2
     assert "Alpha: its strategy search_strategies/alpha.txt:1 says 'database: BEI'" \
         in capsys.readouterr().err
@@ -94,8 +95,7 @@ def test_same_database(a, b, same):
 
 
 def test_a_strategy_without_a_database_line_is_not_judged(tiny_review: Path):
-    strategy = tiny_review / "search_strategies/alpha.txt"
-    strategy.write_text(strategy.read_text().replace("database: Alpha\n", ""))
+    edit(tiny_review / "search_strategies/alpha.txt", "database: Alpha\n", "")
     assert load_review(tiny_review).databases[0].strategy == "search_strategies/alpha.txt"
 
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 from litreview.core.contracts import TO_SCREEN_COLUMNS
-from litreview.core.errors import InputError
+from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record
 from litreview.screening import (
     AutoRule,
@@ -38,6 +39,19 @@ def records(n: int = 6) -> list[Record]:
                    year="1999" if i == 0 else "2006") for i in range(n)]
 
 
+def screened(folder: Path, n: int = 6, aliases: dict[str, str] | None = None):
+    """``n`` records screened against ``CRITERIA`` with the decision sheets in ``folder``."""
+    return screen(records(n), CRITERIA, read_sheets(folder, STAGES), aliases)
+
+
+def only_problem(run: Callable[..., object], *args: object) -> Problem:
+    """The one located problem ``run(*args)`` stops at (fails unless there is exactly one)."""
+    with pytest.raises(InputError) as caught:
+        run(*args)
+    (problem,) = caught.value.problems
+    return problem
+
+
 def write(folder: Path, name: str, rows: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
@@ -54,7 +68,7 @@ def test_stages_automation_reviewers_consensus_and_pending(tmp_path: Path):
     write(tmp_path, "full_text-ann.csv", ["r1,include,,,,",
                                           "r2,exclude,not_retrieved,,,no library holds it",
                                           "r4,exclude,C1,,,"])
-    result = screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
+    result = screened(tmp_path)
     first, second = result.stages
     status = {rid: o.status for rid, o in first.outcomes.items()}
     assert status == {"r0": "automation", "r1": "included", "r2": "included",
@@ -77,7 +91,7 @@ def test_stages_automation_reviewers_consensus_and_pending(tmp_path: Path):
 def test_unresolved_disagreement_is_a_conflict_awaiting_resolution(tmp_path: Path):
     write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,"])
     write(tmp_path, "title_abstract-bob.csv", ["r1,exclude,C1,,,"])
-    result = screen(records(3), CRITERIA, read_sheets(tmp_path, STAGES))
+    result = screened(tmp_path, 3)
     assert result.stages[0].outcomes["r1"].status == "conflict"
     assert result.stages[1].entered == ()
 
@@ -115,7 +129,7 @@ def test_cohen_kappa_against_a_hand_computed_value():
 def test_bad_decisions_are_located_errors(tmp_path: Path, sheet, rows, message):
     path = write(tmp_path, sheet, rows)
     with pytest.raises(InputError) as caught:
-        screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
+        screened(tmp_path)
     problem = caught.value.problems[0]
     assert problem.file == str(path)
     assert problem.line == len(rows) + 1
@@ -132,7 +146,7 @@ def test_sheet_names_must_name_a_stage(tmp_path: Path):
 
 def test_member_ids_of_duplicate_groups_are_accepted(tmp_path: Path):
     write(tmp_path, "title_abstract-ann.csv", ["other-7,include,,,,"])
-    result = screen(records(3), CRITERIA, read_sheets(tmp_path, STAGES), {"other-7": "r1"})
+    result = screened(tmp_path, 3, {"other-7": "r1"})
     assert result.stages[0].outcomes["r1"].status == "included"
     assert result.stages[0].outcomes["r1"].record_id == "r1"  # the group's id, not the sheet's
 
@@ -268,9 +282,7 @@ def _criteria_file(tmp_path: Path, rule: str) -> Path:
 
 def test_type_rules_are_checked_against_the_vocabulary(tmp_path: Path):
     path = _criteria_file(tmp_path, "{criterion: C1, field: type, allowed: [article, articles]}")
-    with pytest.raises(InputError) as caught:
-        load_criteria(path)
-    (problem,) = caught.value.problems
+    problem = only_problem(load_criteria, path)
     assert (problem.file, problem.line) == (str(path), 7)
     assert "document type 'articles' is not in the vocabulary" in problem.message
     assert "article, book, chapter, report, thesis" in problem.hint
@@ -280,9 +292,7 @@ def test_type_rules_are_checked_against_the_vocabulary(tmp_path: Path):
 
 def test_a_rule_on_country_is_refused_at_load(tmp_path: Path):
     path = _criteria_file(tmp_path, "{criterion: C1, field: country, allowed: [UK]}")
-    with pytest.raises(InputError) as caught:
-        load_criteria(path)
-    (problem,) = caught.value.problems
+    problem = only_problem(load_criteria, path)
     assert (problem.file, problem.line) == (str(path), 7)
     assert "no export gives the country a study was done in" in problem.message
 
@@ -303,9 +313,7 @@ def test_a_record_decided_in_two_files_names_both_places(tmp_path: Path):
     second = _xlsx(tmp_path / "title_abstract-ann.xlsx", [["r3", "include"], ["r1", "exclude",
                                                                               "C1"]])
     write(tmp_path, "title_abstract-bob.csv", ["r1,include,,,,"])  # another reviewer: fine
-    with pytest.raises(InputError) as caught:
-        screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
-    (problem,) = caught.value.problems
+    problem = only_problem(screened, tmp_path)
     assert (problem.file, problem.line) == (str(second), 3)
     assert f"a conflicting decision at {first}:3" in problem.message
 
@@ -313,18 +321,14 @@ def test_a_record_decided_in_two_files_names_both_places(tmp_path: Path):
 def test_two_resolution_sheets_deciding_one_record(tmp_path: Path):
     first = write(tmp_path, "title_abstract.csv", ["r1,include,,ann+bob,,"])
     second = _xlsx(tmp_path / "title_abstract.xlsx", [["r1", "include", "", "ann+bob"]])
-    with pytest.raises(InputError) as caught:
-        screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
-    (problem,) = caught.value.problems
+    problem = only_problem(screened, tmp_path)
     assert (problem.file, problem.line) == (str(second), 2)
     assert f"by the resolution sheet: the same decision at {first}:2" in problem.message
 
 
 def test_duplicate_ids_of_one_work_decided_twice(tmp_path: Path):
     path = write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,", "other-7,include,,,,"])
-    with pytest.raises(InputError) as caught:
-        screen(records(3), CRITERIA, read_sheets(tmp_path, STAGES), {"other-7": "r1"})
-    (problem,) = caught.value.problems
+    problem = only_problem(screened, tmp_path, 3, {"other-7": "r1"})
     assert (problem.file, problem.line) == (str(path), 3)
     assert "(as 'r1', the same work)" in problem.message
 
@@ -332,9 +336,7 @@ def test_duplicate_ids_of_one_work_decided_twice(tmp_path: Path):
 def test_reviewer_column_must_match_the_file_name(tmp_path: Path):
     write(tmp_path, "title_abstract-ann.csv", ["r1,include,,Ann,,", "r2,include,,,,",
                                                "r3,include,,bob,,"])
-    with pytest.raises(InputError) as caught:
-        read_sheets(tmp_path, STAGES)
-    (problem,) = caught.value.problems
+    problem = only_problem(read_sheets, tmp_path, STAGES)
     assert problem.line == 4 and "title_abstract-bob.csv" in problem.hint
 
 
@@ -357,9 +359,7 @@ def test_a_windows_1252_csv_is_read_with_a_warning(tmp_path: Path):
 def test_a_damaged_xlsx_is_a_located_error(tmp_path: Path):
     path = tmp_path / "title_abstract-ann.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(InputError) as caught:
-        read_sheets(tmp_path, STAGES)
-    (problem,) = caught.value.problems
+    problem = only_problem(read_sheets, tmp_path, STAGES)
     assert problem.file == str(path) and "not a readable Excel file" in problem.message
     assert "save it again" in problem.hint
 
@@ -380,7 +380,7 @@ def test_agreement_is_blank_for_reviewers_with_no_record_in_common(tmp_path: Pat
 
     write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,"])
     write(tmp_path, "title_abstract-bob.csv", ["r2,include,,,,"])
-    result = screen(records(), CRITERIA, read_sheets(tmp_path, STAGES))
+    result = screened(tmp_path)
     assert agreement_rows(result.stages[0]) == [
         ["title_abstract", "ann", "bob", 0, 0, "", ""]]
 

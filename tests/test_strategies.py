@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from litreview.core.errors import InputError
+from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record
 from litreview.search import (
     PLATFORMS,
@@ -38,6 +38,13 @@ Second set
 #6 Schools (exp)
 #7 #5 and #6
 """
+
+
+def parse_problems(text: str) -> list[Problem]:
+    """The located problems parsing ``text`` as the strategy ``s.txt`` stops at."""
+    with pytest.raises(InputError) as caught:
+        parse_strategy(text, "s.txt")
+    return caught.value.problems
 
 
 def test_header_labels_and_lines():
@@ -114,18 +121,15 @@ def test_operators_in_any_case():
     ("#1 Leaders\n#2 #1 ... #1", "'or' after '...'", 11),
 ])
 def test_syntax_errors_are_located(text, message, column):
-    with pytest.raises(InputError) as caught:
-        parse_strategy(text, "s.txt")
-    problem = caught.value.problems[0]
+    problem = parse_problems(text)[0]
     assert (problem.file, problem.line) == ("s.txt", 2)
     assert message in problem.message
     assert problem.column == column
 
 
 def test_undefined_and_forward_references_are_errors():
-    with pytest.raises(InputError) as caught:
-        parse_strategy("#1 #2 or #3\n#2 Leaders\n#4 #9 and #2\n", "s.txt")
-    messages = [(p.line, p.message) for p in caught.value.problems]
+    messages = [(p.line, p.message)
+                for p in parse_problems("#1 #2 or #3\n#2 Leaders\n#4 #9 and #2\n")]
     assert (1, "#1 refers to #2, a later line") in messages
     assert (1, "#1 refers to #3, an undefined line") in messages
     assert (3, "#4 refers to #9, an undefined line") in messages
@@ -220,9 +224,7 @@ def test_lower_case_operators_join_headings_only_by_the_thesaurus():
     ('#1 team "" (ft)', "expected 'and', 'or', 'not' or the end of the line", 9),
 ])
 def test_misplaced_operators_and_empty_phrases_are_located(line, message, column):
-    with pytest.raises(InputError) as caught:
-        parse_strategy(line + "\n", "s.txt")
-    problem = caught.value.problems[0]
+    problem = parse_problems(line + "\n")[0]
     assert (problem.line, problem.column) == (1, column)
     assert message in problem.message
 
