@@ -91,7 +91,7 @@ def snakemake(review: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="session")
 def example_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example review run once by Snakemake, in a copy: read it, never change it (copy
-    it first). Tests that use it share the xdist group ``example-snakemake``."""
+    it first). Tests that use it share the xdist group ``example``."""
     review = copy_example(tmp_path_factory.mktemp("example-run") / "review")
     run = snakemake(review, "--cores", "2")
     assert run.returncode == 0, run.stderr[-3000:]
@@ -190,7 +190,7 @@ def run_stages(review: Path) -> int:
 @pytest.fixture(scope="session")
 def example_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example review's results, made in process once, in a copy: read it, never change
-    it (copy it first). Tests that use it share the xdist group ``example-built``."""
+    it (copy it first). Tests that use it share the xdist group ``example``."""
     review = copy_example(tmp_path_factory.mktemp("example-built") / "review")
     assert run_stages(review) == 0
     return review

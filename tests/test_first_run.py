@@ -40,12 +40,12 @@ def _capture_run(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 def test_run_wraps_the_packaged_snakefile_and_profile(tiny_review: Path,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]):
-    import litreview.reporting.prisma
+    import litreview.reporting
 
     commands = _capture_run(monkeypatch)
     (tiny_review / "results/prisma").mkdir(parents=True)
     (tiny_review / "results/prisma/counts.json").write_text("{}")
-    monkeypatch.setattr(litreview.reporting.prisma, "summary_text", lambda c: "Identification\n")
+    monkeypatch.setattr(litreview.reporting, "summary_text", lambda c: "Identification\n")
     assert main(["run", str(tiny_review), "--cores", "3", "--", "--dry-run", "-p"]) == 0
     assert commands == [[sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"),
                          "-d", str(tiny_review), "--workflow-profile",
@@ -56,14 +56,14 @@ def test_run_wraps_the_packaged_snakefile_and_profile(tiny_review: Path,
 
 def test_run_prints_the_flow_after_a_run(tiny_review: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]):
-    import litreview.reporting.prisma
+    import litreview.reporting
 
     monkeypatch.chdir(tiny_review)
     commands = _capture_run(monkeypatch)
     counts = tiny_review / "results/prisma/counts.json"
     counts.parent.mkdir(parents=True)
     counts.write_text('{"boxes": 1}')
-    monkeypatch.setattr(litreview.reporting.prisma, "summary_text", lambda c: f"flow of {c}\n")
+    monkeypatch.setattr(litreview.reporting, "summary_text", lambda c: f"flow of {c}\n")
     assert main(["run"]) == 0
     assert commands[0][commands[0].index("-d") + 1] == "."
     assert "--cores" not in commands[0]  # the profile's

@@ -83,3 +83,20 @@ def test_a_source_imports_as_its_rule_imports_it(tiny_review: Path):
     assert set_aside_dates(review, {review.sources[0].slug: list(review.sources[0].exports)}) \
         == {review.sources[0].name: [review.sources[0].searched]
             * len(review.sources[0].exports)}
+
+
+def test_a_sheet_read_as_windows_1252_is_said_by_the_command_that_reads_it(
+        tiny_review: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    from litreview.cli import main
+
+    assert run_stages(tiny_review) == 0
+    first = (tiny_review / "results/dedupe/groups.csv").read_text().splitlines()[1].split(",")[0]
+    studies = tiny_review / "screening/studies.csv"
+    studies.write_bytes(f"record_id,study_id\n{first},Étude 1\n".encode("cp1252"))
+    monkeypatch.chdir(tiny_review)
+    capsys.readouterr()
+    for command in (["prisma", "--studies", "screening/studies.csv", "-o", "c.json"],
+                    ["robustness", "--studies", "screening/studies.csv", "--out", "r"]):
+        assert main(command) == 0
+        said = capsys.readouterr().err
+        assert "warning: screening/studies.csv:2: not UTF-8: read as Windows-1252" in said

@@ -1,8 +1,10 @@
 # Names shared by the rule files: the sources, the stages, and how to call the package.
 import sys
 
-from litreview.search import PLATFORMS
+from litreview.audit.manifest import review_inputs
 from litreview.core import paths
+from litreview.core.review import CONFIG_NAME
+from litreview.search import PLATFORMS
 from litreview.pipeline.smk import (
     decision_sheets,
     import_options,
@@ -22,12 +24,7 @@ STAGES = stages(REVIEW)
 PLATFORM_IDS = list(PLATFORMS)
 SHEETS = decision_sheets(REVIEW)
 EXTRACTION = [REVIEW.extraction] if Path(REVIEW.extraction).is_file() else []
-REVIEW_INPUTS = sorted(
-    {"review.yaml", REVIEW.criteria, *SHEETS, *EXTRACTION}
-    | {f for s in REVIEW.sources for f in s.exports}
-    | {s.strategy for s in REVIEW.databases if s.strategy}
-    | {f for s in REVIEW.databases for f in (s.thesaurus, s.heading_map) if f}
-)
+REVIEW_INPUTS = review_inputs(REVIEW, Path("."))  # what the audit manifest hashes
 
 
 wildcard_constraints:

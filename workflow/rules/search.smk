@@ -5,7 +5,7 @@ rule search_hits:
     input:
         strategy=lambda wc: STRATEGIES[wc.db].strategy,
         records=paths.records("{db}"),
-        config="review.yaml",
+        config=CONFIG_NAME,
         thesauri=lambda wc: [f for f in (STRATEGIES[wc.db].thesaurus,) if f],
     output:
         paths.hits("{db}"),
@@ -24,7 +24,7 @@ rule search_hits:
 rule search_lint:
     input:
         strategy=lambda wc: STRATEGIES[wc.db].strategy,
-        config="review.yaml",
+        config=CONFIG_NAME,
     output:
         paths.lint("{db}"),
     conda:
@@ -41,7 +41,7 @@ rule search_lint:
 rule search_compile:
     input:
         strategy=lambda wc: STRATEGIES[wc.db].strategy,
-        config="review.yaml",
+        config=CONFIG_NAME,
         thesauri=lambda wc: [f for f in (STRATEGIES[wc.db].thesaurus, STRATEGIES[wc.db].heading_map) if f],
     output:
         expand(paths.compiled("{{db}}", "{platform}"), platform=PLATFORM_IDS),

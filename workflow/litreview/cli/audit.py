@@ -23,7 +23,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     def text(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
 
-    derived = derived_counts({Path(p).name.split(".")[0]: text(p) for p in args.hits},
+    derived = derived_counts({paths.slug_of(p): text(p) for p in args.hits},
                              [text(p) for p in args.agreement],
                              text(args.robustness) if args.robustness else "")
     atomic_write_text(args.output, manifest(root, review_inputs(review, root), counts,

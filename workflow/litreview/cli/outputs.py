@@ -1,10 +1,13 @@
-"""Output options checked when the command line is read: a folder named where a file is
-meant, or a place that cannot be written, is a usage error (exit 2) before any work."""
+"""What a command gives back besides its files: output options checked when the command
+line is read (a folder named where a file is meant, or a place that cannot be written, is
+a usage error, exit 2, before any work), and warnings said on standard error."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -40,3 +43,9 @@ def _writable_folder(folder: Path, value: str) -> None:
         raise argparse.ArgumentTypeError(
             f"{value}: cannot write in {existing} (permission denied or read-only); "
             "choose a folder you can write to")
+
+
+def warn(warnings: Iterable[object]) -> None:
+    """Each warning on standard error, one line each (``warning: file:line: …``)."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)

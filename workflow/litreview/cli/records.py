@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from litreview.cli.outputs import output_file
+from litreview.cli.outputs import output_file, warn
 from litreview.core.fileio import atomic_write_text, csv_text
 
 #: importers.FORMATS, spelt out so that every command does not load every reader to start
@@ -25,8 +25,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                             searched=args.searched or "",
                             columns=parse_column_mapping(args.columns or []),
                             set_aside=bool(args.rejects and args.set_aside))
-    for warning in imported.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    warn(imported.warnings)
     for file in imported.files:
         kind = f"{file.format}, {file.source}" if file.source else file.format
         print(f"{file.path} ({kind}): {file.records} records"
@@ -64,8 +63,7 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
     from litreview.pipeline.stages import deduplicate_sources, read_pairs
 
     sheet = read_pairs(args.pairs)
-    for warning in sheet.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    warn(sheet.warnings)
     decisions = sheet.decisions
     done = deduplicate_sources([read_records(path) for path in args.records], decisions,
                                update_of=args.update_of or "", pair_sheet=args.pairs or "")

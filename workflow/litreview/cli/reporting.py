@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from litreview.cli.outputs import output_file, output_folder
+from litreview.cli.outputs import output_file, output_folder, warn
 from litreview.core import paths
 from litreview.core.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
 
@@ -26,10 +26,15 @@ def _own_table(path: str) -> list[dict[str, str]]:
         return list(CsvDictReader(handle))
 
 
-def _set_aside_files(paths: list[str]) -> dict[str, list[str]]:
+def _set_aside_files(rejects: list[str]) -> dict[str, list[str]]:
     """The export file of each block in the imports' rejects files, by source slug."""
-    return {Path(path).name.split(".")[0]: [r["file"] for r in _own_table(path)]
-            for path in paths}
+    return {paths.slug_of(path): [r["file"] for r in _own_table(path)] for path in rejects}
+
+
+def _warned(sheet):
+    """A sheet as read (or None), its reading warnings said."""
+    warn(getattr(sheet, "warnings", ()))
+    return sheet
 
 
 def _cmd_prisma(args: argparse.Namespace) -> int:
@@ -46,10 +51,11 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     review = load_review(root)
     groups = read_groups(args.groups)
     searched = {r.record_id: r.searched for path in args.records for r in read_records(path)}
+    links = _warned(study_links(args.studies, groups.group_of))
     counts = count_prisma(review, load_criteria(root / review.criteria), groups.group_of,
                           groups.database_of, _read_status(args.status), searched_of=searched,
                           set_aside=set_aside_dates(review, _set_aside_files(args.rejects)),
-                          study_of=study_links(args.studies, groups.group_of))
+                          study_of=links.study_of if links else None)
     assert_counts(counts, args.output)
     atomic_write_text(args.output, json.dumps(counts, indent=2, ensure_ascii=False) + "\n")
     if args.svg:
@@ -72,15 +78,16 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
     root = Path(args.review)
     review = load_review(root)
     aliases = read_groups(args.groups).group_of
+    links = _warned(study_links(args.studies, aliases))
     done = code_studies(root, review, read_records(args.included), aliases,
-                        study_links(args.studies, aliases))
-    coded, table_list = done.coded, done.tables
+                        links.study_of if links else None)
+    coded, table_list = _warned(done.coded), done.tables
     out = Path(args.out)
-    atomic_write_text(out / "summary.md", summary_markdown(table_list, coded.studies,
+    atomic_write_text(out / paths.SUMMARY_MD, summary_markdown(table_list, coded.studies,
                                                            coded.awaiting, coded.not_included))
-    atomic_write_text(out / "summary.csv", summary_csv(table_list))
-    atomic_write_text(out / "studies.csv", studies_csv(coded.studies))
-    atomic_write_text(out / "charts.html", "".join(bar_chart_svg(t) for t in table_list))
+    atomic_write_text(out / paths.SUMMARY_CSV, summary_csv(table_list))
+    atomic_write_text(out / paths.STUDIES_CSV, studies_csv(coded.studies))
+    atomic_write_text(out / paths.CHARTS_HTML, "".join(bar_chart_svg(t) for t in table_list))
     if coded.awaiting:
         print(f"robustness: {len(coded.awaiting)} included studies await coding in "
               f"{review.extraction}", file=sys.stderr)
@@ -100,12 +107,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     counts = json.loads(Path(args.counts).read_text(encoding="utf-8"))
     hits = {}
     for path in args.hits:
-        slug = Path(path).name.split(".")[0]
+        slug = paths.slug_of(path)
         hits[review.source(slug).name] = Path(path).read_text(encoding="utf-8")
     agreement = {p: Path(p).read_text(encoding="utf-8") for p in args.agreement}
     stopping = [Path(p).read_text(encoding="utf-8") for p in args.stopping]
     robustness = {name: (Path(args.robustness) / name).read_text(encoding="utf-8")
-                  for name in ("summary.csv", "studies.csv", "charts.html", "summary.md")
+                  for name in paths.ROBUSTNESS_FILES
                   } if args.robustness else {}
     included = read_records(args.included) if args.included else None
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
@@ -116,7 +123,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from litreview.reporting.prisma import summary_text
+    from litreview.reporting import summary_text
 
     sys.stdout.write(summary_text(json.loads(Path(args.counts).read_text(encoding="utf-8"))))
     return 0

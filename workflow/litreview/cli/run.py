@@ -56,7 +56,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                           check=False).returncode
     counts = Path(args.review) / paths.COUNTS
     if code == 0 and not NO_RUN.intersection(extra) and counts.is_file():
-        from litreview.reporting.prisma import summary_text
+        from litreview.reporting import summary_text
 
         print()
         sys.stdout.write(summary_text(json.loads(counts.read_text(encoding="utf-8"))))

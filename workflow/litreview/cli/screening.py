@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from litreview.cli.outputs import output_folder
+from litreview.cli.outputs import output_folder, warn
+from litreview.core import paths
 from litreview.core.contracts import (
     AGREEMENT_COLUMNS,
     CONFLICT_COLUMNS,
@@ -16,7 +17,6 @@ from litreview.core.contracts import (
     Status,
 )
 from litreview.core.fileio import atomic_write_bytes, atomic_write_text
-from litreview.core.paths import GROUPS, SCREENING, UNIQUE
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
@@ -33,17 +33,16 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     records = read_records(args.unique)
     aliases = read_groups(args.groups).group_of
     screened = screen_review(root, review, records, aliases)
-    for sheet in screened.sheets:
-        for warning in sheet.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+    warn(w for sheet in screened.sheets for w in sheet.warnings)
     out = Path(args.out)
     for stage, sheet in zip(screened.result.stages, to_screen(review, screened, records, aliases),
                             strict=True):
         _write_stage(out / sheet.stage, stage, sheet)
-    atomic_write_text(out / "status.csv", table_csv(STATUS_COLUMNS, status_rows(screened.result)))
+    atomic_write_text(out / paths.STATUS_CSV,
+                      table_csv(STATUS_COLUMNS, status_rows(screened.result)))
     by_id = {r.record_id: r for r in records}
     included = [by_id[i] for i in screened.result.included]
-    atomic_write_text(out / "included.csv", records_to_csv(included, UNIQUE_EXTRA_COLUMNS))
+    atomic_write_text(out / paths.INCLUDED_CSV, records_to_csv(included, UNIQUE_EXTRA_COLUMNS))
     for stage in screened.result.stages:
         waiting = len(stage.ids(Status.AWAITING, Status.CONFLICT))
         if waiting:
@@ -62,17 +61,17 @@ def _write_stage(folder: Path, stage, sheet) -> None:
 
     notes = ["Ranked: most likely relevant first, learnt from the decisions so far.",
              *sheet.notes] if sheet.ranked else []
-    atomic_write_text(folder / "stopping.txt", "\n".join(notes) + "\n" if sheet.ranked else
+    atomic_write_text(folder / paths.STOPPING_TXT, "\n".join(notes) + "\n" if sheet.ranked else
                       "Not ranked: prioritisation is off (screening: prioritise: true in "
                       "review.yaml) or this is not the title/abstract stage.\n")
     header = [[f"# {note}"] for note in notes]
-    atomic_write_text(folder / "to_screen.csv", table_csv(TO_SCREEN_COLUMNS, sheet.rows,
+    atomic_write_text(folder / paths.TO_SCREEN_CSV, table_csv(TO_SCREEN_COLUMNS, sheet.rows,
                                                           preamble=header))
-    atomic_write_bytes(folder / "to_screen.xlsx", xlsx_bytes(TO_SCREEN_COLUMNS, sheet.rows,
+    atomic_write_bytes(folder / paths.TO_SCREEN_XLSX, xlsx_bytes(TO_SCREEN_COLUMNS, sheet.rows,
                                                              preamble=header))
-    atomic_write_text(folder / "agreement.csv", table_csv(AGREEMENT_COLUMNS,
+    atomic_write_text(folder / paths.AGREEMENT_CSV, table_csv(AGREEMENT_COLUMNS,
                                                           agreement_rows(stage)))
-    atomic_write_text(folder / "conflicts.csv", table_csv(CONFLICT_COLUMNS,
+    atomic_write_text(folder / paths.CONFLICTS_CSV, table_csv(CONFLICT_COLUMNS,
                                                           conflict_rows(stage)))
 
 
@@ -80,11 +79,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The screen subcommand."""
     p = sub.add_parser("screen", help="apply the screening stages")
     p.add_argument("--review", default=".", help="the review directory (default: here)")
-    p.add_argument("--unique", default=UNIQUE,
+    p.add_argument("--unique", default=paths.UNIQUE,
                    help="the unique records from dedupe (default: %(default)s)")
-    p.add_argument("--groups", default=GROUPS,
+    p.add_argument("--groups", default=paths.GROUPS,
                    help="the duplicate groups from dedupe (default: %(default)s)")
-    p.add_argument("--out", default=SCREENING, type=output_folder,
+    p.add_argument("--out", default=paths.SCREENING, type=output_folder,
                    help="the folder to write the stages' sheets into (default: %(default)s)")
     p.add_argument("--strict", action="store_true", help="fail while records await a decision")
     p.set_defaults(func=_cmd_screen)

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from litreview.cli.outputs import output_file
+from litreview.cli.outputs import output_file, warn
 from litreview.core.errors import InputError, Problem
 from litreview.core.fileio import atomic_write_text
 
@@ -37,26 +37,27 @@ def _update_of(review_dir: str, source) -> str:
 
 
 def _thesaurus(path: str | None, source, root: str):
+    """The thesaurus ``--thesaurus`` names, else the one the review gives the database."""
+    from litreview.pipeline.stages import source_thesaurus
     from litreview.search import load_thesaurus
 
-    path = path or (str(Path(root) / source.thesaurus) if source and source.thesaurus else None)
-    return _said(load_thesaurus(path)) if path else None
+    thesaurus = load_thesaurus(path) if path else source_thesaurus(Path(root), source)
+    return _said(thesaurus) if thesaurus else None
 
 
 def _strategy(args: argparse.Namespace):
     """The strategy a command names, read with its thesaurus; its entry in the review
     config, when run inside a review."""
-    from litreview.search import read_strategy, with_thesaurus
+    from litreview.pipeline.stages import read_search
 
     source = _strategy_source(args.strategy, args.review)
     thesaurus = _thesaurus(args.thesaurus, source, args.review)
-    return source, thesaurus, with_thesaurus(read_strategy(args.strategy), thesaurus)
+    return source, thesaurus, read_search(args.strategy, thesaurus)
 
 
 def _said(sheet):
-    """A thesaurus or heading map, its reading warnings printed."""
-    for warning in sheet.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    """A thesaurus or heading map, its reading warnings said."""
+    warn(sheet.warnings)
     return sheet
 
 
@@ -118,14 +119,8 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 
 def _cmd_query_hits(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
-    from litreview.search import (
-        benchmark_indices,
-        hits_csv,
-        hits_table,
-        line_hits,
-        missed,
-        read_benchmark,
-    )
+    from litreview.pipeline.stages import strategy_hits
+    from litreview.search import benchmark_indices, hits_csv, hits_table, missed, read_benchmark
 
     _, thesaurus, strategy = _strategy(args)
     records = read_records(args.records)
@@ -133,7 +128,7 @@ def _cmd_query_hits(args: argparse.Namespace) -> int:
     if args.benchmark:
         wanted = read_benchmark(args.benchmark)
         benchmark = benchmark_indices(records, wanted, args.benchmark)
-    rows = line_hits(strategy, records, thesaurus, benchmark)
+    rows = strategy_hits(strategy, records, thesaurus, benchmark)
     if args.format == "csv":
         text = hits_csv(rows)
     elif args.format == "json":

@@ -3,6 +3,8 @@ the command line and the audit (the output contract of DESIGN.md)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 RESULTS = "results"
 
 # --- import and search, one file per source or database -------------------------------
@@ -33,6 +35,12 @@ def compiled(slug: str, platform: str) -> str:
     return f"{RESULTS}/search/{slug}.{platform}.txt"
 
 
+def slug_of(path: str | Path) -> str:
+    """The source a per-source result file belongs to (``results/search/eric.hits.csv``:
+    ``eric``): the part of its name before the first dot, as the paths above write it."""
+    return Path(path).name.split(".")[0]
+
+
 # --- deduplication ------------------------------------------------------------------------
 
 UNIQUE = f"{RESULTS}/dedupe/unique.csv"
@@ -43,11 +51,13 @@ OVERLAP = f"{RESULTS}/dedupe/overlap.csv"
 # --- screening ------------------------------------------------------------------------------
 
 SCREENING = f"{RESULTS}/screening"
-STATUS = f"{SCREENING}/status.csv"
-INCLUDED = f"{SCREENING}/included.csv"
+STATUS_CSV, INCLUDED_CSV = "status.csv", "included.csv"
+STATUS = f"{SCREENING}/{STATUS_CSV}"
+INCLUDED = f"{SCREENING}/{INCLUDED_CSV}"
 #: The files each stage's folder holds.
-STAGE_FILES = ("to_screen.csv", "to_screen.xlsx", "agreement.csv", "conflicts.csv",
-               "stopping.txt")
+TO_SCREEN_CSV, TO_SCREEN_XLSX = "to_screen.csv", "to_screen.xlsx"
+AGREEMENT_CSV, CONFLICTS_CSV, STOPPING_TXT = "agreement.csv", "conflicts.csv", "stopping.txt"
+STAGE_FILES = (TO_SCREEN_CSV, TO_SCREEN_XLSX, AGREEMENT_CSV, CONFLICTS_CSV, STOPPING_TXT)
 
 
 def stage_file(stage: str, name: str) -> str:
@@ -62,10 +72,14 @@ FLOW_SVG = f"{RESULTS}/prisma/flow.svg"
 FLOW_PNG = f"{RESULTS}/prisma/flow.png"
 PRISMA_CSV = f"{RESULTS}/prisma/prisma2020.csv"
 ROBUSTNESS = f"{RESULTS}/robustness"
-ROBUSTNESS_MD = f"{ROBUSTNESS}/summary.md"
-ROBUSTNESS_CSV = f"{ROBUSTNESS}/summary.csv"
-ROBUSTNESS_STUDIES = f"{ROBUSTNESS}/studies.csv"
-ROBUSTNESS_CHARTS = f"{ROBUSTNESS}/charts.html"
+#: The files of the robustness folder.
+SUMMARY_MD, SUMMARY_CSV = "summary.md", "summary.csv"
+STUDIES_CSV, CHARTS_HTML = "studies.csv", "charts.html"
+ROBUSTNESS_FILES = (SUMMARY_MD, SUMMARY_CSV, STUDIES_CSV, CHARTS_HTML)
+ROBUSTNESS_MD = f"{ROBUSTNESS}/{SUMMARY_MD}"
+ROBUSTNESS_CSV = f"{ROBUSTNESS}/{SUMMARY_CSV}"
+ROBUSTNESS_STUDIES = f"{ROBUSTNESS}/{STUDIES_CSV}"
+ROBUSTNESS_CHARTS = f"{ROBUSTNESS}/{CHARTS_HTML}"
 REPORT = f"{RESULTS}/report.html"
 MANIFEST = f"{RESULTS}/audit/manifest.json"
 LOGS = f"{RESULTS}/logs"

@@ -41,6 +41,7 @@ def failure_text(error: InputError, root: Path) -> str:
 
 
 def stages(review: Review, root: str | Path = ".") -> list[str]:
+    """The ids of the review's screening stages, the screening rule's output folders."""
     return stage_ids(root, review)
 
 

@@ -12,12 +12,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
 from litreview.core.records import Record, finalise
 from litreview.core.review import Review, Source, search_date
+
+if TYPE_CHECKING:  # the stages' types, without loading the stages to import this module
+    from litreview.dedupe import Dedupe, PairDecision, PairSheet
+    from litreview.importers import Reject
+    from litreview.reporting import Extraction, StudyLinks, SummaryTable
+    from litreview.screening import Criteria, Outcome, Screening, Sheet
+    from litreview.search import LineHits, Strategy, Thesaurus
 
 # --- import ------------------------------------------------------------------------------
 
@@ -39,7 +46,7 @@ class SourceImport:
     what each file gave, and what was read but not quite as written."""
 
     records: tuple[Record, ...]
-    rejects: tuple[Any, ...]  # importers.Reject
+    rejects: tuple[Reject, ...]
     files: tuple[FileImport, ...]
     warnings: tuple[Problem, ...]
 
@@ -54,7 +61,7 @@ def import_files(files: Sequence[str | Path], *, database: str, fmt: str = "auto
     from litreview.importers import import_export
 
     records: list[Record] = []
-    rejects: list[Any] = []
+    rejects: list[Reject] = []
     done: list[FileImport] = []
     warnings: list[Problem] = []
     problems: list[Problem] = []
@@ -79,7 +86,7 @@ def import_files(files: Sequence[str | Path], *, database: str, fmt: str = "auto
     return SourceImport(tuple(finalise(records)), tuple(rejects), tuple(done), tuple(warnings))
 
 
-def nothing_read(file: str, rejects: Sequence[Any]) -> list[Problem]:
+def nothing_read(file: str, rejects: Sequence[Reject]) -> list[Problem]:
     """A file of which every block was rejected: setting them aside would pass on a source
     with nothing from that file, which is a wrong format or a broken export, not a few
     damaged records; so it fails the import, as a file with no records at all does."""
@@ -117,8 +124,8 @@ class Deduplicated:
     reviewers' pair decisions made of them."""
 
     records: tuple[Record, ...]
-    result: Any  # dedupe.Dedupe: unique, groups, uncertain
-    decisions: tuple[Any, ...]  # the reviewers' pair decisions applied
+    result: Dedupe  # unique, groups, uncertain, rules
+    decisions: tuple[PairDecision, ...]  # the reviewers' pair decisions applied
 
 
 def update_order(records: Sequence[Record], update_of: str) -> list[Record]:
@@ -129,7 +136,7 @@ def update_order(records: Sequence[Record], update_of: str) -> list[Record]:
     return sorted(records, key=lambda r: bool(r.searched and r.searched > update_of))
 
 
-def read_pairs(path: str | Path | None) -> Any:
+def read_pairs(path: str | Path | None) -> PairSheet:
     """The reviewers' pair sheet (``dedupe.PairSheet``: decisions and reading warnings),
     empty when there is none."""
     from litreview.dedupe import PairSheet, read_pair_sheet
@@ -137,7 +144,8 @@ def read_pairs(path: str | Path | None) -> Any:
     return read_pair_sheet(path) if path and Path(path).is_file() else PairSheet([])
 
 
-def deduplicate_sources(sources: Sequence[Sequence[Record]], decisions: Sequence[Any] = (),
+def deduplicate_sources(sources: Sequence[Sequence[Record]],
+                        decisions: Sequence[PairDecision] = (),
                         *, update_of: str = "", pair_sheet: str = "") -> Deduplicated:
     """Group the duplicates of every source's records (databases first, in config order).
     A record id met in two sources, or a pair decision naming an unknown id, is a located
@@ -161,21 +169,34 @@ def deduplicate_sources(sources: Sequence[Sequence[Record]], decisions: Sequence
 # --- search hits ---------------------------------------------------------------------------
 
 
-def strategy_hits(strategy: str | Path, records: Sequence[Record], thesaurus: Any = None,
-                  benchmark: Any = None) -> list[Any]:
+def read_search(path: str | Path, thesaurus: Thesaurus | None = None) -> Strategy:
+    """A database's strategy, its bare heading lines read against its thesaurus."""
+    from litreview.search import read_strategy, with_thesaurus
+
+    return with_thesaurus(read_strategy(path), thesaurus)
+
+
+def strategy_hits(strategy: Strategy, records: Sequence[Record],
+                  thesaurus: Thesaurus | None = None,
+                  benchmark: Mapping[str, int] | None = None) -> list[LineHits]:
     """The hits of each line of a strategy on one database's records (and, with a
     benchmark, the listed records each line finds)."""
-    from litreview.search import line_hits, read_strategy, with_thesaurus
+    from litreview.search import line_hits
 
-    parsed = with_thesaurus(read_strategy(strategy), thesaurus)
-    return line_hits(parsed, records, thesaurus, benchmark)
+    return line_hits(strategy, records, thesaurus, benchmark)
 
 
-def source_thesaurus(root: Path, source: Source | None) -> Any:
+def source_thesaurus(root: Path, source: Source | None) -> Thesaurus | None:
     """The thesaurus a database's strategy is read with, if the review gives one."""
     from litreview.search import load_thesaurus
 
     return load_thesaurus(root / source.thesaurus) if source and source.thesaurus else None
+
+
+def database_hits(root: Path, source: Source, records: Sequence[Record]) -> list[LineHits]:
+    """One database's strategy evaluated on its records, as its ``search_hits`` rule does."""
+    thesaurus = source_thesaurus(root, source)
+    return strategy_hits(read_search(root / source.strategy, thesaurus), records, thesaurus)
 
 
 # --- screen --------------------------------------------------------------------------------
@@ -185,12 +206,12 @@ def source_thesaurus(root: Path, source: Source | None) -> Any:
 class Screened:
     """The criteria, the reviewers' sheets as read, and every stage's outcomes."""
 
-    criteria: Any  # screening.Criteria
-    sheets: tuple[Any, ...]  # screening.Sheet
-    result: Any  # screening.Screening
+    criteria: Criteria
+    sheets: tuple[Sheet, ...]
+    result: Screening
 
     @property
-    def outcomes(self) -> list[Any]:
+    def outcomes(self) -> list[Outcome]:
         """Every record's outcome at every stage it entered, stage by stage."""
         return [stage.outcomes[i] for stage in self.result.stages for i in stage.entered]
 
@@ -243,15 +264,16 @@ def to_screen(review: Review, screened: Screened, unique: Sequence[Record],
 # --- PRISMA and robustness -------------------------------------------------------------------
 
 
-def study_links(path: str | Path | None, aliases: Mapping[str, str]) -> dict[str, str] | None:
-    """Reports of one study (``screening/studies.csv``), or None when there is no sheet."""
-    from litreview.reporting import read_study_links
+def study_links(path: str | Path | None, aliases: Mapping[str, str]) -> StudyLinks | None:
+    """Reports of one study (``screening/studies.csv``: the links and reading warnings),
+    or None when there is no sheet."""
+    from litreview.reporting import read_studies_sheet
 
-    return read_study_links(path, aliases) if path and Path(path).is_file() else None
+    return read_studies_sheet(path, aliases) if path and Path(path).is_file() else None
 
 
-def count_prisma(review: Review, criteria: Any, aliases: Mapping[str, str],
-                 source_of: Mapping[str, str], outcomes: Sequence[Any], *,
+def count_prisma(review: Review, criteria: Criteria, aliases: Mapping[str, str],
+                 source_of: Mapping[str, str], outcomes: Sequence[Outcome], *,
                  searched_of: Mapping[str, str] | None = None,
                  set_aside: Mapping[str, Sequence[str]] | None = None,
                  study_of: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -269,8 +291,8 @@ def count_prisma(review: Review, criteria: Any, aliases: Mapping[str, str],
 class Robustness:
     """The included studies as coded, those awaiting coding, and the summary tables."""
 
-    coded: Any  # reporting.robustness.Extraction
-    tables: list[Any]
+    coded: Extraction
+    tables: list[SummaryTable]
 
 
 def code_studies(root: Path, review: Review, included: Sequence[Record],
@@ -299,7 +321,7 @@ class Run:
     review: Review
     imports: dict[str, SourceImport]  # by source slug
     dedupe: Deduplicated
-    hits: dict[str, list[Any]]  # by database slug, for databases with a strategy
+    hits: dict[str, list[LineHits]]  # by database slug, for databases with a strategy
     screened: Screened
     study_of: dict[str, str] | None
     counts: dict[str, Any]
@@ -316,12 +338,12 @@ def run_review(root: Path) -> Run:
     dedupe = deduplicate_sources([imports[s.slug].records for s in review.sources],
                                  read_pairs(pairs).decisions, update_of=review.update_of,
                                  pair_sheet=str(pairs))
-    hits = {s.slug: strategy_hits(root / s.strategy, imports[s.slug].records,
-                                  source_thesaurus(root, s))
+    hits = {s.slug: database_hits(root, s, imports[s.slug].records)
             for s in review.databases if s.strategy}
     groups = dedupe.result.groups
     screened = screen_review(root, review, dedupe.result.unique, groups)
-    study_of = study_links(root / STUDIES_SHEET, groups)
+    links = study_links(root / STUDIES_SHEET, groups)
+    study_of = links.study_of if links else None
     counts = count_prisma(
         review, screened.criteria, groups, {r.record_id: r.database for r in dedupe.records},
         screened.outcomes, searched_of={r.record_id: r.searched for r in dedupe.records},

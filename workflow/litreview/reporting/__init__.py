@@ -18,6 +18,7 @@ from litreview.reporting.robustness import (
     UNCLASSIFIED,
     Extraction,
     Study,
+    SummaryTable,
     bar_chart_svg,
     classify,
     markdown_plain,
@@ -33,8 +34,8 @@ from litreview.reporting.robustness import (
 from litreview.reporting.study_links import StudyLinks, read_studies_sheet, read_study_links
 
 __all__ = [
-    "COLUMNS", "LEVELS", "UNCLASSIFIED", "Extraction", "Study", "StudyLinks", "assert_counts",
-    "bar_chart_svg", "check_counts", "classify", "flow_png", "flow_svg", "layout",
+    "COLUMNS", "LEVELS", "UNCLASSIFIED", "Extraction", "Study", "StudyLinks", "SummaryTable",
+    "assert_counts", "bar_chart_svg", "check_counts", "classify", "flow_png", "flow_svg", "layout",
     "markdown_plain", "markdown_text", "narrative", "per_study", "prisma2020_csv",
     "prisma_counts", "read_extraction", "read_studies_sheet", "read_study_links",
     "reason_label", "reference", "render_report", "studies_csv", "summary_csv",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from litreview.core import paths
 from litreview.core.fileio import csv_rows
 from litreview.core.records import Record, slug
 from litreview.core.review import Review
@@ -90,11 +91,11 @@ class _Page:
 def _robustness_section(page: _Page, files: Mapping[str, str]) -> None:
     """Narrative, tables with bar charts, and each study's level."""
     page.heading(2, "Extent and robustness of the evidence", "robustness")
-    markdown = files.get("summary.md", "").splitlines()
+    markdown = files.get(paths.SUMMARY_MD, "").splitlines()
     narrative = markdown_plain(next((line for line in markdown[1:] if line.strip()), ""))
     page.parts.append(f"<p>{escape(narrative)}</p>")
-    _, rows = _csv_rows(files.get("summary.csv", ""))
-    charts = files.get("charts.html", "").split("</svg>")
+    _, rows = _csv_rows(files.get(paths.SUMMARY_CSV, ""))
+    charts = files.get(paths.CHARTS_HTML, "").split("</svg>")
     by_label: dict[str, list[list[str]]] = {}
     for row in rows:
         by_label.setdefault(row[0], []).append(row)
@@ -107,7 +108,7 @@ def _robustness_section(page: _Page, files: Mapping[str, str]) -> None:
         if i < len(charts) and charts[i].strip():
             page.parts.append(f'<div class="chart">{charts[i]}</svg></div>')
         page.parts.append("</div>")
-    _, studies = _csv_rows(files.get("studies.csv", ""))
+    _, studies = _csv_rows(files.get(paths.STUDIES_CSV, ""))
     if studies:
         page.heading(3, "Robustness of each included study")
         page.parts.append(_table(["study", "year", "title", "level", "why"],

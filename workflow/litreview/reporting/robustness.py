@@ -212,7 +212,7 @@ def _study(rid: str, coding: dict[str, str], title_year: tuple[str, str]) -> Stu
 # --- summaries ----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class Table:
+class SummaryTable:
     field: str
     label: str
     rows: tuple[tuple[str, int], ...]
@@ -223,7 +223,7 @@ class Table:
         return 100.0 * n / self.total if self.total else 0.0
 
 
-def tables(studies: Sequence[Study]) -> list[Table]:
+def tables(studies: Sequence[Study]) -> list[SummaryTable]:
     out = []
     for field, label in CHARACTERISTICS:
         counts: Counter[str] = Counter()
@@ -239,7 +239,7 @@ def tables(studies: Sequence[Study]) -> list[Table]:
             rows = tuple(sorted(counts.items()))
         else:
             rows = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        out.append(Table(field, label, rows, len(studies), field in MULTI))
+        out.append(SummaryTable(field, label, rows, len(studies), field in MULTI))
     return out
 
 
@@ -294,7 +294,7 @@ def narrative(studies: Sequence[Study], awaiting: Sequence[str]) -> list[str]:
     return sentences
 
 
-def summary_csv(table_list: Sequence[Table]) -> str:
+def summary_csv(table_list: Sequence[SummaryTable]) -> str:
     return csv_text(["characteristic", "value", "studies", "percent", "of", "more_than_one"],
                     [[table.label, value, n, f"{table.percent(n):.1f}", table.total,
                       "yes" if table.multi else "no"]
@@ -325,7 +325,7 @@ def markdown_plain(text: str) -> str:
     return re.sub(r"\\([\\`*_\[\]<>&|~$])", r"\1", text)
 
 
-def summary_markdown(table_list: Sequence[Table], studies: Sequence[Study],
+def summary_markdown(table_list: Sequence[SummaryTable], studies: Sequence[Study],
                      awaiting: Sequence[str],
                      not_included: Sequence[tuple[str, int]] = ()) -> str:
     lines = ["# Extent and robustness of the evidence", ""]
@@ -350,7 +350,7 @@ def summary_markdown(table_list: Sequence[Table], studies: Sequence[Study],
     return "\n".join(lines) + "\n"
 
 
-def bar_chart_svg(table: Table, width: int = 560) -> str:
+def bar_chart_svg(table: SummaryTable, width: int = 560) -> str:
     """A horizontal bar chart of one table, drawn as plain SVG."""
     bar_h, gap, label_w = 18, 6, 250
     height = len(table.rows) * (bar_h + gap) + 30
