@@ -100,3 +100,15 @@ def test_a_sheet_read_as_windows_1252_is_said_by_the_command_that_reads_it(
         assert main(command) == 0
         said = capsys.readouterr().err
         assert "warning: screening/studies.csv:2: not UTF-8: read as Windows-1252" in said
+
+
+def test_check_says_a_decision_sheet_was_read_as_windows_1252(
+        tiny_review: Path, capsys: pytest.CaptureFixture[str]):
+    from litreview.cli import main
+
+    sheet = tiny_review / "screening/decisions/full_text-r1.csv"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_bytes(text.replace("2024-03-01,\n", "2024-03-01,café\n", 1).encode("cp1252"))
+    assert main(["check", str(tiny_review)]) == 0
+    said = capsys.readouterr().err
+    assert f"warning: {sheet}:2: not UTF-8: read as Windows-1252" in said

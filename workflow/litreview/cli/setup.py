@@ -8,6 +8,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from litreview.cli.outputs import warn
+
 
 def _cmd_init(args: argparse.Namespace) -> int:
     from litreview.pipeline.scaffold import init_review, workflow_file
@@ -36,8 +38,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from litreview.pipeline.preflight import check_review, update_hints
 
     checked = check_review(Path(args.review))
-    for hint in update_hints(checked.review):
-        print(f"warning: {hint}", file=sys.stderr)
+    warn([*checked.warnings, *update_hints(checked.review)])
     print(f"{checked.review.title}: config, strategies, criteria, exports and decision sheets "
           "are valid; " + ("the sheets' record ids name imported records (results/records/)"
                            if checked.record_ids_checked else

@@ -23,6 +23,7 @@ class Checked:
 
     review: Review
     record_ids_checked: bool
+    warnings: tuple[Problem, ...] = ()  # sheets read, but not as written (a legacy encoding)
 
 
 def preflight(root: str | Path = ".") -> Review:
@@ -51,21 +52,23 @@ def check_review(root: str | Path = ".", *, records: bool = True) -> Checked:
         problems += _problems(read_strategy, root / source.strategy)
     criteria_problems = _problems(load_criteria, root / review.criteria)
     ids = imported_ids(root, review) if records else None
-    problems += criteria_problems or _sheet_problems(root, review, ids)
-    raise_if(problems)
-    return Checked(review, ids is not None)
+    sheets_said, warnings = ([], []) if criteria_problems else _sheet_problems(root, review, ids)
+    raise_if(problems + criteria_problems + sheets_said)
+    return Checked(review, ids is not None, tuple(warnings))
 
 
-def _sheet_problems(root: Path, review: Review, ids: frozenset[str] | None) -> list[Problem]:
-    """The decision sheets, checked for all that does not need the records, and for
-    unknown record ids when the imported records' ``ids`` are known."""
+def _sheet_problems(root: Path, review: Review,
+                    ids: frozenset[str] | None) -> tuple[list[Problem], list[Problem]]:
+    """The decision sheets' problems — all that does not need the records, and unknown
+    record ids when the imported records' ``ids`` are known — and their reading warnings."""
     criteria = load_criteria(root / review.criteria)
     try:
         sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
     except InputError as error:
-        return list(error.problems)
+        return list(error.problems), []
     problems = sheet_problems(sheets, criteria)
-    return problems + (unknown_record_ids(sheets, ids) if ids is not None else [])
+    problems += unknown_record_ids(sheets, ids) if ids is not None else []
+    return problems, [w for sheet in sheets for w in sheet.warnings]
 
 
 def imported_ids(root: Path, review: Review) -> frozenset[str] | None:
