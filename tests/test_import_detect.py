@@ -78,6 +78,10 @@ def test_content_wins_over_extension(tmp_path: Path):
                             "ovid"}
     from litreview.cli import IMPORT_FORMATS
     assert IMPORT_FORMATS == FORMATS
+    from litreview.core.schema import load_schema  # what review.yaml may name
+    sources = load_schema("review")["properties"]
+    for kind in ("databases", "other_sources"):
+        assert sources[kind]["items"]["properties"]["format"]["enum"] == ["auto", *FORMATS]
 
 
 def test_explicit_and_unknown_formats(tmp_path: Path):

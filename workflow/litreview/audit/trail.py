@@ -35,16 +35,19 @@ def trail(record_id: str, root: Path) -> list[str]:
     lines = [f"{group}: {lead.title} ({lead.year})",
              f"  {len(members)} record(s) of this work"
              + (" — duplicates merged into one" if len(members) > 1 else "")]
-    lines += [_provenance(records[member]) for member in members]
+    lines += [_provenance(records[member], groups.rule_of.get(member, ""))
+              for member in members]
     return lines + _decisions(root, review, group, members, groups.group_of)
 
 
-def _provenance(r: Record) -> str:
-    """Where one record came from: its source, file, line, accession and search date."""
+def _provenance(r: Record, rule: str) -> str:
+    """Where one record came from (its source, file, line, accession and search date), and
+    the deduplication rule that joined it to its group."""
     where = f"{r.source_file}:{r.source_line}" if r.source_line else r.source_file
     accession = f", accession {r.source_id}" if r.source_id else ""
+    joined = f"; joined by the rule {rule}" if rule else ""
     return (f"  - {r.record_id}: {r.database}, {where} (record {r.source_position}"
-            f"{accession}), searched {r.searched or 'date not given'}")
+            f"{accession}), searched {r.searched or 'date not given'}{joined}")
 
 
 def _decisions(root: Path, review, group: str, members: Sequence[str],

@@ -1,7 +1,7 @@
 """``litreview run``: the workflow on any review directory, wherever litreview is installed.
 
 It runs ``snakemake -s <repository>/Snakefile -d REVIEW --workflow-profile <default>``, the
-same command DESIGN.md documents, so a review never needs a copy of the repository's
+same command the README documents, so a review never needs a copy of the repository's
 Makefile. Whatever follows ``--`` goes to Snakemake as it is.
 """
 

@@ -1,6 +1,6 @@
 """The vocabularies and columns the stages hand each other through files: a record's
 status at a screening stage, a reviewer's decision, and the header of each table the
-workflow writes that a team may read back (DESIGN.md's contracts)."""
+workflow writes that a team may read back."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Where the workflow writes, relative to the review directory: one place for the rules,
-the command line and the audit (the output contract of DESIGN.md)."""
+the command line and the audit. These paths are a contract: a team's scripts read them."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from litreview.core.contracts import Status
+from litreview.core.contracts import SHEET_COLUMNS, Status
 from litreview.core.fileio import csv_text, neutralise, starts_formula
 from litreview.core.records import Record
 from litreview.screening.stages import Screening, StageResult
@@ -33,7 +33,7 @@ def to_screen_rows(result: StageResult, by_id: Mapping[str, Record],
         link = r.url or (f"https://doi.org/{r.doi}" if r.doi else "")
         status = result.outcomes[rid].status + (CARRIED_OVER if rid in previous else "")
         rows.append([rid, r.title, r.abstract, "; ".join(r.authors), r.year, r.journal, sources,
-                     r.doi, link, status, "", "", "", "", ""])
+                     r.doi, link, status, *[""] * (len(SHEET_COLUMNS) - 1)])
     return rows
 
 
