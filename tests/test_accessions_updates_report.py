@@ -90,9 +90,10 @@ def test_trail_and_the_workflow_take_a_bare_accession_number(
     web = trail("web-1", tiny_review)  # in any case; a copy of beta-B2's work
     assert web[0].startswith("beta-B2: ") and any("- websites-WEB-1: Websites" in line
                                                   for line in web), web
-    joined = {line.split(":")[0].strip("- "): line.partition("; joined by the rule ")[2]
+    joined = {line.split(":")[0].strip("- "): line.partition("; joined to ")[2]
               for line in web if line.startswith("  - ")}
-    assert joined["beta-B2"] == "" and joined["websites-WEB-1"]  # the rule that joined it
+    assert joined["beta-B2"] == ""  # the pair and the rule that brought the copy in:
+    assert joined["websites-WEB-1"].startswith("beta-B2 by the rule "), joined
     groups = tiny_review / "results/dedupe/groups.csv"
     groups.write_text(groups.read_text() + "beta-A1,beta-A1\n")
     capsys.readouterr()

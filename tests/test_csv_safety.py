@@ -220,7 +220,8 @@ def test_readers_give_back_the_original_text(tmp_path: Path):
 
     recs = [record("a-1", database="@Alpha")]
     rows = list(CsvDictReader(io.StringIO(groups_csv({"a-1": "a-1"}, recs), newline="")))
-    assert rows == [{"record_id": "a-1", "group_id": "a-1", "database": "@Alpha", "rule": ""}]
+    assert rows == [{"record_id": "a-1", "group_id": "a-1", "database": "@Alpha",
+                     "joined_to": "", "rule": ""}]
 
     status = tmp_path / "status.csv"
     status.write_text(table_csv(STATUS_COLUMNS, [["a-1", "full_text", "not_retrieved",

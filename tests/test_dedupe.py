@@ -345,5 +345,5 @@ def test_cli_rejects_unknown_ids_in_the_pair_sheet(tmp_path, capsys):
     sheet.write_text("record_a,record_b,decision\na-1,a-2,same\n", encoding="utf-8")
     assert main(["dedupe", str(records), "-o", out[0], "--groups", out[1], "--pairs",
                  str(sheet)]) == 0
-    assert (tmp_path / "g.csv").read_text().splitlines()[1:] == ["a-1,a-1,A,",
-                                                               "a-2,a-1,A,reviewer"]
+    assert (tmp_path / "g.csv").read_text().splitlines()[1:] == ["a-1,a-1,A,,",
+                                                               "a-2,a-1,A,a-1,reviewer"]

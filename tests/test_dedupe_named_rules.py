@@ -17,6 +17,8 @@ from litreview.dedupe import (
     PairDecision,
     deduplicate,
     groups_csv,
+    judge,
+    keys,
     read_groups,
     read_pair_decisions,
     read_pair_sheet,
@@ -55,9 +57,10 @@ def test_groups_csv_names_the_rule_that_joined_each_record():
                article("c", title="Another work entirely, on school meals", database="C")]
     result = deduplicate(records)
     assert result.rules == {"a": "", "b": "same-doi", "c": ""}
-    assert rows(groups_csv(result.groups, records, result.rules)) == [
-        ["record_id", "group_id", "database", "rule"],
-        ["a", "a", "A", ""], ["b", "a", "B", "same-doi"], ["c", "c", "C", ""]]
+    assert result.joined_to == {"a": "", "b": "a", "c": ""}
+    assert rows(groups_csv(result.groups, records, result.rules, result.joined_to)) == [
+        ["record_id", "group_id", "database", "joined_to", "rule"],
+        ["a", "a", "A", "", ""], ["b", "a", "B", "a", "same-doi"], ["c", "c", "C", "", ""]]
 
 
 def test_each_member_names_the_join_that_links_it_towards_the_first():
@@ -69,6 +72,10 @@ def test_each_member_names_the_join_that_links_it_towards_the_first():
     assert set(result.groups.values()) == {"a"}
     assert result.rules["a"] == "" and result.rules["b"] == "same-doi"
     assert result.rules["c"] not in ("", "same-doi")
+    assert result.joined_to["b"] == "a" and result.joined_to["c"] in ("a", "b")
+    # the rule named is that of the pair it names
+    partner = {r.record_id: r for r in records}[result.joined_to["c"]]
+    assert judge(keys(partner), keys(records[2])).rule == result.rules["c"]
 
 
 def test_a_reviewer_join_is_named_reviewer():
@@ -101,12 +108,13 @@ def test_read_groups_reads_what_groups_csv_writes(tmp_path):
                article("c", title="Another work entirely, on school meals", database="C")]
     result = deduplicate(records)
     path = tmp_path / "groups.csv"
-    path.write_text(groups_csv(result.groups, records, result.rules), encoding="utf-8")
+    path.write_text(groups_csv(result.groups, records, result.rules, result.joined_to),
+                    encoding="utf-8")
     groups = read_groups(path)
     assert isinstance(groups, Groups)
     assert groups.group_of == result.groups
     assert groups.database_of == {"a": "A", "b": "B", "c": "C"}
-    assert groups.rule_of == result.rules
+    assert groups.rule_of == result.rules and groups.joined_to == result.joined_to
     assert groups.members("a") == ("a", "b") and groups.members("c") == ("c",)
 
 

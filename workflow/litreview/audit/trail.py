@@ -35,17 +35,17 @@ def trail(record_id: str, root: Path) -> list[str]:
     lines = [f"{group}: {lead.title} ({lead.year})",
              f"  {len(members)} record(s) of this work"
              + (" — duplicates merged into one" if len(members) > 1 else "")]
-    lines += [_provenance(records[member], groups.rule_of.get(member, ""))
-              for member in members]
+    lines += [_provenance(records[member], groups.joined_to.get(member, ""),
+                          groups.rule_of.get(member, "")) for member in members]
     return lines + _decisions(root, review, group, members, groups.group_of)
 
 
-def _provenance(r: Record, rule: str) -> str:
+def _provenance(r: Record, partner: str, rule: str) -> str:
     """Where one record came from (its source, file, line, accession and search date), and
-    the deduplication rule that joined it to its group."""
+    the record it was joined to by which deduplication rule."""
     where = f"{r.source_file}:{r.source_line}" if r.source_line else r.source_file
     accession = f", accession {r.source_id}" if r.source_id else ""
-    joined = f"; joined by the rule {rule}" if rule else ""
+    joined = f"; joined to {partner} by the rule {rule}" if rule else ""
     return (f"  - {r.record_id}: {r.database}, {where} (record {r.source_position}"
             f"{accession}), searched {r.searched or 'date not given'}{joined}")
 

@@ -69,7 +69,8 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
                                update_of=args.update_of or "", pair_sheet=args.pairs or "")
     records, result = done.records, done.result
     write_records(args.output, result.unique, UNIQUE_EXTRA_COLUMNS)
-    atomic_write_text(args.groups, groups_csv(result.groups, records, result.rules))
+    atomic_write_text(args.groups, groups_csv(result.groups, records, result.rules,
+                                                    result.joined_to))
     if args.uncertain:
         atomic_write_text(args.uncertain, uncertain_csv(result.uncertain, records))
     if args.overlap:

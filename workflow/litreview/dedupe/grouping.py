@@ -45,12 +45,14 @@ REVIEWER = "reviewer"
 @dataclass(frozen=True, slots=True)
 class Dedupe:
     """The groups, one merged record per group, the pairs for a person, and for each record
-    the rule that joined it to its group ("" for a group's first record)."""
+    the record it was joined to and the rule that joined them ("" for a group's first
+    record)."""
 
     groups: dict[str, str]  # record_id -> group_id (the representative's record_id)
     unique: list[Record]
     uncertain: list[UncertainPair]
     rules: dict[str, str] = field(default_factory=dict)  # record_id -> rule
+    joined_to: dict[str, str] = field(default_factory=dict)  # record_id -> its partner
 
 
 class _UnionFind:
@@ -80,21 +82,23 @@ class _UnionFind:
         self.parent[b] = a
         self.members[a] = self.group(a) + self.members.pop(b, [b])
 
-    def rules(self) -> list[str]:
-        """For each record, the rule of the join that links it towards its group's first
-        record ("" for that record): the joins form a tree of each group."""
+    def links(self) -> list[tuple[int, str]]:
+        """For each record, the join that links it towards its group's first record: the
+        record on the other side and the rule (``(-1, "")`` for that first record); the
+        joins form a tree of each group."""
         linked: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for i, j, rule in self.joins:
             linked[i].append((j, rule))
             linked[j].append((i, rule))
-        out = [""] * len(self.parent)
+        out = [(-1, "")] * len(self.parent)
         for root in sorted({self.find(i) for i in linked}):
             seen, queue = {root}, deque([root])
             while queue:
-                for other, rule in linked[queue.popleft()]:
+                here = queue.popleft()
+                for other, rule in linked[here]:
                     if other not in seen:
                         seen.add(other)
-                        out[other] = rule
+                        out[other] = (here, rule)
                         queue.append(other)
         return out
 
@@ -161,8 +165,11 @@ def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision],
         if reason:
             uncertain.append(UncertainPair(records[i].record_id, records[j].record_id,
                                            round(v.title, 1), reason, rule))
-    rules = dict(zip((r.record_id for r in records), uf.rules(), strict=True))
-    return Dedupe(groups, unique, uncertain, rules)
+    links = uf.links()
+    rules = {r.record_id: rule for r, (_, rule) in zip(records, links, strict=True)}
+    joined_to = {r.record_id: records[other].record_id if other >= 0 else ""
+                 for r, (other, _) in zip(records, links, strict=True)}
+    return Dedupe(groups, unique, uncertain, rules, joined_to)
 
 
 def _decided(records: Sequence[Record], decisions: Sequence[PairDecision]

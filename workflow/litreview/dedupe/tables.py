@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from litreview.core.errors import InputError, Problem
@@ -17,16 +17,19 @@ from litreview.dedupe.pairs import PairDecision, UncertainPair
 # --- written ----------------------------------------------------------------------------
 
 #: The columns of ``groups.csv``: others read the first three by name.
-GROUPS_COLUMNS = ("record_id", "group_id", "database", "rule")
+GROUPS_COLUMNS = ("record_id", "group_id", "database", "joined_to", "rule")
 
 
 def groups_csv(groups: Mapping[str, str], records: Sequence[Record],
-               rules: Mapping[str, str] | None = None) -> str:
-    """Each record's group, its database, and the rule that joined it to its group (empty
-    for a group's first record; ``reviewer`` for a reviewer's pair decision)."""
-    rules = rules or {}
+               rules: Mapping[str, str] | None = None,
+               joined_to: Mapping[str, str] | None = None) -> str:
+    """Each record's group, its database, and the pair that brought it in: the record it
+    was joined to and the rule that joined them (both empty for a group's first record;
+    the rule ``reviewer`` for a reviewer's pair decision)."""
+    rules, joined_to = rules or {}, joined_to or {}
     return csv_text(list(GROUPS_COLUMNS),
-                    [[r.record_id, groups[r.record_id], r.database, rules.get(r.record_id, "")]
+                    [[r.record_id, groups[r.record_id], r.database,
+                      joined_to.get(r.record_id, ""), rules.get(r.record_id, "")]
                      for r in records])
 
 
@@ -77,6 +80,7 @@ class Groups:
     group_of: dict[str, str]     # record_id -> group_id
     database_of: dict[str, str]  # record_id -> database ("" when the file has none)
     rule_of: dict[str, str]      # record_id -> the rule that joined it ("" when none)
+    joined_to: dict[str, str] = field(default_factory=dict)  # record_id -> its partner
 
     def members(self, group_id: str) -> tuple[str, ...]:
         """The records of a group, in file order (its first record first)."""
@@ -99,7 +103,8 @@ def read_groups(path: str | Path) -> Groups:
             from None
     return Groups({r["record_id"]: r["group_id"] for r in rows},
                   {r["record_id"]: r.get("database") or "" for r in rows},
-                  {r["record_id"]: r.get("rule") or "" for r in rows})
+                  {r["record_id"]: r.get("rule") or "" for r in rows},
+                  {r["record_id"]: r.get("joined_to") or "" for r in rows})
 
 
 @dataclass(frozen=True, slots=True)
