@@ -164,6 +164,8 @@ def test_a_malformed_doi_in_a_table_names_its_row(tmp_path: Path):
     ("p < 0.05", "p < 0.05"), ("a<b", "a<b"), ("A<B and C>D", "A<B and C>D"),
     ("children <5 years>", "children <5 years>"), ("x<y>z", "x<y>z"),
     ("<foo:bar>x</foo:bar>", "<foo:bar>x</foo:bar>"), ("AT&amp;T", "AT&amp;T"),
+    ("<A>", "<A>"), ("Groups <B> and <C> compared", "Groups <B> and <C> compared"),
+    ("<i>in vitro</I> and <B>", "in vitro and <B>"),
 ])
 def test_strip_markup(text: str, expected: str):
     assert strip_markup(text) == expected

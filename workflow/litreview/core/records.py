@@ -212,22 +212,28 @@ def read_records(path: str | Path) -> list[Record]:
 def own_tables_reader(reader: Any) -> RestoringReader:
     """A ``csv.reader`` over an export that gives back the original text of the cells
     (:func:`litreview.core.fileio.restore`) once it has met the header of one of the project's
-    own tables a team may import: a records file (``included.csv``, ``unique.csv``…),
-    ``to_screen.csv`` or ``studies.csv``, of this review or another.
+    own tables a team may import (:func:`is_own_table`), of this review or another.
 
     Only there: another tool's export may hold a value that truly starts with ``''`` (a
     TeX-style quote) or ``'-``, or quote formulas by rules of its own, and reading it back
     must never change a character of it.
     """
+    return RestoringReader(reader, after=is_own_table)
+
+
+def is_own_table(header: Sequence[str]) -> bool:
+    """Whether a table's header is one the project writes: a records file (``included.csv``,
+    ``unique.csv``…), ``to_screen.csv`` or ``studies.csv`` — their columns first, in their
+    order, whatever the case, spaces or underscores (a person may add columns after)."""
     from litreview.core.contracts import STUDIES_COLUMNS, TO_SCREEN_COLUMNS
 
-    whole = {TO_SCREEN_COLUMNS, STUDIES_COLUMNS}
+    names = [_header_name(cell) for cell in header]
+    return any(names[:len(own)] == [_header_name(c) for c in own]
+               for own in (COLUMNS, TO_SCREEN_COLUMNS, STUDIES_COLUMNS))
 
-    def own(cells: list[str]) -> bool:
-        names = tuple(cell.strip() for cell in cells)
-        return names[:len(COLUMNS)] == COLUMNS or names in whole
 
-    return RestoringReader(reader, after=own)
+def _header_name(cell: object) -> str:
+    return " ".join(str(cell or "").replace("_", " ").casefold().split())
 
 
 # --- naming a record ---------------------------------------------------------------

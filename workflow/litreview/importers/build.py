@@ -54,7 +54,8 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
     def text(name: str) -> str:
         return clean_text(raw_text(name))
 
-    title = fixed_text(strip_markup(raw_text("title")))
+    markup = _as_it_is if ctx.own_table else strip_markup
+    title = fixed_text(markup(raw_text("title")))
     authors = split_authors(raw.get("authors"))
     doi = normalise_doi(text("doi"))
     if not doi and text("doi"):
@@ -63,7 +64,7 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
     source_id = accession_id(text("source_id"))
     return Record(
         record_id=make_record_id(ctx.database, source_id, doi, title, year, authors,
-                                 "" if title or doi else strip_markup(raw_text("abstract"))),
+                                 "" if title or doi else markup(raw_text("abstract"))),
         database=ctx.database,
         source_file=ctx.source_file,
         source_position=position,
@@ -77,7 +78,7 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
         issue=text("issue"),
         pages=text("pages"),  # joined by the reader with pages()
         doi=doi,
-        abstract=fixed_text(strip_markup(raw_text("abstract"))),
+        abstract=fixed_text(markup(raw_text("abstract"))),
         keywords=split_terms(raw.get("keywords")),
         subjects=split_terms(raw.get("subjects")),
         language=normalise_language(raw_text("language")),
@@ -86,3 +87,7 @@ def build_record(ctx: Context, position: int, line: int, raw: Mapping[str, RawVa
         searched=ctx.searched,
         original=original_json(original) if original else "",
     )
+
+
+def _as_it_is(value: str) -> str:
+    return value

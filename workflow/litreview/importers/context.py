@@ -31,6 +31,9 @@ class Context:
     warnings: list[Problem] = field(default_factory=list, compare=False)
     #: the whole file was seen to hold no control character: no record need be scanned
     no_controls: bool = field(default=False, compare=False)
+    #: a table the project wrote (``included.csv``, ``to_screen.csv``…): its text was
+    #: cleaned when first imported and is taken as it is (no markup stripped again)
+    own_table: bool = field(default=False, compare=False)
 
     def warn(self, problem: Problem) -> None:
         self.warnings.append(problem)

@@ -38,16 +38,26 @@ def strip_markup(value: str) -> str:
     held markup, character references (``&lt;``, ``&amp;``) are read as the markup means."""
     if "<" not in value or ">" not in value:
         return value
-    stripped = _TAG.sub(_tag_replacement, value)
+    closed = {m.group(1).lower() for m in _CLOSING.finditer(value)}
+    stripped = _TAG.sub(lambda match: _tag_replacement(match, closed), value)
     return html.unescape(stripped) if stripped != value else value
 
 
-def _tag_replacement(match: re.Match[str]) -> str:
+#: The name of a closing tag (``</i>``, ``</jats:italic>``).
+_CLOSING = re.compile(r"</(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)\s*>")
+
+
+def _tag_replacement(match: re.Match[str], closed: set[str]) -> str:
+    """What a tag becomes: a space for a block element, nothing for inline markup — an
+    inline start tag only when the value closes it too, so that a title such as ``<A>`` or
+    ``Groups <B> and <C>`` keeps its letters."""
     name, prefix = match.group("name").lower(), (match.group("prefix") or "").lower()
     if prefix and prefix not in _MARKUP_PREFIXES:
         return match.group()
     if name in _BLOCK_TAGS:
         return " "
     if name in _INLINE_TAGS or prefix:
-        return ""
+        whole = match.group()
+        lone = not whole.startswith("</") and not whole.endswith("/>") and name not in closed
+        return whole if lone else ""
     return match.group()

@@ -8,10 +8,10 @@ import io
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from litreview.core.errors import InputError, Problem
-from litreview.core.records import normalise_doi
+from litreview.core.records import is_own_table, normalise_doi
 from litreview.importers.build import build_record
 from litreview.importers.context import Context, Parsed
 from litreview.importers.doctypes import type_from_name
@@ -101,6 +101,8 @@ def read_rows(rows: Iterable[Row], ctx: Context, out: Parsed,
         raise no_header(ctx)
     header = _header(head[found], ctx)
     out.source = header.profile
+    if is_own_table(header.names):
+        ctx = replace(ctx, own_table=True)  # the same warnings list: said to the caller
     reader = _Rows(ctx, out, raw_text, where or ctx.source_file, header, links or {}, sheet,
                    before=len(out.records))
     for line, end, cells in itertools.chain(head[found + 1:], iterator):
@@ -215,7 +217,7 @@ def _unread_columns(profile: str, columns: Mapping[str, list[int]],
     """Columns of a table read by the generic aliases that feed no record field: their
     values are kept in the original fields, but a person should learn they were not
     understood. Known profiles and the project's own tables name what they leave out."""
-    if profile != "generic" or _is_own_table(names):
+    if profile != "generic" or is_own_table(names):
         return []
     used = {i for indexes in columns.values() for i in indexes}
     return [i for i in range(len(names)) if i not in used and names[i] not in _NO_FIELD]
@@ -226,15 +228,6 @@ def _unread_columns(profile: str, columns: Mapping[str, list[int]],
 _NO_FIELD = frozenset({"publisher", "organisation", "organization", "institution",
                        "website", "place", "place published", "edition", "isbn", "issn",
                        "notes", "note", "tags", "label", "labels"})
-
-
-def _is_own_table(names: Sequence[str]) -> bool:
-    """A table this project wrote (a records file, ``to_screen.csv``, ``studies.csv``)."""
-    from litreview.core.contracts import STUDIES_COLUMNS, TO_SCREEN_COLUMNS
-    from litreview.core.records import COLUMNS
-
-    own = (COLUMNS, TO_SCREEN_COLUMNS, STUDIES_COLUMNS)
-    return any(tuple(names[:len(header)]) == tuple(norm(h) for h in header) for header in own)
 
 
 def _warn_unread(ctx: Context, where: str, line: int, headers: Sequence[str]) -> None:
