@@ -84,3 +84,19 @@ def test_cells_and_sheet_names():
         "", "3", "2.5", "2024-01-02", "x"]
     assert [is_sheet(Path(n)) for n in ("a.csv", "B.XLSX", "~$a.xlsx", ".a.csv", "a.txt")] == [
         True, True, False, False, False]
+
+
+def test_a_decision_sheet_says_which_columns_it_did_not_read(tmp_path: Path):
+    from litreview.screening import read_sheet
+
+    sheet = tmp_path / "title_abstract-ab.csv"
+    sheet.write_text("record_id,title,decision,confidense,reason\nx,A title,include,high,\n",
+                     encoding="utf-8")
+    read = read_sheet(sheet, ["title_abstract"])
+    assert [(d.record_id, d.decision) for d in read.decisions] == [("x", "include")]
+    assert [str(w) for w in read.warnings] == [
+        f"{sheet}:1: column(s) 'confidense' not read (a decision sheet's columns: record_id, "
+        "decision, reason, reviewer, date, note)"]  # to_screen.csv's 'title' may stay
+    sheet.write_text("# notes\nrecord_id,verdict\nx,include\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r":2: sheet lacks a record_id or decision column"):
+        read_sheet(sheet, ["title_abstract"])

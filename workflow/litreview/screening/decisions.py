@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from litreview.core.contracts import DECISIONS, NOT_RETRIEVED, SHEET_COLUMNS
+from litreview.core.contracts import DECISIONS, NOT_RETRIEVED, SHEET_COLUMNS, TO_SCREEN_COLUMNS
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.records import RecordIdError, RecordIds
 from litreview.core.sheets import is_sheet, read_table
@@ -63,11 +63,16 @@ def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
                                       f"{', '.join(stage_ids)}"))
     file_reviewer = match.group("reviewer") or ""
     table = read_table(path, header_has="record_id")
-    header, warnings = table.header, table.warnings
+    header, warnings = table.header, list(table.warnings)
     rows = [(row.line, row.cells) for row in table]
     if "record_id" not in header or "decision" not in header:
-        raise InputError(Problem(str(path), "sheet lacks a record_id or decision column", 1,
-                                 hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
+        raise InputError(Problem(str(path), "sheet lacks a record_id or decision column",
+                                 table.header_line, hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
+    unread = table.unknown(TO_SCREEN_COLUMNS)  # to_screen.csv's own columns may stay
+    if unread:
+        warnings.append(Problem(str(path), "column(s) " + ", ".join(f"'{c}'" for c in unread)
+                                + " not read", table.header_line,
+                                hint=f"a decision sheet's columns: {', '.join(SHEET_COLUMNS)}"))
     problems = [
         Problem(str(path), f"reviewer '{row['reviewer']}' on the sheet of reviewer "
                 f"'{file_reviewer}'", line,
