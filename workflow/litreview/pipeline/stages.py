@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
 from litreview.core.records import Record, finalise
-from litreview.core.review import Review, Source, search_date
+from litreview.core.review import Review, Source, load_review, search_date
 
 if TYPE_CHECKING:  # the stages' types, without loading the stages to import this module
     from litreview.dedupe import Dedupe, PairDecision, PairSheet
@@ -330,8 +330,6 @@ class Run:
 
 def run_review(root: Path) -> Run:
     """Every stage in a row, in memory, as the workflow runs them."""
-    from litreview.core.review import load_review
-
     review = load_review(root)
     imports = {s.slug: import_source(root, s) for s in review.sources}
     pairs = root / PAIR_SHEET
