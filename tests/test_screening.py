@@ -138,6 +138,19 @@ def test_bad_decisions_are_located_errors(tmp_path: Path, sheet, rows, message):
         assert f"{path}:2" in problem.message
 
 
+def test_rows_not_decided_yet_are_no_decisions(tmp_path: Path):
+    """A reviewer keeps the records still to screen in the sheet, a note on one of them:
+    neither is an error, neither is a decision; a reason without a decision still is."""
+    write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,", "r2,,,,,", "r3,,,,,read again",
+                                               ",,,,,", "r2,exclude,C1,,,"])
+    result = screened(tmp_path)
+    stage = result.stages[0]
+    assert {rid: stage.outcomes[rid].status for rid in ("r1", "r2", "r3")} == {
+        "r1": "included", "r2": "excluded", "r3": "awaiting"}
+    write(tmp_path, "title_abstract-ann.csv", ["r1,,C1,,,"])
+    assert "decision '' is not one of" in only_problem(screened, tmp_path).message
+
+
 def test_sheet_names_must_name_a_stage(tmp_path: Path):
     write(tmp_path, "abstracts-ann.csv", ["r1,include,,,,"])
     with pytest.raises(InputError, match="sheet name does not name a stage"):

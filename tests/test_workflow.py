@@ -5,6 +5,7 @@ process (``run_stages``), which one test holds to writing what Snakemake writes.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -320,8 +321,17 @@ def test_prioritised_title_abstract_sheet(tiny_review: Path):
     assert "Callaghan" in sheet
     from litreview.screening import read_sheet
 
-    copy = tiny_review / "title_abstract-x.csv"
+    copy = tiny_review / "title_abstract-x.csv"  # the sheet as a reviewer's, notes and all
     copy.write_text(sheet)
+    assert read_sheet(copy, ["title_abstract"]).decisions == ()  # nothing decided yet
+    rows = list(csv.reader(io.StringIO(sheet)))
+    header = next(i for i, row in enumerate(rows) if row[0] == "record_id")
+    decision = rows[header].index("decision")
+    for row in rows[header + 1:]:
+        row[decision] = "include" if row[0] == "beta-B2" else ""
+    filled = io.StringIO()
+    csv.writer(filled).writerows(rows)
+    copy.write_text(filled.getvalue())
     assert [d.record_id for d in read_sheet(copy, ["title_abstract"]).decisions] == ["beta-B2"]
     stopping = (tiny_review / "results/screening/title_abstract/stopping.txt").read_text()
     assert "Keep screening" in stopping or "may stop" in stopping

@@ -81,7 +81,8 @@ of Science), with the search date in the name: eric_2024-01-31.ris. Never edit t
 DECISIONS_README = """\
 Decision sheets: <stage>-<reviewer>.csv (or .xlsx) for each reviewer, <stage>.csv for agreed
 decisions. Columns: record_id, decision (include|exclude|unsure), reason (a criterion id),
-reviewer, date, note. Copy the rows of results/screening/<stage>/to_screen.csv to start.
+reviewer, date, note. Copy the rows of results/screening/<stage>/to_screen.csv to start;
+rows with no decision yet are records still to screen, not errors.
 """
 
 

@@ -64,7 +64,9 @@ def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
     file_reviewer = match.group("reviewer") or ""
     table = read_table(path, header_has="record_id")
     header, warnings = table.header, list(table.warnings)
-    rows = [(row.line, row.cells) for row in table]
+    # a row not decided yet (no decision, no reason) is no decision: a reviewer may keep
+    # the records still to screen, and notes on them, in the sheet
+    rows = [(row.line, row.cells) for row in table if row["decision"] or row["reason"]]
     if "record_id" not in header or "decision" not in header:
         raise InputError(Problem(str(path), "sheet lacks a record_id or decision column",
                                  table.header_line, hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
