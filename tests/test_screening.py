@@ -20,8 +20,10 @@ from litreview.screening import (
     read_sheets,
     safe_cell,
     screen,
+    stage_reasons,
     status_rows,
     to_screen_rows,
+    to_screen_xlsx,
     xlsx_bytes,
 )
 
@@ -195,6 +197,43 @@ def test_xlsx_sheet_filled_in_and_read_back_loses_nothing(tmp_path: Path):
     assert [d.record_id for d in decisions] == ["r1", "r2", "r3", "r9"]
     assert {d.decision for d in decisions} == {"include"}
     assert [d.line for d in decisions] == [2, 3, 4, 5]
+
+
+def test_to_screen_workbook_is_laid_out_for_screening(tmp_path: Path):
+    linked = Record("r9", "DB", "f.ris", 9, title="=cmd|' /C calc'!A0", year="2007",
+                    doi="10.1000/x9", url="https://example.org/r9")
+    recs = [*records(4), linked]
+    result = screen(recs, CRITERIA, [])
+    rows = to_screen_rows(result.stages[0], {r.record_id: r for r in recs})
+    reasons = stage_reasons(CRITERIA.stages[0], CRITERIA)
+    data = to_screen_xlsx(rows, reasons, ["Keep screening: 2 more."])
+    assert data == to_screen_xlsx(rows, reasons, ["Keep screening: 2 more."])  # byte-stable
+    path = tmp_path / "title_abstract-ann.xlsx"
+    path.write_bytes(data)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["record_id", "decision", "reason", "reviewer", "date", "note"]
+    assert sorted(header) == sorted(TO_SCREEN_COLUMNS) and sheet.freeze_panes == "B2"
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists == {"B2:B5": '"include,exclude,unsure"', "C2:C5": f'"{",".join(reasons)}"'}
+    assert sheet.column_dimensions["H"].width == 90  # the abstract, wrapped
+    assert sheet.cell(2, header.index("abstract") + 1).alignment.wrap_text
+    last = sheet.max_row
+    assert sheet.cell(last, header.index("doi") + 1).hyperlink.target == \
+        "https://doi.org/10.1000/x9"
+    assert sheet.cell(last, header.index("url") + 1).hyperlink.target == "https://example.org/r9"
+    title = sheet.cell(last, header.index("title") + 1)
+    assert (title.value, title.data_type, title.quotePrefix) == ("=cmd|' /C calc'!A0", "s", True)
+    assert [c.value for (c,) in book["notes"].iter_rows()][1:] == ["Keep screening: 2 more."]
+    sheet.cell(2, 2, "include")
+    sheet.cell(3, 2, "exclude")
+    sheet.cell(3, 3, reasons[0])
+    book.save(path)
+    decided = read_sheet(path, STAGES)
+    assert [(d.record_id, d.decision, d.reason) for d in decided.decisions] == [
+        ("r1", "include", ""), ("r2", "exclude", reasons[0])]
+    assert decided.warnings == ()  # every column of the workbook is known
 
 
 def test_load_criteria_reports_unknown_criterion(tmp_path: Path):

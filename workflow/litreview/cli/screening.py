@@ -57,7 +57,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 def _write_stage(folder: Path, stage, sheet) -> None:
     """One stage's folder: the sheet to screen from (CSV and XLSX), the stopping guidance,
     reviewers' agreement and the conflicts."""
-    from litreview.screening import agreement_rows, conflict_rows, table_csv, xlsx_bytes
+    from litreview.screening import agreement_rows, conflict_rows, table_csv, to_screen_xlsx
 
     notes = ["Ranked: most likely relevant first, learnt from the decisions so far.",
              *sheet.notes] if sheet.ranked else []
@@ -65,14 +65,14 @@ def _write_stage(folder: Path, stage, sheet) -> None:
                       "Not ranked: prioritisation is off (screening: prioritise: true in "
                       "review.yaml) or this is not the title/abstract stage.\n")
     header = [[f"# {note}"] for note in notes]
-    atomic_write_text(folder / paths.TO_SCREEN_CSV, table_csv(TO_SCREEN_COLUMNS, sheet.rows,
-                                                          preamble=header))
-    atomic_write_bytes(folder / paths.TO_SCREEN_XLSX, xlsx_bytes(TO_SCREEN_COLUMNS, sheet.rows,
-                                                             preamble=header))
-    atomic_write_text(folder / paths.AGREEMENT_CSV, table_csv(AGREEMENT_COLUMNS,
-                                                          agreement_rows(stage)))
-    atomic_write_text(folder / paths.CONFLICTS_CSV, table_csv(CONFLICT_COLUMNS,
-                                                          conflict_rows(stage)))
+    atomic_write_text(folder / paths.TO_SCREEN_CSV,
+                      table_csv(TO_SCREEN_COLUMNS, sheet.rows, preamble=header))
+    atomic_write_bytes(folder / paths.TO_SCREEN_XLSX,
+                       to_screen_xlsx(sheet.rows, sheet.reasons, notes))
+    atomic_write_text(folder / paths.AGREEMENT_CSV,
+                      table_csv(AGREEMENT_COLUMNS, agreement_rows(stage)))
+    atomic_write_text(folder / paths.CONFLICTS_CSV,
+                      table_csv(CONFLICT_COLUMNS, conflict_rows(stage)))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

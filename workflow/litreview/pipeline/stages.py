@@ -235,13 +235,14 @@ class ToScreen:
     rows: list[list[Any]]
     ranked: bool
     notes: list[str]
+    reasons: tuple[str, ...]  # what a decision may give as its reason at this stage
 
 
 def to_screen(review: Review, screened: Screened, unique: Sequence[Record],
               aliases: Mapping[str, str]) -> list[ToScreen]:
     """Every stage's sheet to screen from; the title/abstract stage ranked by what its
     decisions so far teach when the review asks for prioritisation."""
-    from litreview.screening import prioritise, to_screen_rows
+    from litreview.screening import prioritise, stage_reasons, to_screen_rows
 
     by_id = {r.record_id: r for r in unique}
     stages = screened.result.stages
@@ -257,7 +258,8 @@ def to_screen(review: Review, screened: Screened, unique: Sequence[Record],
             order, notes = prioritise(stage, by_id, screened.sheets, aliases)
             position = {rid: i for i, rid in enumerate(order)}
             rows.sort(key=lambda row: position.get(row[0], len(position)))
-        out.append(ToScreen(stage.stage.id, rows, stage.stage.id == ranked, notes))
+        out.append(ToScreen(stage.stage.id, rows, stage.stage.id == ranked, notes,
+                            stage_reasons(stage.stage, screened.criteria)))
     return out
 
 

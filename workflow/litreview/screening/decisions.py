@@ -148,14 +148,20 @@ def decision_problems(sheets: Sequence[Sheet], criteria: Criteria,
 
 
 
+def stage_reasons(stage: Stage, criteria: Criteria) -> tuple[str, ...]:
+    """The reasons a decision may give at a stage: its criteria (all, when it names none),
+    and at a full-text stage ``not_retrieved``."""
+    ids = stage.criteria or tuple(c.id for c in criteria.criteria)
+    return (*ids, *((NOT_RETRIEVED,) if stage.kind == "eligibility" else ()))
+
+
 def _row_problems(d: Decision, stage: Stage, criteria: Criteria) -> list[Problem]:
     """What is wrong with one decision's reason and note at its stage."""
     where = dict(file=d.file, line=d.line)
     if d.date and not _is_date(d.date):  # dates order the decisions for the stopping test
         return [Problem(message=f"date '{d.date}' is not a date written YYYY-MM-DD",
                         hint="write the date as 2008-10-13, or leave it empty", **where)]
-    allowed = set(stage.criteria or criteria.ids) | (
-        {NOT_RETRIEVED} if stage.kind == "eligibility" else set())
+    allowed = set(stage_reasons(stage, criteria))
     if d.reason and d.reason not in allowed:
         known = d.reason in criteria.ids
         return [Problem(message=(f"criterion '{d.reason}' is not applied at {stage.id}" if known

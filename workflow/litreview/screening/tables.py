@@ -3,12 +3,10 @@ status, each stage's agreement and conflicts. Every cell is formula-safe."""
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from litreview.core.contracts import SHEET_COLUMNS, Status
-from litreview.core.fileio import csv_text, neutralise, starts_formula
+from litreview.core.fileio import csv_text, neutralise
 from litreview.core.records import Record
 from litreview.screening.stages import Screening, StageResult
 
@@ -42,50 +40,6 @@ def table_csv(header: Sequence[str], rows: Iterable[Sequence[object]],
     """A CSV table, formula-safe (:func:`litreview.core.fileio.csv_text`); ``preamble`` rows
     (notes) go above the header."""
     return csv_text(header, rows, preamble)
-
-
-def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
-               preamble: Sequence[Sequence[str]] = ()) -> bytes:
-    """An XLSX sheet, every cell text and formula-safe, with fixed metadata (byte-stable).
-
-    A value that would start a formula is stored as a text cell with Excel's quote prefix
-    (what typing ``'=`` does), so it shows as written and stays text when edited.
-    """
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "to_screen"
-    for values in [*preamble, header, *rows]:
-        sheet.append([str(v) for v in values])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and starts_formula(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-    sheet.freeze_panes = f"A{len(preamble) + 2}"
-    book.properties.creator = "litreview"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _stable_zip(buffer.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps so identical content gives identical bytes."""
-    import zipfile
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                                 rb"\g<1>2000-01-01T00:00:00Z", content)
-            target.writestr(fixed, content)
-    return out.getvalue()
 
 
 def status_rows(screening: Screening) -> list[list[str]]:
