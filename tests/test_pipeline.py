@@ -112,3 +112,26 @@ def test_check_says_a_decision_sheet_was_read_as_windows_1252(
     assert main(["check", str(tiny_review)]) == 0
     said = capsys.readouterr().err
     assert f"warning: {sheet}:2: not UTF-8: read as Windows-1252" in said
+
+
+def test_a_review_in_progress_shows_what_awaits_a_decision(tiny_review: Path):
+    """Mid-screening, the flow's boxes add up: the records awaiting screening and the
+    reports awaiting assessment have boxes of their own; none once all is decided."""
+    from litreview.reporting import check_counts, flow_svg
+
+    done = flow_svg(run_review(tiny_review).counts)
+    assert "awaiting" not in done
+    for name in ("title_abstract-r1.csv", "title_abstract-r2.csv", "title_abstract.csv"):
+        sheet = tiny_review / "screening/decisions" / name
+        sheet.write_text("".join(line for line in sheet.read_text().splitlines(keepends=True)
+                                 if not line.startswith("beta-B2,")))
+    sheet = tiny_review / "screening/decisions/full_text-r1.csv"
+    sheet.write_text("".join(line for line in sheet.read_text().splitlines(keepends=True)
+                             if not line.startswith(("alpha-A1,", "beta-B2,"))))
+    counts = run_review(tiny_review).counts
+    databases = counts["databases"]
+    assert (databases["awaiting_screening"], databases["awaiting_assessment"]) == (1, 1)
+    assert check_counts(counts) == []  # screened = excluded + awaiting + sought, and so on
+    drawn = flow_svg(counts).replace("\u00a0", " ")  # the diagram's counts keep together
+    assert "Records awaiting screening (n = 1)" in drawn
+    assert "Reports awaiting assessment (n = 1)" in drawn

@@ -179,9 +179,9 @@ def _rows(counts: Mapping[str, Any]) -> list[_Row]:
           f"  Removed for other reasons {_n(other['excluded_other_reasons'])}"]),
         ("Screening",
          [f"Records screened {_n(db['records_screened'])}"],
-         [f"Records excluded {_n(db['records_excluded'])}"],
+         [f"Records excluded {_n(db['records_excluded'])}", *_waiting(db, "screening")],
          [f"Records screened {_n(other['records_screened'])}"],
-         [f"Records excluded {_n(other['records_excluded'])}"]),
+         [f"Records excluded {_n(other['records_excluded'])}", *_waiting(other, "screening")]),
         ("",
          [f"Reports sought for retrieval {_n(db['reports_sought'])}"],
          [f"Reports not retrieved {_n(db['reports_not_retrieved'])}"],
@@ -189,10 +189,18 @@ def _rows(counts: Mapping[str, Any]) -> list[_Row]:
          [f"Reports not retrieved {_n(other['reports_not_retrieved'])}"]),
         ("",
          [f"Reports assessed for eligibility {_n(db['reports_assessed'])}"],
-         _reasons(db, texts),
+         [*_reasons(db, texts), *_waiting(db, "assessment")],
          [f"Reports assessed for eligibility {_n(other['reports_assessed'])}"],
-         _reasons(other, texts)),
+         [*_reasons(other, texts), *_waiting(other, "assessment")]),
     ]
+
+
+def _waiting(column: Mapping[str, Any], step: str) -> list[str]:
+    """A review in progress: the records still awaiting a decision at a step (screening or
+    assessment), so that the boxes add up; nothing once every record is decided."""
+    waiting = column.get(f"awaiting_{step}", 0)
+    noun = "Records" if step == "screening" else "Reports"
+    return [f"{noun} awaiting {step} {_n(waiting)}"] if waiting else []
 
 
 def _place_rows(d: Diagram, cols: _Columns, rows: Sequence[_Row],
