@@ -234,6 +234,12 @@ def test_to_screen_workbook_is_laid_out_for_screening(tmp_path: Path):
     assert [(d.record_id, d.decision, d.reason) for d in decided.decisions] == [
         ("r1", "include", ""), ("r2", "exclude", reasons[0])]
     assert decided.warnings == ()  # every column of the workbook is known
+    ranked = to_screen_xlsx(rows, reasons, scores={"r9": 1.23456, "r1": -0.5})
+    path.write_bytes(ranked)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[6] == "score" and sheet.cell(sheet.max_row, 7).value == 1.2346
+    assert sheet.cell(2, 7).value == -0.5 and read_sheet(path, STAGES).warnings == ()
 
 
 def test_load_criteria_reports_unknown_criterion(tmp_path: Path):

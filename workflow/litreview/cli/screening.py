@@ -68,7 +68,7 @@ def _write_stage(folder: Path, stage, sheet) -> None:
     atomic_write_text(folder / paths.TO_SCREEN_CSV,
                       table_csv(TO_SCREEN_COLUMNS, sheet.rows, preamble=header))
     atomic_write_bytes(folder / paths.TO_SCREEN_XLSX,
-                       to_screen_xlsx(sheet.rows, sheet.reasons, notes))
+                       to_screen_xlsx(sheet.rows, sheet.reasons, notes, sheet.scores))
     atomic_write_text(folder / paths.AGREEMENT_CSV,
                       table_csv(AGREEMENT_COLUMNS, agreement_rows(stage)))
     atomic_write_text(folder / paths.CONFLICTS_CSV,

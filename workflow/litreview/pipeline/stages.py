@@ -229,13 +229,15 @@ def screen_review(root: Path, review: Review, unique: Sequence[Record],
 @dataclass(frozen=True, slots=True)
 class ToScreen:
     """One stage's sheet to screen from: its rows (``TO_SCREEN_COLUMNS``), the most likely
-    relevant first when the stage is ranked, with the stopping guidance as notes."""
+    relevant first when the stage is ranked, with each record's score and the stopping
+    guidance as notes."""
 
     stage: str
     rows: list[list[Any]]
     ranked: bool
     notes: list[str]
     reasons: tuple[str, ...]  # what a decision may give as its reason at this stage
+    scores: dict[str, float]  # a ranked stage's model scores, by record (none otherwise)
 
 
 def to_screen(review: Review, screened: Screened, unique: Sequence[Record],
@@ -254,12 +256,14 @@ def to_screen(review: Review, screened: Screened, unique: Sequence[Record],
     for stage in stages:
         rows = to_screen_rows(stage, by_id, previous)
         notes: list[str] = []
+        scores: dict[str, float] = {}
         if stage.stage.id == ranked:
-            order, notes = prioritise(stage, by_id, screened.sheets, aliases)
-            position = {rid: i for i, rid in enumerate(order)}
+            ranking = prioritise(stage, by_id, screened.sheets, aliases)
+            notes, scores = ranking.notes, ranking.scores
+            position = {rid: i for i, rid in enumerate(ranking.order)}
             rows.sort(key=lambda row: position.get(row[0], len(position)))
         out.append(ToScreen(stage.stage.id, rows, stage.stage.id == ranked, notes,
-                            stage_reasons(stage.stage, screened.criteria)))
+                            stage_reasons(stage.stage, screened.criteria), scores))
     return out
 
 

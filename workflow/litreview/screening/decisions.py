@@ -70,7 +70,7 @@ def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
     if "record_id" not in header or "decision" not in header:
         raise InputError(Problem(str(path), "sheet lacks a record_id or decision column",
                                  table.header_line, hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
-    unread = table.unknown(TO_SCREEN_COLUMNS)  # to_screen.csv's own columns may stay
+    unread = table.unknown((*TO_SCREEN_COLUMNS, "score"))  # to_screen's own may stay
     if unread:
         warnings.append(Problem(str(path), "column(s) " + ", ".join(f"'{c}'" for c in unread)
                                 + " not read", table.header_line,

@@ -109,6 +109,13 @@ def rank(records: Sequence[Record], labels: Mapping[str, bool], *, seed: int = 0
     Until there is at least one of each, nothing can be learnt and the records keep their
     input order. The same records, labels and seed give the same order.
     """
+    return rank_scores(records, labels, seed=seed, model=model)[0]
+
+
+def rank_scores(records: Sequence[Record], labels: Mapping[str, bool], *, seed: int = 0,
+                model: Model = DEFAULT_MODEL) -> tuple[list[str], dict[str, float]]:
+    """:func:`rank`, and each ranked record's score: the model's decision value, higher
+    for more likely relevant (no scores when nothing could be learnt)."""
     candidates = np.array([i for i, r in enumerate(records) if r.record_id not in labels],
                           dtype=np.intp)
     decided = np.array([i for i, r in enumerate(records) if r.record_id in labels],
@@ -116,11 +123,12 @@ def rank(records: Sequence[Record], labels: Mapping[str, bool], *, seed: int = 0
     relevant = np.array([bool(labels[records[i].record_id]) for i in decided], dtype=bool)
     ids = [records[i].record_id for i in candidates]
     if len(candidates) < 2 or relevant.all() or not relevant.any():
-        return ids
+        return ids, {}
     matrix = features([record_text(r) for r in records], model=model)
     if matrix is None:
-        return ids
+        return ids, {}
     scores = svm_scores(matrix, decided, relevant, candidates, model, seed)
     order = best_first(scores, candidates)
-    return [records[i].record_id for i in order]
+    score_of = {records[i].record_id: float(s) for i, s in zip(candidates, scores, strict=True)}
+    return [records[i].record_id for i in order], score_of
 

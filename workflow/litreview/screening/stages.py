@@ -208,8 +208,18 @@ def _agreement(stage: str, by_reviewer: Mapping[str, Mapping[str, Decision]],
     return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A stage's records awaiting a decision, most likely relevant first, each one's score
+    (none before the model can learn), and the stopping guidance."""
+
+    order: list[str]
+    notes: list[str]
+    scores: dict[str, float]
+
+
 def prioritise(result: StageResult, by_id: Mapping[str, Record], sheets: Sequence[Sheet],
-               aliases: Mapping[str, str], seed: int = 0) -> tuple[list[str], list[str]]:
+               aliases: Mapping[str, str], seed: int = 0) -> Ranking:
     """The records awaiting a decision, most likely relevant first, and stopping guidance.
 
     The model learns from this stage's decisions so far (included = relevant, excluded =
@@ -217,7 +227,7 @@ def prioritise(result: StageResult, by_id: Mapping[str, Record], sheets: Sequenc
     test needs the order in which records were screened: the date of each record's first
     decision, then its place in the sheets.
     """
-    from litreview.screening.ranking import rank
+    from litreview.screening.ranking import rank_scores
     from litreview.screening.stopping_rule import stopping
 
     sheets, _ = resolve_sheets(sheets, aliases)  # what screen() refused never gets here
@@ -226,7 +236,7 @@ def prioritise(result: StageResult, by_id: Mapping[str, Record], sheets: Sequenc
     labels = {i: result.outcomes[i].status == Status.INCLUDED for i in screened
               if result.outcomes[i].status in decided}
     records = [by_id[i] for i in screened]
-    order = rank(records, labels, seed=seed)
+    order, scores = rank_scores(records, labels, seed=seed)
     first: dict[str, tuple[str, str, int]] = {}
     for sheet in sheets:
         if sheet.stage != result.stage.id:
@@ -238,4 +248,4 @@ def prioritise(result: StageResult, by_id: Mapping[str, Record], sheets: Sequenc
                 first[rid] = key
     in_order = sorted(labels, key=lambda rid: first.get(rid, ("9999", "", 0)))
     estimate = stopping([labels[rid] for rid in in_order], len(screened))
-    return order, estimate.lines()
+    return Ranking(order, estimate.lines(), scores)

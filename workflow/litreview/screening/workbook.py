@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from litreview.core.contracts import DECISIONS, SHEET_COLUMNS, TO_SCREEN_COLUMNS
@@ -15,8 +15,10 @@ from litreview.core.fileio import starts_formula
 #: ``to_screen.xlsx``'s columns: what a reviewer fills in first, then what they read.
 WORKBOOK_COLUMNS = ("record_id", *SHEET_COLUMNS[1:],
                     *(c for c in TO_SCREEN_COLUMNS if c not in SHEET_COLUMNS))
+#: The column of a ranked sheet's model scores, after the decision columns.
+SCORE = "score"
 #: Column widths (characters); long text wraps within them.
-_WIDTHS = {"record_id": 24, "decision": 11, "reason": 14, "reviewer": 12, "date": 12,
+_WIDTHS = {SCORE: 9, "record_id": 24, "decision": 11, "reason": 14, "reviewer": 12, "date": 12,
            "note": 30, "title": 60, "abstract": 90, "authors": 30, "year": 7, "journal": 30,
            "sources": 18, "doi": 26, "url": 30, "status": 14}
 _WRAPPED = frozenset({"note", "title", "abstract", "authors", "journal", "sources"})
@@ -43,23 +45,28 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
 
 
 def to_screen_xlsx(rows: Sequence[Sequence[object]], reasons: Sequence[str],
-                   notes: Sequence[str] = ()) -> bytes:
+                   notes: Sequence[str] = (), scores: Mapping[str, float] | None = None) -> bytes:
     """``to_screen.xlsx`` from the rows of ``to_screen.csv`` (``TO_SCREEN_COLUMNS``): the
     decision columns first, a drop-down list of decisions and one of the stage's
-    ``reasons``, widths and wrapped text, DOI and URL as links; the ``notes`` (the stopping
+    ``reasons``, widths and wrapped text, DOI and URL as links, and for a ranked stage each
+    record's model score (a number, to sort or filter by); the ``notes`` (the stopping
     estimate of a ranked stage) on a second sheet, so the first is a plain table."""
     import openpyxl
 
-    order = [TO_SCREEN_COLUMNS.index(c) for c in WORKBOOK_COLUMNS]
+    columns = _columns(bool(scores))
+    order = [TO_SCREEN_COLUMNS.index(c) for c in columns if c != SCORE]
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "to_screen"
-    _append(sheet, WORKBOOK_COLUMNS)
+    _append(sheet, columns)
     for row in rows:
-        _append(sheet, [row[i] for i in order])
-    _lay_out(sheet, len(rows))
-    _choices(sheet, "decision", DECISIONS, len(rows))
-    _choices(sheet, "reason", reasons, len(rows))
+        cells: list[object] = [row[i] for i in order]
+        if scores:
+            cells.insert(columns.index(SCORE), round(scores.get(str(row[0]), 0.0), 4))
+        _append(sheet, cells)
+    _lay_out(sheet, columns, len(rows))
+    _choices(sheet, columns, "decision", DECISIONS, len(rows))
+    _choices(sheet, columns, "reason", reasons, len(rows))
     if notes:
         book.create_sheet("notes").append(["Stopping estimate and ranking"])
         for note in notes:
@@ -68,23 +75,32 @@ def to_screen_xlsx(rows: Sequence[Sequence[object]], reasons: Sequence[str],
     return _saved(book)
 
 
+def _columns(scored: bool) -> tuple[str, ...]:
+    """The workbook's columns: a score after the decision columns when the stage is ranked."""
+    if not scored:
+        return WORKBOOK_COLUMNS
+    after = len(SHEET_COLUMNS)
+    return (*WORKBOOK_COLUMNS[:after], SCORE, *WORKBOOK_COLUMNS[after:])
+
+
 def _append(sheet: Any, values: Sequence[object]) -> None:
-    """One row of text cells; a value that would start a formula stays text."""
-    sheet.append([str(v) for v in values])
+    """One row of text cells (numbers stay numbers); a value that would start a formula
+    stays text."""
+    sheet.append([v if isinstance(v, float) else str(v) for v in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and starts_formula(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
 
 
-def _lay_out(sheet: Any, count: int) -> None:
+def _lay_out(sheet: Any, columns: Sequence[str], count: int) -> None:
     """Widths, wrapped text, a frozen header and first column, DOI and URL as links."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     link = Font(color="0563C1", underline="single")
-    for index, name in enumerate(WORKBOOK_COLUMNS, start=1):
+    for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
         for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index,
@@ -105,7 +121,8 @@ def _link(column: str, value: str) -> str:
     return ""
 
 
-def _choices(sheet: Any, column: str, values: Sequence[str], count: int) -> None:
+def _choices(sheet: Any, columns: Sequence[str], column: str, values: Sequence[str],
+             count: int) -> None:
     """A drop-down list on a column's cells (left out when Excel could not hold it)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -113,7 +130,7 @@ def _choices(sheet: Any, column: str, values: Sequence[str], count: int) -> None
     listed = ",".join(values)
     if not values or count == 0 or len(listed) > _LIST_LIMIT or '"' in listed:
         return
-    letter = get_column_letter(WORKBOOK_COLUMNS.index(column) + 1)
+    letter = get_column_letter(columns.index(column) + 1)
     rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
     rule.add(f"{letter}2:{letter}{count + 1}")
     sheet.add_data_validation(rule)
