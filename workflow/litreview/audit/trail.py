@@ -7,7 +7,7 @@ from pathlib import Path
 
 from litreview.core import paths
 from litreview.core.errors import InputError, Problem
-from litreview.core.fileio import CsvDictReader
+from litreview.core.fileio import read_own_table
 from litreview.core.records import Record
 from litreview.core.review import load_review
 
@@ -18,7 +18,7 @@ def trail(record_id: str, root: Path) -> list[str]:
     from litreview.dedupe import read_groups
 
     review = load_review(root)
-    groups = read_groups(_result(root, paths.GROUPS))
+    groups = read_groups(root / paths.GROUPS)
     try:  # the id, or the bare accession number of one record (EJ1181769)
         record_id = resolve_record_id(record_id, groups.group_of)
     except RecordIdError as error:
@@ -58,8 +58,8 @@ def _decisions(root: Path, review, group: str, members: Sequence[str],
     criteria = load_criteria(root / review.criteria)
     sheets, _ = resolve_sheets(read_sheets(root / review.decisions,
                                            [s.id for s in criteria.stages]), group_of)
-    with _result(root, paths.STATUS).open(newline="", encoding="utf-8") as handle:
-        status = {(r["stage"], r["record_id"]): r for r in CsvDictReader(handle)}
+    status = {(r["stage"], r["record_id"]): r
+              for r in read_own_table(root / paths.STATUS)[1]}
     lines = []
     for stage in criteria.stages:
         outcome = status.get((stage.id, group))
@@ -77,11 +77,3 @@ def _decisions(root: Path, review, group: str, members: Sequence[str],
             lines.append(f"    {d.reviewer or 'agreed'}: {d.decision}{reason_text} on "
                          f"{d.date or 'no date'} ({d.file}:{d.line}){note}")
     return lines
-
-
-def _result(root: Path, name: str) -> Path:
-    """A file the workflow wrote; a located error when the workflow has not run yet."""
-    path = root / name
-    if not path.is_file():
-        raise InputError(Problem(str(path), "not found", hint="run the workflow first"))
-    return path

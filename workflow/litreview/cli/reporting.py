@@ -9,7 +9,7 @@ from pathlib import Path
 
 from litreview.cli.outputs import output_file, output_folder, warn
 from litreview.core import paths
-from litreview.core.fileio import CsvDictReader, atomic_write_bytes, atomic_write_text
+from litreview.core.fileio import atomic_write_bytes, atomic_write_text, read_own_table
 
 
 def _read_status(path: str) -> list:
@@ -22,8 +22,7 @@ def _read_status(path: str) -> list:
 
 def _own_table(path: str) -> list[dict[str, str]]:
     """The rows of a table the workflow wrote, each cell as it was before writing."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(CsvDictReader(handle))
+    return read_own_table(path)[1]
 
 
 def _set_aside_files(rejects: list[str]) -> dict[str, list[str]]:

@@ -171,3 +171,24 @@ class CsvDictReader(csv.DictReader):  # type: ignore[type-arg]
     def __init__(self, handle: Iterable[str], **options: Any):
         super().__init__(handle, **options)
         self.reader = RestoringReader(self.reader)  # type: ignore[assignment]
+
+
+def read_own_table(path: str | Path,
+                   required: Sequence[str] = ()) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a table the workflow wrote, each cell as it was before
+    writing; a located error when it is missing or lacks a ``required`` column (the
+    workflow has not run, or wrote it before the column existed)."""
+    from litreview.core.errors import InputError, Problem
+
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = CsvDictReader(handle)
+            header, rows = list(reader.fieldnames or ()), list(reader)
+    except FileNotFoundError:
+        raise InputError(Problem(str(path), "file not found",
+                                 hint="run the workflow first")) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(Problem(str(path), f"missing column(s) {', '.join(missing)}", 1,
+                                 hint="run the workflow again to write it anew"))
+    return header, rows

@@ -12,8 +12,9 @@ numpy or rapidfuzz.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from litreview.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from litreview.dedupe.evidence import DEFAULT_WEIGHTS, Weights
@@ -69,12 +70,4 @@ __all__ = [
     "unknown_pair_ids",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """A public name, from its module (imported now, once)."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULE_OF)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from litreview.core.errors import InputError, Problem
-from litreview.core.fileio import CsvDictReader, csv_text
+from litreview.core.fileio import csv_text, read_own_table
 from litreview.core.records import Record
 from litreview.core.sheets import read_table
 from litreview.dedupe.pairs import PairDecision, UncertainPair
@@ -90,17 +90,7 @@ class Groups:
 def read_groups(path: str | Path) -> Groups:
     """The groups file ``dedupe`` wrote (``record_id, group_id`` at least), each cell as
     it was before writing (the project's own table, not a sheet a person edits)."""
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = CsvDictReader(handle)
-            missing = [c for c in ("record_id", "group_id") if c not in (reader.fieldnames or ())]
-            if missing:
-                raise InputError(Problem(str(path), f"missing column(s) {', '.join(missing)}", 1,
-                                         hint="write it again with 'litreview dedupe'"))
-            rows = list(reader)
-    except FileNotFoundError:
-        raise InputError(Problem(str(path), "file not found", hint="run the workflow first")) \
-            from None
+    _, rows = read_own_table(path, required=("record_id", "group_id"))
     return Groups({r["record_id"]: r["group_id"] for r in rows},
                   {r["record_id"]: r.get("database") or "" for r in rows},
                   {r["record_id"]: r.get("rule") or "" for r in rows},

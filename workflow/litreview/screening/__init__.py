@@ -7,9 +7,9 @@ imported on first use, not with the package.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from litreview.core.lazy import lazy_names
 from litreview.screening.criteria import AutoRule, Criteria, Criterion, Stage, load_criteria
 from litreview.screening.decisions import (
     Decision,
@@ -66,11 +66,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A ranking, simulation or stopping name, its module imported now."""
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [

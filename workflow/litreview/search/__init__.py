@@ -15,8 +15,9 @@ The evaluation's names are loaded on first use: they need numpy, which the rest 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from litreview.core.lazy import lazy_names
 from litreview.search.benchmark import Listed, benchmark_indices, read_benchmark
 from litreview.search.compile import Compiled, compile_strategy, render_compiled
 from litreview.search.findings import CHECKS, Finding
@@ -60,11 +61,4 @@ __all__ = ["CHECKS", "MESH_QUALIFIERS", "PLATFORMS", "Compiled", "Corpus", "Eval
            "reference_problems", "render", "render_compiled", "spellings", "summary",
            "target_vocabulary", "with_thesaurus"]
 
-
-def __getattr__(name: str) -> Any:
-    """The evaluation's names, imported (with numpy) when first asked for."""
-    if name in _EVALUATE:
-        from litreview.search import evaluation
-
-        return getattr(evaluation, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, dict.fromkeys(_EVALUATE, "evaluation"))
