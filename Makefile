@@ -11,7 +11,7 @@ TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 LITREVIEW_RUN := $(BIN)/litreview run . --cores $(CORES)
 
-.PHONY: run test test-fast lint dry-run clean
+.PHONY: run test test-fast lint dry-run screenshot clean
 
 run: $(VENV)/.installed
 	$(LITREVIEW_RUN)
@@ -21,6 +21,10 @@ test: $(VENV)/.installed
 
 test-fast: $(VENV)/.installed
 	$(PYTEST) -m "not workflow"
+
+# The README's picture of litreview serve, taken by its browser test.
+screenshot: $(VENV)/.installed
+	LITREVIEW_SCREENSHOTS=docs $(BIN)/pytest -q -p no:cacheprovider tests/test_serve_browser.py -k keyboard
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -17,7 +17,8 @@ ALLOWED = {
     **{stage: {"core", *STAGES} for stage in STAGES},
     "audit": {"core", *STAGES, "pipeline"},
     "pipeline": {"core", *STAGES},
-    "cli": {"core", *STAGES, "audit", "pipeline"},
+    "serve": {"core", *STAGES, "pipeline"},
+    "cli": {"core", *STAGES, "audit", "pipeline", "serve"},
 }
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

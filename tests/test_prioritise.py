@@ -362,3 +362,24 @@ def test_nagtegaal_replay_finds_the_relevant_records_early() -> None:
     first_stop = next(n for n in range(100, len(run.found) + 1, 100)
                       if stopping(run.found[:n], len(run.found)).stop)
     assert sum(run.found[:first_stop]) / total >= 0.95
+
+
+def test_the_lowest_p_is_met_at_the_end_of_a_run() -> None:
+    """_min_p evaluates only the last sample of each run of irrelevant records: the same p
+    as evaluating every sample, on screenings of every shape."""
+    import random
+
+    import numpy as np
+    from litreview.screening.stopping_rule import _min_p
+    from scipy.stats import hypergeom
+
+    rng = random.Random(3)
+    for _ in range(200):
+        share = rng.choice((0.02, 0.1, 0.5, 0.9))
+        found = np.array([rng.random() < share for _ in range(rng.randint(1, 250))],
+                         dtype=np.int64)
+        remaining, missed = rng.randint(1, 3000), rng.randint(0, 40)
+        n = np.arange(1, len(found) + 1)
+        k = np.cumsum(found)
+        every = float(np.min(hypergeom.cdf(k, remaining + n, k + missed, n)))
+        assert _min_p(found, remaining, missed) == pytest.approx(every, rel=1e-12, abs=0)

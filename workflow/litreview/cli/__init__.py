@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import TextIO
 
 from litreview import __version__
-from litreview.cli import audit, records, reporting, run, screening, search, setup, simulate
+from litreview.cli import (
+    audit,
+    records,
+    reporting,
+    run,
+    screening,
+    search,
+    serve,
+    setup,
+    simulate,
+)
 from litreview.cli.outputs import output_file
 from litreview.cli.records import IMPORT_FORMATS
 from litreview.core.errors import InputError
@@ -30,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
     parser.add_argument("--log", type=output_file, help="also write messages to this file")
     sub = parser.add_subparsers(dest="command", required=True)
-    for stage in (setup, run, records, search, screening, reporting, audit, simulate):
+    for stage in (setup, run, records, search, screening, serve, reporting, audit, simulate):
         stage.add_parsers(sub)
     return parser
 

@@ -144,8 +144,8 @@ class RestoringReader:
 
     def __next__(self) -> list[str]:
         row: list[str] = next(self.reader)
-        if self.restoring:
-            return [restore(value) for value in row]
+        if self.restoring:  # most cells start with no quote: skip the call for them
+            return [restore(value) if value[:1] == "'" else value for value in row]
         if self.after is not None and self.after(row):
             self.restoring = True
         return row

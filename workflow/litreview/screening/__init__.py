@@ -2,7 +2,8 @@
 prioritised screening (ranking, replayed screenings, the stopping test).
 
 The ranking, simulation and stopping names load numpy, scipy and scikit-learn, so they are
-imported on first use, not with the package.
+imported on first use, not with the package; so are the highlighting names (they read
+strategies with :mod:`litreview.search`, which screening otherwise does not need).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from litreview.screening.decisions import (
     Decision,
     Sheet,
     decision_problems,
+    is_sheet_name,
     read_sheet,
     read_sheets,
     resolve_sheets,
@@ -43,7 +45,22 @@ from litreview.screening.tables import (
 from litreview.screening.workbook import WORKBOOK_COLUMNS, to_screen_xlsx, xlsx_bytes
 
 if TYPE_CHECKING:
-    from litreview.screening.ranking import DEFAULT_MODEL, Model, features, rank, record_text
+    from litreview.screening.highlight import (
+        KINDS,
+        Highlighter,
+        highlighter,
+        review_highlighter,
+        strategy_terms,
+    )
+    from litreview.screening.ranking import (
+        DEFAULT_MODEL,
+        Model,
+        best_first,
+        features,
+        rank,
+        record_text,
+        svm_scores,
+    )
     from litreview.screening.simulation import (
         SHARES,
         Simulation,
@@ -59,7 +76,10 @@ if TYPE_CHECKING:
 
 #: The names loaded on first use, by the module that holds them.
 _LAZY = {
-    **dict.fromkeys(("DEFAULT_MODEL", "Model", "features", "rank", "record_text"), "ranking"),
+    **dict.fromkeys(("KINDS", "Highlighter", "highlighter", "review_highlighter",
+                     "strategy_terms"), "highlight"),
+    **dict.fromkeys(("DEFAULT_MODEL", "Model", "best_first", "features", "rank", "record_text",
+                     "svm_scores"), "ranking"),
     **dict.fromkeys(("SHARES", "Simulation", "choose_priors", "recall_at", "recall_curve",
                      "recall_svg", "records_to_recall", "simulate", "wss"), "simulation"),
     **dict.fromkeys(("Stopping", "stopping"), "stopping_rule"),
@@ -72,6 +92,7 @@ __getattr__ = lazy_names(__name__, _LAZY)
 __all__ = [
     "CARRIED_OVER",
     "DEFAULT_MODEL",
+    "KINDS",
     "SHARES",
     "WORKBOOK_COLUMNS",
     "Agreement",
@@ -80,6 +101,7 @@ __all__ = [
     "Criteria",
     "Criterion",
     "Decision",
+    "Highlighter",
     "Model",
     "Outcome",
     "Screening",
@@ -89,11 +111,14 @@ __all__ = [
     "StageResult",
     "Stopping",
     "agreement_rows",
+    "best_first",
     "choose_priors",
     "cohen_kappa",
     "conflict_rows",
     "decision_problems",
     "features",
+    "highlighter",
+    "is_sheet_name",
     "load_criteria",
     "prioritise",
     "rank",
@@ -105,6 +130,7 @@ __all__ = [
     "record_text",
     "records_to_recall",
     "resolve_sheets",
+    "review_highlighter",
     "safe_cell",
     "screen",
     "sheet_problems",
@@ -112,6 +138,8 @@ __all__ = [
     "stage_reasons",
     "status_rows",
     "stopping",
+    "strategy_terms",
+    "svm_scores",
     "table_csv",
     "to_screen_rows",
     "to_screen_xlsx",

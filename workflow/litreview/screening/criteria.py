@@ -81,6 +81,8 @@ class Criteria:
 
     criteria: tuple[Criterion, ...]
     stages: tuple[Stage, ...]
+    keywords_include: tuple[str, ...] = ()  # words the screening app highlights
+    keywords_exclude: tuple[str, ...] = ()
 
     @property
     def ids(self) -> frozenset[str]:
@@ -130,7 +132,9 @@ def load_criteria(path: str | Path) -> Criteria:
     if len({s.id for s in stages}) != len(stages):
         problems.append(Problem(str(path), "two stages share an id"))
     raise_if(problems)
-    return Criteria(criteria, tuple(stages))
+    keywords = data.get("keywords", {})
+    return Criteria(criteria, tuple(stages), tuple(keywords.get("include", [])),
+                    tuple(keywords.get("exclude", [])))
 
 
 def _rule_problems(rule: Mapping[str, Any], stage: str, file: str,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from litreview.core.contracts import DECISIONS, NOT_RETRIEVED, SHEET_COLUMNS, TO_SCREEN_COLUMNS
 from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.fileio import restore
 from litreview.core.records import RecordIdError, RecordIds
 from litreview.core.sheets import is_sheet, read_table
 from litreview.screening.criteria import Criteria, Stage
@@ -48,6 +49,11 @@ class Sheet:
 _SHEET_NAME = re.compile(r"^(?P<stage>[a-z][a-z0-9_]*)(?:-(?P<reviewer>[A-Za-z0-9_.]+))?$")
 
 
+def is_sheet_name(stem: str) -> bool:
+    """Whether ``stem`` names a decision sheet: ``<stage>`` or ``<stage>-<reviewer>``."""
+    return _SHEET_NAME.fullmatch(stem) is not None
+
+
 def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
     """One decision sheet, its name telling the stage and reviewer.
 
@@ -66,7 +72,9 @@ def read_sheet(path: str | Path, stages: Iterable[str]) -> Sheet:
     header, warnings = table.header, list(table.warnings)
     # a row not decided yet (no decision, no reason) is no decision: a reviewer may keep
     # the records still to screen, and notes on them, in the sheet
-    rows = [(row.line, row.cells) for row in table if row["decision"] or row["reason"]]
+    # a cell the workflow (or the app) wrote through neutralise ('=1+1) reads as its text
+    rows = [(row.line, {k: restore(v) for k, v in row.cells.items()})
+            for row in table if row["decision"] or row["reason"]]
     if "record_id" not in header or "decision" not in header:
         raise InputError(Problem(str(path), "sheet lacks a record_id or decision column",
                                  table.header_line, hint=f"columns: {', '.join(SHEET_COLUMNS)}"))

@@ -1,0 +1,256 @@
+"""The review as the app holds it: its records, criteria and stages, what the decision
+sheets say so far, and each reviewer's queue and pen.
+
+Everything is read from the review directory and ``results/`` (the workflow's unique
+records and duplicate groups): the app needs a run of the workflow first. The sheets are
+re-read whenever they change on disk, so a decision typed in a spreadsheet counts too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from litreview.core import paths
+from litreview.core.contracts import DECISIONS, Status
+from litreview.core.errors import InputError, Problem
+from litreview.core.records import Record, read_records
+from litreview.core.review import Review, load_review
+from litreview.dedupe import read_groups
+from litreview.screening import (
+    Criteria,
+    Decision,
+    Screening,
+    Sheet,
+    Stage,
+    load_criteria,
+    read_sheets,
+    screen,
+    sheet_problems,
+    stage_reasons,
+)
+from litreview.serve.order import Queue, fallback_order
+from litreview.serve.pen import Entry, Pen
+from litreview.serve.ranker import BackgroundRanker
+
+ORDERS = ("prioritised", "file", "random")
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What a decision request changed: the record decided, and whether it replaced a
+    decision already on the reviewer's sheet (another tab's, or a change of mind)."""
+
+    record_id: str
+    replaced: bool
+
+
+class Desk:
+    """One review directory, open for screening. Thread-safe: requests of every reviewer
+    and tab go through one lock, held only for in-memory work and one sheet write."""
+
+    def __init__(self, root: str | Path, *, order: str = "", seed: int = 0):
+        self.root = Path(root)
+        self.review: Review = load_review(self.root)
+        self.criteria: Criteria = load_criteria(self.root / self.review.criteria)
+        self.records = _read_results(self.root)
+        self.by_id: dict[str, Record] = {r.record_id: r for r in self.records}
+        groups = read_groups(self.root / paths.GROUPS)
+        self.aliases = {**groups.group_of, **{r.record_id: r.record_id for r in self.records}}
+        self.database_of = groups.database_of
+        self.folder = self.root / self.review.decisions
+        self.order = order or ("prioritised" if self.review.prioritise else "file")
+        if self.order not in ORDERS:
+            raise InputError(Problem("--order", f"unknown order '{self.order}'",
+                                     hint=f"one of {', '.join(ORDERS)}"))
+        self.seed = seed
+        self.lock = threading.RLock()
+        self._pens: dict[tuple[str, str], Pen] = {}
+        self._queues: dict[tuple[str, str], Queue] = {}
+        self._rankers: dict[str, BackgroundRanker] = {}
+        self._screened: tuple[tuple, list[Sheet], Screening] | None = None
+
+    # --- stages and what the sheets say ------------------------------------------------
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return self.criteria.stages
+
+    def stage(self, stage_id: str) -> Stage:
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    @property
+    def ranked_stage(self) -> str:
+        """The stage screened in prioritised order: the first title/abstract stage."""
+        return next((s.id for s in self.stages if s.kind == "screening"), "")
+
+    def reasons(self, stage: Stage) -> tuple[str, ...]:
+        return stage_reasons(stage, self.criteria)
+
+    def screening(self) -> tuple[list[Sheet], Screening]:
+        """Every sheet as on disk and every stage's outcomes; read again only when a sheet
+        changed. A sheet with problems raises them (located), for the app to show."""
+        with self.lock:
+            key = self._sheets_key()
+            if self._screened is None or self._screened[0] != key:
+                sheets = read_sheets(self.folder, [s.id for s in self.stages])
+                self._screened = (key, sheets, screen(self.records, self.criteria, sheets,
+                                                      self.aliases))
+            return self._screened[1], self._screened[2]
+
+    def _sheets_key(self) -> tuple:
+        if not self.folder.is_dir():
+            return ()
+        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                            for p in self.folder.iterdir() if p.is_file()))
+
+    # --- a reviewer's pen and queue --------------------------------------------------
+
+    def pen(self, stage: str, reviewer: str) -> Pen:
+        """The one writer of ``<stage>-<reviewer>.csv`` (``<stage>.csv`` for "")."""
+        with self.lock:
+            key = (stage, reviewer)
+            if key not in self._pens:
+                self._pens[key] = Pen(self.folder, stage, reviewer)
+            return self._pens[key]
+
+    def queue(self, stage: str, reviewer: str, *, fresh: bool = False) -> Queue:
+        """The records ``reviewer`` has to screen at ``stage``, in the app's order; made
+        anew from the sheets when ``fresh`` (a page load), else kept between decisions."""
+        with self.lock:
+            key = (stage, reviewer)
+            if fresh or key not in self._queues:
+                self._queues[key] = self._make_queue(stage, reviewer)
+            queue = self._queues[key]
+            queue.mine = self.pen(stage, reviewer).entries()
+            if stage == self.ranked_stage and self.order == "prioritised":
+                ranked = self.ranker(reviewer).latest()
+                if ranked is not None:
+                    queue.use_ranking(ranked.order, ranked.scores, ranked.labels_seen)
+            return queue
+
+    def _make_queue(self, stage: str, reviewer: str) -> Queue:
+        _, result = self.screening()
+        stage_result = next(r for r in result.stages if r.stage.id == stage)
+        pool = [i for i in stage_result.entered
+                if stage_result.outcomes[i].status != Status.AUTOMATION]
+        closed = {i for i in pool if stage_result.outcomes[i].decided_by == "consensus"}
+        order = "file" if stage != self.ranked_stage and self.order == "prioritised" \
+            else self.order
+        return Queue(stage, fallback_order(self.root, stage, pool, order, self.seed), closed,
+                     order)
+
+    def ranker(self, reviewer: str) -> BackgroundRanker:
+        """The background model of ``reviewer``'s decisions at the ranked stage (theirs
+        only and the agreed sheet's: blind screening learns from no one else)."""
+        with self.lock:
+            if reviewer not in self._rankers:
+                queue = self._queues.get((self.ranked_stage, reviewer)) or \
+                    self._make_queue(self.ranked_stage, reviewer)
+                records = [self.by_id[i] for i in queue.pool]
+                from litreview.screening import record_text
+
+                self._rankers[reviewer] = BackgroundRanker(
+                    [r.record_id for r in records], [record_text(r) for r in records],
+                    seed=self.seed)
+                self._retrain(reviewer)
+            return self._rankers[reviewer]
+
+    def _retrain(self, reviewer: str) -> None:
+        """Ask the reviewer's model for a new ranking and stopping estimate."""
+        if reviewer in self._rankers:
+            mine = self.pen(self.ranked_stage, reviewer).entries().values()
+            history = [e.decision == "include" for e in mine
+                       if e.decision in ("include", "exclude")]
+            self._rankers[reviewer].submit(self.labels(reviewer), history)
+
+    def labels(self, reviewer: str) -> dict[str, bool]:
+        """What the model learns from: the agreed sheet's decisions at the ranked stage,
+        then the reviewer's own (include = relevant, exclude = not; unsure teaches nothing)."""
+        stage = self.ranked_stage
+        entries = {**self.pen(stage, "").entries(), **self.pen(stage, reviewer).entries()}
+        return {rid: e.decision == "include" for rid, e in entries.items()
+                if e.decision in ("include", "exclude")}
+
+    # --- deciding -----------------------------------------------------------------------
+
+    def decide(self, stage: str, reviewer: str, record_id: str, decision: str,
+               reason: str = "", note: str = "") -> Said:
+        """Check the decision as the workflow will, then write it to the reviewer's sheet
+        (on disk when this returns). Raises :class:`InputError` with what to fix."""
+        with self.lock:
+            said = self._write(stage, reviewer, Entry(record_id, decision, reason, reviewer,
+                                                      "", note))
+            if stage == self.ranked_stage:
+                self._retrain(reviewer)
+            return said
+
+    def resolve(self, stage: str, entry: Entry) -> Said:
+        """The resolver's decision (``entry.reviewer`` names them) on the agreed sheet."""
+        with self.lock:
+            said = self._write(stage, "", entry)
+            for reviewer in self._rankers:  # each learns from the agreed sheet too
+                self._retrain(reviewer)
+            return said
+
+    def _write(self, stage: str, sheet_of: str, entry: Entry) -> Said:
+        pen = self.pen(stage, sheet_of)
+        entry = Entry(entry.record_id, entry.decision.strip().lower(), entry.reason.strip(),
+                      entry.reviewer, dt.date.today().isoformat(), entry.note.strip())
+        self._check(stage, sheet_of, entry, pen)
+        replaced = entry.record_id in pen.entries()
+        pen.write(entry)
+        return Said(entry.record_id, replaced)
+
+    def undo(self, stage: str, reviewer: str) -> str | None:
+        """Take back the reviewer's last decision at ``stage``: the record it was on, to
+        screen again, or None when there is none."""
+        with self.lock:
+            pen = self.pen(stage, reviewer)
+            order = pen.order()
+            if not order:
+                return None
+            pen.remove(order[-1])
+            if stage == self.ranked_stage:
+                self._retrain(reviewer)
+            return order[-1]
+
+    def _check(self, stage_id: str, reviewer: str, entry: Entry, pen: Pen) -> None:
+        self.stage(stage_id)  # an unknown stage is a KeyError: not found
+        where = str(pen.path)
+        if entry.record_id not in self.by_id:
+            raise InputError(Problem(where, f"unknown record '{entry.record_id}'"))
+        if entry.decision not in DECISIONS:
+            raise InputError(Problem(where, f"decision '{entry.decision}' is not one of "
+                                     f"{'|'.join(DECISIONS)}"))
+        decision = Decision(entry.record_id, entry.decision, entry.reason, reviewer,
+                            entry.date, entry.note, where, 0)
+        problems = sheet_problems([Sheet(stage_id, reviewer, where, (decision,))],
+                                  self.criteria)
+        if problems:
+            raise InputError(problems)
+
+    # --- the end --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the background models."""
+        with self.lock:
+            for ranker in self._rankers.values():
+                ranker.close()
+            self._rankers.clear()
+
+
+def _read_results(root: Path) -> list[Record]:
+    """The unique records the workflow wrote, or a clear error when it has not run."""
+    path = root / paths.UNIQUE
+    if not path.is_file() or not (root / paths.GROUPS).is_file():
+        raise InputError(Problem(str(path), "the workflow has not run yet",
+                                 hint=f"run 'litreview run {root}' first: the app screens "
+                                      "the unique records it writes"))
+    return read_records(path)
+

@@ -1,0 +1,98 @@
+"""Starting the app: check the review, bind the address, print where to open it (with
+the access token when the app is reachable from other machines), open the browser."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+
+from litreview.core.errors import InputError, Problem
+from litreview.serve.app import Settings, create_app
+from litreview.serve.desk import Desk
+from litreview.serve.guard import Keys, is_loopback, loopback_hosts
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """``litreview serve``'s options."""
+
+    root: Path
+    reviewer: str = ""
+    resolver: str = ""
+    stage: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8765
+    browser: bool = True
+    order: str = ""
+    seed: int = 0
+
+
+def open_desk(options: Options) -> Desk:
+    """The review, checked and warmed up: its sheets read, the reviewer's first record
+    ready, the model (if any) started in the background."""
+    desk = Desk(options.root, order=options.order, seed=options.seed)
+    if options.stage and options.stage not in {s.id for s in desk.stages}:
+        raise InputError(Problem("--stage", f"no stage '{options.stage}'",
+                                 hint=f"one of {', '.join(s.id for s in desk.stages)}"))
+    for name, flag in ((options.reviewer, "--reviewer"), (options.resolver, "--resolver")):
+        if name and not name.replace("_", "a").replace(".", "a").isalnum():
+            raise InputError(Problem(flag, f"'{name}' cannot name a sheet",
+                                     hint="use letters, digits, '_' or '.'"))
+    desk.screening()  # a sheet with problems stops here, before any page
+    if options.reviewer:
+        for stage in desk.stages:
+            desk.queue(stage.id, options.reviewer, fresh=True)
+        if desk.order == "prioritised":
+            desk.ranker(options.reviewer)
+    return desk
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or a clear error when the port is taken."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as error:
+        sock.close()
+        raise InputError(Problem("--port", f"cannot listen on {host}:{port}: "
+                                 f"{error.strerror}", hint="choose another --port")) from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(options: Options) -> int:
+    """Run the app until interrupted; every decision is already on disk when it stops."""
+    import uvicorn
+
+    desk = open_desk(options)
+    sock = bind(options.host, options.port)
+    port = sock.getsockname()[1]
+    keys = Keys.new(options.host)
+    loopback = is_loopback(options.host)
+    app = create_app(desk, Settings(options.reviewer, options.resolver, options.stage), keys,
+                     loopback_hosts(port) if loopback else None)
+    shown = options.host if loopback or options.host not in ("0.0.0.0", "::") \
+        else socket.gethostname()
+    url = f"http://{'localhost' if loopback else shown}:{port}/"
+    if keys.access:
+        url += f"?token={keys.access}"
+        print("litreview serve: reachable from other machines; only with this address "
+              "(it carries the access token):", file=sys.stderr)
+    print(f"litreview serve: {url}", flush=True)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="off"))
+    if options.browser:
+        threading.Timer(0.3, webbrowser.open, args=(url,)).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        desk.close()
+        sock.close()
+    return 0
