@@ -64,10 +64,24 @@ def make_review(folder: Path, size: int, seed: int = 0) -> Path:
                                year=str(rng.randint(2002, 2008)),
                                extra=(("sources", base.database), ("members", ""))))
     write_records(review / paths.UNIQUE, records, ("sources", "members"))
+    _to_screen(review, records)
     groups = review / paths.GROUPS
     groups.write_text("record_id,group_id,database,joined_to,rule\n" + "".join(
         f"{r.record_id},{r.record_id},{r.database},,\n" for r in records))
     return review
+
+
+def _to_screen(review: Path, records: Sequence[Record]) -> None:
+    """The title/abstract sheet to screen from, as ``litreview run`` leaves it."""
+    from litreview.core.contracts import SHEET_COLUMNS, TO_SCREEN_COLUMNS
+    from litreview.screening import table_csv
+
+    rows = [[r.record_id, r.title, r.abstract, "; ".join(r.authors), r.year, r.journal,
+             r.database, r.doi, r.url, "; ".join(r.keywords), "; ".join(r.subjects),
+             "awaiting", *[""] * (len(SHEET_COLUMNS) - 1)] for r in records]
+    path = review / paths.stage_file("title_abstract", paths.TO_SCREEN_CSV)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(table_csv(TO_SCREEN_COLUMNS, rows), encoding="utf-8")
 
 
 def call(url: str, body: dict | None = None, csrf: str = "") -> tuple[float, dict | str]:
@@ -100,7 +114,7 @@ def summary(name: str, seconds: Sequence[float]) -> str:
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
     return (f"{name:<28}{len(seconds):>8,}{1000 * statistics.median(seconds):>12.1f}"
-            f"{1000 * p95:>10.1f}")
+            f"{1000 * p95:>10.1f}{1000 * ordered[-1]:>10.1f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     review = make_review(folder, args.records)
     print(f"{args.records:,} records written in {time.perf_counter() - made:.1f} s")
     process, base, first_page = start(review)
+    began = time.perf_counter() - first_page
     try:
         _, page = call(base + "/screen/title_abstract")
         csrf = re.search(r'name="csrf" content="([^"]+)"', str(page)).group(1)
@@ -126,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             took, answer = call(f"{base}/api/screen/title_abstract/decide",
                                 {"record_id": shown, "decision": decision}, csrf)
             saved.append(took)
+            if n == 0:  # it waits for the records to be read
+                first_decision = time.perf_counter() - began
             shown = answer["record_id"]
             took, _ = call(f"{base}/api/screen/title_abstract/record?after={shown}")
             nexts.append(took)
@@ -135,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         process.wait(30)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
+    print(f"first decision saved {first_decision:.2f} s after start (the records read)")
     return report(args.records, first_page, saved, nexts, status)
 
 
@@ -151,7 +169,7 @@ def wait_for_model(base: str, decisions: int, limit: float = 600) -> dict:
 
 def report(size: int, first_page: float, saved: list[float], nexts: list[float],
            status: dict) -> int:
-    print(f"{'':<28}{'requests':>8}{'median ms':>12}{'p95 ms':>10}")
+    print(f"{'':<28}{'requests':>8}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
     print(summary("saved decision + next", saved))
     print(summary("next record", nexts))
     print(f"first page after start: {first_page:.2f} s")

@@ -15,6 +15,7 @@ from conftest import ALPHA_UPDATE, run_stages
 from litreview.audit.trail import trail
 from litreview.audit.verify import recompute
 from litreview.cli import main
+from litreview.core.contracts import TO_SCREEN_COLUMNS
 from litreview.core.errors import InputError
 from litreview.core.records import Record, read_records
 from litreview.core.review import load_review
@@ -142,7 +143,8 @@ def test_to_screen_marks_only_the_previous_versions_records():
     rows = to_screen_rows(result.stages[0], {r.record_id: r for r in eric("eric-EJ1",
                                                                            "eric-EJ2")},
                           previous={"eric-EJ1"})
-    assert [row[9] for row in rows] == ["awaiting (carried over)", "awaiting"]
+    status = TO_SCREEN_COLUMNS.index("status")
+    assert [row[status] for row in rows] == ["awaiting (carried over)", "awaiting"]
 
 
 # --- 3. the report: navigation and the included studies as references ---------------------

@@ -141,7 +141,7 @@ def _screening_files() -> list[tuple[str, str, tuple[str, ...]]]:
 
     return [
         ("to_screen.csv", table_csv(TO_SCREEN_COLUMNS, [["db-1", *HOSTILE[:6], "", "", "", "", "",
-                                                         "", "", ""]],
+                                                         "", "", "", "", ""]],
                                     preamble=[["+note above the header"]]),
          (*HOSTILE[:6], "+note above the header")),
         ("status.csv", table_csv(STATUS_COLUMNS, [["db-1", "full_text", "not_retrieved",

@@ -169,3 +169,27 @@ def test_the_resolver_sees_disagreements_and_shared_doubt(review: Path):
                                                                   ("JB", "exclude")]
     assert all(isinstance(s, Sheet) for s in read_sheets(desk.folder, STAGES))
     desk.close()
+
+
+def test_the_first_record_shows_before_every_record_is_read(tmp_path: Path):
+    """While a large records file is read, the page shows the first record of the stage's
+    to_screen.csv the reviewer has not decided (the stopping notes above its header too)."""
+    from litreview.core import paths
+    from litreview.core.contracts import SHEET_COLUMNS, TO_SCREEN_COLUMNS
+    from litreview.screening import table_csv
+    from litreview.serve.loading import first_to_screen
+
+    blank = [""] * (len(SHEET_COLUMNS) - 1)
+    rows = [["db-1", "=First", "Text", "A; B", "2004", "J", "ERIC", "", "", "k1; k2", "s1",
+             "awaiting", *blank],
+            ["db-2", "Second", "", "", "", "", "BEI", "", "", "", "", "awaiting", *blank]]
+    sheet = tmp_path / paths.stage_file("title_abstract", paths.TO_SCREEN_CSV)
+    sheet.parent.mkdir(parents=True)
+    sheet.write_text(table_csv(TO_SCREEN_COLUMNS, rows, preamble=[["# Ranked: ..."]]))
+    first = first_to_screen(tmp_path, "title_abstract", set())
+    assert (first.record_id, first.title, first.authors, first.keywords) == (
+        "db-1", "=First", ("A", "B"), ("k1", "k2"))
+    assert dict(first.extra)["sources"] == "ERIC"
+    assert first_to_screen(tmp_path, "title_abstract", {"db-1"}).record_id == "db-2"
+    assert first_to_screen(tmp_path, "title_abstract", {"db-1", "db-2"}) is None
+    assert first_to_screen(tmp_path, "full_text", set()) is None

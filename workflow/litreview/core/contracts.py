@@ -27,7 +27,7 @@ NOT_RETRIEVED = Status.NOT_RETRIEVED.value
 SHEET_COLUMNS = ("record_id", "decision", "reason", "reviewer", "date", "note")
 #: ``results/screening/<stage>/to_screen.csv``: the sheet to screen from.
 TO_SCREEN_COLUMNS = ("record_id", "title", "abstract", "authors", "year", "journal", "sources",
-                     "doi", "url", "status", *SHEET_COLUMNS[1:])
+                     "doi", "url", "keywords", "subjects", "status", *SHEET_COLUMNS[1:])
 #: ``results/screening/status.csv``: every record's outcome at every stage it reached.
 STATUS_COLUMNS = ("record_id", "stage", "status", "reason", "decided_by", "note")
 #: ``results/screening/<stage>/agreement.csv``: each pair of reviewers' agreement.

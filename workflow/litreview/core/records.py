@@ -227,8 +227,11 @@ def is_own_table(header: Sequence[str]) -> bool:
     from litreview.core.contracts import STUDIES_COLUMNS, TO_SCREEN_COLUMNS
 
     names = [_header_name(cell) for cell in header]
+    # to_screen.csv by its columns up to ``url``: a sheet of an earlier version had no
+    # keywords and subjects after them
+    to_screen = TO_SCREEN_COLUMNS[:TO_SCREEN_COLUMNS.index("url") + 1]
     return any(names[:len(own)] == [_header_name(c) for c in own]
-               for own in (COLUMNS, TO_SCREEN_COLUMNS, STUDIES_COLUMNS))
+               for own in (COLUMNS, to_screen, STUDIES_COLUMNS))
 
 
 def _header_name(cell: object) -> str:

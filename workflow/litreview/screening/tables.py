@@ -31,7 +31,8 @@ def to_screen_rows(result: StageResult, by_id: Mapping[str, Record],
         link = r.url or (f"https://doi.org/{r.doi}" if r.doi else "")
         status = result.outcomes[rid].status + (CARRIED_OVER if rid in previous else "")
         rows.append([rid, r.title, r.abstract, "; ".join(r.authors), r.year, r.journal, sources,
-                     r.doi, link, status, *[""] * (len(SHEET_COLUMNS) - 1)])
+                     r.doi, link, "; ".join(r.keywords), "; ".join(r.subjects), status,
+                     *[""] * (len(SHEET_COLUMNS) - 1)])
     return rows
 
 

@@ -20,8 +20,9 @@ SCORE = "score"
 #: Column widths (characters); long text wraps within them.
 _WIDTHS = {SCORE: 9, "record_id": 24, "decision": 11, "reason": 14, "reviewer": 12, "date": 12,
            "note": 30, "title": 60, "abstract": 90, "authors": 30, "year": 7, "journal": 30,
-           "sources": 18, "doi": 26, "url": 30, "status": 14}
-_WRAPPED = frozenset({"note", "title", "abstract", "authors", "journal", "sources"})
+           "sources": 18, "doi": 26, "url": 30, "keywords": 40, "subjects": 40, "status": 14}
+_WRAPPED = frozenset({"note", "title", "abstract", "authors", "journal", "sources", "keywords",
+                      "subjects"})
 #: Excel refuses an in-cell list longer than this.
 _LIST_LIMIT = 255
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -51,6 +52,7 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
                hosts: frozenset[str] | None) -> Guard:
     """The app on ``desk``, behind its :class:`~litreview.serve.guard.Guard`."""
     pages = ScreenPages(desk, templates(), keys.csrf, settings.resolver)
+    pages.warm()  # the highlighter and the templates made before any request
 
     def reviewer(request: Request) -> str:
         return settings.reviewer or request.cookies.get(REVIEWER_COOKIE, "")
@@ -67,8 +69,38 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
         stage = settings.stage or pages.first_open_stage(who)
         return RedirectResponse(f"/screen/{stage}", status_code=303)
 
+    def api(handler):  # JSON in, JSON out; a bad decision says what to fix
+        async def endpoint(request: Request) -> Response:
+            who = reviewer(request)
+            if not who:
+                return JSONResponse({"error": "say who you are first (/who)"}, 403)
+            body = await request.json() if request.method == "POST" else {}
+            return await run_in_threadpool(
+                lambda: _answer(lambda: handler(request, who, body), api=True))
+        return endpoint
+
+    def fulltext(request: Request) -> Response:
+        path = pages.fulltext(request.path_params["record_id"])
+        return FileResponse(path) if path else HTMLResponse("no full text", 404)
+
+    routes = [
+        Route("/", page(home)), *_who_routes(pages, settings),
+        *[Route(path, page(handler)) for path, handler in pages.pages().items()],
+        *[Route(path, api(handler), methods=[method])
+          for (method, path), handler in pages.requests().items()],
+        Route("/fulltext/{record_id}", fulltext),
+        Mount("/static", StaticFiles(packages=[("litreview.serve", "static")]), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    return Guard(app, keys, hosts)
+
+
+def _who_routes(pages: ScreenPages, settings: Settings) -> list[Route]:
+    """The page asking a browser for its reviewer's name (kept in a cookie), unless the
+    server screens for one reviewer only."""
+
     def who_page(request: Request) -> Response:
-        if settings.reviewer:  # the server screens for one reviewer only
+        if settings.reviewer:
             return RedirectResponse("/", status_code=303)
         return HTMLResponse(pages.render("who.html"))
 
@@ -80,33 +112,7 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
         response.set_cookie(REVIEWER_COOKIE, name, samesite="strict")
         return response
 
-    def api(handler):  # JSON in, JSON out; a bad decision says what to fix
-        async def endpoint(request: Request) -> Response:
-            who = reviewer(request)
-            if not who:
-                return JSONResponse({"error": "say who you are first (/who)"}, 403)
-            body = await request.json() if request.method == "POST" else {}
-            from starlette.concurrency import run_in_threadpool
-
-            return await run_in_threadpool(
-                lambda: _answer(lambda: handler(request, who, body), api=True))
-        return endpoint
-
-    def fulltext(request: Request) -> Response:
-        path = pages.fulltext(request.path_params["record_id"])
-        return FileResponse(path) if path else HTMLResponse("no full text", 404)
-
-    routes = [
-        Route("/", page(home)), Route("/who", who_page),
-        Route("/who", who_set, methods=["POST"]),
-        *[Route(path, page(handler)) for path, handler in pages.pages().items()],
-        *[Route(path, api(handler), methods=[method])
-          for (method, path), handler in pages.requests().items()],
-        Route("/fulltext/{record_id}", fulltext),
-        Mount("/static", StaticFiles(packages=[("litreview.serve", "static")]), name="static"),
-    ]
-    app = Starlette(routes=routes)
-    return Guard(app, keys, hosts)
+    return [Route("/who", who_page), Route("/who", who_set, methods=["POST"])]
 
 
 def _answer(make: Any, api: bool = False) -> Response:

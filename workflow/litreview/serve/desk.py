@@ -9,16 +9,15 @@ re-read whenever they change on disk, so a decision typed in a spreadsheet count
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from litreview.core import paths
 from litreview.core.contracts import DECISIONS, Status
-from litreview.core.errors import InputError, Problem
-from litreview.core.records import Record, read_records
+from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.records import Record
 from litreview.core.review import Review, load_review
-from litreview.dedupe import read_groups
 from litreview.screening import (
     Criteria,
     Decision,
@@ -31,6 +30,7 @@ from litreview.screening import (
     sheet_problems,
     stage_reasons,
 )
+from litreview.serve.loading import Results, check_results, first_to_screen, read_results
 from litreview.serve.order import Queue, fallback_order
 from litreview.serve.pen import Entry, Pen
 from litreview.serve.ranker import BackgroundRanker
@@ -51,26 +51,92 @@ class Desk:
     """One review directory, open for screening. Thread-safe: requests of every reviewer
     and tab go through one lock, held only for in-memory work and one sheet write."""
 
-    def __init__(self, root: str | Path, *, order: str = "", seed: int = 0):
+    def __init__(self, root: str | Path, *, order: str = "", seed: int = 0, load: bool = True):
         self.root = Path(root)
         self.review: Review = load_review(self.root)
         self.criteria: Criteria = load_criteria(self.root / self.review.criteria)
-        self.records = _read_results(self.root)
-        self.by_id: dict[str, Record] = {r.record_id: r for r in self.records}
-        groups = read_groups(self.root / paths.GROUPS)
-        self.aliases = {**groups.group_of, **{r.record_id: r.record_id for r in self.records}}
-        self.database_of = groups.database_of
+        check_results(self.root)
         self.folder = self.root / self.review.decisions
         self.order = order or ("prioritised" if self.review.prioritise else "file")
         if self.order not in ORDERS:
             raise InputError(Problem("--order", f"unknown order '{self.order}'",
                                      hint=f"one of {', '.join(ORDERS)}"))
+        # what is wrong with the sheets whatever the records say stops the start
+        raise_if(sheet_problems(read_sheets(self.folder, [s.id for s in self.stages]),
+                                self.criteria))
         self.seed = seed
         self.lock = threading.RLock()
+        self.ready = threading.Event()
+        self._results: Results | None = None
+        self._failure: Exception | None = None
         self._pens: dict[tuple[str, str], Pen] = {}
+        self._pens_lock = threading.Lock()
         self._queues: dict[tuple[str, str], Queue] = {}
         self._rankers: dict[str, BackgroundRanker] = {}
         self._screened: tuple[tuple, list[Sheet], Screening] | None = None
+        if load:
+            self._load("")
+            self.wait()
+
+    def load_in_background(self, warm: str = "") -> None:
+        """Read the records in a thread of their own (:meth:`preview` meanwhile)."""
+        threading.Thread(target=self._load, args=(warm,), name="litreview-load",
+                         daemon=True).start()
+
+    # --- the records, read once ----------------------------------------------------------
+
+    def _load(self, warm: str) -> None:
+        """Read the results and the sheets; with ``warm``, make that reviewer's queues
+        and start their model."""
+        interval = sys.getswitchinterval()
+        # the requests meanwhile wait for the interpreter at every step of their I/O:
+        # the reading thread gives it up ten times as often as by default
+        sys.setswitchinterval(interval / 10)
+        try:
+            self._results = read_results(self.root)
+            self.screening()
+            if warm:
+                for stage in self.stages:
+                    self.queue(stage.id, warm, fresh=True)
+                if self.order == "prioritised":
+                    self.ranker(warm)
+        except Exception as error:  # shown on every page until the server restarts
+            self._failure = error
+        finally:
+            sys.setswitchinterval(interval)
+            self.ready.set()
+
+    def wait(self) -> Results:
+        """The results, once read (raising what reading them met)."""
+        self.ready.wait()
+        if self._failure is not None:
+            raise self._failure
+        assert self._results is not None
+        return self._results
+
+    def _data(self) -> Results:
+        return self._results if self._results is not None else self.wait()
+
+    @property
+    def by_id(self) -> dict[str, Record]:
+        return self._data().by_id
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        return self._data().aliases
+
+    @property
+    def database_of(self) -> dict[str, str]:
+        return self._data().database_of
+
+    def preview(self, stage: str, reviewer: str) -> Record | None:
+        """While the records are being read: the first record of the stage's sheet to
+        screen from that neither the reviewer nor the agreed sheet has decided (None in
+        random order, which needs every record, or when the sheet has none)."""
+        if self.order == "random":
+            return None
+        decided = {*self.pen(stage, reviewer).entries(), *self.pen(stage, "").entries()}
+        return first_to_screen(self.root, stage, decided)
 
     # --- stages and what the sheets say ------------------------------------------------
 
@@ -95,12 +161,13 @@ class Desk:
     def screening(self) -> tuple[list[Sheet], Screening]:
         """Every sheet as on disk and every stage's outcomes; read again only when a sheet
         changed. A sheet with problems raises them (located), for the app to show."""
+        results = self._data()  # read before the lock: the reading thread takes it too
         with self.lock:
             key = self._sheets_key()
             if self._screened is None or self._screened[0] != key:
                 sheets = read_sheets(self.folder, [s.id for s in self.stages])
-                self._screened = (key, sheets, screen(self.records, self.criteria, sheets,
-                                                      self.aliases))
+                self._screened = (key, sheets, screen(results.records, self.criteria, sheets,
+                                                      results.aliases))
             return self._screened[1], self._screened[2]
 
     def _sheets_key(self) -> tuple:
@@ -113,7 +180,7 @@ class Desk:
 
     def pen(self, stage: str, reviewer: str) -> Pen:
         """The one writer of ``<stage>-<reviewer>.csv`` (``<stage>.csv`` for "")."""
-        with self.lock:
+        with self._pens_lock:  # not the desk's lock: a page may need a pen while it reads
             key = (stage, reviewer)
             if key not in self._pens:
                 self._pens[key] = Pen(self.folder, stage, reviewer)
@@ -122,6 +189,7 @@ class Desk:
     def queue(self, stage: str, reviewer: str, *, fresh: bool = False) -> Queue:
         """The records ``reviewer`` has to screen at ``stage``, in the app's order; made
         anew from the sheets when ``fresh`` (a page load), else kept between decisions."""
+        self._data()  # read before the lock: the reading thread takes it too
         with self.lock:
             key = (stage, reviewer)
             if fresh or key not in self._queues:
@@ -148,6 +216,7 @@ class Desk:
     def ranker(self, reviewer: str) -> BackgroundRanker:
         """The background model of ``reviewer``'s decisions at the ranked stage (theirs
         only and the agreed sheet's: blind screening learns from no one else)."""
+        self._data()  # read before the lock: the reading thread takes it too
         with self.lock:
             if reviewer not in self._rankers:
                 queue = self._queues.get((self.ranked_stage, reviewer)) or \
@@ -183,6 +252,7 @@ class Desk:
                reason: str = "", note: str = "") -> Said:
         """Check the decision as the workflow will, then write it to the reviewer's sheet
         (on disk when this returns). Raises :class:`InputError` with what to fix."""
+        self._data()  # read before the lock: the reading thread takes it too
         with self.lock:
             said = self._write(stage, reviewer, Entry(record_id, decision, reason, reviewer,
                                                       "", note))
@@ -192,6 +262,7 @@ class Desk:
 
     def resolve(self, stage: str, entry: Entry) -> Said:
         """The resolver's decision (``entry.reviewer`` names them) on the agreed sheet."""
+        self._data()  # read before the lock: the reading thread takes it too
         with self.lock:
             said = self._write(stage, "", entry)
             for reviewer in self._rankers:  # each learns from the agreed sheet too
@@ -210,6 +281,7 @@ class Desk:
     def undo(self, stage: str, reviewer: str) -> str | None:
         """Take back the reviewer's last decision at ``stage``: the record it was on, to
         screen again, or None when there is none."""
+        self._data()  # read before the lock: the reading thread takes it too
         with self.lock:
             pen = self.pen(stage, reviewer)
             order = pen.order()
@@ -243,14 +315,4 @@ class Desk:
             for ranker in self._rankers.values():
                 ranker.close()
             self._rankers.clear()
-
-
-def _read_results(root: Path) -> list[Record]:
-    """The unique records the workflow wrote, or a clear error when it has not run."""
-    path = root / paths.UNIQUE
-    if not path.is_file() or not (root / paths.GROUPS).is_file():
-        raise InputError(Problem(str(path), "the workflow has not run yet",
-                                 hint=f"run 'litreview run {root}' first: the app screens "
-                                      "the unique records it writes"))
-    return read_records(path)
 

@@ -53,8 +53,18 @@ class ScreenPages:
                 self._segments = review_highlighter(desk.root, desk.review, desk.criteria)
             return self._segments
 
+    def warm(self) -> None:
+        """Make what every page uses (the highlighter, the templates) before the first."""
+        self.marks()
+        for name in ("screen.html", "record.html", "done.html"):
+            self.env.get_template(name)
+
     def first_open_stage(self, reviewer: str) -> str:
         """The first stage with records left for ``reviewer`` (else the last)."""
+        if not self.desk.ready.is_set():  # the records are still being read
+            for stage in self.desk.stages:
+                if self.desk.preview(stage.id, reviewer) is not None:
+                    return stage.id
         for stage in self.desk.stages:
             if self.desk.queue(stage.id, reviewer, fresh=True).next() is not None:
                 return stage.id
@@ -84,6 +94,16 @@ class ScreenPages:
     def screen(self, request: Request, who: str) -> Response:
         """The screening page, with the record to screen (or the one asked for)."""
         stage = self._stage(request)
+        if not self.desk.ready.is_set() and "record" not in request.query_params:
+            early = self.desk.preview(stage.id, who)  # the records are still being read
+            if early is not None:
+                done = len(self.desk.pen(stage.id, who).entries())
+                return HTMLResponse(self.render(
+                    "screen.html", stage=stage, reviewer=who, reasons=self._reasons(stage),
+                    record=self._render_record(stage, early, None, ""),
+                    status={"count": f"{done} screened; reading the records…", "done": done,
+                            "total": 0, "order": self.desk.order, "learnt_from": 0,
+                            "stopping": [], "model": {}}))
         queue = self.desk.queue(stage.id, who, fresh=True)
         shown = request.query_params.get("record") or queue.next()
         return HTMLResponse(self.render(
@@ -101,14 +121,17 @@ class ScreenPages:
             return self.env.get_template("done.html").render(stage=stage, queue=queue)
         if record_id not in queue:
             raise KeyError(record_id)
-        record = self.desk.by_id[record_id]
         pen = self.desk.pen(stage.id, who)
         mine = pen.entries().get(record_id)
-        view = record_view(record, self.marks(), self.desk.root,
-                           queue.scores.get(record_id))
+        return self._render_record(stage, self.desk.by_id[record_id], mine,
+                                   mine.note if mine else pen.pending().get(record_id, ""),
+                                   queue.scores.get(record_id))
+
+    def _render_record(self, stage, record, mine, note: str,
+                       score: float | None = None) -> str:
+        view = record_view(record, self.marks(), self.desk.root, score)
         return self.env.get_template("record.html").render(
-            r=view, mine=mine, stage=stage, eligibility=stage.kind == "eligibility",
-            note=mine.note if mine else pen.pending().get(record_id, ""))
+            r=view, mine=mine, stage=stage, eligibility=stage.kind == "eligibility", note=note)
 
     def _status(self, stage, who: str, queue: Queue) -> dict[str, Any]:
         """The progress bar and the stopping estimate, as the page shows them."""
@@ -119,7 +142,8 @@ class ScreenPages:
             ranked = self.desk.ranker(who).latest()
             if ranked is not None:
                 model = {"seconds": ranked.seconds, "features_seconds": ranked.features_seconds}
-        return {"done": queue.done, "total": queue.total, "order": queue.order,
+        return {"count": f"{queue.done} of {queue.total} screened",
+                "done": queue.done, "total": queue.total, "order": queue.order,
                 "learnt_from": queue.learnt_from, "stopping": lines, "model": model}
 
     def _stopping(self, stage: str, who: str, queue: Queue) -> list[str]:

@@ -7,6 +7,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +33,9 @@ class Options:
 
 
 def open_desk(options: Options) -> Desk:
-    """The review, checked and warmed up: its sheets read, the reviewer's first record
-    ready, the model (if any) started in the background."""
-    desk = Desk(options.root, order=options.order, seed=options.seed)
+    """The review, checked (its configuration, criteria and sheets); its records not read
+    yet (:meth:`Desk.load_in_background`)."""
+    desk = Desk(options.root, order=options.order, seed=options.seed, load=False)
     if options.stage and options.stage not in {s.id for s in desk.stages}:
         raise InputError(Problem("--stage", f"no stage '{options.stage}'",
                                  hint=f"one of {', '.join(s.id for s in desk.stages)}"))
@@ -42,12 +43,6 @@ def open_desk(options: Options) -> Desk:
         if name and not name.replace("_", "a").replace(".", "a").isalnum():
             raise InputError(Problem(flag, f"'{name}' cannot name a sheet",
                                      hint="use letters, digits, '_' or '.'"))
-    desk.screening()  # a sheet with problems stops here, before any page
-    if options.reviewer:
-        for stage in desk.stages:
-            desk.queue(stage.id, options.reviewer, fresh=True)
-        if desk.order == "prioritised":
-            desk.ranker(options.reviewer)
     return desk
 
 
@@ -69,8 +64,6 @@ def bind(host: str, port: int) -> socket.socket:
 
 def serve(options: Options) -> int:
     """Run the app until interrupted; every decision is already on disk when it stops."""
-    import uvicorn
-
     desk = open_desk(options)
     sock = bind(options.host, options.port)
     port = sock.getsockname()[1]
@@ -86,8 +79,9 @@ def serve(options: Options) -> int:
         print("litreview serve: reachable from other machines; only with this address "
               "(it carries the access token):", file=sys.stderr)
     print(f"litreview serve: {url}", flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           lifespan="off"))
+    # the records are read once the server is up, so that its start and a first page
+    # (from the sheet to screen from) do not wait for them
+    server = _server(app, lambda: desk.load_in_background(warm=options.reviewer))
     if options.browser:
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
     try:
@@ -96,3 +90,17 @@ def serve(options: Options) -> int:
         desk.close()
         sock.close()
     return 0
+
+
+def _server(app: object, started: Callable[[], None]):
+    """A uvicorn server that calls ``started`` once it listens, with what the first
+    request would import (its thread pool's backend) imported already."""
+    import anyio._backends._asyncio  # noqa: F401
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=sockets)
+            started()
+
+    return Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))

@@ -68,7 +68,7 @@
 
   function status(s) {
     if (!s) return;
-    document.getElementById("count").textContent = `${s.done} of ${s.total} screened`;
+    document.getElementById("count").textContent = s.count;
     document.getElementById("fill").style.width = s.total ? `${(100 * s.done) / s.total}%` : "0%";
     document.getElementById("order").textContent =
       `${s.order} order` + (s.learnt_from ? `, model learnt from ${s.learnt_from} decisions` : "");
