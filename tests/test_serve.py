@@ -193,3 +193,24 @@ def test_the_first_record_shows_before_every_record_is_read(tmp_path: Path):
     assert first_to_screen(tmp_path, "title_abstract", {"db-1"}).record_id == "db-2"
     assert first_to_screen(tmp_path, "title_abstract", {"db-1", "db-2"}) is None
     assert first_to_screen(tmp_path, "full_text", set()) is None
+
+
+@pytest.mark.xdist_group("example")
+def test_the_full_text_stage_links_the_full_text_file(review: Path):
+    desk = Desk(review)
+    first = desk.queue("title_abstract", "AE").next()
+    desk.decide("title_abstract", "AE", first, "include")
+    desk.close()
+    pdf = review / "data" / "fulltext" / f"{first}.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.4\n% a full text\n")
+    server = Server(review, "--reviewer", "AE")
+    try:
+        status, page = server.get("/screen/full_text")
+        assert status == 200 and f'href="/fulltext/{first}"' in page
+        status, body = server.get(f"/fulltext/{first}")
+        assert status == 200 and body.startswith("%PDF")
+        status, page = server.get("/progress")
+        assert status == 200 and 'data-count="awaiting_assessment"' in page
+    finally:
+        server.stop()

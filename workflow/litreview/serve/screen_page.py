@@ -118,7 +118,10 @@ class ScreenPages:
 
     def _record_html(self, stage, who: str, queue: Queue, record_id: str | None) -> str:
         if record_id is None:
-            return self.env.get_template("done.html").render(stage=stage, queue=queue)
+            unsure = [rid for rid, e in self.desk.pen(stage.id, who).entries().items()
+                      if e.decision == "unsure"]
+            return self.env.get_template("done.html").render(stage=stage, queue=queue,
+                                                             unsure=unsure)
         if record_id not in queue:
             raise KeyError(record_id)
         pen = self.desk.pen(stage.id, who)
@@ -204,8 +207,11 @@ class ScreenPages:
     def progress(self, request: Request, who: str) -> Response:
         sheets, result = self.desk.screening()
         counts = self._counts(result)
-        return HTMLResponse(self.render("progress.html", reviewer=who,
-                                        tallies=tallies(sheets, result), counts=counts))
+        notices = [f"Not highlighted: {p}" for p in self.marks().problems]
+        return HTMLResponse(self.render(
+            "progress.html", reviewer=who, tallies=tallies(sheets, result), counts=counts,
+            notices=notices, sees_all=bool(self.resolver) and
+            who.casefold() == self.resolver.casefold()))
 
     def _counts(self, result) -> dict[str, Any]:
         """The PRISMA counts now (computed again only when the sheets changed)."""
