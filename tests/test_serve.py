@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -117,8 +118,14 @@ def test_the_guard_refuses_forged_requests_and_foreign_hosts(review: Path):
         bad = json.dumps({"record_id": rid, "decision": "perhaps"}).encode()
         status, answer = request(url, bad, {**json_type, "X-CSRF-Token": csrf})
         assert status == 400 and "'perhaps' is not one of" in json.loads(answer)["error"]
+        stale = json.dumps({"record_id": rid, "decision": "exclude", "shown": ""}).encode()
+        status, answer = request(url, stale, {**json_type, "X-CSRF-Token": csrf})
+        assert status == 409 and "decided meanwhile" in json.loads(answer)["error"]
         assert server.get("/resolve/title_abstract")[0] == 403  # AE is not the resolver
         assert server.get("/fulltext/..%2F..%2Freview.yaml")[0] == 404
+        with urllib.request.urlopen(server.base + "/progress") as response:
+            assert response.headers["X-Frame-Options"] == "DENY"
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     finally:
         server.stop()
     assert _rows(review, "title_abstract-AE")[1].startswith(f"{rid},include,,AE,")
@@ -214,3 +221,61 @@ def test_the_full_text_stage_links_the_full_text_file(review: Path):
         assert status == 200 and 'data-count="awaiting_assessment"' in page
     finally:
         server.stop()
+
+
+@pytest.mark.xdist_group("example")
+def test_a_record_goes_on_once_every_reviewer_has_decided_it(review: Path):
+    desk = Desk(review)
+    x, y = desk.queue("title_abstract", "AE").pool[:2]
+    desk.decide("title_abstract", "AE", x, "include")
+    desk.decide("title_abstract", "JB", y, "exclude")  # JB screens this stage too
+    assert x not in desk.queue("full_text", "AE", fresh=True)  # JB has not decided it
+    desk.decide("title_abstract", "JB", x, "include")
+    assert desk.queue("full_text", "AE", fresh=True).next() == x
+    desk.close()
+
+
+@pytest.mark.xdist_group("example")
+def test_a_record_decided_at_a_later_stage_stays_in_the_earlier_one(review: Path):
+    desk = Desk(review)
+    x = desk.queue("title_abstract", "AE").next()
+    desk.decide("title_abstract", "AE", x, "include")
+    desk.queue("full_text", "AE", fresh=True)
+    desk.decide("full_text", "AE", x, "exclude", "C3")
+    with pytest.raises(InputError, match=f"'{x}' is decided at full_text too"):
+        desk.decide("title_abstract", "AE", x, "exclude")
+    with pytest.raises(InputError, match="decided at full_text too"):
+        desk.undo("title_abstract", "AE")
+    assert desk.undo("full_text", "AE") == x  # taken back there first: then here
+    assert desk.undo("title_abstract", "AE") == x
+    assert not desk.mine("title_abstract", "AE")
+    desk.close()
+
+
+@pytest.mark.xdist_group("example")
+def test_undo_restores_a_changed_decision(review: Path):
+    desk = Desk(review)
+    a, b = desk.queue("title_abstract", "AE").pool[:2]
+    desk.decide("title_abstract", "AE", a, "include")
+    desk.decide("title_abstract", "AE", b, "exclude")
+    desk.decide("title_abstract", "AE", a, "unsure")  # a change of mind on a
+    assert desk.undo("title_abstract", "AE") == a
+    assert {r: e.decision for r, e in desk.mine("title_abstract", "AE").items()} == {
+        a: "include", b: "exclude"}
+    desk.close()
+
+
+@pytest.mark.xdist_group("example")
+def test_names_and_ids_as_the_sheets_already_write_them(review: Path):
+    folder = review / "screening" / "decisions"
+    (folder / "title_abstract-AE.csv").write_text(
+        "record_id,decision,reason,reviewer,date,note\n200846751,,,,,typed by hand\n")
+    desk = Desk(review)
+    assert desk.known_reviewer("ae") == "AE" and desk.known_reviewer("JB") == "JB"
+    assert desk.canonical("200846751") == "assia-200846751"
+    desk.decide("title_abstract", "AE", "assia-200846751", "include")
+    rows = (folder / "title_abstract-AE.csv").read_text().splitlines()
+    assert len(rows) == 2 and rows[1].startswith("200846751,include,,AE,")
+    assert rows[1].endswith(",typed by hand")  # the row filled in, its note kept
+    assert "assia-200846751" in desk.queue("title_abstract", "AE").mine
+    desk.close()

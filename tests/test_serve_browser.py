@@ -34,8 +34,26 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
+        # the app's Content-Security-Policy allows its own script file only: the tests'
+        # own probes (wait_for_function, evaluate) are let through, the app's are not
+        yield _Contexts(launched)
         launched.close()
+
+
+class _Contexts:
+    """The browser, each page in a context of its own that lets the tests' probes run."""
+
+    def __init__(self, browser):
+        self.browser = browser
+
+    def new_context(self, **options):
+        return self.browser.new_context(bypass_csp=True, **options)
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def close(self) -> None:
+        self.browser.close()
 
 
 @pytest.fixture
@@ -102,8 +120,13 @@ def test_back_and_undo(browser, review: Path):
         assert "Your decision: unsure" in page.locator(".already").inner_text()
         page.keyboard.press("i")  # changed: the row replaced, not added
         page.wait_for_function("id => document.body.dataset.shown !== id", arg=ids[2])
-        page.keyboard.press("z")  # taken back: shown again, off the sheet
+        page.keyboard.press("z")  # the change taken back: unsure again, shown again
         page.wait_for_function("id => document.body.dataset.shown === id", arg=ids[2])
+        assert "Your decision: unsure" in page.locator(".already").inner_text()
+        assert [d.decision for d in sheet(review, "title_abstract-AE").decisions] == [
+            "include", "exclude", "unsure"]
+        page.keyboard.press("z")  # and the decision itself: off the sheet
+        page.wait_for_function("() => !document.querySelector('.already')")
     decisions = sheet(review, "title_abstract-AE").decisions
     assert [(d.record_id, d.decision) for d in decisions] == [(ids[0], "include"),
                                                                (ids[1], "exclude")]
@@ -206,3 +229,23 @@ def test_off_loopback_the_token_is_required(browser, review: Path):
         page.goto(f"http://127.0.0.1:{port}/?token={token}")
         assert page.url.endswith("/screen/title_abstract")
         assert page.locator(".record h1").count() == 1
+
+
+def test_a_reason_pressed_just_after_exclude_is_that_records(browser, review: Path):
+    """At title/abstract an exclusion needs no reason and goes at once: a number pressed
+    right after it gives that record its reason, and nothing to the next one."""
+    with serving(review, "--reviewer", "AE") as server:
+        page = browser.new_page()
+        page.goto(server.url)
+        first = shown(page)
+        # both keys before the exclusion's answer arrives (as a quick hand does), always
+        page.evaluate("""() => { for (const key of ["e", "2"]) {
+            document.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true})); } }""")
+        page.wait_for_function("() => document.querySelector('#msg').textContent"
+                               ".startsWith('Changed: exclude (C2)')")
+        second = shown(page)
+        page.keyboard.press("u")
+        page.wait_for_function("id => document.body.dataset.shown !== id", arg=second)
+    decisions = sheet(review, "title_abstract-AE").decisions
+    assert [(d.record_id, d.decision, d.reason) for d in decisions] == [
+        (first, "exclude", "C2"), (second, "unsure", "")]

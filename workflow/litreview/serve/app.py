@@ -27,8 +27,6 @@ from litreview.serve.desk import Desk
 from litreview.serve.guard import Guard, Keys
 from litreview.serve.screen_page import ScreenPages
 
-REVIEWER_COOKIE = "litreview_reviewer"
-
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -55,7 +53,10 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
     pages.warm()  # the highlighter and the templates made before any request
 
     def reviewer(request: Request) -> str:
-        return settings.reviewer or request.cookies.get(REVIEWER_COOKIE, "")
+        """Who screens in this browser: the server's one reviewer, or the name it gave
+        (declared, not proven: the app trusts whoever may reach it)."""
+        name = settings.reviewer or request.cookies.get(keys.cookie("reviewer"), "")
+        return name if pages.valid_name(name) else ""
 
     def page(handler):  # a page needs a reviewer: ask for the name first
         def endpoint(request: Request) -> Response:
@@ -74,7 +75,9 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
             who = reviewer(request)
             if not who:
                 return JSONResponse({"error": "say who you are first (/who)"}, 403)
-            body = await request.json() if request.method == "POST" else {}
+            body = await _json(request) if request.method == "POST" else {}
+            if body is None:
+                return JSONResponse({"error": "the request is not a JSON object"}, 400)
             return await run_in_threadpool(
                 lambda: _answer(lambda: handler(request, who, body), api=True))
         return endpoint
@@ -84,7 +87,7 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
         return FileResponse(path) if path else HTMLResponse("no full text", 404)
 
     routes = [
-        Route("/", page(home)), *_who_routes(pages, settings),
+        Route("/", page(home)), *_who_routes(pages, settings, keys.cookie("reviewer")),
         *[Route(path, page(handler)) for path, handler in pages.pages().items()],
         *[Route(path, api(handler), methods=[method])
           for (method, path), handler in pages.requests().items()],
@@ -95,7 +98,16 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
     return Guard(app, keys, hosts)
 
 
-def _who_routes(pages: ScreenPages, settings: Settings) -> list[Route]:
+async def _json(request: Request) -> dict[str, Any] | None:
+    """The request's JSON object, or None when it is none."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _who_routes(pages: ScreenPages, settings: Settings, cookie: str) -> list[Route]:
     """The page asking a browser for its reviewer's name (kept in a cookie), unless the
     server screens for one reviewer only."""
 
@@ -105,11 +117,11 @@ def _who_routes(pages: ScreenPages, settings: Settings) -> list[Route]:
         return HTMLResponse(pages.render("who.html"))
 
     async def who_set(request: Request) -> Response:
-        name = str((await request.json()).get("name", "")).strip()
+        name = str((await _json(request) or {}).get("name", "")).strip()
         if settings.reviewer or not pages.valid_name(name):
             return JSONResponse({"error": "a name of letters, digits, '_' or '.'"}, 400)
-        response = JSONResponse({"go": "/"})
-        response.set_cookie(REVIEWER_COOKIE, name, samesite="strict")
+        response = JSONResponse({"go": "/"})  # "ae" screens on as "AE" if AE's sheets exist
+        response.set_cookie(cookie, pages.desk.known_reviewer(name), samesite="strict")
         return response
 
     return [Route("/who", who_page), Route("/who", who_set, methods=["POST"])]
@@ -127,6 +139,9 @@ def _answer(make: Any, api: bool = False) -> Response:
         return HTMLResponse(f"<!doctype html><title>litreview: fix the sheets</title>"
                             f"<h1>The sheets need fixing</h1><ul>{items}</ul>"
                             "<p>Fix them, save, and reload this page.</p>", 409)
+    except ValueError as error:  # a cell the sheet cannot hold (a NUL, say)
+        return JSONResponse({"error": str(error)}, 400) if api else HTMLResponse(
+            _escape(str(error)), 400)
     except PermissionError as error:
         return JSONResponse({"error": str(error)}, 403) if api else HTMLResponse(
             _escape(str(error)), 403)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from litreview.core.contracts import DECISIONS, Status
 from litreview.core.errors import InputError, Problem, raise_if
-from litreview.core.records import Record
+from litreview.core.records import Record, RecordIdError, RecordIds
 from litreview.core.review import Review, load_review
 from litreview.screening import (
     Criteria,
@@ -34,6 +35,7 @@ from litreview.serve.loading import Results, check_results, first_to_screen, rea
 from litreview.serve.order import Queue, fallback_order
 from litreview.serve.pen import Entry, Pen
 from litreview.serve.ranker import BackgroundRanker
+from litreview.serve.stage_links import held_back, later_rows
 
 ORDERS = ("prioritised", "file", "random")
 
@@ -74,6 +76,10 @@ class Desk:
         self._queues: dict[tuple[str, str], Queue] = {}
         self._rankers: dict[str, BackgroundRanker] = {}
         self._screened: tuple[tuple, list[Sheet], Screening] | None = None
+        self._ids: RecordIds | None = None  # bare accession numbers, made when first met
+        # what the app wrote, by stage and sheet: (id as written, the entry before, after)
+        self._undo: dict[tuple[str, str], list[tuple[str, Entry | None, Entry]]] = {}
+        self._closed = False
         if load:
             self._load("")
             self.wait()
@@ -98,7 +104,7 @@ class Desk:
             if warm:
                 for stage in self.stages:
                     self.queue(stage.id, warm, fresh=True)
-                if self.order == "prioritised":
+                if self.order == "prioritised" and not self._closed:
                     self.ranker(warm)
         except Exception as error:  # shown on every page until the server restarts
             self._failure = error
@@ -178,6 +184,17 @@ class Desk:
 
     # --- a reviewer's pen and queue --------------------------------------------------
 
+    def known_reviewer(self, name: str) -> str:
+        """``name`` as the sheets already spell it: the workflow tells reviewers apart
+        whatever the case, so "ae" must write AE's sheet, not a second one."""
+        if not name or not self.folder.is_dir():
+            return name
+        for path in sorted(self.folder.iterdir()):
+            _, _, who = path.stem.partition("-")
+            if who.casefold() == name.casefold():
+                return who
+        return name
+
     def pen(self, stage: str, reviewer: str) -> Pen:
         """The one writer of ``<stage>-<reviewer>.csv`` (``<stage>.csv`` for "")."""
         with self._pens_lock:  # not the desk's lock: a page may need a pen while it reads
@@ -195,7 +212,7 @@ class Desk:
             if fresh or key not in self._queues:
                 self._queues[key] = self._make_queue(stage, reviewer)
             queue = self._queues[key]
-            queue.mine = self.pen(stage, reviewer).entries()
+            queue.mine = self._own(self.pen(stage, reviewer).entries())
             if stage == self.ranked_stage and self.order == "prioritised":
                 ranked = self.ranker(reviewer).latest()
                 if ranked is not None:
@@ -203,10 +220,11 @@ class Desk:
             return queue
 
     def _make_queue(self, stage: str, reviewer: str) -> Queue:
-        _, result = self.screening()
+        sheets, result = self.screening()
         stage_result = next(r for r in result.stages if r.stage.id == stage)
-        pool = [i for i in stage_result.entered
-                if stage_result.outcomes[i].status != Status.AUTOMATION]
+        waiting = held_back(result, sheets, stage)
+        pool = [i for i in stage_result.entered if i not in waiting
+                and stage_result.outcomes[i].status != Status.AUTOMATION]
         closed = {i for i in pool if stage_result.outcomes[i].decided_by == "consensus"}
         order = "file" if stage != self.ranked_stage and self.order == "prioritised" \
             else self.order
@@ -233,7 +251,7 @@ class Desk:
     def _retrain(self, reviewer: str) -> None:
         """Ask the reviewer's model for a new ranking and stopping estimate."""
         if reviewer in self._rankers:
-            mine = self.pen(self.ranked_stage, reviewer).entries().values()
+            mine = self.mine(self.ranked_stage, reviewer).values()
             history = [e.decision == "include" for e in mine
                        if e.decision in ("include", "exclude")]
             self._rankers[reviewer].submit(self.labels(reviewer), history)
@@ -242,7 +260,7 @@ class Desk:
         """What the model learns from: the agreed sheet's decisions at the ranked stage,
         then the reviewer's own (include = relevant, exclude = not; unsure teaches nothing)."""
         stage = self.ranked_stage
-        entries = {**self.pen(stage, "").entries(), **self.pen(stage, reviewer).entries()}
+        entries = {**self.mine(stage, ""), **self.mine(stage, reviewer)}
         return {rid: e.decision == "include" for rid, e in entries.items()
                 if e.decision in ("include", "exclude")}
 
@@ -271,31 +289,92 @@ class Desk:
 
     def _write(self, stage: str, sheet_of: str, entry: Entry) -> Said:
         pen = self.pen(stage, sheet_of)
-        entry = Entry(entry.record_id, entry.decision.strip().lower(), entry.reason.strip(),
+        record_id = entry.record_id
+        written = self._written_as(pen, record_id)  # the row's own id, if any
+        entry = Entry(written, entry.decision.strip().lower(), entry.reason.strip(),
                       entry.reviewer, dt.date.today().isoformat(), entry.note.strip())
         self._check(stage, sheet_of, entry, pen)
-        replaced = entry.record_id in pen.entries()
+        if entry.decision != "include":
+            raise_if(self._later(stage, record_id))
+        before = pen.entries().get(written)
         pen.write(entry)
-        return Said(entry.record_id, replaced)
+        self._undo.setdefault((stage, sheet_of), []).append((written, before, entry))
+        return Said(record_id, before is not None)
 
     def undo(self, stage: str, reviewer: str) -> str | None:
-        """Take back the reviewer's last decision at ``stage``: the record it was on, to
-        screen again, or None when there is none."""
+        """Take back the reviewer's last decision at ``stage`` (a changed decision goes
+        back to what it was): the record it was on, or None when there is none."""
         self._data()  # read before the lock: the reading thread takes it too
         with self.lock:
             pen = self.pen(stage, reviewer)
-            order = pen.order()
-            if not order:
+            done = self._undo.get((stage, reviewer), [])
+            while done and pen.entries().get(done[-1][0]) != done[-1][2]:
+                done.pop()  # changed by hand since: not the app's to take back
+            written, before = (done[-1][0], done[-1][1]) if done else \
+                ((pen.order() or [None])[-1], None)
+            if written is None:
                 return None
-            pen.remove(order[-1])
+            if before is None or before.decision != "include":
+                raise_if(self._later(stage, self.canonical(written)))
+            if done:
+                done.pop()
+            pen.write(before) if before is not None else pen.remove(written)
             if stage == self.ranked_stage:
                 self._retrain(reviewer)
-            return order[-1]
+            return self.canonical(written)
+
+    def _later(self, stage: str, record_id: str) -> list[Problem]:
+        """The rows deciding ``record_id`` at a later stage (none at the last stage)."""
+        ids = [s.id for s in self.stages]
+        if stage == ids[-1]:
+            return []
+        return later_rows(stage, ids, record_id, self._sheets_at, self.canonical)
+
+    def _sheets_at(self, stage: str) -> dict[str, list[str]]:
+        """Each CSV sheet of ``stage``, by path, with its record ids as written."""
+        out = {}
+        for path in sorted(self.folder.glob(f"{stage}*.csv")):
+            name, _, reviewer = path.stem.partition("-")
+            if name == stage:
+                out[str(path)] = list(self.pen(stage, reviewer).entries())
+        return out
+
+    def canonical(self, written: str) -> str:
+        """A record id as a sheet wrote it, read as its record's own: a duplicate's id, or
+        a bare accession number (``EJ1181769``) that names one record."""
+        if written in self.by_id:
+            return written
+        if written in self.aliases:
+            return self.aliases[written]
+        if self._ids is None:
+            self._ids = RecordIds(self.by_id)
+        try:
+            return self._ids.resolve(written)
+        except RecordIdError:
+            return written
+
+    def mine(self, stage: str, reviewer: str) -> dict[str, Entry]:
+        """The reviewer's decisions at ``stage``, by their records' own ids."""
+        return self._own(self.pen(stage, reviewer).entries())
+
+    def _own(self, entries: Mapping[str, Entry]) -> dict[str, Entry]:
+        """A sheet's decisions by their records' own ids."""
+        return {rid if rid in self.by_id else self.canonical(rid): e
+                for rid, e in entries.items()}
+
+    def _written_as(self, pen: Pen, record_id: str) -> str:
+        """The id the sheet already names ``record_id`` by (its own, when none)."""
+        written = [*pen.entries(), *pen.pending()]
+        if record_id in written:
+            return record_id
+        return next((rid for rid in written
+                     if rid not in self.by_id and self.canonical(rid) == record_id),
+                    record_id)
 
     def _check(self, stage_id: str, reviewer: str, entry: Entry, pen: Pen) -> None:
         self.stage(stage_id)  # an unknown stage is a KeyError: not found
-        where = str(pen.path)
-        if entry.record_id not in self.by_id:
+        where = pen.path.name  # the sheet it would go to; the reviewer knows which line
+        if self.canonical(entry.record_id) not in self.by_id:
             raise InputError(Problem(where, f"unknown record '{entry.record_id}'"))
         if entry.decision not in DECISIONS:
             raise InputError(Problem(where, f"decision '{entry.decision}' is not one of "
@@ -304,13 +383,14 @@ class Desk:
                             entry.date, entry.note, where, 0)
         problems = sheet_problems([Sheet(stage_id, reviewer, where, (decision,))],
                                   self.criteria)
-        if problems:
-            raise InputError(problems)
+        raise_if([replace(p, line=None, hint=p.hint.replace("in the note column", "in the note"))
+                  for p in problems])
 
     # --- the end --------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop the background models."""
+        """Stop the background models (and start no other)."""
+        self._closed = True
         with self.lock:
             for ranker in self._rankers.values():
                 ranker.close()

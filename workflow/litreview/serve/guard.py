@@ -14,9 +14,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-TOKEN_COOKIE = "litreview_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: On every answer: no other site may frame the app (and so trick a reviewer's keys), no
+#: script but the app's own file runs, no answer is read as another type than it says.
+HEADERS = [(b"x-frame-options", b"DENY"),
+           (b"content-security-policy",
+            b"frame-ancestors 'none'; script-src 'self'; object-src 'none'"),
+           (b"x-content-type-options", b"nosniff"),
+           (b"referrer-policy", b"no-referrer")]
 
 
 def is_loopback(host: str) -> bool:
@@ -35,11 +41,21 @@ class Keys:
 
     csrf: str
     access: str  # "" on loopback: nobody else can connect
+    port: int = 0  # cookies are a host's, whatever the port: their names carry it
 
     @classmethod
-    def new(cls, host: str) -> Keys:
+    def new(cls, host: str, port: int = 0) -> Keys:
         return cls(secrets.token_urlsafe(24), "" if is_loopback(host) else
-                   secrets.token_urlsafe(24))
+                   secrets.token_urlsafe(24), port)
+
+    def cookie(self, name: str) -> str:
+        """The name of one of this server's cookies."""
+        return f"litreview_{name}_{self.port}"
+
+
+def same(given: str, secret: str) -> bool:
+    """``given`` is ``secret``, compared in constant time (any text given: bytes)."""
+    return secrets.compare_digest(given.encode("utf-8", "replace"), secret.encode())
 
 
 def loopback_hosts(port: int) -> frozenset[str]:
@@ -60,19 +76,22 @@ class Guard:
             return
         request = Request(scope)
         refused = self._refusal(request)
-        if refused is not None:
-            await refused(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+
+        async def guarded(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        await (refused or self.app)(scope, receive, guarded)
 
     def _refusal(self, request: Request) -> Response | None:
         if self.hosts is not None and request.headers.get("host", "") not in self.hosts:
             return PlainTextResponse("unknown Host: open the address the server printed",
                                      status_code=400)
-        if self.keys.access and not secrets.compare_digest(
-                request.cookies.get(TOKEN_COOKIE, ""), self.keys.access):
+        if self.keys.access and not same(request.cookies.get(self.keys.cookie("token"), ""),
+                                         self.keys.access):
             return self._token_door(request)
-        if request.method not in SAFE_METHODS and not secrets.compare_digest(
+        if request.method not in SAFE_METHODS and not same(
                 request.headers.get(CSRF_HEADER, ""), self.keys.csrf):
             return PlainTextResponse("missing or wrong CSRF token: reload the page",
                                      status_code=403)
@@ -82,11 +101,12 @@ class Guard:
         """The token given in the address: kept in a cookie, then the address without it;
         no token: refused."""
         given = request.query_params.get("token", "")
-        if request.method in SAFE_METHODS and secrets.compare_digest(given, self.keys.access):
+        if request.method in SAFE_METHODS and same(given, self.keys.access):
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+            target = "/" + request.url.path.lstrip("/")  # never //another.site/
+            target += f"?{urlencode(rest)}" if rest else ""
             response = RedirectResponse(target, status_code=303)
-            response.set_cookie(TOKEN_COOKIE, self.keys.access, httponly=True,
+            response.set_cookie(self.keys.cookie("token"), self.keys.access, httponly=True,
                                 samesite="strict")
             return response
         return PlainTextResponse("access token required: open the address with ?token=... "

@@ -105,11 +105,14 @@ def to_resolve(stage_id: str, sheets: Sequence[Sheet], result: Screening,
                                                       d.note))
             else:
                 agreed[rid] = d.decision
+    reviewers = {s.reviewer.casefold() for s in sheets if s.stage == stage_id and s.reviewer}
     out = []
     for rid in stage.entered:
         mine = votes.get(rid, [])
         split = len({v.decision for v in mine}) > 1
-        unsure = bool(mine) and all(v.decision == "unsure" for v in mine)
+        # doubt is shared once every reviewer of the stage has said it (not before the
+        # second reviewer has even seen the record)
+        unsure = len(mine) >= len(reviewers) > 0 and all(v.decision == "unsure" for v in mine)
         if split or unsure:
             out.append(ToResolve(rid, tuple(sorted(mine, key=lambda v: v.reviewer.casefold())),
                                  agreed.get(rid, "")))

@@ -118,16 +118,16 @@ class ScreenPages:
 
     def _record_html(self, stage, who: str, queue: Queue, record_id: str | None) -> str:
         if record_id is None:
-            unsure = [rid for rid, e in self.desk.pen(stage.id, who).entries().items()
-                      if e.decision == "unsure"]
+            unsure = [rid for rid, e in self.desk.mine(stage.id, who).items()
+                      if e.decision == "unsure" and rid in queue]
             return self.env.get_template("done.html").render(stage=stage, queue=queue,
                                                              unsure=unsure)
         if record_id not in queue:
             raise KeyError(record_id)
-        pen = self.desk.pen(stage.id, who)
-        mine = pen.entries().get(record_id)
+        mine = self.desk.mine(stage.id, who).get(record_id)
+        pending = self.desk.pen(stage.id, who).pending()
         return self._render_record(stage, self.desk.by_id[record_id], mine,
-                                   mine.note if mine else pen.pending().get(record_id, ""),
+                                   mine.note if mine else pending.get(record_id, ""),
                                    queue.scores.get(record_id))
 
     def _render_record(self, stage, record, mine, note: str,
@@ -152,24 +152,37 @@ class ScreenPages:
     def _stopping(self, stage: str, who: str, queue: Queue) -> list[str]:
         """The newest stopping estimate of the reviewer's model (made in its worker)."""
         if not queue.learnt_from:
-            return ["The model orders the records once it has one included and one "
+            learnt = set(self.desk.labels(who).values())
+            return ["The model is learning from your decisions: it orders the records "
+                    "when it is done." if learnt == {True, False} else
+                    "The model orders the records once it has one included and one "
                     "excluded record to learn from."]
         return list(self.desk.ranker(who).stopping[:4])
 
     def _answer(self, stage, who: str, queue: Queue, shown: str | None,
-                **extra: Any) -> JSONResponse:
+                status_code: int = 200, **extra: Any) -> JSONResponse:
         return JSONResponse({"html": self._record_html(stage, who, queue, shown),
                              "record_id": shown, "status": self._status(stage, who, queue),
-                             **extra})
+                             **extra}, status_code)
 
     def decide(self, request: Request, who: str, body: dict[str, Any]) -> Response:
         stage = self._stage(request)
         rid = str(body.get("record_id", ""))
-        if rid not in self.desk.queue(stage.id, who):
-            raise InputError(Problem(stage.id, f"record '{rid}' is not screened at this stage"))
-        said = self.desk.decide(stage.id, who, rid, str(body.get("decision", "")),
-                                str(body.get("reason", "")), str(body.get("note", "")))
         queue = self.desk.queue(stage.id, who)
+        if rid not in queue:
+            raise InputError(Problem(stage.id, f"record '{rid}' is not screened at this stage"))
+        mine = self.desk.mine(stage.id, who).get(rid)
+        if "shown" in body and str(body["shown"]) != (mine.decision if mine else ""):
+            return self._answer(stage, who, queue, rid, status_code=409, error=(
+                f"'{rid}' was decided meanwhile (in another tab, or in the sheet) as "
+                f"'{mine.decision if mine else 'nothing'}': shown again, decide again to "
+                "change it"))
+        note = str(body.get("note", ""))
+        if "shown_note" in body and note == str(body["shown_note"]):  # not changed here:
+            note = mine.note if mine else self.desk.pen(stage.id, who).pending().get(rid, note)
+        said = self.desk.decide(stage.id, who, rid, str(body.get("decision", "")),
+                                str(body.get("reason", "")), note)
+        queue = self.desk.queue(stage.id, who)  # the decision now among the reviewer's
         return self._answer(stage, who, queue, queue.next(), saved=said.record_id,
                             replaced=said.replaced)
 
@@ -183,7 +196,8 @@ class ScreenPages:
         """One record by id, or the one decided before (``before=ID``) or next."""
         stage = self._stage(request)
         queue = self.desk.queue(stage.id, who)
-        order = self.desk.pen(stage.id, who).order()
+        order = [rid for rid in map(self.desk.canonical, self.desk.pen(stage.id, who).order())
+                 if rid in queue]  # a row of a record no longer here is passed by
         shown: str | None
         if "before" in request.query_params:
             before = request.query_params["before"]

@@ -8,10 +8,11 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from litreview.core.errors import InputError, Problem
+from litreview.screening import is_sheet_name
 from litreview.serve.app import Settings, create_app
 from litreview.serve.desk import Desk
 from litreview.serve.guard import Keys, is_loopback, loopback_hosts
@@ -32,18 +33,21 @@ class Options:
     seed: int = 0
 
 
-def open_desk(options: Options) -> Desk:
-    """The review, checked (its configuration, criteria and sheets); its records not read
-    yet (:meth:`Desk.load_in_background`)."""
+def open_desk(options: Options) -> tuple[Desk, Options]:
+    """The review, checked (its configuration, criteria and sheets), its records not read
+    yet (:meth:`Desk.load_in_background`); the options with each name spelt as the sheets
+    already spell it ("ae" screens on as "AE")."""
     desk = Desk(options.root, order=options.order, seed=options.seed, load=False)
+    options = replace(options, reviewer=desk.known_reviewer(options.reviewer),
+                      resolver=desk.known_reviewer(options.resolver))
     if options.stage and options.stage not in {s.id for s in desk.stages}:
         raise InputError(Problem("--stage", f"no stage '{options.stage}'",
                                  hint=f"one of {', '.join(s.id for s in desk.stages)}"))
     for name, flag in ((options.reviewer, "--reviewer"), (options.resolver, "--resolver")):
-        if name and not name.replace("_", "a").replace(".", "a").isalnum():
+        if name and not is_sheet_name(f"stage-{name}"):
             raise InputError(Problem(flag, f"'{name}' cannot name a sheet",
                                      hint="use letters, digits, '_' or '.'"))
-    return desk
+    return desk, options
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -64,10 +68,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 def serve(options: Options) -> int:
     """Run the app until interrupted; every decision is already on disk when it stops."""
-    desk = open_desk(options)
+    desk, options = open_desk(options)
     sock = bind(options.host, options.port)
     port = sock.getsockname()[1]
-    keys = Keys.new(options.host)
+    keys = Keys.new(options.host, port)
     loopback = is_loopback(options.host)
     app = create_app(desk, Settings(options.reviewer, options.resolver, options.stage), keys,
                      loopback_hosts(port) if loopback else None)
@@ -86,6 +90,8 @@ def serve(options: Options) -> int:
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C: the server has shut down; nothing to tell
+        pass
     finally:
         desk.close()
         sock.close()

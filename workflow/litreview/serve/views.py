@@ -97,5 +97,8 @@ def fulltext_path(root: Path, record_id: str) -> Path | None:
     """``data/fulltext/<record_id>.pdf`` when the review has it; never a path outside
     that folder, whatever the id says."""
     folder = (root / FULLTEXT).resolve()
-    path = (folder / f"{record_id}.pdf").resolve()
-    return path if path.parent == folder and path.is_file() else None
+    try:
+        path = (folder / f"{record_id}.pdf").resolve()
+        return path if path.parent == folder and path.is_file() else None
+    except (ValueError, OSError):  # a NUL, a name too long: no such file
+        return None

@@ -18,7 +18,11 @@
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
+    if (!response.ok) {
+      const error = new Error(data.error || `the server answered ${response.status}`);
+      error.data = data; // a record to show again, when the server sends one
+      throw error;
+    }
     return data;
   }
 
@@ -61,6 +65,7 @@
   const current = () => holder.querySelector(".record");
   const currentId = () => (current() ? current().dataset.recordId : "");
   let excluding = false; // "e" pressed at a stage that needs a reason: the next number sends it
+  let last = null; // the last decision sent: a number pressed on its record gives its reason
   let chain = Promise.resolve(); // one request at a time, in the order of the keys
 
   const reason = () => (radios().find((r) => r.checked) || { value: "" }).value;
@@ -96,21 +101,37 @@
     return chain;
   }
 
-  function decide(decision) {
+  // a key acts on the record shown when it was pressed: if another shows by its turn
+  // (a key pressed twice, quickly), it is dropped rather than decide a record unseen
+  function decide(decision, pressedOn = currentId()) {
     return queue(async () => {
       const id = currentId();
-      if (!id) return;
+      if (!id || id !== pressedOn) return;
       if (decision === "exclude" && reasonRequired && !reason()) {
         excluding = true;
         say("Exclude: press the number of the reason");
         return;
       }
-      const data = await call("POST", `/api/screen/${stage}/decide`, {
-        record_id: id, decision, reason: decision === "include" ? "" : reason(), note: note.value,
-      });
-      show(data);
-      say(`${data.replaced ? "Changed" : "Saved"}: ${decision} ${id}`);
+      await send(id, decision, decision === "include" ? "" : reason(), note.value);
     });
+  }
+
+  // what the page showed goes along: a decision or note changed meanwhile (another tab,
+  // the sheet edited by hand) is not overwritten unawares
+  async function send(id, decision, chosen, text) {
+    const shownRecord = current();
+    try {
+      const data = await call("POST", `/api/screen/${stage}/decide`, {
+        record_id: id, decision, reason: chosen, note: text,
+        shown: shownRecord.dataset.decision, shown_note: shownRecord.dataset.note,
+      });
+      last = { id, decision, note: text };
+      show(data);
+      say(`${data.replaced ? "Changed" : "Saved"}: ${decision}${chosen ? " (" + chosen + ")" : ""} ${id}`);
+    } catch (error) {
+      if (error.data && error.data.html) show(error.data);
+      throw error;
+    }
   }
 
   function move(query, label) {
@@ -128,12 +149,23 @@
     });
   }
 
-  function pickReason(key) {
+  function pickReason(key, pressedOn = currentId()) {
     return queue(async () => {
       const radio = radios().find((r) => r.dataset.key === key);
       if (!radio) return;
+      if (currentId() !== pressedOn) {
+        // pressed just after "e": the reason of the record just excluded, not of this one
+        if (last && last.id === pressedOn && last.decision === "exclude") {
+          const data = await call("POST", `/api/screen/${stage}/decide`, {
+            record_id: pressedOn, decision: "exclude", reason: radio.value, note: last.note,
+          });
+          show(data);
+          say(`Changed: exclude (${radio.value}) ${pressedOn}`);
+        }
+        return;
+      }
       radio.checked = true;
-      if (excluding) { excluding = false; decide("exclude"); } // it waited for its reason
+      if (excluding) { excluding = false; decide("exclude", currentId()); } // it waited for its reason
     });
   }
 
@@ -146,7 +178,7 @@
   document.getElementById("undo").addEventListener("click", undo);
 
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     const typing = event.target === note || event.target.tagName === "INPUT";
     if (typing) {
       if (event.key === "Escape") { event.target.blur(); event.preventDefault(); }
