@@ -229,7 +229,7 @@ class Desk:
         order = "file" if stage != self.ranked_stage and self.order == "prioritised" \
             else self.order
         return Queue(stage, fallback_order(self.root, stage, pool, order, self.seed), closed,
-                     order)
+                     order, waiting=len(waiting))
 
     def ranker(self, reviewer: str) -> BackgroundRanker:
         """The background model of ``reviewer``'s decisions at the ranked stage (theirs

@@ -44,6 +44,7 @@ class Queue:
     mine: Mapping[str, object] = field(default_factory=dict)
     scores: Mapping[str, float] = field(default_factory=dict)
     learnt_from: int = 0  # decisions the current ranking learnt from (0: none yet)
+    waiting: int = 0  # records held back for a reviewer of the stage before
     _members: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:

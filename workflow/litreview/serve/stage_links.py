@@ -21,8 +21,8 @@ def held_back(result: Screening, sheets: Sequence[Sheet], stage: str) -> set[str
     if at == 0:
         return set()
     before = result.stages[at - 1]
-    reviewers = {s.reviewer.casefold() for s in sheets
-                 if s.stage == before.stage.id and s.reviewer}
+    reviewers = {s.reviewer.casefold() for s in sheets  # a sheet left empty screens nothing
+                 if s.stage == before.stage.id and s.reviewer and s.decisions}
     if len(reviewers) < 2:
         return set()
     return {rid for rid in result.stages[at].entered
