@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "litreview"
-STAGES = ("search", "importers", "dedupe", "screening", "reporting")
+STAGES = ("search", "importers", "dedupe", "screening", "coding", "reporting")
 #: Who may import whom, by package: each package may import the ones listed (and itself).
 ALLOWED = {
     "core": set(),
