@@ -1,14 +1,23 @@
-"""Coding the studies: the review's coding form (fields, which records are coded, tables,
-typologies), the coders' sheets and their agreement, the typology levels and the tables.
+"""Coding the studies: the review's coding form, the coders' sheets and their agreement,
+the typology levels, the tables and the appraisal figure.
 
-:mod:`~litreview.coding.form` reads and checks the form; ready-made forms live in
-``coding/forms/``.
+The modules, in the order the coding meets them: :mod:`~litreview.coding.form` (the form
+file ``screening/coding.yaml``, checked, with the ready-made forms of ``coding/forms/``
+it may include: ``curee-table10``, ``eppi-woe``, ``mmat``, ``casp-qualitative``),
+:mod:`~litreview.coding.sheets` (``coding.csv`` agreed and ``coding-<coder>.csv`` sheets:
+values checked, agreement per field, conflicts, the agreed coding),
+:mod:`~litreview.coding.typology` (each study's level by the typology's ordered rules,
+overrides with their reasons), :mod:`~litreview.coding.tables` (frequency and
+cross-tables) and :mod:`~litreview.coding.appraisal_figure` (traffic lights and stacked
+bars, as robvis draws them).
 """
 
 from __future__ import annotations
 
+from litreview.coding.appraisal_figure import judgement_colour, stacked_bars, traffic_lights
 from litreview.coding.form import (
     CONDITIONS,
+    READY,
     Condition,
     Field,
     Form,
@@ -18,6 +27,48 @@ from litreview.coding.form import (
     load_form,
     text_of,
 )
+from litreview.coding.sheets import (
+    Coded,
+    CodingConflict,
+    CodingSheet,
+    FieldAgreement,
+    agreed_coding,
+    agreement,
+    conflicts,
+    read_coding_sheet,
+    read_coding_sheets,
+    sheet_override_problems,
+    spelt,
+    value_problems,
+)
+from litreview.coding.tables import (
+    CSV_HEADER,
+    MORE_THAN_ONE,
+    CountTable,
+    CrossTable,
+    cross,
+    frequency,
+    table_csv_rows,
+    table_markdown,
+)
+from litreview.coding.typology import (
+    Classified,
+    classify,
+    computed_level,
+    holds,
+    in_words,
+    number_of,
+    override_problems,
+    values_of,
+)
 
-__all__ = ["CONDITIONS", "Condition", "Field", "Form", "Level", "Table", "Typology",
-           "load_form", "text_of"]
+__all__ = [
+    "CONDITIONS", "CSV_HEADER", "MORE_THAN_ONE", "READY", "Classified", "Coded",
+    "CodingConflict", "CodingSheet", "Condition", "CountTable", "CrossTable", "Field",
+    "FieldAgreement", "Form", "Level", "Table", "Typology", "agreed_coding", "agreement",
+    "classify", "computed_level", "conflicts", "cross", "frequency", "holds", "in_words",
+    "judgement_colour", "load_form", "number_of", "override_problems", "read_coding_sheet",
+    "read_coding_sheets", "sheet_override_problems", "spelt", "stacked_bars",
+    "table_csv_rows", "table_markdown", "text_of", "traffic_lights", "value_problems",
+    "values_of",
+]

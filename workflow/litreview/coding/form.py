@@ -130,9 +130,10 @@ def load_form(path: str | Path, stages: tuple[str, ...] = ()) -> Form:
     data, text = read_yaml(path)
     raise_if(validate(data, "coding", str(path), text))
     parts = [_included(name, path) for name in data.get("include", [])]
-    fields = [f for part in parts for f in part.fields] + [
-        _field(entry) for entry in data.get("fields", [])]
-    problems = _twice([f.id for f in fields], "field", str(path), text)
+    placed = [(f, ["include", k]) for k, part in enumerate(parts) for f in part.fields] + [
+        (_field(entry), ["fields", n]) for n, entry in enumerate(data.get("fields", []))]
+    fields = [f for f, _ in placed]
+    problems = _twice([(f.id, where) for f, where in placed], str(path), text)
     by_id = {f.id: f for f in fields}
     typologies = [t for part in parts for t in part.typologies]
     for n, entry in enumerate(data.get("typologies", [])):
@@ -173,13 +174,14 @@ def _field(entry: dict[str, Any]) -> Field:
                  entry.get("min"), entry.get("max"))
 
 
-def _twice(ids: list[str], what: str, file: str, text: str) -> list[Problem]:
+def _twice(ids: list[tuple[str, list[str | int]]], file: str, text: str) -> list[Problem]:
+    """A field id defined twice: located at its second definition (the entry of the form
+    it comes with, or its own entry)."""
     seen: set[str] = set()
     problems = []
-    for n, name in enumerate(ids):
+    for name, where in ids:
         if name in seen:
-            problems.append(Problem(file, f"{what} '{name}' defined twice",
-                                    line_of(text, ["fields", n]),
+            problems.append(Problem(file, f"field '{name}' defined twice", line_of(text, where),
                                     hint="an included form may define it already"))
         seen.add(name)
     return problems
