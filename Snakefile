@@ -31,6 +31,7 @@ rule all:
         paths.PRISMA_CSV,
         paths.ROBUSTNESS_MD,
         paths.MANIFEST,
+        CODING_OUTPUTS,
         [paths.hits(db) for db in STRATEGIES],
         [paths.lint(db) for db in STRATEGIES],
         [paths.compiled(db, platform) for db in STRATEGIES for platform in PLATFORM_IDS],

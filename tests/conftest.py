@@ -137,10 +137,10 @@ def _search_jobs(review: Review) -> list[list[str]]:
 
 
 def _later_jobs(review: Review, root: Path) -> list[list[str]]:
-    """dedupe.smk, screen.smk and report.smk: dedupe, screen, prisma, robustness, report,
-    audit."""
+    """dedupe.smk, screen.smk and report.smk: dedupe, screen, prisma, robustness, code
+    (with a coding form), report, audit."""
     from litreview.core import paths
-    from litreview.pipeline.smk import pair_sheet, stages, studies_sheet
+    from litreview.pipeline.smk import coding_inputs, pair_sheet, stages, studies_sheet
 
     records = [paths.records(s.slug) for s in review.sources]
     hits = [paths.hits(s.slug) for s in review.databases if s.strategy]
@@ -163,6 +163,9 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
          "--svg", paths.FLOW_SVG, "--png", paths.FLOW_PNG, "--csv", paths.PRISMA_CSV],
         ["--log", f"{logs}/robustness.log", "robustness", "--review", ".", "--included",
          paths.INCLUDED, "--groups", paths.GROUPS, *studies, "--out", paths.ROBUSTNESS],
+        *([["--log", f"{logs}/code.log", "code", "--review", ".", "--unique", paths.UNIQUE,
+             "--groups", paths.GROUPS, "--out", paths.CODING]]
+          if coding_inputs(review, root) else []),
         ["--log", f"{logs}/report.log", "report", "--review", ".", "--counts", paths.COUNTS,
          "--flow", paths.FLOW_SVG, "--overlap", paths.OVERLAP, "--hits", *hits,
          "--agreement", *agreement, "--robustness", paths.ROBUSTNESS, "--stopping", *stopping,

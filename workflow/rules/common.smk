@@ -6,6 +6,7 @@ from litreview.core import paths
 from litreview.core.review import CONFIG_NAME
 from litreview.search import PLATFORMS
 from litreview.pipeline.smk import (
+    coding_inputs,
     decision_sheets,
     import_options,
     pair_sheet,
@@ -24,6 +25,8 @@ STAGES = stages(REVIEW)
 PLATFORM_IDS = list(PLATFORMS)
 SHEETS = decision_sheets(REVIEW)
 EXTRACTION = [REVIEW.extraction] if Path(REVIEW.extraction).is_file() else []
+CODING = coding_inputs(REVIEW)  # the coding form and the coders' sheets; none: no coding
+CODING_OUTPUTS = [f"{paths.CODING}/{name}" for name in paths.CODING_FILES] if CODING else []
 REVIEW_INPUTS = review_inputs(REVIEW, Path("."))  # what the audit manifest hashes
 
 

@@ -108,3 +108,27 @@ rule robustness:
         "{params.cli} --log {log:q}"
         " robustness --review . --included {input.included:q} --groups {input.groups:q}"
         " {params.studies} --out {params.out:q}"
+
+
+if CODING:
+
+    rule code:
+        input:
+            unique=paths.UNIQUE,
+            groups=paths.GROUPS,
+            criteria=REVIEW.criteria,
+            sheets=SHEETS,
+            coding=CODING,
+        output:
+            CODING_OUTPUTS,
+        conda:
+            "../envs/litreview.yaml"
+        log:
+            f"{paths.LOGS}/code.log",
+        params:
+            cli=LITREVIEW,
+            out=paths.CODING,
+        shell:
+            "{params.cli} --log {log:q}"
+            " code --review . --unique {input.unique:q} --groups {input.groups:q}"
+            " --out {params.out:q}"

@@ -20,6 +20,7 @@ from typing import Any
 from litreview.core.fileio import CsvDictReader
 from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
 from litreview.core.review import CONFIG_NAME, Review, decision_files
+from litreview.pipeline.smk import coding_inputs
 
 PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "scipy", "scikit-learn", "rapidfuzz",
             "bibtexparser", "rispy", "openpyxl", "pyyaml", "jsonschema", "ftfy", "defusedxml",
@@ -37,7 +38,8 @@ def sha256(path: str | Path) -> str:
 def review_inputs(review: Review, root: Path, decision_sheets: Iterable[str] = ()) -> list[str]:
     """Every file a person supplies, relative to the review directory, sorted."""
     files = {CONFIG_NAME, review.criteria, review.extraction, PAIR_SHEET,
-             STUDIES_SHEET, *decision_sheets, *decision_files(review, root)}
+             STUDIES_SHEET, *decision_sheets, *decision_files(review, root),
+             *coding_inputs(review, root)}
     for source in review.sources:
         files.update(source.exports)
         files.update(f for f in (source.strategy, source.thesaurus, source.heading_map) if f)

@@ -17,6 +17,7 @@ from typing import TextIO
 from litreview import __version__
 from litreview.cli import (
     audit,
+    coding,
     records,
     reporting,
     run,
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
     parser.add_argument("--log", type=output_file, help="also write messages to this file")
     sub = parser.add_subparsers(dest="command", required=True)
-    for stage in (setup, run, records, search, screening, serve, reporting, audit, simulate):
+    for stage in (setup, run, records, search, screening, serve, coding, reporting, audit,
+                  simulate):
         stage.add_parsers(sub)
     return parser
 

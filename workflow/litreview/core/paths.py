@@ -80,6 +80,9 @@ ROBUSTNESS_MD = f"{ROBUSTNESS}/{SUMMARY_MD}"
 ROBUSTNESS_CSV = f"{ROBUSTNESS}/{SUMMARY_CSV}"
 ROBUSTNESS_STUDIES = f"{ROBUSTNESS}/{STUDIES_CSV}"
 ROBUSTNESS_CHARTS = f"{ROBUSTNESS}/{CHARTS_HTML}"
+CODING = f"{RESULTS}/coding"
+#: The files of the coding folder.
+CODING_FILES = ("summary.md", "tables.csv", "studies.csv", "agreement.csv", "conflicts.csv")
 REPORT = f"{RESULTS}/report.html"
 MANIFEST = f"{RESULTS}/audit/manifest.json"
 LOGS = f"{RESULTS}/logs"

@@ -84,6 +84,8 @@ class Review:
     decisions: str
     strict: bool = False
     extraction: str = "screening/extraction.csv"
+    coding: str = "screening/coding.yaml"  # the coding form, used when the file exists
+    coding_sheets: str = "screening/coding"
     update_of: str = ""  # last search date of the previous version, for an update
     prioritise: bool = False  # rank the title/abstract sheet by predicted relevance
 
@@ -191,6 +193,8 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         decisions=screening.get("decisions", "screening/decisions"),
         strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
         extraction=screening.get("extraction", "screening/extraction.csv"),
+        coding=screening.get("coding", "screening/coding.yaml"),
+        coding_sheets=screening.get("coding_sheets", "screening/coding"),
         update_of=data["review"].get("update_of", ""),
         prioritise=bool(screening.get("prioritise", False)),
     )

@@ -50,6 +50,18 @@ def decision_sheets(review: Review, root: str | Path = ".") -> list[str]:
     return decision_files(review, root)
 
 
+def coding_inputs(review: Review, root: str | Path = ".") -> list[str]:
+    """The coding form and the coders' sheets, when the review has a form (else none:
+    there is nothing to code)."""
+    root = Path(root)
+    if not (root / review.coding).is_file():
+        return []
+    folder = root / review.coding_sheets
+    sheets = sorted(str(p.relative_to(root)) for p in folder.glob("coding*")
+                    if p.suffix.lower() in (".csv", ".xlsx")) if folder.is_dir() else []
+    return [review.coding, *sheets]
+
+
 def studies_sheet(root: str | Path = ".") -> list[str]:
     """The sheet linking reports of one study, when the review has one."""
     return [STUDIES_SHEET] if (Path(root) / STUDIES_SHEET).is_file() else []

@@ -1,0 +1,126 @@
+"""``litreview code``: a review with a coding form of its own (school meals, not leadership)
+gets its own summary — its fields, its typology, its tables — and nothing of the bundled
+review's."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+from pathlib import Path
+
+import pytest
+from conftest import run_stages
+from litreview.cli import main
+from litreview.core import paths
+
+FORM = """\
+codes: {stage: full_text}   # every report read in full, included or not
+fields:
+  - {id: intervention, label: Intervention, type: one_of,
+     values: [breakfast club, free school meals, nutrition lessons]}
+  - {id: outcomes, label: Outcomes measured, type: any_of,
+     values: [attainment, attendance, behaviour]}
+  - {id: randomised, label: Randomised, type: yes_no}
+  - {id: pupils, label: Pupils, type: number, min: 1}
+tables:
+  - field: intervention
+  - field: outcomes
+  - {rows: intervention, columns: quality}
+typologies:
+  - id: quality
+    label: Quality of the trial
+    override: {field: quality_override, reason: quality_reason}
+    levels:
+      - level: Strong
+        because: randomised with at least 100 pupils
+        when: [{field: randomised, is: yes}, {field: pupils, at_least: 100}]
+      - level: Weak
+        when: []
+"""
+HEADER = "record_id,intervention,outcomes,randomised,pupils,quality_override,quality_reason\n"
+
+
+@pytest.fixture
+def coded_review(tiny_review: Path) -> Path:
+    assert run_stages(tiny_review) == 0
+    (tiny_review / "screening" / "coding.yaml").write_text(FORM)
+    sheets = tiny_review / "screening" / "coding"
+    sheets.mkdir()
+    (sheets / "coding-c1.csv").write_text(
+        HEADER + "alpha-A1,breakfast club,attainment; attendance,yes,240,,\n"
+                 "alpha-A2,free school meals,behaviour,no,35,,\n")
+    (sheets / "coding-c2.csv").write_text(
+        HEADER + "alpha-A1,Breakfast club,attendance; attainment,yes,240,,\n"
+                 "alpha-A2,nutrition lessons,behaviour,no,35,,\n")
+    (sheets / "coding.csv").write_text(  # the coders disagreed on A2: settled here
+        HEADER + "alpha-A2,free school meals,behaviour,no,35,Strong,a cluster trial in all "
+                 "but name\n")
+    return tiny_review
+
+
+def _code(review: Path) -> int:
+    with contextlib.chdir(review):
+        return main(["code", "--review", ".", "--unique", paths.UNIQUE,
+                     "--groups", paths.GROUPS, "--out", paths.CODING])
+
+
+def test_a_review_of_its_own_gets_its_own_summary(coded_review: Path):
+    assert _code(coded_review) == 0
+    out = coded_review / paths.CODING
+    summary = (out / "summary.md").read_text()
+    assert summary.startswith("# Coding of 2 studies")
+    assert "1 of 3 studies await an agreed coding" in summary  # beta-B2: not coded yet
+    for label in ("Intervention", "Outcomes measured", "Quality of the trial"):
+        assert label in summary
+    assert "more than one may apply" in summary  # outcomes is multi-valued
+    for word in ("leadership", "narrowing", "vulnerable", "robustness", "Research"):
+        assert word.casefold() not in summary.casefold()
+    studies = {r["record_id"]: r for r in csv.DictReader((out / "studies.csv").open())}
+    assert studies["alpha-A1"]["quality"] == "Strong"
+    assert studies["alpha-A1"]["quality_because"] == "randomised with at least 100 pupils"
+    assert studies["alpha-A2"]["quality"] == "Strong"  # overridden, with its reason
+    assert studies["alpha-A2"]["quality_overridden"] == "yes"
+    agreement = {r["field"]: r for r in csv.DictReader((out / "agreement.csv").open())}
+    assert agreement["intervention"]["both_coded"] == "2"
+    assert agreement["intervention"]["agreed"] == "1"  # case does not count as a difference
+    assert agreement["outcomes"]["agreed"] == "2"  # the same set, in another order
+    conflicts = list(csv.DictReader((out / "conflicts.csv").open()))
+    assert [(c["record_id"], c["field"]) for c in conflicts] == [("alpha-A2", "intervention")]
+
+
+def test_a_value_the_form_does_not_allow_is_located(coded_review: Path, capsys):
+    sheet = coded_review / "screening" / "coding" / "coding-c1.csv"
+    sheet.write_text(sheet.read_text().replace("breakfast club", "breakfast clubs")
+                     + "websites-WEB-2,breakfast club,attainment,yes,10,,\n")
+    assert _code(coded_review) == 2
+    err = capsys.readouterr().err
+    assert "coding-c1.csv:2: " in err and "breakfast clubs" in err
+    assert "coding-c1.csv:4: record 'websites-WEB-2' is not coded here" in err
+
+
+def test_a_review_without_a_form_codes_nothing(tiny_review: Path, capsys):
+    assert run_stages(tiny_review) == 0
+    assert _code(tiny_review) == 0
+    assert "no coding form" in capsys.readouterr().err
+    assert not (tiny_review / paths.CODING).exists()
+
+
+@pytest.mark.workflow
+def test_the_workflow_codes_when_the_review_has_a_form(tiny_review: Path):
+    """Snakemake runs ``code`` for a review with a coding form, and the audit manifest
+    hashes the form and the coders' sheets."""
+    import json
+
+    from conftest import snakemake
+
+    (tiny_review / "screening" / "coding.yaml").write_text(FORM)
+    sheets = tiny_review / "screening" / "coding"
+    sheets.mkdir()
+    (sheets / "coding.csv").write_text(
+        HEADER + "alpha-A1,breakfast club,attainment,yes,240,,\n")
+    run = snakemake(tiny_review, "--cores", "1")
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = (tiny_review / paths.CODING / "summary.md").read_text()
+    assert summary.startswith("# Coding of 1 study")
+    inputs = json.loads((tiny_review / paths.MANIFEST).read_text())["inputs"]
+    assert {"screening/coding.yaml", "screening/coding/coding.csv"} <= set(inputs)

@@ -1,0 +1,118 @@
+"""Coding the studies by the review's own form (``screening/coding.yaml``): which records
+are coded, the coders' sheets checked and agreed, each study's typology levels, and the
+tables the form asks for. Used when the review has a form; the tables and summary speak
+only of the form's own fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from litreview.coding import (
+    Classified,
+    CodingConflict,
+    CodingSheet,
+    CountTable,
+    CrossTable,
+    FieldAgreement,
+    Form,
+    Table,
+    agreed_coding,
+    agreement,
+    classify,
+    conflicts,
+    cross,
+    frequency,
+    load_form,
+    read_coding_sheets,
+    sheet_override_problems,
+    value_problems,
+)
+from litreview.core.contracts import Status
+from litreview.core.errors import Problem, raise_if
+from litreview.core.records import Record
+from litreview.core.review import Review
+from litreview.screening import Screening
+
+
+@dataclass(frozen=True, slots=True)
+class CodedStudy:
+    """One study's agreed coding, with its level in each typology."""
+
+    record_id: str
+    year: str
+    title: str
+    values: dict[str, str]  # each field, and each typology's level under its id
+    levels: dict[str, Classified]
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """The coding of a review's studies, as far as it has gone."""
+
+    form: Form
+    to_code: tuple[str, ...]  # the records the form codes, in order
+    studies: tuple[CodedStudy, ...]  # those with an agreed coding
+    awaiting: tuple[str, ...]  # not coded yet, or coded differently by the coders
+    sheets: tuple[CodingSheet, ...]
+    agreement: tuple[FieldAgreement, ...]
+    conflicts: tuple[CodingConflict, ...]
+    tables: tuple[CountTable | CrossTable, ...]
+
+
+def to_code(form: Form, screened: Screening) -> list[str]:
+    """The records the form codes: the included studies, or every report that reached
+    the form's stage (an automatic exclusion there is no report read)."""
+    if form.codes == "included":
+        return list(screened.included)
+    stage = next(s for s in screened.stages if s.stage.id == form.codes)
+    return [rid for rid in stage.entered if stage.outcomes[rid].status != Status.AUTOMATION]
+
+
+def code_review(root: Path, review: Review, screened: Screening, by_id: Mapping[str, Record],
+                aliases: Mapping[str, str]) -> Coding | None:
+    """The review's coding, or None when it has no coding form. Problems in the sheets
+    (a value the form does not allow, a record not coded here...) are raised, located."""
+    path = root / review.coding
+    if not path.is_file():
+        return None
+    form = load_form(path, tuple(s.stage.id for s in screened.stages))
+    coded = to_code(form, screened)
+    sheets = read_coding_sheets(root / review.coding_sheets, form)
+    raise_if(value_problems(form, sheets) + sheet_override_problems(form, sheets)
+             + _unknown(sheets, set(coded), aliases))
+    agreed, _ = agreed_coding(form, sheets)
+    agreed = {aliases.get(rid, rid): values for rid, values in agreed.items()}
+    studies = []
+    for rid in coded:
+        if rid in agreed:
+            levels = {t.id: classify(t, form, agreed[rid]) for t in form.typologies}
+            values = {**agreed[rid], **{tid: c.level for tid, c in levels.items()}}
+            record = by_id[rid]
+            studies.append(CodedStudy(rid, record.year, record.title, values, levels))
+    return Coding(form, tuple(coded), tuple(studies),
+                  tuple(rid for rid in coded if rid not in agreed), tuple(sheets),
+                  tuple(agreement(form, sheets)), tuple(conflicts(form, sheets)),
+                  tuple(count_tables(form, [s.values for s in studies])))
+
+
+def _unknown(sheets: Sequence[CodingSheet], coded: set[str],
+             aliases: Mapping[str, str]) -> list[Problem]:
+    """A row for a record the form does not code here (unknown, or screened out)."""
+    return [Problem(row.file, f"record '{row.record_id}' is not coded here", row.line,
+                    hint="code the records listed in results/coding/studies.csv (the "
+                         "included studies, or the reports of the form's stage)")
+            for sheet in sheets for row in sheet.rows
+            if aliases.get(row.record_id, row.record_id) not in coded]
+
+
+def count_tables(form: Form, studies: Sequence[Mapping[str, str]]
+                 ) -> list[CountTable | CrossTable]:
+    """The form's tables; when it names none, one for each typology and each field with a
+    list of values (its text fields are not counted)."""
+    tables = form.tables or tuple(
+        [Table(field=t.id) for t in form.typologies]
+        + [Table(field=f.id) for f in form.fields if f.type in ("one_of", "any_of", "yes_no")])
+    return [frequency(form, studies, t.field, t.label) if t.field else
+            cross(form, studies, t.rows, t.columns, t.label) for t in tables]
