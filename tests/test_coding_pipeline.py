@@ -124,3 +124,49 @@ def test_the_workflow_codes_when_the_review_has_a_form(tiny_review: Path):
     assert summary.startswith("# Coding of 1 study")
     inputs = json.loads((tiny_review / paths.MANIFEST).read_text())["inputs"]
     assert {"screening/coding.yaml", "screening/coding/coding.csv"} <= set(inputs)
+
+
+FILTER_STAGE = """\
+  - id: quality
+    name: Quality of evidence
+    kind: eligibility
+    include_passing: true
+    automatic:
+      - {criterion: C1, coded: quality, allowed: [Strong]}
+"""
+
+
+def test_coded_levels_feed_a_later_stage(tiny_review: Path):
+    """CUREE's filters: a stage after the coded one whose rule reads the typology level —
+    a record that fails is excluded with the criterion as reason (so PRISMA counts it),
+    one that passes is included, one not coded yet awaits its coding."""
+    criteria = tiny_review / "screening" / "criteria.yaml"
+    criteria.write_text(criteria.read_text() + FILTER_STAGE)
+    (tiny_review / "screening" / "decisions" / "full_text-r1.csv").write_text(
+        "record_id,decision,reason,reviewer,date,note\n"
+        "alpha-A1,include,,r1,2024-03-01,\nalpha-A2,include,,r1,2024-03-01,\n"
+        "beta-B2,include,,r1,2024-03-01,\n")
+    (tiny_review / "screening" / "coding.yaml").write_text(FORM)
+    sheets = tiny_review / "screening" / "coding"
+    sheets.mkdir()
+    (sheets / "coding.csv").write_text(HEADER + "alpha-A1,breakfast club,attainment,yes,240,,\n"
+                                                "alpha-A2,breakfast club,attainment,no,35,,\n")
+    assert run_stages(tiny_review) == 0
+    status = [r for r in csv.DictReader((tiny_review / paths.STATUS).open())
+              if r["stage"] == "quality"]
+    assert [(r["record_id"], r["status"], r["reason"], r["decided_by"]) for r in status] == [
+        ("alpha-A1", "included", "", "automation"),
+        ("alpha-A2", "automation", "C1", "automation"),
+        ("beta-B2", "awaiting", "", "")]
+    included = (tiny_review / paths.INCLUDED).read_text()
+    assert "alpha-A1" in included and "alpha-A2" not in included
+
+
+def test_a_rule_on_a_field_the_form_lacks_is_refused(tiny_review: Path, capsys):
+    criteria = tiny_review / "screening" / "criteria.yaml"
+    criteria.write_text(criteria.read_text() + FILTER_STAGE.replace("coded: quality",
+                                                                    "coded: qualty"))
+    (tiny_review / "screening" / "coding.yaml").write_text(FORM)
+    assert run_stages(tiny_review) == 2
+    assert "stage quality: a rule reads 'qualty', which the coding form does not have" in \
+        capsys.readouterr().err

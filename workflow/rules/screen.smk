@@ -7,6 +7,7 @@ rule screen:
         groups=paths.GROUPS,
         criteria=REVIEW.criteria,
         sheets=SHEETS,
+        coding=CODING,  # read when a stage's automatic rule reads the coding
     output:
         status=paths.STATUS,
         included=paths.INCLUDED,

@@ -30,10 +30,10 @@ from litreview.coding import (
     value_problems,
 )
 from litreview.core.contracts import Status
-from litreview.core.errors import Problem, raise_if
+from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.records import Record
 from litreview.core.review import Review
-from litreview.screening import Screening
+from litreview.screening import Criteria, Screening
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,34 @@ def code_review(root: Path, review: Review, screened: Screening, by_id: Mapping[
                   tuple(rid for rid in coded if rid not in agreed), tuple(sheets),
                   tuple(agreement(form, sheets)), tuple(conflicts(form, sheets)),
                   tuple(count_tables(form, [s.values for s in studies])))
+
+
+def coded_values(root: Path, review: Review, criteria: Criteria,
+                 aliases: Mapping[str, str]) -> dict[str, dict[str, str]] | None:
+    """Each coded record's agreed coding and typology levels, for the stages whose
+    automatic rules read them (None when no rule does: the coding is not read)."""
+    rules = [(s.id, r) for s in criteria.stages for r in s.automatic if r.coded]
+    if not rules:
+        return None
+    path = root / review.coding
+    if not path.is_file():
+        raise InputError(Problem(str(root / review.criteria), f"stage {rules[0][0]}: a rule "
+                                 f"reads the coding ('{rules[0][1].coded}') but there is no "
+                                 f"coding form", hint=f"write {review.coding}"))
+    form = load_form(path, tuple(s.id for s in criteria.stages))
+    names = {f.id for f in form.fields} | {t.id for t in form.typologies}
+    raise_if([Problem(str(root / review.criteria), f"stage {stage}: a rule reads "
+                      f"'{rule.coded}', which the coding form does not have",
+                      hint=f"one of: {', '.join(sorted(names))}")
+              for stage, rule in rules if rule.coded not in names])
+    sheets = read_coding_sheets(root / review.coding_sheets, form)
+    raise_if(value_problems(form, sheets) + sheet_override_problems(form, sheets))
+    agreed, _ = agreed_coding(form, sheets)
+    out = {}
+    for rid, values in agreed.items():
+        levels = {t.id: classify(t, form, values).level for t in form.typologies}
+        out[aliases.get(rid, rid)] = {**values, **levels}
+    return out
 
 
 def _unknown(sheets: Sequence[CodingSheet], coded: set[str],

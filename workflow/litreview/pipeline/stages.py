@@ -219,11 +219,13 @@ class Screened:
 def screen_review(root: Path, review: Review, unique: Sequence[Record],
                   aliases: Mapping[str, str]) -> Screened:
     """Apply the screening stages of the review's criteria with its decision sheets."""
+    from litreview.pipeline.coding import coded_values
     from litreview.screening import load_criteria, read_sheets, screen
 
     criteria = load_criteria(root / review.criteria)
     sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
-    return Screened(criteria, tuple(sheets), screen(unique, criteria, sheets, aliases))
+    coded = coded_values(root, review, criteria, aliases)  # for rules on the coding
+    return Screened(criteria, tuple(sheets), screen(unique, criteria, sheets, aliases, coded))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,17 +28,25 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class AutoRule:
-    """Exclude, with ``criterion`` as reason, records whose ``field`` fails the test."""
+    """Exclude, with ``criterion`` as reason, records whose ``field`` fails the test — a
+    field of the record, or (``coded``) a field or typology level of its coding."""
 
     criterion: str
     field: str
     min: int | None = None
     max: int | None = None
     allowed: tuple[str, ...] = ()
+    coded: str = ""  # a field or typology of the coding form, instead of a record field
 
-    def fails(self, record: Record) -> bool:
+    def answers(self, coding: Mapping[str, str] | None) -> bool:
+        """Whether the rule can be applied: a rule on the coding needs the record coded."""
+        return not self.coded or coding is not None
+
+    def fails(self, record: Record, coding: Mapping[str, str] | None = None) -> bool:
         """True when the record's field is known and breaks the rule; unknown passes
         (a person decides what a record does not say)."""
+        if self.coded:
+            return coding is not None and self._coded_fails(coding.get(self.coded, ""))
         if self.field == "year":
             if not record.year:
                 return False
@@ -57,6 +65,20 @@ class AutoRule:
         return bool(value) and value.casefold() not in {a.casefold() for a in self.allowed}
 
 
+    def _coded_fails(self, value: str) -> bool:
+        """A coded value outside ``allowed`` (any of several values when multi-valued), or
+        a number outside ``min``/``max``; an empty value fails a rule that names values."""
+        if self.min is not None or self.max is not None:
+            try:
+                number = float(value.replace(",", ""))
+            except ValueError:
+                return True
+            return (self.min is not None and number < self.min) or (
+                self.max is not None and number > self.max)
+        given = {v.strip().casefold() for v in value.split(";") if v.strip()}
+        return bool(self.allowed) and not given & {a.casefold() for a in self.allowed}
+
+
 def languages(*values: str) -> frozenset[str]:
     """The languages named in ``values`` as the importers normalise them, casefolded."""
     return frozenset(name.casefold() for value in values
@@ -73,6 +95,7 @@ class Stage:
     reason_required: bool
     automatic: tuple[AutoRule, ...] = ()
     criteria: tuple[str, ...] = ()  # the criteria applied here; empty means all
+    include_passing: bool = False  # the automatic rules include what passes them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +147,13 @@ def load_criteria(path: str | Path) -> Criteria:
                                         yaml_line(text, [*where, "criterion"])))
             problems += _rule_problems(rule, entry["id"], str(path),
                                        yaml_line(text, [*where, "allowed"]))
-            rules.append(AutoRule(rule["criterion"], rule["field"], rule.get("min"),
-                                  rule.get("max"), tuple(rule.get("allowed", []))))
+            rules.append(AutoRule(rule["criterion"], rule.get("field", ""), rule.get("min"),
+                                  rule.get("max"), tuple(str(a) for a in rule.get("allowed", [])),
+                                  rule.get("coded", "")))
         stages.append(Stage(entry["id"], entry.get("name", entry["id"]), entry["kind"],
                             entry.get("reason_required", entry["kind"] == "eligibility"),
-                            tuple(rules), tuple(entry.get("criteria", []))))
+                            tuple(rules), tuple(entry.get("criteria", [])),
+                            entry.get("include_passing", False)))
     if len({s.id for s in stages}) != len(stages):
         problems.append(Problem(str(path), "two stages share an id"))
     raise_if(problems)
@@ -140,13 +165,13 @@ def load_criteria(path: str | Path) -> Criteria:
 def _rule_problems(rule: Mapping[str, Any], stage: str, file: str,
                    line: int | None) -> list[Problem]:
     """An automatic rule the records cannot answer: a country, or an unknown type."""
-    if rule["field"] == "country":
+    if rule.get("field") == "country":
         return [Problem(file, f"stage {stage}: no export gives the country a study was done "
                         "in (RIS CY is the place of publication, affiliations are the "
                         "authors'), so an automatic rule on country would exclude nothing",
                         line, hint="drop the rule and state the country in a criterion "
                                    "that reviewers apply")]
-    if rule["field"] != "type":
+    if rule.get("field") != "type":
         return []
     unknown = [t for t in rule.get("allowed", []) if t not in DOCUMENT_TYPES]
     return [Problem(file, f"stage {stage}: document type '{t}' is not in the vocabulary",

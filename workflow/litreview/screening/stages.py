@@ -98,9 +98,12 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
 
 
 def screen(records: Sequence[Record], criteria: Criteria, sheets: Sequence[Sheet],
-           aliases: Mapping[str, str] | None = None) -> Screening:
+           aliases: Mapping[str, str] | None = None,
+           coded: Mapping[str, Mapping[str, str]] | None = None) -> Screening:
     """Run every stage. ``aliases`` maps any member id of a duplicate group to its id; a
-    sheet may name a record by any of them, or by its bare accession number."""
+    sheet may name a record by any of them, or by its bare accession number. ``coded``
+    gives each coded record's agreed coding and typology levels, which a later stage's
+    automatic rules may read."""
     aliases = dict(aliases or {})
     aliases.update({r.record_id: r.record_id for r in records})
     sheets, ambiguous = resolve_sheets(sheets, aliases)
@@ -113,7 +116,7 @@ def screen(records: Sequence[Record], criteria: Criteria, sheets: Sequence[Sheet
     results = []
     for stage in criteria.stages:
         stage_sheets = [s for s in sheets if s.stage == stage.id]
-        result = _run_stage(stage, pool, by_id, stage_sheets, aliases, problems)
+        result = _run_stage(stage, pool, by_id, stage_sheets, aliases, problems, coded or {})
         results.append(result)
         pool = result.ids(Status.INCLUDED)
     raise_if(problems)
@@ -123,12 +126,13 @@ def screen(records: Sequence[Record], criteria: Criteria, sheets: Sequence[Sheet
 
 def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
                sheets: Sequence[Sheet], aliases: Mapping[str, str],
-               problems: list[Problem]) -> StageResult:
+               problems: list[Problem], coded: Mapping[str, Mapping[str, str]]) -> StageResult:
     """One stage on the records of ``pool``; a decision the stage cannot take (on a record
     not in the pool, or one an automatic rule excluded) is added to ``problems``."""
     entered = set(pool)
     automatic = {rid: rule for rid in pool
-                 for rule in [next((r for r in stage.automatic if r.fails(by_id[rid])), None)]
+                 for rule in [next((r for r in stage.automatic
+                                    if r.fails(by_id[rid], coded.get(rid))), None)]
                  if rule}
     consensus: dict[str, Decision] = {}
     by_reviewer: dict[str, dict[str, Decision]] = defaultdict(dict)
@@ -169,10 +173,21 @@ def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
         elif votes:
             outcomes[rid] = Outcome(rid, stage.id, Status.CONFLICT)
         else:
-            outcomes[rid] = Outcome(rid, stage.id, Status.AWAITING)
+            outcomes[rid] = _undecided(rid, stage, coded.get(rid))
     agreement = _agreement(stage.id, by_reviewer, [r for r in pool
                                                    if outcomes[r].status != Status.AUTOMATION])
     return StageResult(stage, tuple(pool), outcomes, agreement, tuple(conflicts))
+
+
+def _undecided(rid: str, stage: Stage, coding: Mapping[str, str] | None) -> Outcome:
+    """A record no rule excluded and no person decided: it awaits a decision, unless the
+    stage's rules decide it (``include_passing``): included when every rule could be
+    applied, else awaiting its coding."""
+    if not stage.include_passing:
+        return Outcome(rid, stage.id, Status.AWAITING)
+    if all(rule.answers(coding) for rule in stage.automatic):
+        return Outcome(rid, stage.id, Status.INCLUDED, "", "automation")
+    return Outcome(rid, stage.id, Status.AWAITING, "", "", "not coded yet")
 
 
 def _automated(d: Decision, stage: str, rule: AutoRule) -> Problem:
