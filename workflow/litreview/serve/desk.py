@@ -19,6 +19,7 @@ from litreview.core.contracts import DECISIONS, Status
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.records import Record, RecordIdError, RecordIds
 from litreview.core.review import Review, load_review
+from litreview.pipeline.coding import coded_values
 from litreview.screening import (
     Criteria,
     Decision,
@@ -31,7 +32,14 @@ from litreview.screening import (
     sheet_problems,
     stage_reasons,
 )
-from litreview.serve.loading import Results, check_results, first_to_screen, read_results
+from litreview.serve.loading import (
+    Results,
+    check_results,
+    files_state,
+    first_to_screen,
+    read_results,
+    spelt_as_sheets,
+)
 from litreview.serve.order import Queue, fallback_order
 from litreview.serve.pen import Entry, Pen
 from litreview.serve.ranker import BackgroundRanker
@@ -172,28 +180,21 @@ class Desk:
             key = self._sheets_key()
             if self._screened is None or self._screened[0] != key:
                 sheets = read_sheets(self.folder, [s.id for s in self.stages])
+                coded = coded_values(self.root, self.review, self.criteria, results.aliases)
                 self._screened = (key, sheets, screen(results.records, self.criteria, sheets,
-                                                      results.aliases))
+                                                      results.aliases, coded))
             return self._screened[1], self._screened[2]
 
     def _sheets_key(self) -> tuple:
-        if not self.folder.is_dir():
-            return ()
-        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                            for p in self.folder.iterdir() if p.is_file()))
+        """What the sheets are now: the decision sheets, and the coding a stage's rules
+        may read."""
+        return files_state(self.folder, self.root / self.review.coding_sheets)
 
     # --- a reviewer's pen and queue --------------------------------------------------
 
     def known_reviewer(self, name: str) -> str:
-        """``name`` as the sheets already spell it: the workflow tells reviewers apart
-        whatever the case, so "ae" must write AE's sheet, not a second one."""
-        if not name or not self.folder.is_dir():
-            return name
-        for path in sorted(self.folder.iterdir()):
-            _, _, who = path.stem.partition("-")
-            if who.casefold() == name.casefold():
-                return who
-        return name
+        """``name`` as the sheets already spell it ("ae" writes AE's sheet)."""
+        return spelt_as_sheets(self.folder, name)
 
     def pen(self, stage: str, reviewer: str) -> Pen:
         """The one writer of ``<stage>-<reviewer>.csv`` (``<stage>.csv`` for "")."""

@@ -67,6 +67,25 @@ def first_to_screen(root: Path, stage: str, decided: Collection[str]) -> Record 
     return None
 
 
+def files_state(*folders: Path) -> tuple:
+    """The files of ``folders`` as they are now (name, time, size): changed when any is."""
+    files = [p for folder in folders if folder.is_dir() for p in folder.iterdir()
+             if p.is_file()]
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+def spelt_as_sheets(folder: Path, name: str) -> str:
+    """``name`` as the sheets of ``folder`` already spell it: the workflow tells reviewers
+    apart whatever the case, so "ae" must write AE's sheet, not a second one."""
+    if not name or not folder.is_dir():
+        return name
+    for path in sorted(folder.iterdir()):
+        _, _, who = path.stem.partition("-")
+        if who.casefold() == name.casefold():
+            return who
+    return name
+
+
 def _record(cells: dict[str, str]) -> Record:
     """A record from a row of ``to_screen.csv``: what the page shows of it."""
     return Record(cells["record_id"], "", "", 0, title=cells.get("title", ""),
