@@ -110,3 +110,8 @@ def test_a_field_defined_twice_is_located(tmp_path: Path):
 def test_the_schema_locates_a_bad_type(tmp_path: Path):
     [problem] = _problems(tmp_path, FORM.replace("type: yes_no", "type: boolean"))
     assert "coding.yaml:14" in problem and "boolean" in problem
+
+
+def test_an_appraisal_field_must_have_judgements(tmp_path: Path):
+    [problem] = _problems(tmp_path, FORM + "appraisal: [randomised, country]\n")
+    assert "coding.yaml:33: appraisal: 'country' is not a one_of or yes_no field" in problem

@@ -170,3 +170,17 @@ def test_a_rule_on_a_field_the_form_lacks_is_refused(tiny_review: Path, capsys):
     assert run_stages(tiny_review) == 2
     assert "stage quality: a rule reads 'qualty', which the coding form does not have" in \
         capsys.readouterr().err
+
+
+def test_the_appraisal_figure_draws_the_fields_the_form_names(coded_review: Path):
+    import xml.etree.ElementTree as ET
+
+    form = coded_review / "screening" / "coding.yaml"
+    form.write_text(form.read_text() + "appraisal: [randomised]\n")
+    assert _code(coded_review) == 0
+    root = ET.fromstring((coded_review / paths.CODING / "appraisal.svg").read_text())
+    svg = "{http://www.w3.org/2000/svg}"
+    assert len(list(root.iter(f"{svg}circle"))) == 2  # two studies, one criterion
+    form.write_text(FORM)
+    assert _code(coded_review) == 0
+    assert not (coded_review / paths.CODING / "appraisal.svg").exists()

@@ -66,6 +66,16 @@ def _write(out: Path, coding) -> None:
         [[a.field, a.coder_a, a.coder_b, a.both, a.agreed,
           "" if a.percent is None else f"{a.percent:.1f}",
           "" if a.kappa is None else f"{a.kappa:.3f}"] for a in coding.agreement]))
+    figure = out / "appraisal.svg"
+    if coding.form.appraisal:  # the figure of the fields the form names
+        from litreview.coding import appraisal_svg
+
+        criteria = [coding.form.field(name) for name in coding.form.appraisal]
+        labels = [(f"{s.title[:30]} ({s.year})" if s.year else s.title[:30], s.values)
+                  for s in coding.studies]
+        atomic_write_text(figure, appraisal_svg(criteria, labels))
+    elif figure.exists():
+        figure.unlink()  # no longer asked for
     atomic_write_text(out / conflicts, csv_text(
         ["record_id", "field", "values", "agreed"],
         [[c.record_id, c.field, "; ".join(f"{who}: {value}" for who, value in c.values),

@@ -14,7 +14,12 @@ bars, as robvis draws them).
 
 from __future__ import annotations
 
-from litreview.coding.appraisal_figure import judgement_colour, stacked_bars, traffic_lights
+from litreview.coding.appraisal_figure import (
+    appraisal_svg,
+    judgement_colour,
+    stacked_bars,
+    traffic_lights,
+)
 from litreview.coding.form import (
     CONDITIONS,
     READY,
@@ -63,12 +68,46 @@ from litreview.coding.typology import (
 )
 
 __all__ = [
-    "CONDITIONS", "CSV_HEADER", "MORE_THAN_ONE", "READY", "Classified", "Coded",
-    "CodingConflict", "CodingSheet", "Condition", "CountTable", "CrossTable", "Field",
-    "FieldAgreement", "Form", "Level", "Table", "Typology", "agreed_coding", "agreement",
-    "classify", "computed_level", "conflicts", "cross", "frequency", "holds", "in_words",
-    "judgement_colour", "load_form", "number_of", "override_problems", "read_coding_sheet",
-    "read_coding_sheets", "sheet_override_problems", "spelt", "stacked_bars",
-    "table_csv_rows", "table_markdown", "text_of", "traffic_lights", "value_problems",
+    "CONDITIONS",
+    "CSV_HEADER",
+    "MORE_THAN_ONE",
+    "READY",
+    "Classified",
+    "Coded",
+    "CodingConflict",
+    "CodingSheet",
+    "Condition",
+    "CountTable",
+    "CrossTable",
+    "Field",
+    "FieldAgreement",
+    "Form",
+    "Level",
+    "Table",
+    "Typology",
+    "agreed_coding",
+    "agreement",
+    "appraisal_svg",
+    "classify",
+    "computed_level",
+    "conflicts",
+    "cross",
+    "frequency",
+    "holds",
+    "in_words",
+    "judgement_colour",
+    "load_form",
+    "number_of",
+    "override_problems",
+    "read_coding_sheet",
+    "read_coding_sheets",
+    "sheet_override_problems",
+    "spelt",
+    "stacked_bars",
+    "table_csv_rows",
+    "table_markdown",
+    "text_of",
+    "traffic_lights",
+    "value_problems",
     "values_of",
 ]

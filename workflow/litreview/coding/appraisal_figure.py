@@ -91,6 +91,26 @@ def stacked_bars(criteria: Sequence[Field], studies: Sequence[Mapping[str, str]]
     return "\n".join(parts) + "\n"
 
 
+def appraisal_svg(criteria: Sequence[Field],
+                  studies: Sequence[tuple[str, Mapping[str, str]]]) -> str:
+    """Both drawings in one figure: the summary bars above the traffic lights."""
+    bars = stacked_bars(criteria, [coding for _, coding in studies])
+    lights = traffic_lights(criteria, studies)
+    (w1, h1), (w2, h2) = _size(bars), _size(lights)
+    width, height = max(w1, w2), h1 + 20 + h2
+    return (f'{_open(width, height, "Appraisal of the studies")}\n'
+            f'{bars}<g transform="translate(0,{h1 + 20:.0f})">\n{lights}</g>\n</svg>\n')
+
+
+def _size(svg: str) -> tuple[float, float]:
+    """The width and height an SVG of this module declares."""
+    import re
+
+    found = re.search(r'width="([0-9.]+)" height="([0-9.]+)"', svg)
+    assert found is not None
+    return float(found.group(1)), float(found.group(2))
+
+
 def _shares(field: Field, studies: Sequence[Mapping[str, str]]) -> list[tuple[str, int]]:
     """Each judgement's count, best first, then other values, then not assessed."""
     counts: dict[str, int] = {}

@@ -102,6 +102,7 @@ class Form:
     tables: tuple[Table, ...] = ()
     typologies: tuple[Typology, ...] = ()
     path: str = ""
+    appraisal: tuple[str, ...] = ()  # the fields the appraisal figure draws
 
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -157,8 +158,16 @@ def load_form(path: str | Path, stages: tuple[str, ...] = ()) -> Form:
     if codes != "included" and stages and codes not in stages:
         problems.append(Problem(str(path), f"codes: no stage '{codes}'", line_of(text, ["codes"]),
                                 hint=f"one of: included, {', '.join(stages)}"))
+    appraisal = [a for part in parts for a in part.appraisal] + list(data.get("appraisal", []))
+    for n, name in enumerate(data.get("appraisal", [])):
+        spec = by_id.get(name)
+        if spec is None or spec.type not in ("one_of", "yes_no"):
+            problems.append(Problem(str(path), f"appraisal: '{name}' is not a one_of or yes_no "
+                                    "field", line_of(text, ["appraisal", n]),
+                                    hint="the figure colours a field's values best to worst"))
     raise_if(problems)
-    return Form(tuple(fields), codes, tuple(tables), tuple(typologies), str(path))
+    return Form(tuple(fields), codes, tuple(tables), tuple(typologies), str(path),
+                tuple(dict.fromkeys(appraisal)))
 
 
 def _included(name: str, base: Path) -> Form:
