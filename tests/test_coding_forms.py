@@ -14,7 +14,7 @@ from litreview.core.errors import InputError
 
 FORMS = Path(__file__).resolve().parents[1] / "workflow" / "litreview" / "coding" / "forms"
 READY = ("curee-table10", "eppi-woe", "mmat", "casp-qualitative")
-ANSWERS = ("yes", "no", "can't tell")
+ANSWERS = ("yes", "can't tell", "no")  # best to worst, as the appraisal figure colours them
 
 
 def including(tmp_path: Path, *names: str, extra: str = "") -> Form:
