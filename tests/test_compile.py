@@ -210,6 +210,18 @@ def test_pairs_compile_to_and_of_alternatives():
     assert proquest.startswith('((MAINSUBJECT.EXACT("Role") OR TI,AB,IF(Role)) AND ')
 
 
+def test_the_union_of_pairs_says_it_is_not_in_the_strategy():
+    """A list of pairs is a search per pair; the line that unites them is litreview's own,
+    and the compiled text says so."""
+    strategy = parse_strategy("database: IBSS\n\nLeadership + Public sector\n"
+                              "Leadership + Education\n", "s.txt")
+    text = render_compiled(compile_strategy(strategy, "ovid"), strategy)
+    assert "# line #3 (All pairs) is not in the strategy: litreview adds it" in text
+    plain = parse_strategy("database: ERIC\n\n#1 Leadership\n#2 Management\n", "s.txt")
+    assert "is not in the strategy" not in render_compiled(compile_strategy(plain, "ovid"),
+                                                           plain)
+
+
 def test_limits_override():
     strategy = parse_strategy("database: ERIC\n\n#1 Leadership\n", "s.txt")
     result = compile_strategy(strategy, "pubmed", limits=Limits((2009, 2010)))

@@ -204,6 +204,12 @@ def render_compiled(compiled: Compiled, strategy: Strategy) -> str:
         out.append(f"# limits: {compiled.limits}")
     for warning in compiled.warnings:
         out.append(f"# warning: {warning}")
+    for line in strategy.lines:  # a line the strategy does not print must say so
+        if "synthetic" in line.flags:
+            out.append(f"# line #{line.number} ({line.label or 'added'}) is not in the "
+                       f"strategy: litreview adds it, the union of lines #1 to "
+                       f"#{line.number - 1}, to give one result set; the strategy runs each "
+                       "pair as a search of its own")
     if compiled.history:
         out += ["", "## Search history (enter line by line)"]
         width = len(str(len(compiled.history)))
