@@ -192,8 +192,9 @@ def run_stages(review: Path) -> int:
 
 @pytest.fixture(scope="session")
 def example_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example review's results, made in process once, in a copy: read it, never change
-    it (copy it first). Tests that use it share the xdist group ``example``."""
+    """The example review's results, made in process once per worker, in a copy: read it,
+    never change it (copy it first). Tests that use it share the xdist group ``example``,
+    or ``serve`` for the screening app's (a second worker builds its own, in parallel)."""
     review = copy_example(tmp_path_factory.mktemp("example-built") / "review")
     assert run_stages(review) == 0
     return review

@@ -31,7 +31,7 @@ def _rows(review: Path, name: str) -> list[str]:
     return (review / "screening" / "decisions" / f"{name}.csv").read_text().splitlines()
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_a_decision_is_checked_as_the_workflow_checks_it(review: Path):
     desk = Desk(review)
     first = desk.queue("title_abstract", "AE").next()
@@ -52,7 +52,7 @@ def test_a_decision_is_checked_as_the_workflow_checks_it(review: Path):
     desk.close()
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_two_tabs_deciding_one_record_leave_one_row(review: Path):
     desk = Desk(review)
     ids = desk.queue("title_abstract", "AE").pool[:20]
@@ -67,7 +67,7 @@ def test_two_tabs_deciding_one_record_leave_one_row(review: Path):
     desk.close()
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_undo_takes_back_the_last_decision(review: Path):
     desk = Desk(review)
     queue = desk.queue("title_abstract", "AE")
@@ -88,7 +88,7 @@ def test_the_app_needs_a_run_of_the_workflow(tiny_review: Path, capsys):
     assert "the workflow has not run yet" in capsys.readouterr().err
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_a_sheet_with_problems_is_shown_not_overwritten(review: Path):
     sheet = review / "screening" / "decisions" / "title_abstract-AE.csv"
     sheet.write_text("record_id,decision\nassia-200846751,maybe\n")
@@ -99,7 +99,7 @@ def test_a_sheet_with_problems_is_shown_not_overwritten(review: Path):
     assert sheet.read_bytes() == before
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_the_guard_refuses_forged_requests_and_foreign_hosts(review: Path):
     server = Server(review, "--reviewer", "AE")
     try:
@@ -161,7 +161,7 @@ def test_the_orders():
     assert len(queue.pool) == 30
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_the_resolver_sees_disagreements_and_shared_doubt(review: Path):
     desk = Desk(review)
     a, b, c, d = desk.queue("title_abstract", "AE").pool[:4]
@@ -202,7 +202,7 @@ def test_the_first_record_shows_before_every_record_is_read(tmp_path: Path):
     assert first_to_screen(tmp_path, "full_text", set()) is None
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_the_full_text_stage_links_the_full_text_file(review: Path):
     desk = Desk(review)
     first = desk.queue("title_abstract", "AE").next()
@@ -223,7 +223,7 @@ def test_the_full_text_stage_links_the_full_text_file(review: Path):
         server.stop()
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_a_record_goes_on_once_every_reviewer_has_decided_it(review: Path):
     desk = Desk(review)
     x, y = desk.queue("title_abstract", "AE").pool[:2]
@@ -236,7 +236,7 @@ def test_a_record_goes_on_once_every_reviewer_has_decided_it(review: Path):
     desk.close()
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_a_record_decided_at_a_later_stage_stays_in_the_earlier_one(review: Path):
     desk = Desk(review)
     x = desk.queue("title_abstract", "AE").next()
@@ -253,7 +253,7 @@ def test_a_record_decided_at_a_later_stage_stays_in_the_earlier_one(review: Path
     desk.close()
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_undo_restores_a_changed_decision(review: Path):
     desk = Desk(review)
     a, b = desk.queue("title_abstract", "AE").pool[:2]
@@ -266,7 +266,7 @@ def test_undo_restores_a_changed_decision(review: Path):
     desk.close()
 
 
-@pytest.mark.xdist_group("example")
+@pytest.mark.xdist_group("serve")
 def test_names_and_ids_as_the_sheets_already_write_them(review: Path):
     folder = review / "screening" / "decisions"
     (folder / "title_abstract-AE.csv").write_text(

@@ -19,7 +19,7 @@ from litreview.core.records import read_records, write_records
 from litreview.screening import read_sheet
 from serve_helpers import CHROMIUM_ARGS, Server, chromium, review_to_screen
 
-pytestmark = pytest.mark.xdist_group("example")  # they copy the example's results
+pytestmark = pytest.mark.xdist_group("serve")  # one worker builds the example for them
 
 STAGES = ("title_abstract", "full_text")
 #: Keys per record, over and over: include; reason 1 then exclude; unsure; exclude.
