@@ -157,3 +157,32 @@ def test_nested_exports_pass_check_and_keep_their_path_in_provenance(tiny_review
 
 def test_only_the_nearest_folder_dates_an_export():
     assert search_date("/home/me/review_2020-01-01/data/exports/eric/eric.ris", "x") == "x"
+
+
+# --- a call for evidence (seed 004): outlets and the weeks it ran ---------------------------
+
+CALL = """  - name: Call for evidence
+    kind: call_for_evidence
+    outlets: [Children & Young People Now, Municipal Journal, Times Educational Supplement]
+    opens: 2008-01-07
+    closes: 2008-04-30
+    files: [data/other/websites.csv]
+"""
+
+
+def test_a_call_for_evidence_is_a_source_kind_of_its_own(tiny_review: Path):
+    edit(tiny_review / "review.yaml", "screening:\n", CALL + "screening:\n")
+    call = load_review(tiny_review).source("call-for-evidence")
+    assert call.kind == "call_for_evidence" and len(call.outlets) == 3
+    assert (call.opens, call.closes, call.searched) == ("2008-01-07", "2008-04-30",
+                                                        "2008-04-30")
+
+
+def test_a_call_for_evidence_says_where_and_when(tiny_review: Path):
+    edit(tiny_review / "review.yaml", "screening:\n",
+         CALL.replace("    opens: 2008-01-07\n", "") + "screening:\n")
+    assert any("'opens' is a required property" in p for p in problems(tiny_review))
+    edit(tiny_review / "review.yaml", "    closes: 2008-04-30\n",
+         "    opens: 2008-05-07\n    closes: 2008-04-30\n")
+    assert any("the call for evidence closes (2008-04-30) before it opens (2008-05-07)" in p
+               for p in problems(tiny_review))

@@ -68,6 +68,9 @@ class Source:
     heading_map: str = ""
     columns: tuple[tuple[str, str], ...] = ()  # field -> column header, for odd tables
     rejects: bool = False  # set unreadable blocks aside instead of stopping
+    outlets: tuple[str, ...] = ()  # a call for evidence: where it was placed
+    opens: str = ""  # and when it ran
+    closes: str = ""
 
     @property
     def is_database(self) -> bool:
@@ -223,10 +226,13 @@ def _other_source(entry: dict[str, Any], root: Path) -> Source:
     """One ``other_sources:`` entry of the config (hand searching, citation chasing…)."""
     return Source(
         name=entry["name"], slug=slug(entry["name"]), kind=entry["kind"],
-        exports=export_files(entry["files"], root), searched=entry.get("searched", ""),
+        exports=export_files(entry["files"], root),
+        searched=entry.get("searched", entry.get("closes", "")),
         format=entry.get("format", "auto"), description=entry.get("description", ""),
         columns=tuple(sorted(entry.get("columns", {}).items())),
         rejects=bool(entry.get("rejects", False)),
+        outlets=tuple(entry.get("outlets", [])), opens=entry.get("opens", ""),
+        closes=entry.get("closes", ""),
     )
 
 
@@ -258,6 +264,10 @@ def _source_problems(sources: list[Source], file: str, root: Path,
             if path and not (root / path).is_file():
                 problems.append(Problem(file, f"{source.name}: {what} file '{path}' not found",
                                         line[source.name]))
+        if source.opens and source.closes and source.closes < source.opens:
+            problems.append(Problem(file, f"{source.name}: the call for evidence closes "
+                                    f"({source.closes}) before it opens ({source.opens})",
+                                    line[source.name]))
     return problems
 
 

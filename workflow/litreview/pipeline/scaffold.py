@@ -31,7 +31,8 @@ databases:
 
 other_sources: []
 #  - name: Websites
-#    kind: websites   # websites | organisations | citation_searching | documents_requested | other
+#    kind: websites   # websites | organisations | citation_searching |
+#                     # documents_requested | call_for_evidence | other
 #    files: [data/other/websites.csv]
 
 screening:

@@ -49,7 +49,8 @@ def prisma2020_csv(counts: Mapping[str, Any]) -> str:
         "register_results": 0, "register_specific_results": "",
         "website_results": kinds.get("websites", 0),
         "organisation_results": sum(kinds.get(k, 0) for k in
-                                    ("organisations", "documents_requested", "other")),
+                                    ("organisations", "documents_requested",
+                                     "call_for_evidence", "other")),
         "citations_results": kinds.get("citation_searching", 0),
         "duplicates": db["duplicates_removed"], "excluded_automatic": db["excluded_automation"],
         "excluded_other": db["excluded_other_reasons"],
