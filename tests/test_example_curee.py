@@ -55,3 +55,27 @@ def test_the_three_filters_leave_the_28(studies):
     described = [s for s in quality if s["leadership_described"] == "yes"]
     selected = [s for s in described if s["gap_focus"] == "yes"]
     assert len(selected) == PUBLISHED["selected"] == 28
+
+
+@pytest.mark.workflow
+def test_the_example_runs_129_reports_to_28(tmp_path: Path):
+    """The review directory runs with Snakemake: every report mapped, then the filters as
+    stages whose rules read the coding — each exclusion counted by PRISMA with its filter."""
+    import json
+    import shutil
+
+    from conftest import snakemake
+    from litreview.core import paths
+
+    review = tmp_path / "curee-2010"
+    shutil.copytree(EXAMPLE, review, ignore=shutil.ignore_patterns("results", ".snakemake"))
+    run = snakemake(review, "--cores", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    counts = json.loads((review / paths.COUNTS).read_text())
+    other = counts["other_methods"]
+    assert counts["identification"]["other_sources"] == {"CUREE": 129}
+    assert (other["records_screened"], other["reports_assessed"]) == (129, 129)
+    assert other["reports_excluded"] == {"F1": 55, "F2": 29, "F3": 17}
+    assert counts["included"]["studies"] == PUBLISHED["selected"] == 28
+    summary = (review / paths.CODING / "summary.md").read_text()
+    assert summary.startswith("# Coding of 129 studies")

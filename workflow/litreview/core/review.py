@@ -177,6 +177,10 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
     others = [_other_source(entry, root) for entry in data.get("other_sources", [])]
     problems = [p for source in databases
                 for p in _date_problems(source.searched, file, f"database {source.name} searched")]
+    if not databases and not others:
+        problems.append(Problem(file, "the review has no source: no database and no other "
+                                "source", line_of(yaml_text, ["databases"]),
+                                hint="list the databases searched, or the other sources"))
     line = {entry["name"]: line_of(yaml_text, [kind, i, "name"])
             for kind in ("databases", "other_sources")
             for i, entry in enumerate(data.get(kind, []))}
