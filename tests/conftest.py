@@ -169,7 +169,9 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
         ["--log", f"{logs}/report.log", "report", "--review", ".", "--counts", paths.COUNTS,
          "--flow", paths.FLOW_SVG, "--overlap", paths.OVERLAP, "--hits", *hits,
          "--agreement", *agreement, "--robustness", paths.ROBUSTNESS, "--stopping", *stopping,
-         "--included", paths.INCLUDED, "-o", paths.REPORT],
+         "--included", paths.INCLUDED,
+         *(["--coding", paths.CODING] if coding_inputs(review, root) else []),
+         "-o", paths.REPORT],
         ["--log", f"{logs}/audit.log", "audit", "--review", ".", "--counts", paths.COUNTS,
          "--hits", *hits, "--agreement", *agreement, "--robustness", paths.ROBUSTNESS_CSV,
          "-o", paths.MANIFEST]]

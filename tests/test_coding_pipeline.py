@@ -122,6 +122,8 @@ def test_the_workflow_codes_when_the_review_has_a_form(tiny_review: Path):
     assert run.returncode == 0, run.stderr[-3000:]
     summary = (tiny_review / paths.CODING / "summary.md").read_text()
     assert summary.startswith("# Coding of 1 study")
+    report = (tiny_review / paths.REPORT).read_text()
+    assert 'id="coding">Coding of the studies' in report and "Quality of the trial" in report
     inputs = json.loads((tiny_review / paths.MANIFEST).read_text())["inputs"]
     assert {"screening/coding.yaml", "screening/coding/coding.csv"} <= set(inputs)
 

@@ -79,3 +79,6 @@ def test_the_example_runs_129_reports_to_28(tmp_path: Path):
     assert counts["included"]["studies"] == PUBLISHED["selected"] == 28
     summary = (review / paths.CODING / "summary.md").read_text()
     assert summary.startswith("# Coding of 129 studies")
+    report = (review / paths.REPORT).read_text()
+    assert 'id="coding">Coding of the studies' in report
+    assert "Typology of project evidence" in report or "robustness" in report.casefold()

@@ -42,6 +42,7 @@ rule report:
         robustness=paths.ROBUSTNESS_CSV,
         stopping=expand(paths.stage_file("{stage}", "stopping.txt"), stage=STAGES),
         included=paths.INCLUDED,
+        coding=CODING_OUTPUTS,
     output:
         report(paths.REPORT, caption="../report/report.rst", category="Report"),
     conda:
@@ -51,12 +52,13 @@ rule report:
     params:
         cli=LITREVIEW,
         robustness=lambda wc, input: Path(input.robustness).parent,
+        coding=f"--coding {paths.CODING}" if CODING else "",
     shell:
         "{params.cli} --log {log:q}"
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
         " --robustness {params.robustness:q} --stopping {input.stopping:q}"
-        " --included {input.included:q} -o {output:q}"
+        " --included {input.included:q} {params.coding} -o {output:q}"
 
 
 rule audit:

@@ -114,9 +114,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
                   for name in paths.ROBUSTNESS_FILES
                   } if args.robustness else {}
     included = read_records(args.included) if args.included else None
+    coding = {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(args.coding).glob("*"))
+              if p.suffix in (".csv", ".svg")} if args.coding else None
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
                          Path(args.overlap).read_text(encoding="utf-8"), agreement, robustness,
-                         stopping, included)
+                         stopping, included, coding)
     atomic_write_text(args.output, html)
     return 0
 
@@ -174,6 +176,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--agreement", nargs="*", default=[],
                    help="results/screening/<stage>/agreement.csv files")
     p.add_argument("--robustness", help="folder of the robustness summary")
+    p.add_argument("--coding", help="folder of the coding (results/coding), when the review "
+                                    "has a coding form")
     p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
     p.add_argument("--included", help="results/screening/included.csv: the included reports, "
                                       "for the reference list")

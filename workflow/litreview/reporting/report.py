@@ -115,6 +115,31 @@ def _robustness_section(page: _Page, files: Mapping[str, str]) -> None:
                                  [row[:5] for row in studies]))
 
 
+def _coding_section(page: _Page, files: Mapping[str, str]) -> None:
+    """The tables of the review's coding form (``tables.csv``, a line per count) and the
+    appraisal figure when the form draws one."""
+    page.heading(2, "Coding of the studies", "coding")
+    _, rows = _csv_rows(files.get("tables.csv", ""))
+    tables: dict[str, list[list[str]]] = {}
+    for row in rows:  # table, row, column, studies, percent, of, more_than_one
+        tables.setdefault(row[0], []).append(row)
+    for label, lines in tables.items():
+        note = " (more than one may apply)" if lines[0][6] == "yes" else ""
+        page.heading(3, f"{label}{note}")
+        columns = list(dict.fromkeys(line[2] for line in lines if line[2]))
+        if not columns:
+            page.parts.append(_table(["", "studies", "per cent"],
+                                     [[line[1], line[3], line[4]] for line in lines]))
+            continue
+        cells = {(line[1], line[2]): line[3] for line in lines}
+        values = list(dict.fromkeys(line[1] for line in lines))
+        page.parts.append(_table(["", *columns], [[v, *(cells.get((v, c), "0") for c in columns)]
+                                                  for v in values]))
+    if files.get("appraisal.svg"):
+        page.heading(3, "Appraisal of the studies")
+        page.parts.append(f'<figure class="chart">{files["appraisal.svg"]}</figure>')
+
+
 # --- the reference list -----------------------------------------------------------------
 
 def _authors(names: Sequence[str]) -> str:
@@ -278,9 +303,11 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
                   hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
                   robustness: Mapping[str, str] | None = None,
                   stopping: Sequence[str] = (),
-                  included: Sequence[Record] | None = None) -> str:
+                  included: Sequence[Record] | None = None,
+                  coding: Mapping[str, str] | None = None) -> str:
     """The report page; every figure comes from the files passed in. ``included``, the
-    included reports, makes the reference list."""
+    included reports, makes the reference list; ``coding``, the files of
+    ``results/coding`` by name, the section on the coding by the review's own form."""
     page = _Page()
     _sources_section(page, review, counts, hits)
     page.heading(2, "PRISMA 2020 flow", "flow")
@@ -294,6 +321,8 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
         page.parts.append(_table(header, overlap_rows))
     if robustness:
         _robustness_section(page, robustness)
+    if coding:
+        _coding_section(page, coding)
     if included is not None:
         _references_section(page, included)
     page.heading(2, "Search history", "search-history")
