@@ -124,6 +124,10 @@ def test_the_workflow_codes_when_the_review_has_a_form(tiny_review: Path):
     assert summary.startswith("# Coding of 1 study")
     report = (tiny_review / paths.REPORT).read_text()
     assert 'id="coding">Coding of the studies' in report and "Quality of the trial" in report
+    robustness = (tiny_review / paths.ROBUSTNESS_MD).read_text()
+    for text in (report, robustness):  # nothing of the bundled review's coding sheet
+        for words in ("Focus of the leadership studied", "narrowing the gap", "Design"):
+            assert words not in text
     inputs = json.loads((tiny_review / paths.MANIFEST).read_text())["inputs"]
     assert {"screening/coding.yaml", "screening/coding/coding.csv"} <= set(inputs)
 

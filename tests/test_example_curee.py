@@ -81,4 +81,4 @@ def test_the_example_runs_129_reports_to_28(tmp_path: Path):
     assert summary.startswith("# Coding of 129 studies")
     report = (review / paths.REPORT).read_text()
     assert 'id="coding">Coding of the studies' in report
-    assert "Typology of project evidence" in report or "robustness" in report.casefold()
+    assert "Types of project evidence and research (CUREE 2010, Table 10)" in report

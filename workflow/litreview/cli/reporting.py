@@ -76,12 +76,15 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
 
     root = Path(args.review)
     review = load_review(root)
+    out = Path(args.out)
+    if (root / review.coding).is_file() and not (root / review.extraction).is_file():
+        _own_form(out, review)  # its summary is the coding's, by its own fields
+        return 0
     aliases = read_groups(args.groups).group_of
     links = _warned(study_links(args.studies, aliases))
     done = code_studies(root, review, read_records(args.included), aliases,
                         links.study_of if links else None)
     coded, table_list = _warned(done.coded), done.tables
-    out = Path(args.out)
     atomic_write_text(out / paths.SUMMARY_MD, summary_markdown(table_list, coded.studies,
                                                            coded.awaiting, coded.not_included))
     atomic_write_text(out / paths.SUMMARY_CSV, summary_csv(table_list))
@@ -94,6 +97,19 @@ def _cmd_robustness(args: argparse.Namespace) -> int:
         print(f"warning: {review.extraction}:{line}: '{rid}' is coded but no longer included; "
               "not counted", file=sys.stderr)
     return 0
+
+
+def _own_form(out: Path, review) -> None:
+    """The robustness folder of a review that codes by its own form: a pointer to the
+    coding's summary, and empty tables (no field of another review's sheet)."""
+    from litreview.reporting import studies_csv, summary_csv
+
+    atomic_write_text(out / paths.SUMMARY_MD, "# Extent and robustness of the evidence\n\n"
+                      f"This review codes its studies by its own form ({review.coding}): "
+                      f"see {paths.CODING}/summary.md.\n")
+    atomic_write_text(out / paths.SUMMARY_CSV, summary_csv([]))
+    atomic_write_text(out / paths.STUDIES_CSV, studies_csv([]))
+    atomic_write_text(out / paths.CHARTS_HTML, "")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

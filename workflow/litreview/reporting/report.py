@@ -319,8 +319,8 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
         page.parts.append('<p class="muted">Works each source shares with each other source; '
                           "the diagonal is the source's own works.</p>")
         page.parts.append(_table(header, overlap_rows))
-    if robustness:
-        _robustness_section(page, robustness)
+    if robustness and (not coding or _csv_rows(robustness.get(paths.SUMMARY_CSV, ""))[1]):
+        _robustness_section(page, robustness)  # a review coding by its own form has none
     if coding:
         _coding_section(page, coding)
     if included is not None:
