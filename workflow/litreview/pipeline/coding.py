@@ -5,7 +5,7 @@ only of the form's own fields."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,16 +79,12 @@ def code_review(root: Path, review: Review, screened: Screening, by_id: Mapping[
         return None
     form = load_form(path, tuple(s.stage.id for s in screened.stages))
     coded = to_code(form, screened)
-    sheets = read_coding_sheets(root / review.coding_sheets, form)
-    raise_if(value_problems(form, sheets) + sheet_override_problems(form, sheets)
-             + _unknown(sheets, set(coded), aliases))
-    agreed, _ = agreed_coding(form, sheets)
-    agreed = {aliases.get(rid, rid): values for rid, values in agreed.items()}
+    sheets, agreed = _agreed(root, review, form, aliases,
+                             lambda sheets: _unknown(sheets, set(coded), aliases))
     studies = []
     for rid in coded:
         if rid in agreed:
-            levels = {t.id: classify(t, form, agreed[rid]) for t in form.typologies}
-            values = {**agreed[rid], **{tid: c.level for tid, c in levels.items()}}
+            values, levels = agreed[rid]
             record = by_id[rid]
             studies.append(CodedStudy(rid, record.year, record.title, values, levels))
     return Coding(form, tuple(coded), tuple(studies),
@@ -115,14 +111,25 @@ def coded_values(root: Path, review: Review, criteria: Criteria,
                       f"'{rule.coded}', which the coding form does not have",
                       hint=f"one of: {', '.join(sorted(names))}")
               for stage, rule in rules if rule.coded not in names])
+    _, agreed = _agreed(root, review, form, aliases)
+    return {rid: values for rid, (values, _) in agreed.items()}
+
+
+def _agreed(root: Path, review: Review, form: Form, aliases: Mapping[str, str],
+            more: Callable[[list[CodingSheet]], list[Problem]] = lambda _: []
+            ) -> tuple[list[CodingSheet], dict[str, tuple[dict[str, str], dict[str, Classified]]]]:
+    """The coders' sheets, checked (and by ``more``), and each record's agreed coding by its
+    record's own id: its values with each typology's level under the typology's id, and
+    the levels as classified."""
     sheets = read_coding_sheets(root / review.coding_sheets, form)
-    raise_if(value_problems(form, sheets) + sheet_override_problems(form, sheets))
-    agreed, _ = agreed_coding(form, sheets)
+    raise_if(value_problems(form, sheets) + sheet_override_problems(form, sheets)
+             + more(sheets))
     out = {}
-    for rid, values in agreed.items():
-        levels = {t.id: classify(t, form, values).level for t in form.typologies}
-        out[aliases.get(rid, rid)] = {**values, **levels}
-    return out
+    for rid, values in agreed_coding(form, sheets)[0].items():
+        levels = {t.id: classify(t, form, values) for t in form.typologies}
+        out[aliases.get(rid, rid)] = ({**values, **{tid: c.level for tid, c in levels.items()}},
+                                      levels)
+    return sheets, out
 
 
 def _unknown(sheets: Sequence[CodingSheet], coded: set[str],
