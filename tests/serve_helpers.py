@@ -42,6 +42,26 @@ def review_to_screen(built: Path, target: Path) -> Path:
     return target
 
 
+def tiny_results(target: Path) -> Path:
+    """A copy of the tiny review, imported and deduplicated: what the app reads (its
+    records and duplicate groups), made in process."""
+    import contextlib
+
+    from conftest import FIXTURES, _import_jobs
+    from litreview.cli import main
+    from litreview.core import paths
+    from litreview.pipeline.smk import validated_review
+
+    shutil.copytree(FIXTURES / "tiny_review", target)
+    with contextlib.chdir(target):
+        review = validated_review(Path("."))
+        records = [paths.records(s.slug) for s in review.sources]
+        for job in [*_import_jobs(review),
+                    ["dedupe", *records, "-o", paths.UNIQUE, "--groups", paths.GROUPS]]:
+            assert main(job) == 0, job
+    return target
+
+
 class Server:
     """``litreview serve`` on a review, in a process of its own, on a free port."""
 
@@ -93,3 +113,54 @@ def request(url: str, data: bytes | None = None,
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+class AppClient:
+    """The app on a desk, called in this process as a browser would (through its guard),
+    without a server: ``get`` and ``post`` as a reviewer named by the app's cookie."""
+
+    CSRF = "test-csrf-token"
+
+    def __init__(self, desk, resolver: str = ""):
+        from litreview.serve.app import Settings, create_app
+        from litreview.serve.guard import Keys
+
+        self.keys = Keys(self.CSRF, "", 0)
+        self.app = create_app(desk, Settings(resolver=resolver), self.keys, None)
+
+    def get(self, path: str, who: str = "") -> tuple[int, str]:
+        return self.call("GET", path, who)
+
+    def post(self, path: str, body: object, who: str = "",
+             csrf: str = CSRF) -> tuple[int, str]:
+        import json
+
+        return self.call("POST", path, who, json.dumps(body).encode(),
+                         {"content-type": "application/json", "x-csrf-token": csrf})
+
+    def call(self, method: str, path: str, who: str, body: bytes = b"",
+             headers: dict[str, str] | None = None) -> tuple[int, str]:
+        import asyncio
+
+        headers = {**(headers or {}), "host": "127.0.0.1"}
+        if who:
+            headers["cookie"] = f"{self.keys.cookie('reviewer')}={who}"
+        route, _, query = path.partition("?")
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": method, "scheme": "http", "path": route,
+                 "raw_path": route.encode(), "query_string": query.encode(), "root_path": "",
+                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+                 "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
+        messages: list[dict] = []
+        given = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def receive() -> dict:
+            return given.pop() if given else {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            messages.append(message)
+
+        asyncio.run(self.app(scope, receive, send))
+        status = next(m["status"] for m in messages if m["type"] == "http.response.start")
+        text = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+        return status, text.decode()

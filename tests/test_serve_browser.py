@@ -17,7 +17,7 @@ import pytest
 from litreview.core import paths
 from litreview.core.records import read_records, write_records
 from litreview.screening import read_sheet
-from serve_helpers import CHROMIUM_ARGS, Server, chromium, review_to_screen
+from serve_helpers import CHROMIUM_ARGS, Server, chromium, review_to_screen, tiny_results
 
 pytestmark = pytest.mark.xdist_group("serve")  # one worker builds the example for them
 
@@ -249,3 +249,31 @@ def test_a_reason_pressed_just_after_exclude_is_that_records(browser, review: Pa
     decisions = sheet(review, "title_abstract-AE").decisions
     assert [(d.record_id, d.decision, d.reason) for d in decisions] == [
         (first, "exclude", "C2"), (second, "unsure", "")]
+
+
+def test_a_coder_codes_a_record_by_clicking(browser, tmp_path: Path):
+    """The coding form: ticked and typed, saved to the coder's own sheet, the levels it
+    gives shown with the next record."""
+    review = tiny_results(tmp_path / "coded")
+    (review / "screening" / "coding.yaml").write_text(
+        "codes: {stage: full_text}\nfields:\n"
+        "  - {id: design, type: one_of, values: [trial, survey]}\n"
+        "  - {id: outcomes, type: any_of, values: [attainment, attendance]}\n"
+        "  - {id: pupils, type: number, min: 1}\n"
+        "typologies:\n  - id: quality\n    levels:\n"
+        "      - {level: Strong, when: [{field: design, is: trial}]}\n"
+        "      - {level: Weak, when: []}\n")
+    with serving(review, "--reviewer", "c1") as server:
+        page = browser.new_page()
+        page.goto(server.base + "/code")
+        first = page.locator("#code-form").get_attribute("data-record-id")
+        page.get_by_label("trial").check()
+        page.get_by_label("attendance").check()
+        page.fill("input[name=pupils]", "120")
+        page.click("#code-save")
+        page.wait_for_selector("#saved")
+        assert "quality: Strong" in page.locator("#saved").inner_text()
+        assert page.locator("#code-form").get_attribute("data-record-id") != first
+        assert page.locator("#coded").inner_text() == "1 of 3 coded by you"
+    rows = (review / "screening" / "coding" / "coding-c1.csv").read_text().splitlines()
+    assert rows == ["record_id,design,outcomes,pupils", f"{first},trial,attendance,120"]

@@ -16,13 +16,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The serve subcommand."""
-    p = sub.add_parser("serve", help="screen in the browser: a local app that writes each "
-                       "reviewer's own decision sheet")
+    p = sub.add_parser("serve", help="screen (and code) in the browser: a local app that "
+                       "writes each reviewer's own sheets")
     p.add_argument("review", nargs="?", default=".", help="the review directory (default: here)")
     p.add_argument("--reviewer", help="who screens (the sheet <stage>-<reviewer>.csv); "
                    "without it the app asks each browser")
-    p.add_argument("--resolver", help="who may open the resolution view and write the agreed "
-                   "sheet <stage>.csv")
+    p.add_argument("--resolver", help="who may open the resolution views and write the agreed "
+                   "sheets <stage>.csv (and coding.csv, with a coding form)")
     p.add_argument("--stage", help="the stage to open first (default: the first with "
                    "records left)")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: "

@@ -1,7 +1,7 @@
 """The web app: pages and the few requests behind the keyboard (decide, undo, back,
-resolve). Each request is a plain function of the :class:`~litreview.serve.desk.Desk`;
-Starlette runs them in its thread pool, so a sheet written to disk never holds up another
-request."""
+resolve), and the coding pages when the review has a coding form. Each request is a plain
+function of the :class:`~litreview.serve.desk.Desk`; Starlette runs them in its thread
+pool, so a sheet written to disk never holds up another request."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from litreview.core.errors import InputError
+from litreview.serve.coding_page import CodingPages
 from litreview.serve.desk import Desk
 from litreview.serve.guard import Guard, Keys
 from litreview.serve.screen_page import ScreenPages
@@ -51,6 +52,7 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
     """The app on ``desk``, behind its :class:`~litreview.serve.guard.Guard`."""
     pages = ScreenPages(desk, templates(), keys.csrf, settings.resolver)
     pages.warm()  # the highlighter and the templates made before any request
+    coding = CodingPages(pages)  # a review without a coding form: each says so (404)
 
     def reviewer(request: Request) -> str:
         """Who screens in this browser: the server's one reviewer, or the name it gave
@@ -88,9 +90,10 @@ def create_app(desk: Desk, settings: Settings, keys: Keys,
 
     routes = [
         Route("/", page(home)), *_who_routes(pages, settings, keys.cookie("reviewer")),
-        *[Route(path, page(handler)) for path, handler in pages.pages().items()],
-        *[Route(path, api(handler), methods=[method])
-          for (method, path), handler in pages.requests().items()],
+        *[Route(path, page(handler)) for path, handler in
+          {**pages.pages(), **coding.pages()}.items()],
+        *[Route(path, api(handler), methods=[method]) for (method, path), handler in
+          {**pages.requests(), **coding.requests()}.items()],
         Route("/fulltext/{record_id}", fulltext),
         Mount("/static", StaticFiles(packages=[("litreview.serve", "static")]), name="static"),
     ]

@@ -2,9 +2,9 @@
 agreed sheet ``<stage>.csv``), each decision on disk when :meth:`Pen.write` returns.
 
 A new record's row is appended (one ``write``, ``fsync``); any other change rewrites the whole
-file beside it, ``fsync``-ed, moved into place with ``os.replace``, the folder ``fsync``-ed.
-Writers are serialised by a lock per pen (threads) and by ``flock`` on a descriptor of the
-decisions folder itself (processes): no lock file lies beside the sheets. The pen reads the
+file beside it, ``fsync``-ed, moved into place with ``os.replace``, the folder ``fsync``-ed
+(:mod:`~litreview.serve.sheet_file`). Writers are serialised by a lock per pen (threads) and
+by ``flock`` on a descriptor of the decisions folder itself (processes). The pen reads the
 file again whenever it changed behind it (inode, size, mtime), so that a hand edit is kept:
 rows, columns, notes, a word the workflow will refuse, lines above the header. Cells read as
 :func:`~litreview.screening.read_sheet` reads them and are written through
@@ -13,25 +13,26 @@ rows, columns, notes, a word the workflow will refuse, lines above the header. C
 
 from __future__ import annotations
 
-import codecs
-import csv
-import fcntl
-import io
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from litreview.core.contracts import DECISIONS, SHEET_COLUMNS
-from litreview.core.decode import decode_export
 from litreview.core.errors import InputError, Problem
-from litreview.core.fileio import FORMULA_START, atomic_open, neutralise, restore
-from litreview.core.sheets import is_sheet
 from litreview.screening import is_sheet_name
-
-_MAY_QUOTE = frozenset([*FORMULA_START, "'"])  # the first characters neutralise may change
+from litreview.serve.sheet_file import (
+    Fingerprint,
+    SheetFile,
+    append_row,
+    fingerprint,
+    folder_lock,
+    read_file,
+    refuse_twins,
+    store,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,35 +61,6 @@ def sheet_path(folder: str | Path, stage: str, reviewer: str) -> Path:
 
 
 @dataclass(slots=True)
-class _Sheet:
-    """A sheet as on disk: lines above the header, header, rows (cells as written, so that
-    a row rewritten is the row read), and how the file is spelt."""
-
-    above: list[list[str]]
-    header: list[str]
-    rows: list[list[str]]
-    bom: bool = False
-    line_end: str = "\n"
-    ends_open: bool = False  # no line break after the last row
-    rewrite: bool = False  # not UTF-8, malformed or lacking columns: written whole next time
-    columns: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.columns = {c.strip().lower(): i for i, c in enumerate(self.header) if c.strip()}
-
-    def cell(self, row: list[str], column: str) -> str:
-        """A cell's text as ``read_sheet`` reads it: stripped, the neutralising quote off."""
-        at = self.columns.get(column)
-        value = row[at].strip() if at is not None and at < len(row) else ""
-        return restore(value) if value[:1] == "'" else value
-
-    def put(self, row: list[str], column: str, value: str) -> None:
-        at = self.columns[column]
-        row.extend([""] * (at + 1 - len(row)))
-        row[at] = neutralise(value)
-
-
-@dataclass(slots=True)
 class _Index:
     """Where each record stands on the sheet: decided (first such row), or still to screen."""
 
@@ -97,7 +69,7 @@ class _Index:
     waiting: dict[str, int] = field(default_factory=dict)
     doubled: bool = False  # a record on two rows, one decided (a hand edit)
 
-    def take(self, sheet: _Sheet, number: int, reviewer: str) -> None:
+    def take(self, sheet: SheetFile, number: int, reviewer: str) -> None:
         row = sheet.rows[number]
         record_id = sheet.cell(row, "record_id")
         if not record_id or record_id in self.decided:
@@ -124,57 +96,6 @@ class _Index:
                 table[key] = at - 1 if at > number else at
 
 
-def _parse(data: bytes, file: str) -> _Sheet | None:
-    """The sheet in ``data``; None when it holds nothing (a file to write anew). A sheet
-    with no ``record_id`` column is refused rather than written over."""
-    try:
-        text, utf8 = data.decode("utf-8-sig"), True
-    except UnicodeDecodeError:
-        text, utf8 = decode_export(data, file), False  # refuses what is not cp1252 either
-    try:
-        rows, clean = list(csv.reader(io.StringIO(text, newline=""), strict=True)), True
-    except csv.Error:
-        try:
-            rows, clean = list(csv.reader(io.StringIO(text, newline=""))), False
-        except csv.Error as error:
-            raise InputError(Problem(file, f"not a readable CSV file ({error})", hint="save "
-                                     "it again as CSV UTF-8 in a spreadsheet program")) from None
-    start = next((i for i, row in enumerate(rows)
-                  if "record_id" in (c.strip().lower() for c in row)), None)
-    if start is None:
-        if any(c.strip() for row in rows for c in row):
-            raise InputError(Problem(file, "the sheet has no record_id column: the app will "
-                                     "not write over it", 1,
-                                     hint=f"columns: {', '.join(SHEET_COLUMNS)}"))
-        return None
-    newline = text.find("\n")
-    sheet = _Sheet(rows[:start], rows[start], rows[start + 1:],
-                   bom=data.startswith(codecs.BOM_UTF8),
-                   line_end="\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n",
-                   ends_open=not text.endswith(("\n", "\r")), rewrite=not (utf8 and clean))
-    missing = [c for c in SHEET_COLUMNS if c not in sheet.columns]
-    if missing:  # the person's columns stay as they are; the contract's are added after them
-        sheet = replace(sheet, header=[*sheet.header, *missing], rewrite=True)
-    return sheet
-
-
-def _csv(rows: Iterable[list[str]], line_end: str) -> str:
-    """CSV lines as :func:`~litreview.core.fileio.write_csv` writes them (each cell through
-    ``neutralise``; a row with a cell holding a lone ``\\r``, which a reader takes for a line
-    break, with every cell quoted), with the sheet's own line ending."""
-    buffer = io.StringIO()
-    plain = csv.writer(buffer, lineterminator=line_end)
-    quoted = csv.writer(buffer, lineterminator=line_end, quoting=csv.QUOTE_ALL)
-    for row in rows:  # neutralise(restore(c)): a no-op on a cell the pen wrote
-        cells = [neutralise(restore(c)) if c[:1] in _MAY_QUOTE else c for c in row]
-        (quoted if any("\r" in c for c in cells) else plain).writerow(cells)
-    return buffer.getvalue()
-
-
-def _fingerprint(stat: os.stat_result) -> tuple[int, int, int]:
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
 class Pen:
     """The one writer of one decision sheet: a reviewer's (``reviewer`` their name) or, with
     ``reviewer`` "", the agreed sheet ``<stage>.csv`` (each entry naming its resolver).
@@ -193,9 +114,9 @@ class Pen:
         self.stage = stage
         self.reviewer = reviewer
         self._lock = threading.Lock()
-        self._sheet: _Sheet | None = None
+        self._sheet: SheetFile | None = None
         self._index: _Index | None = None
-        self._seen: tuple[int, int, int] | None = None
+        self._seen: Fingerprint | None = None
         self._loaded = False
 
     # --- reading -------------------------------------------------------------------------
@@ -229,7 +150,7 @@ class Pen:
             sheet = self._sheet
             try:
                 if sheet is None:
-                    self._sheet = sheet = _Sheet([], list(SHEET_COLUMNS), [], rewrite=True)
+                    self._sheet = sheet = SheetFile([], list(SHEET_COLUMNS), [], rewrite=True)
                     index = self._index = _Index()
                 number = index.decided.get(entry.record_id, index.waiting.get(entry.record_id))
                 if number is None:
@@ -298,32 +219,22 @@ class Pen:
     def _locked(self, exclusive: bool) -> Iterator[int | None]:
         """The pen's lock, then ``flock`` on the folder (shared to read): the folder's
         descriptor, or None when there is no folder yet (nothing to read)."""
-        with self._lock:
-            if exclusive:
-                self.folder.mkdir(parents=True, exist_ok=True)
-            try:
-                folder = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
-            except FileNotFoundError:
+        with self._lock, folder_lock(self.folder, self.path.name, exclusive) as folder:
+            if folder is None:
                 self._sheet, self._index, self._seen, self._loaded = None, None, None, True
-                yield None
-                return
-            try:
-                fcntl.flock(folder, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-                for stale in self.folder.glob(f".{self.path.name}.*.tmp") if exclusive else ():
-                    stale.unlink(missing_ok=True)  # a killed writer's: every writer holds the
-                yield folder  # flock, which this one holds now
-            finally:
-                os.close(folder)  # and with it the flock
+            yield folder
 
     def _current(self) -> _Index:
         """The index of the sheet as it is on disk now, read again if it changed."""
-        self._refuse_twins()
+        refuse_twins(self.path)
         try:
-            seen: tuple[int, int, int] | None = _fingerprint(os.stat(self.path))
+            seen: Fingerprint | None = fingerprint(os.stat(self.path))
         except FileNotFoundError:
             seen = None
         if not self._loaded or seen != self._seen:
-            self._read()
+            self._index = None
+            self._seen, self._sheet = read_file(self.path, SHEET_COLUMNS)
+            self._loaded = True
         if self._index is None:
             self._index = _Index()
             if self._sheet is not None:
@@ -331,64 +242,23 @@ class Pen:
                     self._index.take(self._sheet, number, self.reviewer)
         return self._index
 
-    def _read(self) -> None:
-        self._index = None
-        try:
-            with open(self.path, "rb") as handle:
-                seen, data = _fingerprint(os.fstat(handle.fileno())), handle.read()
-        except FileNotFoundError:
-            self._sheet, self._seen, self._loaded = None, None, True
-            return
-        self._sheet, self._seen, self._loaded = _parse(data, str(self.path)), seen, True
-
-    def _refuse_twins(self) -> None:
-        """A sheet of the same name in another form (``.xlsx``) beside this one is refused:
-        the app writes CSV, and the workflow would read both."""
-        if not self.folder.is_dir():
-            return
-        twins = sorted(p for p in self.folder.iterdir()
-                       if p.stem == self.path.stem and p.name != self.path.name and is_sheet(p))
-        if not twins:
-            return
-        both = f"both {self.path.name} and " if self.path.exists() else ""
-        raise InputError(Problem(str(twins[0]), f"{both}{twins[0].name}: the app writes only "
-                                 f"{self.path.name}", hint=f"the app writes CSV: save the sheet "
-                                 f"as CSV (CSV UTF-8) named {self.path.name}, merging any rows, "
-                                 f"and move {twins[0].name} out of the folder"))
-
     def _append(self, row: list[str]) -> None:
         """Append one row with a single ``write``, starting a line of its own, and fsync."""
         sheet = self._sheet
         assert sheet is not None
-        text = (sheet.line_end if sheet.ends_open else "") + _csv([row], sheet.line_end)
-        data = text.encode("utf-8")
-        with open(self.path, "ab", buffering=0) as handle:
-            written = 0
-            while written < len(data):  # one write but on a full disk
-                written += handle.write(data[written:]) or 0
-            os.fsync(handle.fileno())
-            self._seen = _fingerprint(os.fstat(handle.fileno()))
-        sheet.ends_open = False
-        sheet.rows.append(row)
+        self._seen = append_row(self.path, sheet, row)
         if self._index is not None:
             self._index.take(sheet, len(sheet.rows) - 1, self.reviewer)
 
     def _store(self, folder: int | None, index: _Index | None) -> None:
         """Write the whole sheet beside it, fsync it, move it into place, fsync the folder;
         ``index`` is the sheet's as written, or None to make it anew."""
-        sheet = self._sheet
-        assert sheet is not None and folder is not None
-        text = _csv((*sheet.above, sheet.header, *sheet.rows), sheet.line_end)
-        with atomic_open(self.path) as handle:
-            handle.write(("\ufeff" if sheet.bom else "") + text)
-            handle.flush()
-            seen = _fingerprint(os.fstat(handle.fileno()))
-        os.fsync(folder)
-        sheet.ends_open = sheet.rewrite = False
+        assert self._sheet is not None and folder is not None
+        seen = store(self.path, self._sheet, folder)
         self._index, self._seen = index, seen
 
 
-def _fill(sheet: _Sheet, row: list[str], entry: Entry, keep_note: bool) -> None:
+def _fill(sheet: SheetFile, row: list[str], entry: Entry, keep_note: bool) -> None:
     """Set the contract's cells of ``row`` to ``entry``'s; the person's other cells stay."""
     for column in SHEET_COLUMNS:
         value = getattr(entry, column)

@@ -37,7 +37,8 @@ class ScreenPages:
         desk = self.desk
         return self.env.get_template(name).render(
             csrf=self.csrf, title=desk.review.title, stages=desk.stages,
-            resolver=self.resolver, **values)
+            resolver=self.resolver, coding=(desk.root / desk.review.coding).is_file(),
+            **values)
 
     @staticmethod
     def valid_name(name: str) -> bool:

@@ -55,6 +55,34 @@
     });
   });
 
+  // --- coding: the form's cells as (name, value) pairs; the server checks and writes -----
+  const codeForm = document.getElementById("code-form");
+  if (codeForm) {
+    codeForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const cells = Array.from(new FormData(codeForm).entries());
+      try {
+        say("Saving…");
+        const data = await call("POST", "/api/code/save",
+          { record_id: codeForm.dataset.recordId, cells });
+        window.location.assign(data.go);
+      } catch (error) { say(error.message, true); }
+    });
+  }
+  document.querySelectorAll(".code-resolve-form").forEach((form) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const section = form.closest(".conflict");
+      try {
+        await call("POST", "/api/code/resolve", {
+          record_id: section.dataset.recordId, cells: Array.from(new FormData(form).entries()),
+        });
+        section.classList.add("settled");
+        say(`Saved the agreed coding of ${section.dataset.recordId}`);
+      } catch (error) { say(error.message, true); }
+    });
+  });
+
   // --- screening ------------------------------------------------------------------------
   const holder = document.getElementById("record");
   if (!holder) return;
