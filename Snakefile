@@ -29,7 +29,6 @@ rule all:
         paths.REPORT,
         paths.COUNTS,
         paths.PRISMA_CSV,
-        paths.ROBUSTNESS_MD,
         paths.MANIFEST,
         CODING_OUTPUTS,
         [paths.hits(db) for db in STRATEGIES],

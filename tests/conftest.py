@@ -137,8 +137,8 @@ def _search_jobs(review: Review) -> list[list[str]]:
 
 
 def _later_jobs(review: Review, root: Path) -> list[list[str]]:
-    """dedupe.smk, screen.smk and report.smk: dedupe, screen, prisma, robustness, code
-    (with a coding form), report, audit."""
+    """dedupe.smk, screen.smk and report.smk: dedupe, screen, prisma, code (with a coding
+    form), report, audit."""
     from litreview.core import paths
     from litreview.pipeline.smk import coding_inputs, pair_sheet, stages, studies_sheet
 
@@ -150,6 +150,7 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
     pairs = [a for sheet in pair_sheet(root) for a in ("--pairs", sheet)]
     studies = [a for sheet in studies_sheet(root) for a in ("--studies", sheet)]
     since = ["--update-of", review.update_of] if review.update_of else []
+    coding = bool(coding_inputs(review, root))
     logs = paths.LOGS
     return [
         ["--log", f"{logs}/dedupe.log", "dedupe", *records, "-o", paths.UNIQUE, "--groups",
@@ -161,20 +162,17 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
          "--status", paths.STATUS, "--records", *records, "--rejects",
          *(paths.rejects(s.slug) for s in review.sources), *studies, "-o", paths.COUNTS,
          "--svg", paths.FLOW_SVG, "--png", paths.FLOW_PNG, "--csv", paths.PRISMA_CSV],
-        ["--log", f"{logs}/robustness.log", "robustness", "--review", ".", "--included",
-         paths.INCLUDED, "--groups", paths.GROUPS, *studies, "--out", paths.ROBUSTNESS],
         *([["--log", f"{logs}/code.log", "code", "--review", ".", "--unique", paths.UNIQUE,
-             "--groups", paths.GROUPS, "--out", paths.CODING]]
-          if coding_inputs(review, root) else []),
+             "--groups", paths.GROUPS, *studies, "--out", paths.CODING]]
+          if coding else []),
         ["--log", f"{logs}/report.log", "report", "--review", ".", "--counts", paths.COUNTS,
          "--flow", paths.FLOW_SVG, "--overlap", paths.OVERLAP, "--hits", *hits,
-         "--agreement", *agreement, "--robustness", paths.ROBUSTNESS, "--stopping", *stopping,
-         "--included", paths.INCLUDED,
-         *(["--coding", paths.CODING] if coding_inputs(review, root) else []),
+         "--agreement", *agreement, "--stopping", *stopping, "--included", paths.INCLUDED,
+         *(["--coding", paths.CODING] if coding else []),
          "-o", paths.REPORT],
         ["--log", f"{logs}/audit.log", "audit", "--review", ".", "--counts", paths.COUNTS,
-         "--hits", *hits, "--agreement", *agreement, "--robustness", paths.ROBUSTNESS_CSV,
-         "-o", paths.MANIFEST]]
+         "--hits", *hits, "--agreement", *agreement,
+         *(["--coding", paths.CODING_SUMMARY] if coding else []), "-o", paths.MANIFEST]]
 
 
 def run_stages(review: Path) -> int:

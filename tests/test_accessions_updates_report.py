@@ -181,8 +181,8 @@ def test_references_are_escaped_ordered_and_take_only_what_a_record_has(tiny_rev
         Record("db-2", "DB", "f", 2, title="A big trial", year="2012", authors=many,
                journal="Trials", volume="3", pages="1--9", doi="10.1/x\"y"),
     ]
-    html = render_report(review, counts, flow_svg(counts), {}, "", {}, None, (), included)
-    assert html == render_report(review, counts, flow_svg(counts), {}, "", {}, None, (),
+    html = render_report(review, counts, flow_svg(counts), {}, "", {}, (), included)
+    assert html == render_report(review, counts, flow_svg(counts), {}, "", {}, (),
                                  list(reversed(included)))  # deterministic
     refs = re.findall(r'<li id="ref-([^"]+)">', html)
     assert refs == ["db-2", "db-3", "db-1"]  # Author01, O'Neil, then the untitled by title

@@ -8,8 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
-from litreview.coding import Form, Typology, load_form, text_of
+from litreview.coding import (
+    Form,
+    Typology,
+    classify,
+    load_form,
+    read_coding_sheets,
+    text_of,
+    value_problems,
+)
 from litreview.core.errors import InputError
 
 FORMS = Path(__file__).resolve().parents[1] / "workflow" / "litreview" / "coding" / "forms"
@@ -114,17 +121,21 @@ def test_table10_prints_every_research_and_evaluation_condition(tmp_path):
         ("tracks_leadership", "is", "yes")}
 
 
-def test_table10_reuses_the_bundled_example_ids_with_their_values():
-    schema = yaml.safe_load((FORMS.parents[2] / "schemas" / "extraction.schema.yaml")
-                            .read_text(encoding="utf-8"))
-    form = load_form(FORMS / "curee-table10.yaml")
-    shared = {"evidence_kinds", "evidence_sources", "project_specific", "triangulated",
-              "pre_post", "tracks_leadership"}
-    assert shared <= {f.id for f in form.fields}
-    assert shared <= set(schema["properties"])
-    assert form.field("project_specific").values == tuple(
-        schema["properties"]["project_specific"]["enum"])
-    assert form.field("evidence_kinds").open  # the example's own kinds stay allowed
+def test_the_bundled_review_codes_by_table10_and_says_where_it_departs():
+    """The root review takes curee-table10 in whole: every study gets a level of the table,
+    and every level a coder set says where the study departs from the table."""
+    root = FORMS.parents[3]
+    form = load_form(root / "screening" / "coding.yaml")
+    [sheet] = read_coding_sheets(root / "screening" / "coding", form)
+    assert value_problems(form, [sheet]) == []
+    typology = next(t for t in form.typologies if t.id == "robustness")
+    levels = {row.record_id: classify(typology, form, row.values) for row in sheet.rows}
+    assert len(levels) == 25
+    assert {c.level for c in levels.values()} <= {"Research", "Evaluation", "Monitoring",
+                                                   "Description"}
+    overridden = [c for c in levels.values() if c.overridden]
+    assert overridden and all(c.computed != c.level for c in overridden)
+    assert all(c.because.startswith("Departs from Table 10") for c in overridden)
 
 
 MONITORING = {"outcome_evidence": "relevant", "evidence_kinds": "test/assessment data",

@@ -69,13 +69,17 @@ def test_a_review_of_its_own_gets_its_own_summary(coded_review: Path):
     out = coded_review / paths.CODING
     summary = (out / "summary.md").read_text()
     assert summary.startswith("# Coding of 2 studies")
-    assert "1 of 3 studies await an agreed coding" in summary  # beta-B2: not coded yet
+    assert "2 studies were coded; 1 await an agreed coding" in summary  # beta-B2: not yet
+    assert "Awaiting an agreed coding, not counted: beta-B2" in summary
     for label in ("Intervention", "Outcomes measured", "Quality of the trial"):
         assert label in summary
     assert "more than one may apply" in summary  # outcomes is multi-valued
-    for word in ("leadership", "narrowing", "vulnerable", "robustness", "Research"):
-        assert word.casefold() not in summary.casefold()
     studies = {r["record_id"]: r for r in csv.DictReader((out / "studies.csv").open())}
+    words = summary
+    for study in studies.values():  # the records' own titles aside
+        words = words.replace(study["title"], "")
+    for word in ("leadership", "narrowing", "vulnerable", "robustness", "Research"):
+        assert word.casefold() not in words.casefold()
     assert studies["alpha-A1"]["quality"] == "Strong"
     assert studies["alpha-A1"]["quality_because"] == "randomised with at least 100 pupils"
     assert studies["alpha-A2"]["quality"] == "Strong"  # overridden, with its reason
@@ -91,11 +95,23 @@ def test_a_review_of_its_own_gets_its_own_summary(coded_review: Path):
 def test_a_value_the_form_does_not_allow_is_located(coded_review: Path, capsys):
     sheet = coded_review / "screening" / "coding" / "coding-c1.csv"
     sheet.write_text(sheet.read_text().replace("breakfast club", "breakfast clubs")
-                     + "websites-WEB-2,breakfast club,attainment,yes,10,,\n")
+                     + "nobody-X9,breakfast club,attainment,yes,10,,\n")
     assert _code(coded_review) == 2
     err = capsys.readouterr().err
     assert "coding-c1.csv:2: " in err and "breakfast clubs" in err
-    assert "coding-c1.csv:4: record 'websites-WEB-2' is not coded here" in err
+    assert "coding-c1.csv:4: record 'nobody-X9' is not a record of this review" in err
+
+
+def test_a_record_screened_out_since_it_was_coded_is_set_aside(coded_review: Path, capsys):
+    """The row stays in the sheet, is listed and warned of, and is not counted."""
+    sheet = coded_review / "screening" / "coding" / "coding-c1.csv"
+    sheet.write_text(sheet.read_text() + "websites-WEB-2,breakfast club,attainment,yes,10,,\n")
+    assert _code(coded_review) == 0
+    assert ("coding-c1.csv:4: 'websites-WEB-2' is coded but no longer coded here"
+            in capsys.readouterr().err)
+    summary = (coded_review / paths.CODING / "summary.md").read_text()
+    assert summary.startswith("# Coding of 2 studies")
+    assert "websites-WEB-2 (screening/coding/coding-c1.csv:4)" in summary
 
 
 def test_a_review_without_a_form_codes_nothing(tiny_review: Path, capsys):
@@ -124,10 +140,8 @@ def test_the_workflow_codes_when_the_review_has_a_form(tiny_review: Path):
     assert summary.startswith("# Coding of 1 study")
     report = (tiny_review / paths.REPORT).read_text()
     assert 'id="coding">Coding of the studies' in report and "Quality of the trial" in report
-    robustness = (tiny_review / paths.ROBUSTNESS_MD).read_text()
-    for text in (report, robustness):  # nothing of the bundled review's coding sheet
-        for words in ("Focus of the leadership studied", "narrowing the gap", "Design"):
-            assert words not in text
+    for words in ("Focus of the leadership studied", "narrowing the gap", "Design"):
+        assert words not in report and words not in summary  # nothing of the bundled review
     inputs = json.loads((tiny_review / paths.MANIFEST).read_text())["inputs"]
     assert {"screening/coding.yaml", "screening/coding/coding.csv"} <= set(inputs)
 

@@ -155,22 +155,47 @@ def _screening_files() -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
+def _coded(title: str, values: dict[str, str], because: str = "why"):
+    """A form of a text field, an open any_of field and a one-level typology, and one study
+    coded by it (its level given as ``because``), with what the coding writes of it."""
+    from litreview.coding import (
+        CSV_HEADER,
+        Classified,
+        CodedStudy,
+        Field,
+        Form,
+        Level,
+        Typology,
+        frequency,
+        studies_table,
+        table_csv_rows,
+    )
+    from litreview.core.fileio import csv_text
+
+    form = Form((Field("country", "text", "Country"),
+                 Field("focus", "any_of", "Focus", open=True),
+                 Field("vulnerable_group", "text", "Group")),
+                typologies=(Typology("level", (Level("Research", ()),), "Level"),))
+    study = CodedStudy("db-1", "2007", title, {**values, "level": "Research"},
+                       {"level": Classified("Research", because, False, "Research")})
+    tables = [frequency(form, [study.values], f.id) for f in form.fields]
+    summary = csv_text(CSV_HEADER, [r for t in tables for r in table_csv_rows(t)])
+    return form, study, tables, summary, csv_text(*studies_table(form, [study]))
+
+
 def _other_files() -> list[tuple[str, str, tuple[str, ...]]]:
     from litreview.cli.records import _rejects_csv
     from litreview.core.errors import Problem
     from litreview.importers import Reject
-    from litreview.reporting import Study, studies_csv, summary_csv, tables
     from litreview.search import LineHits, hits_csv
 
-    study = Study("db-1", "=HYPERLINK(\"x\")", "2007",
-                  {"country": "@England", "focus": "-children's services; +schools"},
-                  "Research", "-rule")
+    *_, summary, studies = _coded("=HYPERLINK(\"x\")", {
+        "country": "@England", "focus": "-children's services; +schools"}, "-rule")
     return [
         ("hits.csv", hits_csv([LineHits(1, "-label", "=cmd|' /C calc'!A0", 3, 1, 2)]),
          ("-label", "=cmd|' /C calc'!A0")),
-        ("summary.csv", summary_csv(tables([study])), ("@England", "-children's services",
-                                                       "+schools")),
-        ("studies.csv", studies_csv([study]), ("=HYPERLINK(\"x\")", "-rule")),
+        ("summary.csv", summary, ("@England", "-children's services", "+schools")),
+        ("studies.csv", studies, ("=HYPERLINK(\"x\")", "-rule")),
         ("rejects.csv", _rejects_csv([Reject(Problem("x.ris", "-bad", 3), "=cmd|' /C calc'!A0")]),
          ("-bad", "=cmd|' /C calc'!A0")),
     ]
@@ -214,7 +239,6 @@ def test_readers_give_back_the_original_text(tmp_path: Path):
     from litreview.core.contracts import STATUS_COLUMNS
     from litreview.core.fileio import CsvDictReader
     from litreview.dedupe import groups_csv
-    from litreview.reporting import Study, studies_csv, summary_csv, tables
     from litreview.reporting.report import _csv_rows
     from litreview.screening import table_csv
 
@@ -228,10 +252,10 @@ def test_readers_give_back_the_original_text(tmp_path: Path):
                                                   "not_retrieved", "@bob", "-no copy"]]))
     assert [(o.decided_by, o.note) for o in _read_status(str(status))] == [("@bob", "-no copy")]
 
-    study = Study("a-1", "-Leadership", "2007", {"country": "=England"}, "Research", "why")
-    robustness = derived_counts({}, [], summary_csv(tables([study])))["robustness"]
-    assert robustness["Country"] == {"=England": 1}
-    assert _csv_rows(studies_csv([study]))[1][0][2] == "-Leadership"
+    *_, summary, studies = _coded("-Leadership", {"country": "=England"})
+    coding = derived_counts({}, [], summary)["coding"]
+    assert coding["Country"] == {"=England": 1}
+    assert _csv_rows(studies)[1][0][2] == "-Leadership"
 
 
 # --- importing the project's own files, and foreign ones -----------------------------------
@@ -296,14 +320,15 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def test_summary_markdown_shows_coded_values_as_text():
-    from litreview.reporting import Study, markdown_plain, summary_markdown, tables
+    from litreview.coding import summary_markdown
+    from litreview.core.text import markdown_plain
 
     hostile = ["<script>alert(1)</script>", "**bold**", "a|b", "[link](http://x.example)",
                "line\nbreak", "`code` & $x$ ~~struck~~"]
-    study = Study("db-1", "<b>Title</b> | with a pipe", "2007",
-                  {"country": hostile[0], "focus": "; ".join(hostile[1:]),
-                   "vulnerable_group": "**bold**"}, "Research", "rule_with_underscores")
-    text = summary_markdown(tables([study]), [study], ["<awaiting>"])
+    form, study, tables, *_ = _coded("<b>Title</b> | with a pipe", {
+        "country": hostile[0], "focus": "; ".join(hostile[1:]), "vulnerable_group": "**bold**"},
+        "rule_with_underscores")
+    text = summary_markdown(form, tables, [study], ["<awaiting>"])
     assert "<script>" not in text and "<b>" not in text and "<awaiting>" not in text
     assert "**bold**" not in text and "[link](" not in text
     for line in text.splitlines():
@@ -312,12 +337,13 @@ def test_summary_markdown_shows_coded_values_as_text():
             assert n in (3, 4), f"a value broke the table: {line}"
     assert r"| \<script\>alert(1)\</script\> | 1 |" in text
     assert r"| a\|b | 1 |" in text and "| line break | 1 |" in text
+    assert r"rule\_with\_underscores" in text
     narrative = text.splitlines()[2]
-    assert "**bold** (1)" in markdown_plain(narrative)  # what the report shows
+    assert "By level: Research 1 (100%)." in markdown_plain(narrative)  # what the report shows
 
 
 @given(st.text(st.characters(exclude_categories=("Cs", "Cc"))))
 def test_markdown_escaping_reverses(value: str):
-    from litreview.reporting import markdown_plain, markdown_text
+    from litreview.core.text import markdown_plain, markdown_text
 
-    assert markdown_plain(markdown_text(value)) == value
+    assert markdown_plain(markdown_text(value)) == " ".join(value.split())

@@ -116,14 +116,18 @@ def test_report_renders_in_a_browser(example: Path, tmp_path: Path):
 
 
 def test_robustness_summary_in_the_spirit_of_a13(example: Path):
+    """The review's coding form (CUREE 2010 Table 10 and its own fields) summarised."""
     summary = (example / "results/robustness/summary.md").read_text()
     assert summary.startswith("# Extent and robustness of the evidence")
-    assert "4 (16%) refer specifically to narrowing the gap" in summary
-    assert "looked after children (1)" in summary
+    assert "25 studies were coded." in summary
+    assert "Refers specifically to narrowing the gap: yes in 4 (16%)" in summary
+    assert "| looked after children | 1 | 4.0 |" in summary
     rows = read_csv(example / "results/robustness/studies.csv")
     assert len(rows) == 25
     assert {r["robustness"] for r in rows} <= {"Research", "Evaluation", "Monitoring",
                                                "Description"}
+    departs = [r["robustness_because"] for r in rows if r["robustness_overridden"] == "yes"]
+    assert departs and all("Departs from Table 10" in why for why in departs)
     template = read_csv(example / "results/prisma/prisma2020.csv")
     n = {r["data"]: r["n"] for r in template}
     assert n["total_studies"] == "25"

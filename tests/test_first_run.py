@@ -97,22 +97,19 @@ def test_run_dry_run_for_real(tiny_review: Path):
 
 # --- init --------------------------------------------------------------------------------
 
-def test_init_prints_the_real_command_and_writes_a_coding_sheet(
+def test_init_prints_the_real_command_and_writes_a_coding_form(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    from litreview.core.schema import load_schema
-    from litreview.reporting import read_extraction
+    from litreview.coding import load_form, read_coding_sheets
 
     review = tmp_path / "my review"
     assert main(["init", str(review)]) == 0
     out = capsys.readouterr().out
     assert "<litreview>" not in out
     assert f"run '{review}'" in out and str(REPO / "Snakefile") in out
-    sheet = review / "screening/extraction.csv"
-    assert sheet.read_text().strip().split(",") == list(load_schema("extraction")["properties"])
-    described = (review / "screening/extraction.md").read_text()
-    assert all(f"- {column}" in described for column in load_schema("extraction")["properties"])
-    coded = read_extraction(sheet, {"eric-X1": ("A title", "2020")}, {})
-    assert coded.awaiting and not coded.studies  # a valid, empty sheet
+    form = load_form(review / "screening/coding.yaml")  # a valid form to start from
+    [sheet] = read_coding_sheets(review / "screening/coding", form)
+    assert Path(sheet.path).read_text().strip().split(",") == list(form.columns)
+    assert sheet.rows == ()  # a valid, empty sheet
     shutil.copy(FIXTURES / "tiny_review/data/exports/alpha/alpha_2024-01-10.ris",
                 review / "data/exports/eric/eric_2024-01-31.ris")
     assert main(["check", str(review)]) == 0
@@ -243,7 +240,7 @@ def test_an_output_folder_naming_a_file_is_a_usage_error(tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]):
     (tmp_path / "summary").write_text("")
     with pytest.raises(SystemExit) as stop:
-        main(["robustness", "--out", str(tmp_path / "summary")])
+        main(["code", "--out", str(tmp_path / "summary")])
     assert stop.value.code == 2
     assert "is a file; name a folder" in capsys.readouterr().err
 

@@ -96,7 +96,7 @@ def test_a_sheet_read_as_windows_1252_is_said_by_the_command_that_reads_it(
     monkeypatch.chdir(tiny_review)
     capsys.readouterr()
     for command in (["prisma", "--studies", "screening/studies.csv", "-o", "c.json"],
-                    ["robustness", "--studies", "screening/studies.csv", "--out", "r"]):
+                    ["code", "--studies", "screening/studies.csv", "--out", "r"]):
         assert main(command) == 0
         said = capsys.readouterr().err
         assert "warning: screening/studies.csv:2: not UTF-8: read as Windows-1252" in said

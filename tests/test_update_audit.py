@@ -194,7 +194,8 @@ def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(
     derived = manifest["derived_counts"]
     assert derived["search_hits"]["bei"]["#2"] > 0
     assert derived["agreement"]["title_abstract"]["AE+JB"]["both_decided"] > 0
-    assert sum(derived["robustness"]["Robustness of evidence"].values()) == 25
+    table10 = "Types of project evidence and research (CUREE 2010, Table 10)"
+    assert sum(derived["coding"][table10].values()) == 25
     assert {"scikit-learn", "scipy"} <= manifest["software"].keys()
 
     def tampered(path: str, old: str, new: str) -> Said:
@@ -212,11 +213,11 @@ def test_verify_names_moved_hits_and_robustness_and_unreadable_inputs(
     assert "first: input changed: search_strategies/bei.txt" in run.stdout
     assert f"count moved: search_hits.bei.#2 was {derived['search_hits']['bei']['#2']}, now 0" \
         in run.stdout
-    run = tampered("screening/extraction.csv", "bei-1963960,case study,case studies; "
-                   "interviews; pupil attainment data; documents,4,some,yes,no,yes",
-                   "bei-1963960,case study,,0,no,no,no,no")
+    run = tampered("screening/coding/coding.csv", "bei-1963960,case studies; interviews; "
+                   "pupil attainment data; documents,4,some,yes,no,yes,yes,not tailored,relevant",
+                   "bei-1963960,,0,no,no,no,no,no,none,none")
     assert run.returncode == 1
-    assert "count moved: robustness.Robustness of evidence.Description was" in run.stdout
+    assert f"count moved: coding.{table10}.Description was" in run.stdout
     # an excluded abstract whose full text was assessed: the sheets no longer read
     run = tampered("screening/decisions/title_abstract-AE.csv",
                    "assia-200726957,include,,", "assia-200726957,exclude,C1,")

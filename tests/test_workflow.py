@@ -341,6 +341,8 @@ def test_prioritised_title_abstract_sheet(tiny_review: Path):
 def test_reports_of_one_study(tiny_review: Path):
     sheet = tiny_review / DECISIONS / "full_text-r1.csv"
     sheet.write_text(sheet.read_text().replace("alpha-A2,exclude,C2,", "alpha-A2,include,,"))
+    (tiny_review / "screening/coding.yaml").write_text(
+        "fields: [{id: design, type: text}]\n")  # a form, nothing coded yet
     assert run_stages(tiny_review) == 0
     with open(tiny_review / "results/screening/included.csv", newline="") as handle:
         included = [row["record_id"] for row in csv.DictReader(handle)]
@@ -353,4 +355,5 @@ def test_reports_of_one_study(tiny_review: Path):
     manifest = json.loads((tiny_review / "results/audit/manifest.json").read_text())
     assert "screening/studies.csv" in manifest["inputs"]
     summary = (tiny_review / "results/robustness/summary.md").read_text()
-    assert "Awaiting coding: alpha-A1\n" in summary  # one study to code, not two reports
+    # one study to code, not two reports
+    assert "Awaiting an agreed coding, not counted: alpha-A1\n" in summary

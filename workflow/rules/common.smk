@@ -24,7 +24,6 @@ SOURCES = {source.slug: source for source in REVIEW.sources}
 STAGES = stages(REVIEW)
 PLATFORM_IDS = list(PLATFORMS)
 SHEETS = decision_sheets(REVIEW)
-EXTRACTION = [REVIEW.extraction] if Path(REVIEW.extraction).is_file() else []
 CODING = coding_inputs(REVIEW)  # the coding form and the coders' sheets; none: no coding
 CODING_OUTPUTS = [f"{paths.CODING}/{name}" for name in paths.CODING_FILES] if CODING else []
 REVIEW_INPUTS = review_inputs(REVIEW, Path("."))  # what the audit manifest hashes

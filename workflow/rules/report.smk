@@ -39,7 +39,6 @@ rule report:
         overlap=paths.OVERLAP,
         hits=expand(paths.hits("{db}"), db=STRATEGIES),
         agreement=expand(paths.stage_file("{stage}", "agreement.csv"), stage=STAGES),
-        robustness=paths.ROBUSTNESS_CSV,
         stopping=expand(paths.stage_file("{stage}", "stopping.txt"), stage=STAGES),
         included=paths.INCLUDED,
         coding=CODING_OUTPUTS,
@@ -51,13 +50,12 @@ rule report:
         f"{paths.LOGS}/report.log",
     params:
         cli=LITREVIEW,
-        robustness=lambda wc, input: Path(input.robustness).parent,
         coding=f"--coding {paths.CODING}" if CODING else "",
     shell:
         "{params.cli} --log {log:q}"
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
-        " --robustness {params.robustness:q} --stopping {input.stopping:q}"
+        " --stopping {input.stopping:q}"
         " --included {input.included:q} {params.coding} -o {output:q}"
 
 
@@ -66,7 +64,7 @@ rule audit:
         counts=paths.COUNTS,
         hits=expand(paths.hits("{db}"), db=STRATEGIES),
         agreement=expand(paths.stage_file("{stage}", "agreement.csv"), stage=STAGES),
-        robustness=paths.ROBUSTNESS_CSV,
+        coding=CODING_OUTPUTS,
         report=paths.REPORT,
         inputs=REVIEW_INPUTS,
     output:
@@ -77,39 +75,11 @@ rule audit:
         f"{paths.LOGS}/audit.log",
     params:
         cli=LITREVIEW,
+        coding=f"--coding {paths.CODING_SUMMARY}" if CODING else "",
     shell:
         "{params.cli} --log {log:q}"
         " audit --review . --counts {input.counts:q} --hits {input.hits:q}"
-        " --agreement {input.agreement:q} --robustness {input.robustness:q} -o {output:q}"
-
-
-rule robustness:
-    input:
-        included=paths.INCLUDED,
-        groups=paths.GROUPS,
-        sheet=EXTRACTION,
-        studies=studies_sheet(),
-    output:
-        summary=report(
-            paths.ROBUSTNESS_MD,
-            caption="../report/robustness.rst",
-            category="Robustness",
-        ),
-        table=paths.ROBUSTNESS_CSV,
-        studies=paths.ROBUSTNESS_STUDIES,
-        charts=paths.ROBUSTNESS_CHARTS,
-    conda:
-        "../envs/litreview.yaml"
-    log:
-        f"{paths.LOGS}/robustness.log",
-    params:
-        cli=LITREVIEW,
-        out=lambda wc, output: Path(output.table).parent,
-        studies=studies_option,
-    shell:
-        "{params.cli} --log {log:q}"
-        " robustness --review . --included {input.included:q} --groups {input.groups:q}"
-        " {params.studies} --out {params.out:q}"
+        " --agreement {input.agreement:q} {params.coding} -o {output:q}"
 
 
 if CODING:
@@ -121,16 +91,23 @@ if CODING:
             criteria=REVIEW.criteria,
             sheets=SHEETS,
             coding=CODING,
+            studies=studies_sheet(),
         output:
-            CODING_OUTPUTS,
+            report(
+                f"{paths.CODING}/{paths.SUMMARY_MD}",
+                caption="../report/robustness.rst",
+                category="Robustness",
+            ),
+            [f"{paths.CODING}/{name}" for name in paths.CODING_FILES[1:]],
         conda:
             "../envs/litreview.yaml"
         log:
             f"{paths.LOGS}/code.log",
         params:
             cli=LITREVIEW,
-            out=paths.CODING,
+            out=lambda wc, output: Path(output[0]).parent,
+            studies=studies_option,
         shell:
             "{params.cli} --log {log:q}"
             " code --review . --unique {input.unique:q} --groups {input.groups:q}"
-            " --out {params.out:q}"
+            " {params.studies} --out {params.out:q}"

@@ -37,7 +37,7 @@ def sha256(path: str | Path) -> str:
 
 def review_inputs(review: Review, root: Path, decision_sheets: Iterable[str] = ()) -> list[str]:
     """Every file a person supplies, relative to the review directory, sorted."""
-    files = {CONFIG_NAME, review.criteria, review.extraction, PAIR_SHEET,
+    files = {CONFIG_NAME, review.criteria, PAIR_SHEET,
              STUDIES_SHEET, *decision_sheets, *decision_files(review, root),
              *coding_inputs(review, root)}
     for source in review.sources:
@@ -74,11 +74,11 @@ def _dict_rows(text: str) -> list[dict[str, str]]:
 
 
 def derived_counts(hits: Mapping[str, str], agreement: Iterable[str],
-                   robustness: str) -> dict[str, Any]:
+                   coding: str) -> dict[str, Any]:
     """The counts beside PRISMA's, from the workflow's tables: the hits of every strategy
-    line (by source), reviewers' agreement (by stage and pair), and the included studies
-    per coded characteristic."""
-    out: dict[str, Any] = {"search_hits": {}, "agreement": {}, "robustness": {}}
+    line (by source), reviewers' agreement (by stage and pair), and the coded studies in
+    each cell of the coding form's tables (``results/robustness/summary.csv``)."""
+    out: dict[str, Any] = {"search_hits": {}, "agreement": {}, "coding": {}}
     for source, text in sorted(hits.items()):
         out["search_hits"][source] = {row["line"]: int(row["hits"]) for row in _dict_rows(text)}
     for text in agreement:
@@ -87,7 +87,7 @@ def derived_counts(hits: Mapping[str, str], agreement: Iterable[str],
             out["agreement"].setdefault(row["stage"], {})[pair] = {
                 "both_decided": int(row["both_decided"]), "agreed": int(row["agreed"]),
                 "kappa": row["kappa"]}
-    for row in _dict_rows(robustness):
-        out["robustness"].setdefault(row["characteristic"], {})[row["value"]] = \
-            int(row["studies"])
+    for row in _dict_rows(coding):
+        cell = f"{row['row']} × {row['column']}" if row["column"] else row["row"]
+        out["coding"].setdefault(row["table"], {})[cell] = int(row["studies"])
     return out

@@ -17,9 +17,10 @@ from litreview.core.review import load_review
 def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The PRISMA counts and the derived counts, from the review's input files alone, by
     the pipeline's stages (:func:`litreview.pipeline.stages.run_review`), in memory."""
+    from litreview.coding import CSV_HEADER, table_csv_rows
     from litreview.core.contracts import AGREEMENT_COLUMNS
+    from litreview.core.fileio import csv_text
     from litreview.pipeline.stages import run_review
-    from litreview.reporting import summary_csv
     from litreview.screening import agreement_rows, table_csv
     from litreview.search import hits_csv
 
@@ -27,7 +28,9 @@ def recompute(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     hits = {slug: hits_csv(rows) for slug, rows in run.hits.items()}
     agreement = [table_csv(AGREEMENT_COLUMNS, agreement_rows(stage))
                  for stage in run.screened.result.stages]
-    return run.counts, derived_counts(hits, agreement, summary_csv(run.robustness.tables))
+    coding = csv_text(CSV_HEADER, [r for t in run.coding.tables for r in table_csv_rows(t)]
+                      ) if run.coding else ""
+    return run.counts, derived_counts(hits, agreement, coding)
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -25,7 +25,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     derived = derived_counts({paths.slug_of(p): text(p) for p in args.hits},
                              [text(p) for p in args.agreement],
-                             text(args.robustness) if args.robustness else "")
+                             text(args.coding) if args.coding else "")
     atomic_write_text(args.output, manifest(root, review_inputs(review, root), counts,
                                             derived))
     return 0
@@ -64,7 +64,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hits", nargs="*", default=[], help="results/search/<db>.hits.csv files")
     p.add_argument("--agreement", nargs="*", default=[],
                    help="results/screening/<stage>/agreement.csv files")
-    p.add_argument("--robustness", help="results/robustness/summary.csv")
+    p.add_argument("--coding", help="the coding's tables, results/robustness/summary.csv "
+                                     "(when the review has a coding form)")
     p.add_argument("-o", "--output", default=paths.MANIFEST, type=output_file,
                    help="the manifest to write (default: %(default)s)")
     p.set_defaults(func=_cmd_audit)

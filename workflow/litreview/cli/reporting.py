@@ -1,4 +1,4 @@
-"""``litreview prisma``, ``robustness``, ``report`` and ``summary``: what a reader sees."""
+"""``litreview prisma``, ``report`` and ``summary``: what a reader sees."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from litreview.cli.outputs import output_file, output_folder, warn
+from litreview.cli.outputs import output_file, warn
 from litreview.core import paths
 from litreview.core.fileio import atomic_write_bytes, atomic_write_text, read_own_table
 
@@ -66,52 +66,6 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_robustness(args: argparse.Namespace) -> int:
-    """The robustness summary of the included studies (:func:`pipeline.stages.code_studies`)."""
-    from litreview.core.records import read_records
-    from litreview.core.review import load_review
-    from litreview.dedupe import read_groups
-    from litreview.pipeline.stages import code_studies, study_links
-    from litreview.reporting import bar_chart_svg, studies_csv, summary_csv, summary_markdown
-
-    root = Path(args.review)
-    review = load_review(root)
-    out = Path(args.out)
-    if (root / review.coding).is_file() and not (root / review.extraction).is_file():
-        _own_form(out, review)  # its summary is the coding's, by its own fields
-        return 0
-    aliases = read_groups(args.groups).group_of
-    links = _warned(study_links(args.studies, aliases))
-    done = code_studies(root, review, read_records(args.included), aliases,
-                        links.study_of if links else None)
-    coded, table_list = _warned(done.coded), done.tables
-    atomic_write_text(out / paths.SUMMARY_MD, summary_markdown(table_list, coded.studies,
-                                                           coded.awaiting, coded.not_included))
-    atomic_write_text(out / paths.SUMMARY_CSV, summary_csv(table_list))
-    atomic_write_text(out / paths.STUDIES_CSV, studies_csv(coded.studies))
-    atomic_write_text(out / paths.CHARTS_HTML, "".join(bar_chart_svg(t) for t in table_list))
-    if coded.awaiting:
-        print(f"robustness: {len(coded.awaiting)} included studies await coding in "
-              f"{review.extraction}", file=sys.stderr)
-    for rid, line in coded.not_included:
-        print(f"warning: {review.extraction}:{line}: '{rid}' is coded but no longer included; "
-              "not counted", file=sys.stderr)
-    return 0
-
-
-def _own_form(out: Path, review) -> None:
-    """The robustness folder of a review that codes by its own form: a pointer to the
-    coding's summary, and empty tables (no field of another review's sheet)."""
-    from litreview.reporting import studies_csv, summary_csv
-
-    atomic_write_text(out / paths.SUMMARY_MD, "# Extent and robustness of the evidence\n\n"
-                      f"This review codes its studies by its own form ({review.coding}): "
-                      f"see {paths.CODING}/summary.md.\n")
-    atomic_write_text(out / paths.SUMMARY_CSV, summary_csv([]))
-    atomic_write_text(out / paths.STUDIES_CSV, studies_csv([]))
-    atomic_write_text(out / paths.CHARTS_HTML, "")
-
-
 def _cmd_report(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
     from litreview.core.review import load_review
@@ -126,14 +80,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         hits[review.source(slug).name] = Path(path).read_text(encoding="utf-8")
     agreement = {p: Path(p).read_text(encoding="utf-8") for p in args.agreement}
     stopping = [Path(p).read_text(encoding="utf-8") for p in args.stopping]
-    robustness = {name: (Path(args.robustness) / name).read_text(encoding="utf-8")
-                  for name in paths.ROBUSTNESS_FILES
-                  } if args.robustness else {}
     included = read_records(args.included) if args.included else None
     coding = {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(args.coding).glob("*"))
-              if p.suffix in (".csv", ".svg")} if args.coding else None
+              if p.suffix in (".csv", ".svg", ".md")} if args.coding else None
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
-                         Path(args.overlap).read_text(encoding="utf-8"), agreement, robustness,
+                         Path(args.overlap).read_text(encoding="utf-8"), agreement,
                          stopping, included, coding)
     atomic_write_text(args.output, html)
     return 0
@@ -147,7 +98,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """The prisma, robustness, report and summary subcommands."""
+    """The prisma, report and summary subcommands."""
     p = sub.add_parser("prisma", help="PRISMA 2020 counts and flow diagram")
     p.add_argument("--review", default=".", help="the review directory (default: here)")
     p.add_argument("--groups", default=paths.GROUPS,
@@ -168,17 +119,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="the counts in the PRISMA2020 R package / Shiny template")
     p.set_defaults(func=_cmd_prisma)
 
-    p = sub.add_parser("robustness", help="summarise the coding of the included studies")
-    p.add_argument("--review", default=".", help="the review directory (default: here)")
-    p.add_argument("--included", default=paths.INCLUDED,
-                   help="the included studies (default: %(default)s)")
-    p.add_argument("--studies", help="screening/studies.csv: reports that tell of one study")
-    p.add_argument("--groups", default=paths.GROUPS,
-                   help="the duplicate groups from dedupe (default: %(default)s)")
-    p.add_argument("--out", default=paths.ROBUSTNESS, type=output_folder,
-                   help="the folder to write the summary into (default: %(default)s)")
-    p.set_defaults(func=_cmd_robustness)
-
     p = sub.add_parser("report", help="write the HTML report")
     p.add_argument("--review", default=".", help="the review directory (default: here)")
     p.add_argument("--counts", default=paths.COUNTS,
@@ -191,9 +131,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="results/search/<db>.hits.csv files: each strategy's line hits")
     p.add_argument("--agreement", nargs="*", default=[],
                    help="results/screening/<stage>/agreement.csv files")
-    p.add_argument("--robustness", help="folder of the robustness summary")
-    p.add_argument("--coding", help="folder of the coding (results/coding), when the review "
-                                    "has a coding form")
+    p.add_argument("--coding", help="folder of the coding (results/robustness), when the "
+                                    "review has a coding form")
     p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
     p.add_argument("--included", help="results/screening/included.csv: the included reports, "
                                       "for the reference list")

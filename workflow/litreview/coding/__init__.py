@@ -8,8 +8,9 @@ it may include: ``curee-table10``, ``eppi-woe``, ``mmat``, ``casp-qualitative``)
 values checked, agreement per field, conflicts, the agreed coding),
 :mod:`~litreview.coding.typology` (each study's level by the typology's ordered rules,
 overrides with their reasons), :mod:`~litreview.coding.tables` (frequency and
-cross-tables) and :mod:`~litreview.coding.appraisal_figure` (traffic lights and stacked
-bars, as robvis draws them).
+cross-tables), :mod:`~litreview.coding.appraisal_figure` (traffic lights and stacked
+bars, as robvis draws them) and :mod:`~litreview.coding.summary` (the summary a reader
+sees: sentences from the numbers, the tables, each study's levels).
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ from litreview.coding.sheets import (
     spelt,
     value_problems,
 )
+from litreview.coding.summary import (
+    CodedStudy,
+    SetAside,
+    appraisal_labels,
+    narrative,
+    studies_table,
+    summary_markdown,
+)
 from litreview.coding.tables import (
     CSV_HEADER,
     MORE_THAN_ONE,
@@ -74,6 +83,7 @@ __all__ = [
     "READY",
     "Classified",
     "Coded",
+    "CodedStudy",
     "CodingConflict",
     "CodingSheet",
     "Condition",
@@ -83,10 +93,12 @@ __all__ = [
     "FieldAgreement",
     "Form",
     "Level",
+    "SetAside",
     "Table",
     "Typology",
     "agreed_coding",
     "agreement",
+    "appraisal_labels",
     "appraisal_svg",
     "classify",
     "computed_level",
@@ -97,6 +109,7 @@ __all__ = [
     "in_words",
     "judgement_colour",
     "load_form",
+    "narrative",
     "number_of",
     "override_problems",
     "read_coding_sheet",
@@ -104,6 +117,8 @@ __all__ = [
     "sheet_override_problems",
     "spelt",
     "stacked_bars",
+    "studies_table",
+    "summary_markdown",
     "table_csv_rows",
     "table_markdown",
     "text_of",

@@ -103,6 +103,7 @@ class Form:
     typologies: tuple[Typology, ...] = ()
     path: str = ""
     appraisal: tuple[str, ...] = ()  # the fields the appraisal figure draws
+    title: str = ""  # the summary's title ("" for "Coding of N studies")
 
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)
@@ -167,7 +168,7 @@ def load_form(path: str | Path, stages: tuple[str, ...] = ()) -> Form:
                                     hint="the figure colours a field's values best to worst"))
     raise_if(problems)
     return Form(tuple(fields), codes, tuple(tables), tuple(typologies), str(path),
-                tuple(dict.fromkeys(appraisal)))
+                tuple(dict.fromkeys(appraisal)), data.get("title", ""))
 
 
 def _included(name: str, base: Path) -> Form:

@@ -9,12 +9,12 @@ than one may apply; percentages are of the number of studies, n.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from litreview.coding.form import Form, text_of
 from litreview.coding.typology import number_of, values_of
+from litreview.core.text import markdown_text
 
 MORE_THAN_ONE = "more than one may apply"
 
@@ -79,13 +79,16 @@ class _Axis:
         return values or [self.field.none]
 
     def order(self, met: list[str]) -> list[str]:
-        """The values to list: the listed ones, the others met, then the none label."""
+        """The values to list: the listed ones (an open field's only when met: its list is
+        a vocabulary, not every answer; a typology's unclassified only when met), the
+        others met, then the none label."""
         if self.typology:
             first = [level.level for level in self.typology.levels]
-            first.append(self.typology.unclassified)
             return first + [v for v in met if v not in first]
         assert self.field
         first, none = list(self.field.choices), self.field.none
+        if self.field.open:
+            first = [v for v in first if v in met]
         others = [v for v in met if v not in first and v != none]
         if self.field.type == "number":
             others.sort(key=_numeric_key)
@@ -153,28 +156,21 @@ def table_csv_rows(table: CountTable | CrossTable) -> list[list[str]]:
             for r, c, k in cells]
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
-
-
-def _md(value: str) -> str:
-    """``value`` shown as written in a Markdown table cell."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(value.split()))
-
-
 def table_markdown(table: CountTable | CrossTable) -> str:
     """The table in plain Markdown: a heading, counts with percentages of n, and a note
     when more than one may apply."""
-    lines = [f"### {_md(table.label)}", ""]
+    lines = [f"### {markdown_text(table.label)}", ""]
     if table.multiple:
         lines += [f"Note: {MORE_THAN_ONE}, so percentages need not total 100.", ""]
     if isinstance(table, CountTable):
         lines += ["| | studies | per cent |", "| --- | ---: | ---: |"]
-        lines += [f"| {_md(value)} | {k} | {table.percent(k):.1f} |" for value, k in table.rows]
+        lines += [f"| {markdown_text(value)} | {k} | {table.percent(k):.1f} |"
+                  for value, k in table.rows]
         lines.append(f"| *all studies (n)* | {table.n} | |")
     else:
-        lines.append("| | " + " | ".join(_md(c) for c in table.column_values) + " |")
+        lines.append("| | " + " | ".join(markdown_text(c) for c in table.column_values) + " |")
         lines.append("| --- |" + " ---: |" * len(table.column_values))
-        lines += [f"| {_md(r)} | " + " | ".join(f"{k} ({table.percent(k):.0f}%)"
+        lines += [f"| {markdown_text(r)} | " + " | ".join(f"{k} ({table.percent(k):.0f}%)"
                                                for k in table.counts[i]) + " |"
                   for i, r in enumerate(table.row_values)]
         lines += ["", f"n = {table.n} studies; per cent of n."]

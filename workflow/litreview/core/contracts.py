@@ -35,7 +35,8 @@ AGREEMENT_COLUMNS = ("stage", "reviewer_a", "reviewer_b", "both_decided", "agree
                      "percent_agreement", "kappa")
 #: ``results/screening/<stage>/conflicts.csv``.
 CONFLICT_COLUMNS = ("stage", "record_id", "decisions", "resolution")
-#: ``results/robustness/studies.csv``: each included study's robustness.
-STUDIES_COLUMNS = ("record_id", "year", "title", "robustness", "why", "overridden")
+#: ``results/robustness/studies.csv``'s first columns: each coded study (its fields and
+#: typology levels follow, by the review's coding form).
+STUDIES_COLUMNS = ("record_id", "year", "title")
 #: The extra columns of ``unique.csv`` and ``included.csv`` after a records file's own.
 UNIQUE_EXTRA_COLUMNS = ("sources", "members")

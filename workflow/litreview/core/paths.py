@@ -71,18 +71,13 @@ COUNTS = f"{RESULTS}/prisma/counts.json"
 FLOW_SVG = f"{RESULTS}/prisma/flow.svg"
 FLOW_PNG = f"{RESULTS}/prisma/flow.png"
 PRISMA_CSV = f"{RESULTS}/prisma/prisma2020.csv"
-ROBUSTNESS = f"{RESULTS}/robustness"
-#: The files of the robustness folder.
-SUMMARY_MD, SUMMARY_CSV = "summary.md", "summary.csv"
-STUDIES_CSV, CHARTS_HTML = "studies.csv", "charts.html"
-ROBUSTNESS_FILES = (SUMMARY_MD, SUMMARY_CSV, STUDIES_CSV, CHARTS_HTML)
-ROBUSTNESS_MD = f"{ROBUSTNESS}/{SUMMARY_MD}"
-ROBUSTNESS_CSV = f"{ROBUSTNESS}/{SUMMARY_CSV}"
-ROBUSTNESS_STUDIES = f"{ROBUSTNESS}/{STUDIES_CSV}"
-ROBUSTNESS_CHARTS = f"{ROBUSTNESS}/{CHARTS_HTML}"
-CODING = f"{RESULTS}/coding"
-#: The files of the coding folder.
-CODING_FILES = ("summary.md", "tables.csv", "studies.csv", "agreement.csv", "conflicts.csv")
+#: The coding of the studies by the review's form: the evidence-robustness summary.
+CODING = f"{RESULTS}/robustness"
+SUMMARY_MD, SUMMARY_CSV, STUDIES_CSV = "summary.md", "summary.csv", "studies.csv"
+APPRAISAL_SVG = "appraisal.svg"
+#: The files the coding always writes (``appraisal.svg`` too when the form draws one).
+CODING_FILES = (SUMMARY_MD, SUMMARY_CSV, STUDIES_CSV, AGREEMENT_CSV, CONFLICTS_CSV)
+CODING_SUMMARY = f"{CODING}/{SUMMARY_CSV}"
 REPORT = f"{RESULTS}/report.html"
 MANIFEST = f"{RESULTS}/audit/manifest.json"
 LOGS = f"{RESULTS}/logs"

@@ -86,7 +86,6 @@ class Review:
     criteria: str
     decisions: str
     strict: bool = False
-    extraction: str = "screening/extraction.csv"
     coding: str = "screening/coding.yaml"  # the coding form, used when the file exists
     coding_sheets: str = "screening/coding"
     update_of: str = ""  # last search date of the previous version, for an update
@@ -199,7 +198,6 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         criteria=screening["criteria"],
         decisions=screening.get("decisions", "screening/decisions"),
         strict=bool(screening.get("strict", False)), meta=dict(data["review"]),
-        extraction=screening.get("extraction", "screening/extraction.csv"),
         coding=screening.get("coding", "screening/coding.yaml"),
         coding_sheets=screening.get("coding_sheets", "screening/coding"),
         update_of=data["review"].get("update_of", ""),

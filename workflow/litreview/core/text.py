@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -19,3 +20,21 @@ def clean_text(value: str | None) -> str:
         value = value.replace("\u2019", "'").replace("\u2018", "'")
         value = value.replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(value.split())
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
+_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]<>&|~$])")
+
+
+def markdown_text(value: str) -> str:
+    """``value`` shown as written in Markdown: characters that would make emphasis, code,
+    links, HTML, entities, maths or a table cell's end are backslash-escaped (CommonMark
+    and GitHub tables read ``\\|`` as a ``|``), and line breaks and runs of spaces become
+    one space."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+
+
+def markdown_plain(text: str) -> str:
+    """The text :func:`markdown_text` escaped (for a reader of a summary.md, such as the
+    report)."""
+    return _MARKDOWN_ESCAPED.sub(r"\1", text)

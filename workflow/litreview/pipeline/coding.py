@@ -11,12 +11,14 @@ from pathlib import Path
 
 from litreview.coding import (
     Classified,
+    CodedStudy,
     CodingConflict,
     CodingSheet,
     CountTable,
     CrossTable,
     FieldAgreement,
     Form,
+    SetAside,
     Table,
     agreed_coding,
     agreement,
@@ -37,17 +39,6 @@ from litreview.screening import Criteria, Screening
 
 
 @dataclass(frozen=True, slots=True)
-class CodedStudy:
-    """One study's agreed coding, with its level in each typology."""
-
-    record_id: str
-    year: str
-    title: str
-    values: dict[str, str]  # each field, and each typology's level under its id
-    levels: dict[str, Classified]
-
-
-@dataclass(frozen=True, slots=True)
 class Coding:
     """The coding of a review's studies, as far as it has gone."""
 
@@ -59,6 +50,7 @@ class Coding:
     agreement: tuple[FieldAgreement, ...]
     conflicts: tuple[CodingConflict, ...]
     tables: tuple[CountTable | CrossTable, ...]
+    set_aside: tuple[SetAside, ...] = ()  # rows of records no longer coded here
 
 
 def to_code(form: Form, screened: Screening) -> list[str]:
@@ -71,16 +63,22 @@ def to_code(form: Form, screened: Screening) -> list[str]:
 
 
 def code_review(root: Path, review: Review, screened: Screening, by_id: Mapping[str, Record],
-                aliases: Mapping[str, str]) -> Coding | None:
-    """The review's coding, or None when it has no coding form. Problems in the sheets
-    (a value the form does not allow, a record not coded here...) are raised, located."""
+                aliases: Mapping[str, str],
+                study_of: Mapping[str, str] | None = None) -> Coding | None:
+    """The review's coding, or None when it has no coding form. Reports of one study
+    (``study_of``) are coded once, as the study, under any of their ids. Problems in the
+    sheets (a value the form does not allow, an unknown record...) are raised, located; a
+    row for a record screened out since it was coded is set aside, not counted."""
     path = root / review.coding
     if not path.is_file():
         return None
     form = load_form(path, tuple(s.stage.id for s in screened.stages))
     coded = to_code(form, screened)
-    sheets, agreed = _agreed(root, review, form, aliases,
-                             lambda sheets: _unknown(sheets, set(coded), aliases))
+    if study_of and form.codes == "included":
+        coded, aliases = per_study(coded, aliases, study_of)
+    set_aside: list[SetAside] = []
+    sheets, agreed = _agreed(root, review, form, aliases, lambda sheets: _unknown(
+        sheets, set(coded), set(by_id), aliases, set_aside))
     studies = []
     for rid in coded:
         if rid in agreed:
@@ -90,7 +88,19 @@ def code_review(root: Path, review: Review, screened: Screening, by_id: Mapping[
     return Coding(form, tuple(coded), tuple(studies),
                   tuple(rid for rid in coded if rid not in agreed), tuple(sheets),
                   tuple(agreement(form, sheets)), tuple(conflicts(form, sheets)),
-                  tuple(count_tables(form, [s.values for s in studies])))
+                  tuple(count_tables(form, [s.values for s in studies])), tuple(set_aside))
+
+
+def per_study(included: Sequence[str], aliases: Mapping[str, str],
+              study_of: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The included reports folded into studies, each coded once: a study goes by its
+    first report's id, and any id of any of its reports names it."""
+    first: dict[str, str] = {}
+    for rid in included:
+        first.setdefault(study_of.get(rid, rid), rid)
+    key = {rid: first[study_of.get(rid, rid)] for rid in included}
+    folded = {member: key.get(group, group) for member, group in aliases.items()}
+    return list(first.values()), {**{rid: key[rid] for rid in included}, **folded}
 
 
 def coded_values(root: Path, review: Review, criteria: Criteria,
@@ -132,14 +142,25 @@ def _agreed(root: Path, review: Review, form: Form, aliases: Mapping[str, str],
     return sheets, out
 
 
-def _unknown(sheets: Sequence[CodingSheet], coded: set[str],
-             aliases: Mapping[str, str]) -> list[Problem]:
-    """A row for a record the form does not code here (unknown, or screened out)."""
-    return [Problem(row.file, f"record '{row.record_id}' is not coded here", row.line,
-                    hint="code the records listed in results/coding/studies.csv (the "
-                         "included studies, or the reports of the form's stage)")
-            for sheet in sheets for row in sheet.rows
-            if aliases.get(row.record_id, row.record_id) not in coded]
+def _unknown(sheets: Sequence[CodingSheet], coded: set[str], known: set[str],
+             aliases: Mapping[str, str], set_aside: list[SetAside]) -> list[Problem]:
+    """A row for a record unknown to the review, as a problem; a row for a record the form
+    does not code (screened out since it was coded) is added to ``set_aside``."""
+    problems = []
+    for sheet in sheets:
+        for row in sheet.rows:
+            rid = aliases.get(row.record_id, row.record_id)
+            if rid in coded:
+                continue
+            if rid in known:
+                set_aside.append(SetAside(row.record_id, row.file, row.line))
+                continue
+            problems.append(Problem(row.file, f"record '{row.record_id}' is not a record of "
+                                    "this review", row.line,
+                                    hint="code the records listed in results/screening/"
+                                         "included.csv, or the reports of the form's stage, "
+                                         "under any of their ids"))
+    return problems
 
 
 def count_tables(form: Form, studies: Sequence[Mapping[str, str]]

@@ -3,8 +3,6 @@ and where the workflow that runs it is."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from litreview.core.errors import InputError, Problem
@@ -87,12 +85,33 @@ rows with no decision yet are records still to screen, not errors.
 """
 
 
-EXTRACTION_README = """\
-extraction.csv: the coding of the included studies, one row per study (record_id: any id of
-its records; an included study without a row is listed as awaiting coding). Multi-valued
-columns hold values joined by "; ". The columns (checked against the extraction schema):
-
+CODING_FORM = """\
+# The coding form: the fields each included study is coded on, the tables counted, and any
+# typology that classifies each study by ordered rules over the fields. Checked against
+# workflow/schemas/coding.schema.yaml (README: "A coding form of your own").
+# Ready-made forms a review may take in whole: include: [eppi-woe] (weight of evidence
+# A-D), [mmat] (MMAT 2018), [casp-qualitative], [curee-table10] (types of project evidence).
+# Coders write screening/coding/coding-<coder>.csv with record_id and these fields as
+# columns (or code in the browser: litreview serve); the agreed coding goes in
+# screening/coding/coding.csv. results/robustness/ holds the summary.
+codes: included          # or {stage: full_text}: every report read in full
+fields:
+  - id: design
+    label: Study design
+    type: one_of
+    open: true           # other designs may be written as they are
+    values: [randomised controlled trial, quasi-experimental study, cohort study,
+             case study, survey, qualitative study, mixed methods, literature review]
+  - id: country
+    label: Country
+    type: text
+  - id: participants
+    label: Number of participants
+    type: number
+    min: 0
 """
+
+CODING_SHEET = "record_id,design,country,participants\n"
 
 
 def workflow_file(name: str) -> Path:
@@ -104,33 +123,6 @@ def workflow_file(name: str) -> Path:
                                  "without its repository", hint="install it from a clone of "
                                  "the repository with 'pip install -e <clone>'"))
     return path
-
-
-def coding_sheet() -> tuple[str, str]:
-    """An empty coding sheet (the extraction schema's columns) and its description."""
-    from litreview.core.schema import load_schema
-
-    schema = load_schema("extraction")
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(schema["properties"])
-    return buffer.getvalue(), EXTRACTION_README + "".join(
-        _column_line(name, spec, name in schema["required"], schema["$defs"])
-        for name, spec in schema["properties"].items())
-
-
-def _column_line(name: str, spec: dict, required: bool, defs: dict) -> str:
-    """One column of the coding sheet in words: what it holds and the values it takes."""
-    if "$ref" in spec:
-        spec = {**defs[spec["$ref"].rsplit("/", 1)[-1]], **spec}
-    words = [spec.get("description", "")]
-    if "enum" in spec:
-        words.append("one of: " + ", ".join(v or "(empty)" for v in spec["enum"]))
-    if "pattern" in spec:
-        words.append("a whole number" if spec["pattern"] == "^[0-9]+$"
-                     else f"matching {spec['pattern']}")
-    words.append("required" if required else "")
-    return f"- {name}" + "".join(f"{';' if i else ':'} {w}" for i, w in
-                                 enumerate(w for w in words if w)) + "\n"
 
 
 def yaml_scalar(value: str) -> str:
@@ -159,15 +151,14 @@ def init_review(target: Path, title: str = "My review") -> list[Path]:
     if (target / "review.yaml").exists():
         raise InputError(Problem(str(target / "review.yaml"), "a review is already here",
                                  hint="choose an empty directory"))
-    sheet, description = coding_sheet()
     files = {
         "review.yaml": REVIEW_YAML.format(title=yaml_scalar(title)),
         "search_strategies/eric.txt": STRATEGY,
         "screening/criteria.yaml": CRITERIA,
         "data/exports/eric/README.md": EXPORTS_README,
         "screening/decisions/README.md": DECISIONS_README,
-        "screening/extraction.csv": sheet,
-        "screening/extraction.md": description,
+        "screening/coding.yaml": CODING_FORM,
+        "screening/coding/coding.csv": CODING_SHEET,
         ".gitignore": GITIGNORE,
     }
     written = []

@@ -1,5 +1,5 @@
 """The review's stages, each written once and run in memory: import, deduplicate, search
-hits, screen, PRISMA counts and robustness.
+hits, screen, PRISMA counts and the coding (:mod:`litreview.pipeline.coding`).
 
 The command line reads and writes the files around these functions, the Snakemake rules
 call the command line, and the audit runs them all in a row (:func:`run_review`) to
@@ -22,7 +22,8 @@ from litreview.core.review import Review, Source, load_review, search_date
 if TYPE_CHECKING:  # the stages' types, without loading the stages to import this module
     from litreview.dedupe import Dedupe, PairDecision, PairSheet
     from litreview.importers import Reject
-    from litreview.reporting import Extraction, StudyLinks, SummaryTable
+    from litreview.pipeline.coding import Coding
+    from litreview.reporting import StudyLinks
     from litreview.screening import Criteria, Outcome, Screening, Sheet
     from litreview.search import LineHits, Strategy, Thesaurus
 
@@ -269,7 +270,7 @@ def to_screen(review: Review, screened: Screened, unique: Sequence[Record],
     return out
 
 
-# --- PRISMA and robustness -------------------------------------------------------------------
+# --- PRISMA -------------------------------------------------------------------------------
 
 
 def study_links(path: str | Path | None, aliases: Mapping[str, str]) -> StudyLinks | None:
@@ -295,30 +296,6 @@ def count_prisma(review: Review, criteria: Criteria, aliases: Mapping[str, str],
                          new_records=new_records, set_aside=set_aside, study_of=study_of)
 
 
-@dataclass(frozen=True, slots=True)
-class Robustness:
-    """The included studies as coded, those awaiting coding, and the summary tables."""
-
-    coded: Extraction
-    tables: list[SummaryTable]
-
-
-def code_studies(root: Path, review: Review, included: Sequence[Record],
-                 aliases: Mapping[str, str],
-                 study_of: Mapping[str, str] | None = None) -> Robustness:
-    """The included studies read against the coding sheet, reports of one study coded once
-    as that study."""
-    from litreview.reporting import Extraction, per_study, read_extraction, tables
-
-    by_id = {r.record_id: (r.title, r.year) for r in included}
-    if study_of is not None:
-        by_id, aliases = per_study(by_id, aliases, study_of)
-    sheet = root / review.extraction
-    coded = read_extraction(sheet, by_id, aliases) if sheet.is_file() else \
-        Extraction([], list(by_id), [])
-    return Robustness(coded, tables(coded.studies))
-
-
 # --- the whole review ------------------------------------------------------------------------
 
 
@@ -333,11 +310,13 @@ class Run:
     screened: Screened
     study_of: dict[str, str] | None
     counts: dict[str, Any]
-    robustness: Robustness
+    coding: Coding | None  # None: the review has no coding form
 
 
 def run_review(root: Path) -> Run:
     """Every stage in a row, in memory, as the workflow runs them."""
+    from litreview.pipeline.coding import code_review
+
     review = load_review(root)
     imports = {s.slug: import_source(root, s) for s in review.sources}
     pairs = root / PAIR_SHEET
@@ -357,7 +336,6 @@ def run_review(root: Path) -> Run:
                                            for slug, i in imports.items()}),
         study_of=study_of)
     by_id = {r.record_id: r for r in dedupe.result.unique}
-    robustness = code_studies(root, review, [by_id[i] for i in screened.result.included],
-                              groups, study_of)
-    return Run(review, imports, dedupe, hits, screened, study_of, counts, robustness)
+    coding = code_review(root, review, screened.result, by_id, groups, study_of)
+    return Run(review, imports, dedupe, hits, screened, study_of, counts, coding)
 

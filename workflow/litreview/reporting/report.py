@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from litreview.core import paths
 from litreview.core.fileio import csv_rows
 from litreview.core.records import Record, slug
 from litreview.core.review import Review
-from litreview.reporting.robustness import markdown_plain
+from litreview.reporting.coding_section import coding_section
 
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;
@@ -87,60 +86,6 @@ class _Page:
         return (f'<nav class="contents" id="contents" aria-label="Contents">'
                 f"<strong>Contents</strong><ol>{items}</ol></nav>")
 
-
-def _robustness_section(page: _Page, files: Mapping[str, str]) -> None:
-    """Narrative, tables with bar charts, and each study's level."""
-    page.heading(2, "Extent and robustness of the evidence", "robustness")
-    markdown = files.get(paths.SUMMARY_MD, "").splitlines()
-    narrative = markdown_plain(next((line for line in markdown[1:] if line.strip()), ""))
-    page.parts.append(f"<p>{escape(narrative)}</p>")
-    _, rows = _csv_rows(files.get(paths.SUMMARY_CSV, ""))
-    charts = files.get(paths.CHARTS_HTML, "").split("</svg>")
-    by_label: dict[str, list[list[str]]] = {}
-    for row in rows:
-        by_label.setdefault(row[0], []).append(row)
-    for i, (label, table_rows) in enumerate(by_label.items()):
-        note = " (more than one may apply)" if table_rows[0][5] == "yes" else ""
-        page.heading(3, f"{label}{note}")
-        page.parts.append('<div class="pair">')
-        page.parts.append(_table(["", "studies", "per cent"],
-                                 [[r[1], r[2], r[3]] for r in table_rows]))
-        if i < len(charts) and charts[i].strip():
-            page.parts.append(f'<div class="chart">{charts[i]}</svg></div>')
-        page.parts.append("</div>")
-    _, studies = _csv_rows(files.get(paths.STUDIES_CSV, ""))
-    if studies:
-        page.heading(3, "Robustness of each included study")
-        page.parts.append(_table(["study", "year", "title", "level", "why"],
-                                 [row[:5] for row in studies]))
-
-
-def _coding_section(page: _Page, files: Mapping[str, str]) -> None:
-    """The tables of the review's coding form (``tables.csv``, a line per count) and the
-    appraisal figure when the form draws one."""
-    page.heading(2, "Coding of the studies", "coding")
-    _, rows = _csv_rows(files.get("tables.csv", ""))
-    tables: dict[str, list[list[str]]] = {}
-    for row in rows:  # table, row, column, studies, percent, of, more_than_one
-        tables.setdefault(row[0], []).append(row)
-    for label, lines in tables.items():
-        note = " (more than one may apply)" if lines[0][6] == "yes" else ""
-        page.heading(3, f"{label}{note}")
-        columns = list(dict.fromkeys(line[2] for line in lines if line[2]))
-        if not columns:
-            page.parts.append(_table(["", "studies", "per cent"],
-                                     [[line[1], line[3], line[4]] for line in lines]))
-            continue
-        cells = {(line[1], line[2]): line[3] for line in lines}
-        values = list(dict.fromkeys(line[1] for line in lines))
-        page.parts.append(_table(["", *columns], [[v, *(cells.get((v, c), "0") for c in columns)]
-                                                  for v in values]))
-    if files.get("appraisal.svg"):
-        page.heading(3, "Appraisal of the studies")
-        page.parts.append(f'<figure class="chart">{files["appraisal.svg"]}</figure>')
-
-
-# --- the reference list -----------------------------------------------------------------
 
 def _authors(names: Sequence[str]) -> str:
     """``A, B, & C``; past twenty names, the first nineteen, an ellipsis and the last (APA)."""
@@ -301,13 +246,12 @@ def _screening_section(page: _Page, counts: Mapping[str, Any], agreement: Mappin
 
 def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
                   hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
-                  robustness: Mapping[str, str] | None = None,
                   stopping: Sequence[str] = (),
                   included: Sequence[Record] | None = None,
                   coding: Mapping[str, str] | None = None) -> str:
     """The report page; every figure comes from the files passed in. ``included``, the
     included reports, makes the reference list; ``coding``, the files of
-    ``results/coding`` by name, the section on the coding by the review's own form."""
+    ``results/robustness`` by name, the section on the coding by the review's form."""
     page = _Page()
     _sources_section(page, review, counts, hits)
     page.heading(2, "PRISMA 2020 flow", "flow")
@@ -319,10 +263,8 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
         page.parts.append('<p class="muted">Works each source shares with each other source; '
                           "the diagonal is the source's own works.</p>")
         page.parts.append(_table(header, overlap_rows))
-    if robustness and (not coding or _csv_rows(robustness.get(paths.SUMMARY_CSV, ""))[1]):
-        _robustness_section(page, robustness)  # a review coding by its own form has none
     if coding:
-        _coding_section(page, coding)
+        coding_section(page.heading, page.parts, _table, coding)
     if included is not None:
         _references_section(page, included)
     page.heading(2, "Search history", "search-history")
