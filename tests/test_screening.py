@@ -355,6 +355,36 @@ def test_a_rule_on_country_is_refused_at_load(tmp_path: Path):
     assert "no export gives the country a study was done in" in problem.message
 
 
+def test_a_rule_limited_to_sources_leaves_a_record_found_elsewhere_to_a_person(
+        tmp_path: Path):
+    """"Published 1997-2009; earlier material only when guided to it": the databases' year
+    limit does not reach material the review was guided to, even when a database has it too."""
+    names = {"databases": ("SSCI", "IBSS"), "ssci": ("SSCI",), "ibss": ("IBSS",),
+             "guided material": ("Guided material",), "guided-material": ("Guided material",)}
+    path = _criteria_file(tmp_path, "{criterion: C1, field: year, min: 1997, max: 2009, "
+                                    "sources: [databases]}")
+    [rule] = load_criteria(path, names).stages[0].automatic
+    assert rule.sources == ("SSCI", "IBSS")
+
+    def found(*sources: str) -> Record:
+        return Record("a", sources[0], "f", 1, year="1995",
+                      extra=(("sources", "; ".join(sources)),))
+
+    assert rule.fails(found("SSCI")) and rule.fails(found("SSCI", "IBSS"))
+    assert not rule.fails(found("Guided material"))
+    assert not rule.fails(found("IBSS", "Guided material"))  # guided to it as well
+    assert not rule.fails(Record("b", "Guided material", "f", 1, year="1990"))
+
+
+def test_a_rule_naming_an_unknown_source_is_located(tmp_path: Path):
+    path = _criteria_file(tmp_path, "{criterion: C1, field: year, min: 1997, "
+                                    "sources: [SSCI, Scopus]}")
+    problem = only_problem(load_criteria, path, {"databases": ("SSCI",), "ssci": ("SSCI",)})
+    assert (problem.file, problem.line) == (str(path), 7)
+    assert "automatic rule names unknown source 'Scopus'" in problem.message
+    assert problem.hint == "one of: databases, SSCI"
+
+
 # --- decision sheets: one decision per record and reviewer ------------------------------
 
 def _xlsx(path: Path, rows: list[list[object]]) -> Path:

@@ -55,7 +55,7 @@ def _decisions(root: Path, review, group: str, members: Sequence[str],
     """The work's outcome at each screening stage and every reviewer's decision on it."""
     from litreview.screening import load_criteria, read_sheets, resolve_sheets
 
-    criteria = load_criteria(root / review.criteria)
+    criteria = load_criteria(root / review.criteria, review.source_names())
     sheets, _ = resolve_sheets(read_sheets(root / review.decisions,
                                            [s.id for s in criteria.stages]), group_of)
     status = {(r["stage"], r["record_id"]): r

@@ -51,7 +51,8 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     groups = read_groups(args.groups)
     searched = {r.record_id: r.searched for path in args.records for r in read_records(path)}
     links = _warned(study_links(args.studies, groups.group_of))
-    counts = count_prisma(review, load_criteria(root / review.criteria), groups.group_of,
+    criteria = load_criteria(root / review.criteria, review.source_names())
+    counts = count_prisma(review, criteria, groups.group_of,
                           groups.database_of, _read_status(args.status), searched_of=searched,
                           set_aside=set_aside_dates(review, _set_aside_files(args.rejects)),
                           study_of=links.study_of if links else None)

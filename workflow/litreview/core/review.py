@@ -110,6 +110,14 @@ class Review:
         """Databases first, then other sources: the order that decides representatives."""
         return self.databases + self.other_sources
 
+    def source_names(self) -> dict[str, tuple[str, ...]]:
+        """What a person may call a source in another file (its name or slug, any case),
+        and ``databases`` for every database: each with the source names it stands for."""
+        names = {"databases": tuple(d.name for d in self.databases)}
+        for source in self.sources:
+            names[source.name.casefold()] = names[source.slug] = (source.name,)
+        return names
+
     def source(self, slug_: str) -> Source:
         for source in self.sources:
             if source.slug == slug_:

@@ -61,7 +61,7 @@ def _sheet_problems(root: Path, review: Review,
                     ids: frozenset[str] | None) -> tuple[list[Problem], list[Problem]]:
     """The decision sheets' problems — all that does not need the records, and unknown
     record ids when the imported records' ``ids`` are known — and their reading warnings."""
-    criteria = load_criteria(root / review.criteria)
+    criteria = load_criteria(root / review.criteria, review.source_names())
     try:
         sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
     except InputError as error:
@@ -186,5 +186,6 @@ def _sniff(path: Path, fmt: str) -> list[Problem]:
 
 
 def stage_ids(root: str | Path, review: Review) -> list[str]:
-    criteria: Criteria = load_criteria(Path(root) / review.criteria)
+    criteria: Criteria = load_criteria(Path(root) / review.criteria,
+                                        review.source_names())
     return [stage.id for stage in criteria.stages]

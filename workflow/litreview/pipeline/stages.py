@@ -223,7 +223,7 @@ def screen_review(root: Path, review: Review, unique: Sequence[Record],
     from litreview.pipeline.coding import coded_values
     from litreview.screening import load_criteria, read_sheets, screen
 
-    criteria = load_criteria(root / review.criteria)
+    criteria = load_criteria(root / review.criteria, review.source_names())
     sheets = read_sheets(root / review.decisions, [s.id for s in criteria.stages])
     coded = coded_values(root, review, criteria, aliases)  # for rules on the coding
     return Screened(criteria, tuple(sheets), screen(unique, criteria, sheets, aliases, coded))

@@ -3,7 +3,7 @@ that exclude a record on what its fields say, before any person reads it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +37,18 @@ class AutoRule:
     max: int | None = None
     allowed: tuple[str, ...] = ()
     coded: str = ""  # a field or typology of the coding form, instead of a record field
+    sources: tuple[str, ...] = ()  # the rule applies to records found only in these
+
+    def applies_to(self, record: Record) -> bool:
+        """Whether the rule reaches the record: every rule does, unless it names sources;
+        then only a record every source of which it names (one also found elsewhere, say
+        material a review was guided to, is left to a person)."""
+        if not self.sources:
+            return True
+        found = dict(record.extra).get("sources") or record.database
+        named = {s.casefold() for s in self.sources}
+        return all(name.strip().casefold() in named for name in found.split(";")
+                   if name.strip())
 
     def answers(self, coding: Mapping[str, str] | None) -> bool:
         """Whether the rule can be applied: a rule on the coding needs the record coded."""
@@ -44,7 +56,10 @@ class AutoRule:
 
     def fails(self, record: Record, coding: Mapping[str, str] | None = None) -> bool:
         """True when the record's field is known and breaks the rule; unknown passes
-        (a person decides what a record does not say)."""
+        (a person decides what a record does not say), as does a record found in a source
+        the rule does not name."""
+        if not self.applies_to(record):
+            return False
         if self.coded:
             return coding is not None and self._coded_fails(coding.get(self.coded, ""))
         if self.field == "year":
@@ -121,8 +136,11 @@ class Criteria:
         return "report not retrieved" if criterion_id == NOT_RETRIEVED else criterion_id
 
 
-def load_criteria(path: str | Path) -> Criteria:
-    """The criteria and stages of ``criteria.yaml``, checked: each problem is located."""
+def load_criteria(path: str | Path,
+                  sources: Mapping[str, tuple[str, ...]] | None = None) -> Criteria:
+    """The criteria and stages of ``criteria.yaml``, checked: each problem is located.
+    ``sources`` (:meth:`Review.source_names`) turns the sources an automatic rule names
+    into the review's names, and a name it does not know into a located problem."""
     path = Path(path)
     data, text = read_yaml(path)
     raise_if(validate(data, "criteria", str(path), text))
@@ -147,9 +165,16 @@ def load_criteria(path: str | Path) -> Criteria:
                                         yaml_line(text, [*where, "criterion"])))
             problems += _rule_problems(rule, entry["id"], str(path),
                                        yaml_line(text, [*where, "allowed"]))
+            named, unknown = _named_sources(rule.get("sources", []), sources)
+            problems += [Problem(str(path), f"stage {entry['id']}: automatic rule names "
+                                 f"unknown source '{name}'",
+                                 yaml_line(text, [*where, "sources"]),
+                                 hint="one of: databases, " + ", ".join(sorted(
+                                     {n for names in (sources or {}).values() for n in names})))
+                         for name in unknown]
             rules.append(AutoRule(rule["criterion"], rule.get("field", ""), rule.get("min"),
                                   rule.get("max"), tuple(str(a) for a in rule.get("allowed", [])),
-                                  rule.get("coded", "")))
+                                  rule.get("coded", ""), named))
         stages.append(Stage(entry["id"], entry.get("name", entry["id"]), entry["kind"],
                             entry.get("reason_required", entry["kind"] == "eligibility"),
                             tuple(rules), tuple(entry.get("criteria", [])),
@@ -160,6 +185,17 @@ def load_criteria(path: str | Path) -> Criteria:
     keywords = data.get("keywords", {})
     return Criteria(criteria, tuple(stages), tuple(keywords.get("include", [])),
                     tuple(keywords.get("exclude", [])))
+
+
+def _named_sources(written: Sequence[str], sources: Mapping[str, tuple[str, ...]] | None
+                   ) -> tuple[tuple[str, ...], list[str]]:
+    """The source names a rule's ``sources`` stand for, and those no source answers to
+    (none is checked without ``sources``: the names are kept as written)."""
+    if sources is None:
+        return tuple(written), []
+    named = [n for w in written for n in sources.get(w.casefold(), sources.get(w, ()))]
+    return tuple(dict.fromkeys(named)), [w for w in written
+                                         if w.casefold() not in sources and w not in sources]
 
 
 def _rule_problems(rule: Mapping[str, Any], stage: str, file: str,

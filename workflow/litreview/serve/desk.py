@@ -63,8 +63,8 @@ class Desk:
 
     def __init__(self, root: str | Path, *, order: str = "", seed: int = 0, load: bool = True):
         self.root = Path(root)
-        self.review: Review = load_review(self.root)
-        self.criteria: Criteria = load_criteria(self.root / self.review.criteria)
+        self.review: Review = (review := load_review(self.root))
+        self.criteria: Criteria = load_criteria(self.root / review.criteria, review.source_names())
         check_results(self.root)
         self.folder = self.root / self.review.decisions
         self.order = order or ("prioritised" if self.review.prioritise else "file")
