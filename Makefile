@@ -10,6 +10,9 @@ CORES ?= 2
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 LITREVIEW_RUN := $(BIN)/litreview run . --cores $(CORES)
+# Snakemake starts a Python process for each job: let them keep the package's compiled
+# bytecode (__pycache__, ignored by git) rather than compile it again in every job.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast lint dry-run screenshot clean
 

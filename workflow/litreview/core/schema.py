@@ -7,7 +7,7 @@ when a key is unknown.
 from __future__ import annotations
 
 import difflib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,19 @@ def load_schema(name: str) -> dict[str, Any]:
     return yaml.safe_load((SCHEMAS / f"{name}.schema.yaml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=8)
+def _composed(yaml_text: str) -> yaml.Node | None:
+    """The YAML text's node tree (read once: a file's lines are looked up many times)."""
+    try:
+        return yaml.compose(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+
+
 def line_of(yaml_text: str, path: list[str | int]) -> int | None:
     """The 1-based line of the node at ``path`` in the YAML text, if it can be found."""
-    try:
-        node = yaml.compose(yaml_text)
-    except yaml.YAMLError:
+    node = _composed(yaml_text)
+    if node is None:
         return None
     line = None
     for key in path:
