@@ -18,6 +18,9 @@ from litreview import __version__
 from litreview.cli import (
     audit,
     coding,
+    decisions,
+    exchange,
+    online,
     records,
     reporting,
     run,
@@ -41,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"litreview {__version__}")
     parser.add_argument("--log", type=output_file, help="also write messages to this file")
     sub = parser.add_subparsers(dest="command", required=True)
-    for stage in (setup, run, records, search, screening, serve, coding, reporting, audit,
-                  simulate):
+    for stage in (setup, run, records, search, online, screening, decisions, serve, coding,
+                  reporting, exchange, audit, simulate):
         stage.add_parsers(sub)
     return parser
 
