@@ -87,6 +87,7 @@ def test_report_names_every_database(example: Path):
     for name in ("ASSIA", "BEI", "CERUK plus", "ChildData", "ERIC", "Social Care Online"):
         assert name in html
     assert "<svg" in html and "Studies included in review" in html
+    assert "Searches as run (PRISMA-S)" in html and "<pre>Leadership set\n#1 Leaders" in html
 
 
 def test_report_renders_in_a_browser(example: Path, tmp_path: Path):

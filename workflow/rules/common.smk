@@ -10,6 +10,7 @@ from litreview.pipeline.smk import (
     decision_sheets,
     import_options,
     pair_sheet,
+    search_sidecars,
     stages,
     studies_option,
     studies_sheet,

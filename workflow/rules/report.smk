@@ -9,6 +9,8 @@ rule prisma:
         status=paths.STATUS,
         criteria=REVIEW.criteria,
         studies=studies_sheet(),
+        strategies=[source.strategy for source in STRATEGIES.values()],
+        sidecars=search_sidecars(REVIEW),
     output:
         counts=paths.COUNTS,
         flow=report(
@@ -16,6 +18,7 @@ rule prisma:
         ),
         png=paths.FLOW_PNG,
         template=paths.PRISMA_CSV,
+        searches=paths.PRISMA_S,
     conda:
         "../envs/litreview.yaml"
     log:
@@ -29,7 +32,7 @@ rule prisma:
         " --records {input.records:q} --rejects {input.rejects:q}"
         " {params.studies}"
         " -o {output.counts:q} --svg {output.flow:q} --png {output.png:q}"
-        " --csv {output.template:q}"
+        " --csv {output.template:q} --prisma-s {output.searches:q}"
 
 
 rule report:
@@ -42,6 +45,7 @@ rule report:
         stopping=expand(paths.stage_file("{stage}", "stopping.txt"), stage=STAGES),
         included=paths.INCLUDED,
         coding=CODING_OUTPUTS,
+        searches=paths.PRISMA_S,
     output:
         report(paths.REPORT, caption="../report/report.rst", category="Report"),
     conda:
@@ -56,7 +60,8 @@ rule report:
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
         " --stopping {input.stopping:q}"
-        " --included {input.included:q} {params.coding} -o {output:q}"
+        " --included {input.included:q} {params.coding} --prisma-s {input.searches:q}"
+        " -o {output:q}"
 
 
 rule audit:

@@ -49,7 +49,8 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     root = Path(args.review)
     review = load_review(root)
     groups = read_groups(args.groups)
-    searched = {r.record_id: r.searched for path in args.records for r in read_records(path)}
+    read = {path: read_records(path) for path in args.records}
+    searched = {r.record_id: r.searched for records in read.values() for r in records}
     links = _warned(study_links(args.studies, groups.group_of))
     criteria = load_criteria(root / review.criteria, review.source_names())
     counts = count_prisma(review, criteria, groups.group_of,
@@ -64,6 +65,16 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
         atomic_write_bytes(args.png, flow_png(counts))
     if args.csv:
         atomic_write_text(args.csv, prisma2020_csv(counts))
+    if args.prisma_s:
+        from collections import Counter
+
+        from litreview.core.fileio import csv_text
+        from litreview.reporting import PRISMA_S_COLUMNS, search_runs
+
+        received = {paths.slug_of(path): Counter(r.source_file for r in records)
+                    for path, records in read.items()}
+        atomic_write_text(args.prisma_s, csv_text(PRISMA_S_COLUMNS, [
+            run.row() for run in search_runs(review, root, received)]))
     return 0
 
 
@@ -86,7 +97,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
               if p.suffix in (".csv", ".svg", ".md")} if args.coding else None
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
                          Path(args.overlap).read_text(encoding="utf-8"), agreement,
-                         stopping, included, coding)
+                         stopping, included, coding,
+                         Path(args.prisma_s).read_text(encoding="utf-8") if args.prisma_s else "")
     atomic_write_text(args.output, html)
     return 0
 
@@ -118,6 +130,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--png", type=output_file, help="the flow diagram as PNG too")
     p.add_argument("--csv", type=output_file,
                    help="the counts in the PRISMA2020 R package / Shiny template")
+    p.add_argument("--prisma-s", type=output_file,
+                   help="each source's search as run, for PRISMA-S (needs --records)")
     p.set_defaults(func=_cmd_prisma)
 
     p = sub.add_parser("report", help="write the HTML report")
@@ -134,6 +148,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="results/screening/<stage>/agreement.csv files")
     p.add_argument("--coding", help="folder of the coding (results/robustness), when the "
                                     "review has a coding form")
+    p.add_argument("--prisma-s", help="each source's search as run (results/search/"
+                                      "prisma_s.csv)")
     p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
     p.add_argument("--included", help="results/screening/included.csv: the included reports, "
                                       "for the reference list")

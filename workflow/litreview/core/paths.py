@@ -71,6 +71,7 @@ COUNTS = f"{RESULTS}/prisma/counts.json"
 FLOW_SVG = f"{RESULTS}/prisma/flow.svg"
 FLOW_PNG = f"{RESULTS}/prisma/flow.png"
 PRISMA_CSV = f"{RESULTS}/prisma/prisma2020.csv"
+PRISMA_S = f"{RESULTS}/search/prisma_s.csv"  # each source's search as run (PRISMA-S)
 #: The coding of the studies by the review's form: the evidence-robustness summary.
 CODING = f"{RESULTS}/robustness"
 SUMMARY_MD, SUMMARY_CSV, STUDIES_CSV = "summary.md", "summary.csv", "studies.csv"

@@ -62,6 +62,20 @@ def coding_inputs(review: Review, root: str | Path = ".") -> list[str]:
     return [review.coding, *sheets]
 
 
+def search_sidecars(review: Review, root: str | Path = ".") -> list[str]:
+    """What each search litreview sent recorded beside its export (``*.search.json``), for
+    PRISMA-S."""
+    root = Path(root)
+    found = set()
+    for source in review.databases:
+        for export in source.exports:
+            where = root / export
+            candidates = where.glob("*.search.json") if where.is_dir() else \
+                [where.with_name(where.name + ".search.json")]
+            found.update(str(p.relative_to(root)) for p in candidates if p.is_file())
+    return sorted(found)
+
+
 def studies_sheet(root: str | Path = ".") -> list[str]:
     """The sheet linking reports of one study, when the review has one."""
     return [STUDIES_SHEET] if (Path(root) / STUDIES_SHEET).is_file() else []

@@ -13,13 +13,14 @@ from litreview.reporting.prisma import (
     reason_label,
     summary_text,
 )
+from litreview.reporting.prisma_s import PRISMA_S_COLUMNS, SearchRun, search_runs
 from litreview.reporting.prisma_template import prisma2020_csv
 from litreview.reporting.report import reference, render_report
 from litreview.reporting.study_links import StudyLinks, read_studies_sheet, read_study_links
 
 __all__ = [
-    "COLUMNS", "StudyLinks", "assert_counts", "bar_chart_svg", "check_counts",
-    "coding_section", "flow_png", "flow_svg", "layout", "prisma2020_csv", "prisma_counts",
-    "read_studies_sheet", "read_study_links", "reason_label", "reference", "render_report",
-    "summary_text",
+    "COLUMNS", "PRISMA_S_COLUMNS", "SearchRun", "StudyLinks", "assert_counts",
+    "bar_chart_svg", "check_counts", "coding_section", "flow_png", "flow_svg", "layout",
+    "prisma2020_csv", "prisma_counts", "read_studies_sheet", "read_study_links",
+    "reason_label", "reference", "render_report", "search_runs", "summary_text",
 ]

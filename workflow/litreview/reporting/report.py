@@ -27,6 +27,8 @@ nav.contents{background:#f7f7f7;border:1px solid #ddd;padding:.4em 1.2em;margin:
 nav.contents ol{margin:.3em 0;padding-left:1.4em}nav.contents ol ol{font-size:.92em}
 h2 a.top{font-size:.6em;font-weight:normal;margin-left:.8em;color:#666}
 ol.references li{margin:.35em 0}
+pre{white-space:pre-wrap;background:#f7f7f7;padding:.5em 1em;font-size:.9em}
+details{margin:.3em 0}
 """
 
 
@@ -188,6 +190,24 @@ def _sources_section(page: _Page, review: Review, counts: Mapping[str, Any],
                               "included", "strategy's final line hits"], rows))
 
 
+def _searches_section(page: _Page, prisma_s: str) -> None:
+    """Each source's search as run (PRISMA-S): where, when, limits, records reported and
+    received, the files; each query as sent, in full."""
+    header, rows = _csv_rows(prisma_s)
+    if not rows:
+        return
+    at = {name: i for i, name in enumerate(header)}
+    page.heading(3, "Searches as run (PRISMA-S)")
+    page.parts.append(_table(
+        ["source", "platform", "searched", "limits", "records reported", "records received",
+         "files"], [[r[at["source"]], r[at["platform"]], r[at["searched"]], r[at["limits"]],
+                     r[at["reported"]], r[at["received"]], r[at["files"]]] for r in rows]))
+    for row in rows:
+        if row[at["query"]]:
+            page.parts.append(f"<details><summary>{escape(row[at['source']])}: the search as "
+                              f"sent</summary><pre>{escape(row[at['query']])}</pre></details>")
+
+
 def _awaiting_note(counts: Mapping[str, Any]) -> str:
     """How the records awaiting a decision are counted: an update's flow counts its new
     works; records of the previous version still undecided are carried over, apart."""
@@ -248,12 +268,13 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
                   hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
                   stopping: Sequence[str] = (),
                   included: Sequence[Record] | None = None,
-                  coding: Mapping[str, str] | None = None) -> str:
+                  coding: Mapping[str, str] | None = None, prisma_s: str = "") -> str:
     """The report page; every figure comes from the files passed in. ``included``, the
     included reports, makes the reference list; ``coding``, the files of
     ``results/robustness`` by name, the section on the coding by the review's form."""
     page = _Page()
     _sources_section(page, review, counts, hits)
+    _searches_section(page, prisma_s)
     page.heading(2, "PRISMA 2020 flow", "flow")
     page.parts.append(f"<figure>{flow_svg}</figure>")
     _screening_section(page, counts, agreement, stopping)
