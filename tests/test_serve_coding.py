@@ -209,3 +209,22 @@ def test_the_resolver_agrees_a_conflict(app: AppClient, review: Path):
     page = app.get("/code/resolve", "lead")[1]
     assert "alpha-A1" not in page and "Nothing to resolve" in page
     assert "0 records awaiting agreement" in app.get("/code", "c1")[1]
+
+
+def test_reports_of_one_study_are_coded_once_as_the_workflow_codes_them(review: Path):
+    from litreview.serve.coding_desk import CodingDesk
+
+    sheet = review / "screening" / "decisions" / "full_text-r1.csv"
+    sheet.write_text(sheet.read_text().replace(f"{A2},exclude,C2,", f"{A2},include,,"))
+    (review / "screening" / "coding.yaml").write_text(
+        FORM.replace("codes: {stage: full_text}", "codes: included"))
+    desk = Desk(review)
+    try:
+        coding = CodingDesk(desk)
+        form = coding.form()
+        assert form is not None and coding.records(form) == [A1, A2]
+        (review / "screening" / "studies.csv").write_text(
+            f"record_id,study_id\n{A1},study-1\n{A2},study-1\n")
+        assert coding.records(form) == [A1]  # one study, by its first report
+    finally:
+        desk.close()

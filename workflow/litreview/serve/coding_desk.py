@@ -25,7 +25,9 @@ from litreview.coding import (
     value_problems,
 )
 from litreview.core.errors import InputError, Problem, raise_if
-from litreview.pipeline.coding import to_code
+from litreview.core.paths import STUDIES_SHEET
+from litreview.pipeline.coding import per_study, to_code
+from litreview.pipeline.stages import study_links
 from litreview.serve.coding_pen import CodingPen
 from litreview.serve.desk import Desk
 from litreview.serve.loading import spelt_as_sheets
@@ -78,8 +80,13 @@ class CodingDesk:
             return self._form[1]
 
     def records(self, form: Form) -> list[str]:
-        """The records the form codes, as the screening stands now."""
-        return to_code(form, self.desk.screening()[1])
+        """The records the form codes, as the screening stands now: reports of one study
+        (``screening/studies.csv``) coded once, as the study, as the workflow codes them."""
+        coded = to_code(form, self.desk.screening()[1])
+        links = study_links(self.desk.root / STUDIES_SHEET, self.desk.aliases)
+        if links and form.codes == "included":
+            coded, _ = per_study(coded, self.desk.aliases, links.study_of)
+        return coded
 
     def pen(self, coder: str) -> CodingPen:
         """The one writer of ``coding-<coder>.csv`` (``coding.csv`` for ""), the name spelt
