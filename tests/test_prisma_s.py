@@ -54,11 +54,11 @@ def test_a_header_count_and_a_sidecar_give_what_was_reported(tiny_review: Path):
     strategy.write_text(strategy.read_text().replace("\n\n", "\nresults: 7\n\n", 1))
     [first] = search_runs(review, tiny_review, {database.slug: Counter({"a.ris": 5})})[:1]
     assert (first.reported, first.received) == ("7", 5)
-    export = tiny_review / "data/exports/x_2024-02-01.json"
-    export.parent.mkdir(parents=True, exist_ok=True)
-    Path(f"{export}.search.json").write_text(json.dumps({
+    folder = tiny_review / "data/exports" / database.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "x_2024-02-01.search.json").write_text(json.dumps({
         "service": "ERIC API", "query": "title:leader*", "reported": 9, "date": "2024-02-01"}))
     [sent] = search_runs(review, tiny_review, {database.slug: Counter(
-        {"data/exports/x_2024-02-01.json": 9})})[:1]
+        {f"data/exports/{database.slug}/x_2024-02-01.json": 9})})[:1]
     assert (sent.query, sent.reported, sent.received) == ("title:leader*", "9", 9)
     assert "2024-02-01" in sent.searched

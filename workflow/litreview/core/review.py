@@ -71,6 +71,7 @@ class Source:
     outlets: tuple[str, ...] = ()  # a call for evidence: where it was placed
     opens: str = ""  # and when it ran
     closes: str = ""
+    api: str = ""  # the open API litreview searches it through (litreview search run)
 
     @property
     def is_database(self) -> bool:
@@ -90,6 +91,7 @@ class Review:
     coding_sheets: str = "screening/coding"
     update_of: str = ""  # last search date of the previous version, for an update
     prioritise: bool = False  # rank the title/abstract sheet by predicted relevance
+    contact: str = ""  # the e-mail an API search gives the services (polite use)
 
     def search_round(self, searched: str) -> int:
         """0 for records of the previous version (or of a new review), 1 for the update's."""
@@ -146,14 +148,34 @@ def export_files(entries: list[str], root: Path) -> tuple[str, ...]:
 
 #: Names in an export folder that no database wrote: what Windows and macOS leave behind.
 _NOT_EXPORTS = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
+#: What ``litreview search run`` writes beside an export it saved: how it was searched.
+SEARCH_SIDECAR = ".search.json"
+
+
+def sidecar_of(export: str | Path) -> Path:
+    """The record of the API search that saved ``export`` (``eric_2026-05-01.json`` →
+    ``eric_2026-05-01.search.json``), whether or not it exists."""
+    path = Path(export)
+    return path.with_name(path.stem + SEARCH_SIDECAR)
+
+
+def search_records(source: Source, root: str | Path = ".") -> list[str]:
+    """The records of the API searches of ``source`` (``*.search.json``) in the folders of
+    its exports and in ``data/exports/<slug>/``, relative to ``root``, sorted: a search that
+    found nothing leaves its record and no export."""
+    root = Path(root)
+    folders = {Path(e).parent for e in source.exports} | {Path("data/exports") / source.slug}
+    return sorted({str(p.relative_to(root)) for folder in folders
+                   for p in (root / folder).glob(f"*{SEARCH_SIDECAR}") if p.is_file()})
 
 
 def is_export_name(name: str) -> bool:
     """Whether a file or folder in an export folder may hold exports: not hidden (``.DS_Store``,
     macOS ``._`` copies), not an Office lock file (``~$export.xlsx``), not system clutter
-    (``Thumbs.db``, ``__MACOSX``), not a read-me."""
+    (``Thumbs.db``, ``__MACOSX``), not a read-me, not the record of an API search."""
     lower = name.lower()
-    return not (lower.startswith((".", "~$", "readme")) or lower in _NOT_EXPORTS)
+    return not (lower.startswith((".", "~$", "readme")) or lower in _NOT_EXPORTS
+                or lower.endswith(SEARCH_SIDECAR))
 
 
 def search_date(file: str, default: str) -> str:
@@ -176,8 +198,10 @@ def _date_problems(value: str, file: str, where: str) -> list[Problem]:
 
 
 def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
-                 root: Path | None = None) -> Review:
-    """Validate the config and turn it into a :class:`Review`; raises InputError."""
+                 root: Path | None = None, searching: bool = False) -> Review:
+    """Validate the config and turn it into a :class:`Review`; raises InputError.
+    ``searching``: for ``litreview search run``, a database with an ``api`` may have no
+    export yet (its first search is the one about to run)."""
     root = root or Path(".")
     raise_if(validate(data, "review", file, yaml_text))
     databases = [_database(entry, root) for entry in data["databases"]]
@@ -191,7 +215,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
     line = {entry["name"]: line_of(yaml_text, [kind, i, "name"])
             for kind in ("databases", "other_sources")
             for i, entry in enumerate(data.get(kind, []))}
-    problems += _source_problems(databases + others, file, root, line)
+    problems += _source_problems(databases + others, file, root, line, searching)
     for i, source in enumerate(databases):
         problems += _strategy_database(file, source, root,
                                        line_of(yaml_text, ["databases", i, "strategy"]))
@@ -209,6 +233,7 @@ def parse_review(data: Any, file: str = CONFIG_NAME, yaml_text: str = "",
         coding=screening.get("coding", "screening/coding.yaml"),
         coding_sheets=screening.get("coding_sheets", "screening/coding"),
         update_of=data["review"].get("update_of", ""),
+        contact=data["review"].get("contact", ""),
         prioritise=bool(screening.get("prioritise", False)),
     )
 
@@ -225,7 +250,7 @@ def _database(entry: dict[str, Any], root: Path) -> Source:
         format=entry.get("format", "auto"), description=entry.get("description", ""),
         thesaurus=entry.get("thesaurus", ""), heading_map=entry.get("heading_map", ""),
         columns=tuple(sorted(entry.get("columns", {}).items())),
-        rejects=bool(entry.get("rejects", False)),
+        rejects=bool(entry.get("rejects", False)), api=entry.get("api", ""),
         limits=Limits(tuple(years) if years else None, tuple(limits.get("language", [])),
                       tuple(limits.get("country", [])),
                       tuple(limits.get("document_types", []))),
@@ -247,7 +272,7 @@ def _other_source(entry: dict[str, Any], root: Path) -> Source:
 
 
 def _source_problems(sources: list[Source], file: str, root: Path,
-                     line: dict[str, int | None]) -> list[Problem]:
+                     line: dict[str, int | None], searching: bool = False) -> list[Problem]:
     """Names two sources share, exports missing or with impossible dates in their names,
     and strategy, thesaurus or heading-map files that are not there."""
     problems: list[Problem] = []
@@ -258,7 +283,8 @@ def _source_problems(sources: list[Source], file: str, root: Path,
                                     f"share the short name '{source.slug}'",
                                     hint="give each database and source a distinct name"))
         seen[source.slug] = source.name
-        if not source.exports:
+        first_search = searching and bool(source.api)  # its exports may be still to come
+        if not source.exports and not first_search:
             problems.append(Problem(file, f"{source.name}: no export files found",
                                     line[source.name],
                                     hint=f"put its exports in data/exports/{source.slug}/"))
@@ -267,7 +293,7 @@ def _source_problems(sources: list[Source], file: str, root: Path,
             if named:  # the search date a file's name gives must be a real one
                 problems += [replace(p, line=line[source.name]) for p in
                              _date_problems(named, file, f"{source.name}: export '{export}'")]
-            if not (root / export).is_file():
+            if not (root / export).is_file() and not first_search:
                 problems.append(_missing_export(file, source, export, root, line[source.name]))
         for what, path in (("strategy", source.strategy), ("thesaurus", source.thesaurus),
                            ("heading map", source.heading_map)):
@@ -331,15 +357,17 @@ def same_database(a: str, b: str) -> bool:
     return words_a <= words_b or words_b <= words_a
 
 
-def load_review(root: str | Path = ".", name: str = CONFIG_NAME) -> Review:
-    """Read and validate ``review.yaml`` in a review directory."""
+def load_review(root: str | Path = ".", name: str = CONFIG_NAME, searching: bool = False
+                ) -> Review:
+    """Read and validate ``review.yaml`` in a review directory (``searching``: see
+    :func:`parse_review`)."""
     root = Path(root)
     path = root / name
     if not path.is_file():
         raise InputError(Problem(str(path), "no review config here",
                                  hint="run from a review directory or pass it"))
     data, text = read_yaml(path)
-    return parse_review(data, name, text, root)
+    return parse_review(data, name, text, root, searching)
 
 
 def decision_files(review: Review, root: str | Path = ".") -> list[str]:

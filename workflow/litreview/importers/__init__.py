@@ -24,11 +24,13 @@ from litreview.importers.controls import has_controls, xml_without_controls
 from litreview.importers.detect import FORMATS, HEAD_SIZE, detect_format, refuse
 from litreview.importers.doctypes import type_from_name
 from litreview.importers.endnote_xml import read_endnote_xml
+from litreview.importers.eric_json import read_eric_json
 from litreview.importers.fields import citation_key, fixed_text, pages, split_authors, split_terms
 from litreview.importers.markup import strip_markup
 from litreview.importers.medline import read_medline
 from litreview.importers.ovid import read_ovid
 from litreview.importers.ris import read_ris
+from litreview.importers.sidecar import search_provenance, with_provenance
 from litreview.importers.tables import MAPPABLE, parse_column_mapping, read_delimited, read_xlsx
 from litreview.importers.wos import read_wos
 
@@ -38,6 +40,8 @@ __all__ = ["FORMATS", "HEAD_SIZE", "MAPPABLE", "Context", "Imported", "Reject", 
            "strip_markup", "type_from_name"]
 
 _TABLES = frozenset({"csv", "tsv", "xlsx"})
+#: Formats in which a file without a record is a search that found nothing.
+_MAY_BE_EMPTY = _TABLES | {"eric-json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +82,13 @@ def import_export(path: str | Path, *, database: str, fmt: str = "auto", searche
     except InputError as error:  # detection names the real path; report the display one
         raise InputError([_rename(p, str(path), name) for p in error.problems]) from None
     parsed = _read(fmt, path, ctx)
-    if not parsed.records and not parsed.rejects and fmt not in _TABLES:
+    if not parsed.records and not parsed.rejects and fmt not in _MAY_BE_EMPTY:
         # a table with a header and no rows is a search that found nothing; anything else
         # without a single record is not the export it claims to be
         raise InputError(Problem(name, f"no records found in this {fmt} file",
                                  hint="check that the export is complete and not empty"))
-    return Imported(fmt, parsed.source, tuple(finalise(parsed.records)), tuple(parsed.rejects),
+    records = with_provenance(parsed.records, search_provenance(path, name))
+    return Imported(fmt, parsed.source, tuple(finalise(records)), tuple(parsed.rejects),
                     tuple(ctx.warnings))
 
 
@@ -128,6 +133,8 @@ def _read(fmt: str, path: Path, ctx: Context) -> Parsed:
         return read_wos(text, ctx)
     if fmt == "ovid":
         return read_ovid(text, ctx)
+    if fmt == "eric-json":
+        return read_eric_json(text, ctx)
     return read_delimited(text, ctx, "\t" if fmt == "tsv" else None)
 
 

@@ -17,7 +17,8 @@ from litreview.core.errors import InputError, Problem
 from litreview.importers.doctypes import RIS_TYPES
 from litreview.importers.tables import sniff_table
 
-FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos", "ovid")
+FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos", "ovid",
+           "eric-json")
 HEAD_SIZE = 64 * 1024  # bytes of a file that detection looks at
 
 _EXTENSIONS = {
@@ -32,6 +33,8 @@ _RIS_CODES = "|".join(code for code in RIS_TYPES if code.isalpha())
 _RIS_BARE = re.compile(rf"^\ufeff?TY[ \t:-]{{1,3}}(?:{_RIS_CODES})\r?$.*?^(?i:ER)\b",
                        re.MULTILINE | re.DOTALL)
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
+#: The ERIC API's JSON: a response (or a list of pages) opening ``{"response": {"numFound"``.
+_ERIC_JSON = re.compile(r'\A\ufeff?\s*\[?\s*\{\s*"response"\s*:\s*\{\s*"numFound"\s*:')
 _WOS_TAGGED = re.compile(r"^\ufeff?(?:FN \S|PT [A-Z]\r?$)", re.MULTILINE)
 _MEDLINE = re.compile(r"^\ufeff?PMID- ?\d", re.MULTILINE)
 #: Ovid's tagged export: a record number in brackets (``<1. >``, ``<12>``) before a tag
@@ -65,6 +68,8 @@ def detect_format(path: Path, head: bytes) -> str:
     if _is_xml(head):
         return "endnote-xml"  # refuse() let only EndNote XML through
     text = decode(head)
+    if _ERIC_JSON.match(text):
+        return "eric-json"
     if _OVID.search(text):
         return "ovid"  # numbered records: no RIS file has '<1. >' lines
     if _RIS.search(text) or _RIS_BARE.search(text):
@@ -87,7 +92,8 @@ def detect_format(path: Path, head: bytes) -> str:
     if by_extension and by_extension != "endnote-xml":
         return by_extension  # the reader reports, line by line, what does not fit
     raise _error(name, "cannot tell the format: it is not RIS, BibTeX, CSV, TSV, XLSX, "
-                 "EndNote XML, PubMed/MEDLINE, Web of Science plain text or Ovid tagged",
+                 "EndNote XML, PubMed/MEDLINE, Web of Science plain text, Ovid tagged or "
+                 "ERIC API JSON",
                  "pass the format explicitly, or export again in one of these formats")
 
 

@@ -9,7 +9,13 @@ from pathlib import Path
 from litreview.core import paths
 from litreview.core.errors import InputError
 from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
-from litreview.core.review import CONFIG_NAME, Review, Source, decision_files
+from litreview.core.review import (
+    CONFIG_NAME,
+    Review,
+    Source,
+    decision_files,
+    search_records,
+)
 from litreview.pipeline.preflight import preflight, stage_ids, update_hints
 from litreview.pipeline.scaffold import REPOSITORY
 
@@ -65,15 +71,7 @@ def coding_inputs(review: Review, root: str | Path = ".") -> list[str]:
 def search_sidecars(review: Review, root: str | Path = ".") -> list[str]:
     """What each search litreview sent recorded beside its export (``*.search.json``), for
     PRISMA-S."""
-    root = Path(root)
-    found = set()
-    for source in review.databases:
-        for export in source.exports:
-            where = root / export
-            candidates = where.glob("*.search.json") if where.is_dir() else \
-                [where.with_name(where.name + ".search.json")]
-            found.update(str(p.relative_to(root)) for p in candidates if p.is_file())
-    return sorted(found)
+    return sorted({f for source in review.databases for f in search_records(source, root)})
 
 
 def studies_sheet(root: str | Path = ".") -> list[str]:

@@ -3,10 +3,10 @@
 the records the service reported and those received, and the files they came in.
 
 The query of a database is its strategy as typed into the host (the strategy file's lines,
-its header aside), or, for a search litreview sent itself, the query the sidecar
-(``<export>.search.json``) recorded as sent. The count reported is the sidecar's, or the
-strategy header's ``results:`` line (the count the host showed for the final search);
-the count received is the records imported from the source's files."""
+its header aside), or, for a search litreview sent itself, the query its record
+(``<db>_<date>.search.json``, beside the export) says was sent. The count reported is that
+record's, or the strategy header's ``results:`` line (the count the host showed for the
+final search); the count received is the records imported from the source's files."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from litreview.core.review import (
     Source,
     header_field,
     search_date,
+    search_records,
 )
 
 PRISMA_S_COLUMNS = ("source", "kind", "platform", "searched", "query", "limits", "reported",
                     "received", "files")
-SIDECAR_SUFFIX = ".search.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +96,7 @@ def search_runs(review: Review, root: Path, received: Mapping[str, Counter[str]]
 
 
 def _run(source: Source, root: Path, files: Counter[str]) -> SearchRun:
-    sidecars = [read_sidecar(root / f"{file}{SIDECAR_SUFFIX}") for file in sorted(files)
-                if (root / f"{file}{SIDECAR_SUFFIX}").is_file()]
+    sidecars = [read_sidecar(root / file) for file in search_records(source, root)]
     text = (root / source.strategy).read_text(encoding="utf-8-sig") \
         if source.strategy and (root / source.strategy).is_file() else ""
     query, limits, reported = _what_was_searched(source, text, sidecars)
