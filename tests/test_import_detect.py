@@ -75,7 +75,8 @@ def test_content_wins_over_extension(tmp_path: Path):
     ]:
         assert detect_format(Path(name), data) == fmt, (name, fmt)
     assert set(FORMATS) == {"ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos",
-                            "ovid", "eric-json"}
+                            "ovid", "eric-json", "openalex-json", "crossref-json",
+                            "europepmc-json", "csl-json"}
     from litreview.cli import IMPORT_FORMATS
     assert IMPORT_FORMATS == FORMATS
     from litreview.core.schema import load_schema  # what review.yaml may name

@@ -11,7 +11,8 @@ from litreview.core.fileio import atomic_write_text, csv_text
 
 #: importers.FORMATS, spelt out so that every command does not load every reader to start
 IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos",
-                  "ovid", "eric-json")
+                  "ovid", "eric-json", "openalex-json", "crossref-json", "europepmc-json",
+                  "csl-json")
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

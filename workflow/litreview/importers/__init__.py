@@ -21,13 +21,17 @@ from litreview.importers.bibtex import read_bibtex
 from litreview.importers.build import build_record
 from litreview.importers.context import Context, Parsed, Reject
 from litreview.importers.controls import has_controls, xml_without_controls
+from litreview.importers.crossref_json import read_crossref_json
+from litreview.importers.csl_json import read_csl_json
 from litreview.importers.detect import FORMATS, HEAD_SIZE, detect_format, refuse
 from litreview.importers.doctypes import type_from_name
 from litreview.importers.endnote_xml import read_endnote_xml
 from litreview.importers.eric_json import read_eric_json
+from litreview.importers.europepmc_json import read_europepmc_json
 from litreview.importers.fields import citation_key, fixed_text, pages, split_authors, split_terms
 from litreview.importers.markup import strip_markup
 from litreview.importers.medline import read_medline
+from litreview.importers.openalex_json import read_openalex_json
 from litreview.importers.ovid import read_ovid
 from litreview.importers.ris import read_ris
 from litreview.importers.sidecar import search_provenance, with_provenance
@@ -40,8 +44,13 @@ __all__ = ["FORMATS", "HEAD_SIZE", "MAPPABLE", "Context", "Imported", "Reject", 
            "strip_markup", "type_from_name"]
 
 _TABLES = frozenset({"csv", "tsv", "xlsx"})
-#: Formats in which a file without a record is a search that found nothing.
-_MAY_BE_EMPTY = _TABLES | {"eric-json"}
+#: The JSON the API searches save, and CSL-JSON: their readers.
+_JSON_READERS = {"eric-json": read_eric_json, "openalex-json": read_openalex_json,
+                 "crossref-json": read_crossref_json, "europepmc-json": read_europepmc_json,
+                 "csl-json": read_csl_json}
+#: Formats in which a file without a record is a search that found nothing (a table with
+#: a header alone, ``[]``, a reply page with no results).
+_MAY_BE_EMPTY = _TABLES | set(_JSON_READERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +142,8 @@ def _read(fmt: str, path: Path, ctx: Context) -> Parsed:
         return read_wos(text, ctx)
     if fmt == "ovid":
         return read_ovid(text, ctx)
-    if fmt == "eric-json":
-        return read_eric_json(text, ctx)
+    if fmt in _JSON_READERS:
+        return _JSON_READERS[fmt](text, ctx)
     return read_delimited(text, ctx, "\t" if fmt == "tsv" else None)
 
 

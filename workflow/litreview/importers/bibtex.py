@@ -7,7 +7,9 @@ shortened. Text between entries is a comment to BibTeX, so an entry that lost it
 field is a located reject too. ``%`` lines and ``@comment`` blocks are deliberate comments
 and stay silent. An entry's original fields are its type (``ENTRYTYPE``), key (``ID``) and every
 field as written, LaTeX accents decoded; a bare ``%`` in a field is a percent sign (as
-BibTeX reads it), not a LaTeX comment. An entry without pages takes its article number
+BibTeX reads it), not a LaTeX comment; a literal brace (``\\{``) stays a brace while
+protective ones (``{DNA}``) go; ``url`` and ``doi`` are verbatim, not LaTeX (see
+:mod:`~litreview.importers.bibtex_latex`). An entry without pages takes its article number
 (``art_number``, ``article-number``, biblatex's ``eid``); ``@misc``/``@online`` with an
 ``eprint`` (arXiv's export) is a preprint, typed as an article.
 
@@ -24,13 +26,11 @@ record without accession, a hash of its content. Keys that are accession numbers
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 
 import bibtexparser
 from bibtexparser.library import Library
-from bibtexparser.middlewares import BlockMiddleware, LatexDecodingMiddleware
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -40,6 +40,13 @@ from bibtexparser.model import (
 
 from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record
+from litreview.importers.bibtex_latex import (
+    STRAY,
+    Escapes,
+    LatexDecoding,
+    ampersands,
+    literal,
+)
 from litreview.importers.build import build_record
 from litreview.importers.context import Context, Parsed, Reject
 from litreview.importers.fields import citation_key, pages
@@ -130,7 +137,7 @@ _FIELD_LINE = re.compile(r'^(?P<lead>\s*(?P<name>[A-Za-z][\w:.-]*)\s*=\s*)'
 
 
 def repair_field_lines(text: str, ctx: Context) -> tuple[str, list[Problem]]:
-    """The text with stray braces escaped in field values, and a warning for each line.
+    """The text with stray braces in field values set apart, and a warning for each line.
 
     Only entries written one field per line are touched: a head line ``@type{key,``, then
     lines that each hold one whole field, then a line with ``}`` alone (EBSCOhost's form).
@@ -176,7 +183,9 @@ def _field_lines_end(lines: list[str], start: int) -> int | None:
 
 
 def _balanced_line(line: str) -> str:
-    """A field line with the braces of its value that do not pair escaped (``\\{``)."""
+    """A field line with the braces of its value that do not pair set apart: stand-ins
+    (:data:`~litreview.importers.bibtex_latex.STRAY`) that the field leaves out and the
+    original fields keep."""
     match = _FIELD_LINE.match(line)
     if not match or (match.group("open") == "{") != (match.group("close") == "}"):
         return line
@@ -196,7 +205,7 @@ def _balanced_line(line: str) -> str:
     if not stray:
         return line
     for k in reversed(stray):
-        value = value[:k] + "\\" + value[k:]
+        value = value[:k] + STRAY[value[k]] + value[k + 1:]
     return (f"{match.group('lead')}{match.group('open')}{value}{match.group('close')}"
             f"{match.group('tail')}")
 
@@ -212,56 +221,16 @@ def _entry_end(lines: list[str], start: int) -> int:
     return len(lines)
 
 
-#: An HTML character reference in a field (``&amp;`` from a web page's text).
-_ENTITY = re.compile(r"(?<!\\)&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
-
-
-def _ampersands(text: str) -> str:
-    """Text whose ``&`` survives LaTeX decoding, which drops a bare ``&`` (LaTeX's column
-    separator) and leaves ``amp;`` of ``&amp;``: a character reference becomes its
-    character (never a brace, backslash or ``%``, which would change the BibTeX), and a
-    bare ``&`` becomes ``\\&``. No line changes, so line numbers stay as they were."""
-    if "&" not in text:
-        return text
-
-    def character(match: re.Match[str]) -> str:
-        value = html.unescape(match.group(0))
-        return match.group(0) if value == match.group(0) or value in "{}\\%#" else value
-
-    return _BARE_AMPERSAND.sub(r"\\&", _ENTITY.sub(character, text))
-
-
-#: A ``%`` not written ``\\%``: to LaTeX a comment to the end of the line.
-_BARE_PERCENT = re.compile(r"(?<!\\)%")
-
-
-class _PercentAsText(BlockMiddleware):
-    """Escapes every bare ``%`` in a field value before LaTeX decoding, which would take it
-    for a comment and drop the rest of the line (``a 93.9% rate`` read as ``a 93.9``).
-
-    Inside a field BibTeX itself reads ``%`` as text, and exports write it bare (Europe PMC,
-    Scopus, Web of Science abstracts): it is a percent sign. ``%`` lines between entries
-    stay comments; they are not fields.
-    """
-
-    def transform_entry(self, entry: Entry, library: Library) -> Entry:
-        for field in entry.fields:
-            if isinstance(field.value, str) and "%" in field.value:
-                field.value = _BARE_PERCENT.sub(r"\\%", field.value)
-        return entry
-
-
 def _parse(text: str, ctx: Context) -> Library:
     """Parse with LaTeX accents decoded; the parser's own warnings are ours to report."""
-    text = _ampersands(text)
+    text = ampersands(text)
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
         # braces kept, so a braced corporate author is not split at its "and"
-        decode = LatexDecodingMiddleware(keep_braced_groups=True)
-        return bibtexparser.parse_string(text, append_middleware=[_PercentAsText(), decode])
+        decode = LatexDecoding(keep_braced_groups=True)
+        return bibtexparser.parse_string(text, append_middleware=[Escapes(), decode])
     except Exception as error:
         raise InputError(Problem(ctx.source_file, f"cannot parse as BibTeX: {error}",
                                  hint=_HINT)) from error
@@ -325,7 +294,8 @@ def _record(ctx: Context, position: int, entry: Entry) -> Record:
         "url": url,
     }
     original = {"ENTRYTYPE": entry.entry_type, "ID": entry.key,
-                **{key: str(field.value) for key, field in entry.fields_dict.items()}}
+                **{key: literal(str(field.value), stray=True)
+                   for key, field in entry.fields_dict.items()}}
     return build_record(ctx, position, entry.start_line + 1, raw, original)
 
 
@@ -355,8 +325,9 @@ def _article_number(values: dict[str, str]) -> str:
 
 
 def _plain(value: object) -> str:
-    """Field text without the braces that BibTeX uses to protect capitals."""
-    return str(value).replace("{", "").replace("}", "")
+    """Field text without the braces that BibTeX uses to protect capitals; literal braces
+    (written ``\\{``) kept."""
+    return literal(str(value).replace("{", "").replace("}", ""))
 
 
 def _authors(value: str) -> list[str]:

@@ -8,17 +8,19 @@ declares entities) are refused here with a message saying what the file actually
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
 
 from litreview.core.decode import decode, utf16_codec
 from litreview.core.errors import InputError, Problem
+from litreview.core.review import sidecar_of
 from litreview.importers.doctypes import RIS_TYPES
 from litreview.importers.tables import sniff_table
 
 FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", "wos", "ovid",
-           "eric-json")
+           "eric-json", "openalex-json", "crossref-json", "europepmc-json", "csl-json")
 HEAD_SIZE = 64 * 1024  # bytes of a file that detection looks at
 
 _EXTENSIONS = {
@@ -35,6 +37,22 @@ _RIS_BARE = re.compile(rf"^\ufeff?TY[ \t:-]{{1,3}}(?:{_RIS_CODES})\r?$.*?^(?i:ER
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 #: The ERIC API's JSON: a response (or a list of pages) opening ``{"response": {"numFound"``.
 _ERIC_JSON = re.compile(r'\A\ufeff?\s*\[?\s*\{\s*"response"\s*:\s*\{\s*"numFound"\s*:')
+#: The other services' reply pages (one, or a list), told by their first members: OpenAlex
+#: ``{"meta": {"count": …}, "results": [`` (or one Work, ``{"id": "https://openalex.org/W…``),
+#: Crossref ``{"status": "ok", "message-type":
+#: "work-list"`` (or ``"work"``), Europe PMC ``{"version": …, "hitCount": N``.
+_API_JSON = (
+    ("openalex-json", re.compile(r'\A\ufeff?\s*\[?\s*\{\s*(?:"meta"\s*:\s*\{[^{}]*"count"\s*:'
+                                 r'[^{}]*\}\s*,\s*"results"\s*:\s*\[|"id"\s*:\s*'
+                                 r'"https://openalex\.org/W)')),
+    ("crossref-json", re.compile(r'\A\ufeff?\s*\[?\s*\{[^{}\[\]]*"message-type"\s*:\s*'
+                                 r'"work(?:-list)?"')),
+    ("europepmc-json", re.compile(r'\A\ufeff?\s*\[?\s*\{[^{}\[\]]*"hitCount"\s*:\s*\d')),
+)
+#: CSL-JSON: an array whose first object has a "type" and an "id" or a "title".
+_CSL_START = re.compile(r"\A\ufeff?\s*\[\s*(?=\{)")
+_CSL_KEYS = (re.compile(r'"type"\s*:\s*"'), re.compile(r'"(?:id|title)"\s*:'))
+_EMPTY_LIST = re.compile(r"\A\ufeff?\s*\[\s*\]\s*\Z")
 _WOS_TAGGED = re.compile(r"^\ufeff?(?:FN \S|PT [A-Z]\r?$)", re.MULTILINE)
 _MEDLINE = re.compile(r"^\ufeff?PMID- ?\d", re.MULTILINE)
 #: Ovid's tagged export: a record number in brackets (``<1. >``, ``<12>``) before a tag
@@ -68,8 +86,9 @@ def detect_format(path: Path, head: bytes) -> str:
     if _is_xml(head):
         return "endnote-xml"  # refuse() let only EndNote XML through
     text = decode(head)
-    if _ERIC_JSON.match(text):
-        return "eric-json"
+    json_format = _json_format(path, text)
+    if json_format:
+        return json_format
     if _OVID.search(text):
         return "ovid"  # numbered records: no RIS file has '<1. >' lines
     if _RIS.search(text) or _RIS_BARE.search(text):
@@ -92,9 +111,44 @@ def detect_format(path: Path, head: bytes) -> str:
     if by_extension and by_extension != "endnote-xml":
         return by_extension  # the reader reports, line by line, what does not fit
     raise _error(name, "cannot tell the format: it is not RIS, BibTeX, CSV, TSV, XLSX, "
-                 "EndNote XML, PubMed/MEDLINE, Web of Science plain text, Ovid tagged or "
-                 "ERIC API JSON",
+                 "EndNote XML, PubMed/MEDLINE, Web of Science plain text, Ovid tagged, the "
+                 "JSON of the ERIC, OpenAlex, Crossref or Europe PMC API, or CSL-JSON",
                  "pass the format explicitly, or export again in one of these formats")
+
+
+def _json_format(path: Path, text: str) -> str:
+    """The JSON format ``text`` (a file's head) is in, or "" when it is none of them."""
+    if _ERIC_JSON.match(text):
+        return "eric-json"
+    for fmt, pattern in _API_JSON:
+        if pattern.match(text):
+            return fmt
+    start = _CSL_START.match(text)
+    if start and _is_csl_item(text, start.end()):
+        return "csl-json"
+    if _EMPTY_LIST.match(text):
+        return _searched_api(path)  # a search that found nothing, or an empty library
+    return ""
+
+
+def _is_csl_item(text: str, at: int) -> bool:
+    """Whether the object at ``at`` has CSL's "type" and an "id" or "title"; when the head
+    cuts it short, whether those keys appear in what there is."""
+    try:
+        item = json.JSONDecoder().raw_decode(text, at)[0]
+    except ValueError:
+        return all(key.search(text, at) for key in _CSL_KEYS)
+    return isinstance(item, dict) and isinstance(item.get("type"), str) and \
+        ("id" in item or "title" in item)
+
+
+def _searched_api(path: Path) -> str:
+    """An empty list's format: the API the search record beside it names, else CSL-JSON."""
+    try:
+        api = json.loads(sidecar_of(path).read_text(encoding="utf-8")).get("api", "")
+    except (OSError, ValueError, AttributeError):
+        api = ""
+    return f"{api}-json" if f"{api}-json" in FORMATS else "csl-json"
 
 
 def refuse(path: Path, head: bytes, fmt: str = "auto") -> None:
