@@ -140,7 +140,13 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
     """dedupe.smk, screen.smk and report.smk: dedupe, screen, prisma, code (with a coding
     form), report, audit."""
     from litreview.core import paths
-    from litreview.pipeline.smk import coding_inputs, pair_sheet, stages, studies_sheet
+    from litreview.pipeline.smk import (
+        coding_inputs,
+        pair_sheet,
+        search_sidecars,
+        stages,
+        studies_sheet,
+    )
 
     records = [paths.records(s.slug) for s in review.sources]
     hits = [paths.hits(s.slug) for s in review.databases if s.strategy]
@@ -151,6 +157,10 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
     studies = [a for sheet in studies_sheet(root) for a in ("--studies", sheet)]
     since = ["--update-of", review.update_of] if review.update_of else []
     coding = bool(coding_inputs(review, root))
+    chases = search_sidecars(review, root, kind="citation_searching")
+    citations = ["--citations", *chases, "--citation-records", *(
+        paths.records(s.slug) for s in review.other_sources
+        if s.kind == "citation_searching")] if chases else []
     logs = paths.LOGS
     return [
         ["--log", f"{logs}/dedupe.log", "dedupe", *records, "-o", paths.UNIQUE, "--groups",
@@ -170,7 +180,7 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
          "--flow", paths.FLOW_SVG, "--overlap", paths.OVERLAP, "--hits", *hits,
          "--agreement", *agreement, "--stopping", *stopping, "--included", paths.INCLUDED,
          "--prisma-s", paths.PRISMA_S,
-         *(["--coding", paths.CODING] if coding else []),
+         *(["--coding", paths.CODING] if coding else []), *citations,
          "-o", paths.REPORT],
         ["--log", f"{logs}/audit.log", "audit", "--review", ".", "--counts", paths.COUNTS,
          "--hits", *hits, "--agreement", *agreement,

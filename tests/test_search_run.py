@@ -441,7 +441,8 @@ def test_the_command_searches_saves_and_says_what_an_update_needs(review, capsys
 
 @pytest.mark.parametrize(("change", "names", "said"), [
     (("  contact: librarian@example.org\n", ""), [], "no contact e-mail for the services"),
-    (("api: pubmed", "api: openalex"), ["--dry-run"], "api: openalex: not yet"),
+    (("api: pubmed", "api: scopus"), ["--dry-run"], "api: 'scopus' is not one of ['eric', "
+     "'pubmed', 'europepmc', 'openalex', 'crossref']"),
     (("", ""), ["Scopus", "--dry-run"], "no database 'Scopus'"),
 ])
 def test_what_the_command_refuses(review, capsys, monkeypatch, change, names, said):

@@ -1,4 +1,5 @@
 # PRISMA 2020 counts and diagram, the HTML report, and the audit manifest.
+import shlex
 
 
 rule prisma:
@@ -46,6 +47,12 @@ rule report:
         included=paths.INCLUDED,
         coding=CODING_OUTPUTS,
         searches=paths.PRISMA_S,
+        citations=search_sidecars(REVIEW, kind="citation_searching"),
+        citation_records=[
+            paths.records(s.slug)
+            for s in REVIEW.other_sources
+            if s.kind == "citation_searching"
+        ],
     output:
         report(paths.REPORT, caption="../report/report.rst", category="Report"),
     conda:
@@ -55,13 +62,21 @@ rule report:
     params:
         cli=LITREVIEW,
         coding=f"--coding {paths.CODING}" if CODING else "",
+        citations=lambda wildcards, input: (
+            "--citations "
+            + " ".join(shlex.quote(str(f)) for f in input.citations)
+            + " --citation-records "
+            + " ".join(shlex.quote(str(f)) for f in input.citation_records)
+            if input.citations
+            else ""
+        ),
     shell:
         "{params.cli} --log {log:q}"
         " report --review . --counts {input.counts:q} --flow {input.flow:q}"
         " --overlap {input.overlap:q} --hits {input.hits:q} --agreement {input.agreement:q}"
         " --stopping {input.stopping:q}"
         " --included {input.included:q} {params.coding} --prisma-s {input.searches:q}"
-        " -o {output:q}"
+        " {params.citations} -o {output:q}"
 
 
 rule audit:

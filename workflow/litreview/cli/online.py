@@ -1,5 +1,6 @@
 """``litreview search run``: the searches litreview sends itself, to the databases with an
-open API — the only commands that reach the network."""
+open API; ``litreview search citations``: citation chasing of the included studies — the
+only commands that reach the network."""
 
 from __future__ import annotations
 
@@ -92,6 +93,56 @@ def _update_notes(root: Path, review: Review, searches: list[Search]) -> None:
                   f"{export} to them, or list its folder", file=sys.stderr)
 
 
+def _cmd_search_citations(args: argparse.Namespace) -> int:
+    """Citation chasing of the included studies through OpenAlex (and Crossref)."""
+    from litreview.core.review import CONFIG_NAME, load_review
+    from litreview.online.chasing import included_studies
+    from litreview.online.citations import BACKWARD, FORWARD, Chase, run_chase
+    from litreview.online.searching import Wiring
+
+    root = Path(args.review)
+    review = load_review(root, searching=True)
+    if not review.contact and not args.dry_run:
+        raise InputError(Problem(str(root / CONFIG_NAME), "no contact e-mail for the services",
+                                 hint="add 'contact: you@example.org' under review: (OpenAlex "
+                                 "and Crossref ask tools to say who they are: mailto=)"))
+    both = not (args.backward or args.forward)
+    directions = tuple(d for d, asked in ((BACKWARD, args.backward), (FORWARD, args.forward))
+                       if asked or both)
+    chase = Chase(root, tuple(included_studies(root)), directions, dt.date.today(),
+                  review.contact)
+    if args.dry_run:
+        print(f"{chase.query}: would save {chase.file('.json')} (and "
+              f"{Path(chase.file('.search.json')).name})")
+        for study in chase.studies:
+            first = chase.first_request(study)
+            print(f"  {study.record_id}: {first or '(no DOI, PMID, or title and year)'}")
+        return 0
+    outcome = run_chase(chase, Wiring())
+    for found in outcome.found:
+        print(f"{found.study.record_id}: " + (f"{found.work_id} (by {found.how})"
+                                              if found.work_id else f"not found: {found.why}"))
+    saved = ", ".join(f for f in (outcome.export, outcome.references) if f) or \
+        "(no export written)"
+    print(f"Citation searching: {outcome.received} records ({outcome.from_crossref} from "
+          f"Crossref's reference lists){', resumed' if outcome.resumed else ''} -> {saved}; "
+          f"the chase is recorded in {outcome.sidecar}")
+    _citations_note(root, outcome.export or outcome.references)
+    return 0
+
+
+def _citations_note(root: Path, saved: str | None) -> None:
+    """What the review needs to import what the chase saved."""
+    from litreview.core.review import load_review
+
+    sources = [s for s in load_review(root, searching=True).other_sources
+               if s.kind == "citation_searching"]
+    if saved and not any(saved in s.exports for s in sources):
+        print("note: add the chase to review.yaml so that litreview run imports it:\n"
+              "  other_sources:\n    - {name: Citation searching, kind: citation_searching, "
+              "files: [data/other/citations]}", file=sys.stderr)
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The search subcommands."""
     search = sub.add_parser("search", help="searches litreview sends to open APIs "
@@ -99,12 +150,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         dest="search_command", required=True)
     p = search.add_parser(
         "run", help="send each database's compiled strategy to its API (review.yaml: api: "
-        "eric|pubmed), page through every result and save it as a dated export",
+        "eric|pubmed|europepmc|openalex|crossref), page through every result and save it as "
+        "a dated export",
         description="Saves data/exports/<db>/<db>_<today>.<json|nbib> as the service sent "
         "it, and <db>_<today>.search.json: the query, every request, the counts reported "
         "and received. A search interrupted resumes from its last page when run again; a "
         "second search of a database the same day is refused. NCBI_API_KEY, when set, is "
-        "sent to PubMed (10 requests a second instead of 3) and written nowhere.")
+        "sent to PubMed (10 requests a second instead of 3), OPENALEX_API_KEY to OpenAlex; "
+        "keys are written nowhere.")
     p.add_argument("databases", nargs="*", metavar="DB",
                    help="databases to search (default: every one with an api)")
     p.add_argument("--review", default=".", help="review directory (default: here)")
@@ -118,3 +171,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="stop a search whose service reports more than N records (nothing "
                    "is saved as an export; raise N and run again to go on)")
     p.set_defaults(func=_cmd_search_run)
+    p = search.add_parser(
+        "citations", help="citation chasing: the references (backward) and citing works "
+        "(forward) of the included studies, through OpenAlex (and Crossref's reference lists)",
+        description="Finds each study of results/screening/included.csv in OpenAlex (by DOI, "
+        "PMID, else title and year), then saves data/other/citations/citations_<today>.json "
+        "(OpenAlex's pages as they came), citations_<today>.crossref.json (references only "
+        "Crossref knows) and citations_<today>.search.json: every request, and for each "
+        "record the included study it came from and how. Resumes when run again after an "
+        "interruption; one chase a day. Declare it in review.yaml: other_sources: - {name: "
+        "Citation searching, kind: citation_searching, files: [data/other/citations]}.")
+    p.add_argument("--backward", action="store_true",
+                   help="the studies' references (default: both ways)")
+    p.add_argument("--forward", action="store_true",
+                   help="the works citing the studies (default: both ways)")
+    p.add_argument("--review", default=".", help="review directory (default: here)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the studies and the first request for each; send nothing")
+    p.set_defaults(func=_cmd_search_citations)

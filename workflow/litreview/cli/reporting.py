@@ -98,9 +98,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     html = render_report(review, counts, Path(args.flow).read_text(encoding="utf-8"), hits,
                          Path(args.overlap).read_text(encoding="utf-8"), agreement,
                          stopping, included, coding,
-                         Path(args.prisma_s).read_text(encoding="utf-8") if args.prisma_s else "")
+                         Path(args.prisma_s).read_text(encoding="utf-8") if args.prisma_s else "",
+                         _chased(args.citations, args.citation_records))
     atomic_write_text(args.output, html)
     return 0
+
+
+def _chased(chases: list[str], records: list[str]):
+    """What citation chasing found, each record with its study (None: no chase given)."""
+    if not chases:
+        return None
+    from litreview.core.records import read_records
+    from litreview.reporting import citation_rows, read_chase
+
+    return citation_rows([read_chase(p) for p in chases],
+                         [r for path in records for r in read_records(path)])
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -153,6 +165,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stopping", nargs="*", default=[], help="stopping guidance files")
     p.add_argument("--included", help="results/screening/included.csv: the included reports, "
                                       "for the reference list")
+    p.add_argument("--citations", nargs="*", default=[],
+                   help="the records of citation chases (data/other/citations/"
+                   "citations_<date>.search.json): a section on citation searching")
+    p.add_argument("--citation-records", nargs="*", default=[],
+                   help="the imported records of the citation searching sources "
+                   "(results/records/<source>.csv), matched to the chases' records")
     p.add_argument("-o", "--output", default=paths.REPORT, type=output_file,
                    help="where to write the report (default: %(default)s)")
     p.set_defaults(func=_cmd_report)

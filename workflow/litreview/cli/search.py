@@ -164,8 +164,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = query.add_parser("compile", help="native search strings for each platform")
     p.add_argument("strategy", help="the strategy file (search_strategies/<db>.txt)")
     p.add_argument("--to", required=True,
-                   help="proquest, ebsco, ovid, pubmed, wos, scopus, eric (comma-separated), "
-                        "or all")
+                   help="proquest, ebsco, ovid, pubmed, wos, scopus, eric, europepmc, openalex, "
+                        "crossref (comma-separated), or all")
     p.add_argument("--database", help="the strategy's database (default: its header)")
     p.add_argument("--target", help="vocabulary of the target database's heading fields")
     p.add_argument("--thesaurus", help="the database's thesaurus CSV, to expand (exp)")

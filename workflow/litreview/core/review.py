@@ -150,6 +150,8 @@ def export_files(entries: list[str], root: Path) -> tuple[str, ...]:
 _NOT_EXPORTS = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
 #: What ``litreview search run`` writes beside an export it saved: how it was searched.
 SEARCH_SIDECAR = ".search.json"
+#: Where ``litreview search citations`` saves what citation chasing found.
+CITATIONS_FOLDER = "data/other/citations"
 
 
 def sidecar_of(export: str | Path) -> Path:
@@ -161,10 +163,13 @@ def sidecar_of(export: str | Path) -> Path:
 
 def search_records(source: Source, root: str | Path = ".") -> list[str]:
     """The records of the API searches of ``source`` (``*.search.json``) in the folders of
-    its exports and in ``data/exports/<slug>/``, relative to ``root``, sorted: a search that
-    found nothing leaves its record and no export."""
+    its exports and in ``data/exports/<slug>/`` (citation searching: in
+    :data:`CITATIONS_FOLDER` too), relative to ``root``, sorted: a search that found nothing
+    leaves its record and no export."""
     root = Path(root)
     folders = {Path(e).parent for e in source.exports} | {Path("data/exports") / source.slug}
+    if source.kind == "citation_searching":
+        folders.add(Path(CITATIONS_FOLDER))
     return sorted({str(p.relative_to(root)) for folder in folders
                    for p in (root / folder).glob(f"*{SEARCH_SIDECAR}") if p.is_file()})
 
@@ -283,7 +288,7 @@ def _source_problems(sources: list[Source], file: str, root: Path,
                                     f"share the short name '{source.slug}'",
                                     hint="give each database and source a distinct name"))
         seen[source.slug] = source.name
-        first_search = searching and bool(source.api)  # its exports may be still to come
+        first_search = searching and (bool(source.api) or source.kind == "citation_searching")
         if not source.exports and not first_search:
             problems.append(Problem(file, f"{source.name}: no export files found",
                                     line[source.name],

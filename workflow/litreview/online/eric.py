@@ -10,13 +10,10 @@ from dataclasses import dataclass, replace
 
 from litreview.core.errors import InputError, Problem
 from litreview.online.services import Page, Progress, Request
+from litreview.search import ERIC_BASE, ERIC_FIELDS, PAGE_SIZES, eric_params
 
-BASE = "https://api.ies.ed.gov/eric/"
-#: Every field a record is imported from, and those a reviewer may want kept (ERIC ignores
-#: names it does not know).
-FIELDS = ("id,title,author,description,subject,publicationdateyear,source,publisher,isbn,"
-          "issn,language,peerreviewed,publicationtype,url,doi,e_fulltextauth,e_yearadded,"
-          "educationlevel,audience,institution,sponsor")
+BASE = ERIC_BASE
+FIELDS = ERIC_FIELDS  # every field a record is imported from (ERIC ignores names it lacks)
 _RERUN = "run the same command again: it resumes from this page"
 
 
@@ -24,7 +21,7 @@ _RERUN = "run the same command again: it resumes from this page"
 class Eric:
     """The ERIC API as a :class:`~litreview.online.services.Service`."""
 
-    rows: int = 2000  # the API's most per page
+    rows: int = PAGE_SIZES["eric"]  # the API's most per page
     base: str = BASE  # another for a local mock (benchmarks)
     api: str = "eric"
     name: str = "ERIC API"
@@ -35,9 +32,8 @@ class Eric:
         if done.complete:
             return None
         start = done.received
-        params = (("search", query), ("format", "json"), ("rows", str(self.rows)),
-                  ("start", str(start)), ("fields", FIELDS))
-        return Request(self.base, params, start=start, size=self.rows)
+        return Request(self.base, eric_params(query, self.rows, start), start=start,
+                       size=self.rows)
 
     def read(self, body: bytes, request: Request, done: Progress, where: str) -> Page:
         try:

@@ -1,19 +1,24 @@
 """Which search each database gets: its strategy compiled for the API its ``api:`` key names
-(the query ``litreview query compile --to eric|pubmed`` prints, with the review's limits),
-and, for an update, the date limit from the database's own previous search."""
+(the query ``litreview query compile --to eric|pubmed|europepmc|openalex|crossref`` prints,
+with the review's limits), and, for an update, the date limit from the database's own
+previous search."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import replace
 from pathlib import Path
 
 from litreview.core.errors import InputError, Problem
 from litreview.core.review import CONFIG_NAME, Review, Source, search_date
+from litreview.online.crossref import Crossref
 from litreview.online.eric import Eric
+from litreview.online.europepmc import EuropePmc
+from litreview.online.openalex import OpenAlex
 from litreview.online.pubmed import PubMed
 from litreview.online.searching import Search
-from litreview.online.services import APIS, Service
+from litreview.online.services import APIS, KEY_VARIABLES, Service
 from litreview.search import (
     compile_strategy,
     load_heading_map,
@@ -29,10 +34,23 @@ def make_service(api: str, contact: str = "", api_key: str = "") -> Service:
         return Eric()
     if api == "pubmed":
         return PubMed(contact=contact, api_key=api_key)
-    raise InputError(Problem(CONFIG_NAME, f"api: {api}: not yet: litreview search run sends "
-                             "ERIC and PubMed searches for now",
-                             hint="search it on its own site and save the export in "
-                             "data/exports/<db>/"))
+    if api == "europepmc":
+        return EuropePmc(contact=contact)
+    if api == "openalex":
+        return OpenAlex(contact=contact, api_key=api_key)
+    if api == "crossref":
+        return Crossref(contact=contact)
+    raise InputError(Problem(CONFIG_NAME, f"api: {api}: litreview search run cannot search it",
+                             hint=f"name one of {', '.join(APIS)}, or search it on its own "
+                             "site and save the export in data/exports/<db>/"))
+
+
+def service_key(api: str, ncbi_key: str = "") -> str:
+    """The API key a service is sent: PubMed's as given (NCBI_API_KEY), another's from its
+    environment variable (:data:`~litreview.online.services.KEY_VARIABLES`)."""
+    if api == "pubmed":
+        return ncbi_key
+    return os.environ.get(KEY_VARIABLES[api], "") if api in KEY_VARIABLES else ""
 
 
 def previous_search(source: Source) -> str:
@@ -44,12 +62,14 @@ def previous_search(source: Source) -> str:
 
 def plan_search(root: Path, review: Review, source: Source, *, day: dt.date,
                 update: bool = False, api_key: str = "") -> Search:
-    """The search ``litreview search run`` sends for one database of the review."""
+    """The search ``litreview search run`` sends for one database of the review. ``api_key``:
+    PubMed's; another service's is read from its environment variable."""
     if not source.api:
         raise InputError(Problem(CONFIG_NAME, f"{source.name} names no api",
-                                 hint=f"add 'api: eric' or 'api: pubmed' to {source.name}'s "
+                                 hint=f"add 'api: {'|'.join(APIS)}' to {source.name}'s "
                                  "entry, if it is searched through that API"))
-    service = make_service(source.api, review.contact, api_key)
+    key = service_key(source.api, api_key)
+    service = make_service(source.api, review.contact, key)
     if not source.strategy:
         raise InputError(Problem(CONFIG_NAME, f"{source.name} has no strategy to send",
                                  hint="give it one with 'strategy:'"))
@@ -61,11 +81,11 @@ def plan_search(root: Path, review: Review, source: Source, *, day: dt.date,
     if since:
         limits = replace(limits, since=since)
     compiled = compile_strategy(strategy, APIS[source.api], database=source.name,
-                                thesaurus=thesaurus, heading_map=heading_map, limits=limits)
-    queries = [query for _, query in compiled.queries]
-    if not queries:
+                                thesaurus=thesaurus, heading_map=heading_map, limits=limits,
+                                keyed=bool(key))
+    if not compiled.queries:
         raise InputError(Problem(source.strategy, "the strategy has no search line to send"))
-    query = queries[0] if len(queries) == 1 else " OR ".join(f"({q})" for q in queries)
+    query = compiled.request
     warnings = [str(p) for sheet in (thesaurus, heading_map) if sheet for p in sheet.warnings]
     return Search(source.name, source.slug, query, service, root, day, source.strategy,
                   since, (*compiled.warnings, *warnings))
@@ -77,8 +97,8 @@ def chosen_databases(review: Review, names: list[str]) -> list[Source]:
         chosen = [s for s in review.databases if s.api]
         if not chosen:
             raise InputError(Problem(CONFIG_NAME, "no database names an api to search",
-                                     hint="add 'api: eric' or 'api: pubmed' to a database's "
-                                     "entry"))
+                                     hint="add 'api: eric' (or pubmed, europepmc, openalex, "
+                                     "crossref) to a database's entry"))
         return chosen
     known = {key: s for s in review.databases for key in (s.name.casefold(), s.slug)}
     unknown = [n for n in names if n.casefold() not in known]

@@ -1,7 +1,7 @@
 """What a searchable service is to the search loop: the next request to send given what has
 come back so far, how to read a reply (the count it reports, the records it holds), and how
-its pages join into one export file, as they came. A new service (Europe PMC, OpenAlex,
-Crossref) is one module with one class of this shape, and a line in :data:`APIS`."""
+its pages join into one export file, as they came. A service (ERIC, PubMed, Europe PMC,
+OpenAlex, Crossref) is one module with one class of this shape, and a line in :data:`APIS`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from typing import Protocol
 #: Parameters never written down: a URL in the sidecar or a message has them removed.
 SECRET_PARAMS = frozenset({"api_key"})
 #: The services ``api:`` may name in review.yaml, each with the platform its query is
-#: compiled for (``litreview query compile --to``); "" where no compiler exists yet.
-APIS = {"eric": "eric", "pubmed": "pubmed", "europepmc": "", "openalex": "", "crossref": ""}
+#: compiled for (``litreview query compile --to``).
+APIS = {"eric": "eric", "pubmed": "pubmed", "europepmc": "europepmc", "openalex": "openalex",
+        "crossref": "crossref"}
+#: The environment variable holding a service's API key: sent, never written down.
+KEY_VARIABLES = {"pubmed": "NCBI_API_KEY", "openalex": "OPENALEX_API_KEY"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,10 +68,14 @@ def coding_inputs(review: Review, root: str | Path = ".") -> list[str]:
     return [review.coding, *sheets]
 
 
-def search_sidecars(review: Review, root: str | Path = ".") -> list[str]:
+def search_sidecars(review: Review, root: str | Path = ".", kind: str = "") -> list[str]:
     """What each search litreview sent recorded beside its export (``*.search.json``), for
-    PRISMA-S."""
-    return sorted({f for source in review.databases for f in search_records(source, root)})
+    PRISMA-S: the databases' and the citation searching's (``litreview search citations``);
+    ``kind``: only the sources of that kind (``citation_searching``, for the report)."""
+    sources = [*review.databases, *(s for s in review.other_sources
+                                    if s.kind == "citation_searching")]
+    return sorted({f for source in sources if not kind or source.kind == kind
+                   for f in search_records(source, root)})
 
 
 def studies_sheet(root: str | Path = ".") -> list[str]:

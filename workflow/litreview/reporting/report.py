@@ -11,6 +11,7 @@ from typing import Any
 from litreview.core.fileio import csv_rows
 from litreview.core.records import Record, slug
 from litreview.core.review import Review
+from litreview.reporting.citations import Chased, citations_section
 from litreview.reporting.coding_section import coding_section
 
 STYLE = """
@@ -268,10 +269,12 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
                   hits: Mapping[str, str], overlap: str, agreement: Mapping[str, str],
                   stopping: Sequence[str] = (),
                   included: Sequence[Record] | None = None,
-                  coding: Mapping[str, str] | None = None, prisma_s: str = "") -> str:
+                  coding: Mapping[str, str] | None = None, prisma_s: str = "",
+                  citations: Chased | None = None) -> str:
     """The report page; every figure comes from the files passed in. ``included``, the
     included reports, makes the reference list; ``coding``, the files of
-    ``results/robustness`` by name, the section on the coding by the review's form."""
+    ``results/robustness`` by name, the section on the coding by the review's form;
+    ``citations``, the records citation chasing found, each with its included study."""
     page = _Page()
     _sources_section(page, review, counts, hits)
     _searches_section(page, prisma_s)
@@ -288,6 +291,8 @@ def render_report(review: Review, counts: Mapping[str, Any], flow_svg: str,
         coding_section(page.heading, page.parts, _table, coding)
     if included is not None:
         _references_section(page, included)
+    if citations is not None:
+        citations_section(page.heading, page.parts, _table, citations)
     page.heading(2, "Search history", "search-history")
     for name, text in hits.items():
         header, rows_ = _csv_rows(text)

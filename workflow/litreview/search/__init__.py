@@ -6,7 +6,8 @@ model: lines, terms, references), :mod:`~litreview.search.parse` (one line's exp
 (thesaurus and heading map), :mod:`~litreview.search.lint` with
 :mod:`~litreview.search.lint_terms` and :mod:`~litreview.search.findings` (PRESS-style
 checks), :mod:`~litreview.search.compile` with :mod:`~litreview.search.platforms` and
-:mod:`~litreview.search.syntax` (each platform's query), :mod:`~litreview.search.evaluation`
+:mod:`~litreview.search.syntax` and :mod:`~litreview.search.open_apis` (each platform's
+query, and the open APIs' requests), :mod:`~litreview.search.evaluation`
 with :mod:`~litreview.search.matching` and :mod:`~litreview.search.benchmark` (hits per
 line on the records, recall against a benchmark list).
 
@@ -23,6 +24,19 @@ from litreview.search.compile import Compiled, compile_strategy, render_compiled
 from litreview.search.findings import CHECKS, Finding
 from litreview.search.lint import has_errors, lint_text, summary
 from litreview.search.matching import MESH_QUALIFIERS, Corpus, free_text_regex, heading_keys
+from litreview.search.open_apis import (
+    CROSSREF_BASE,
+    ERIC_BASE,
+    ERIC_FIELDS,
+    EUROPEPMC_BASE,
+    OPENALEX_BASE,
+    PAGE_SIZES,
+    crossref_params,
+    eric_params,
+    europepmc_params,
+    first_request,
+    openalex_params,
+)
 from litreview.search.parse import parse_expression
 from litreview.search.platforms import PLATFORMS, Platform, target_vocabulary
 from litreview.search.read import (
@@ -51,12 +65,14 @@ if TYPE_CHECKING:
 _EVALUATE = frozenset({"Evaluator", "LineHits", "evaluate", "hits_csv", "hits_table",
                        "line_hits", "missed"})
 
-__all__ = ["CHECKS", "MESH_QUALIFIERS", "PLATFORMS", "Compiled", "Corpus", "Evaluator",
-           "Finding", "HeadingMap", "Limits", "Line", "LineHits", "Listed", "Op",
+__all__ = ["CHECKS", "CROSSREF_BASE", "ERIC_BASE", "ERIC_FIELDS", "EUROPEPMC_BASE",
+           "MESH_QUALIFIERS", "OPENALEX_BASE", "PAGE_SIZES", "PLATFORMS", "Compiled", "Corpus",
+           "Evaluator", "Finding", "HeadingMap", "Limits", "Line", "LineHits", "Listed", "Op",
            "Platform", "Ref", "Strategy", "Term", "Thesaurus", "benchmark_indices",
-           "compile_strategy", "evaluate", "free_text_regex", "has_errors", "header_line",
+           "compile_strategy", "crossref_params", "eric_params", "europepmc_params",
+           "evaluate", "first_request", "free_text_regex", "has_errors", "header_line",
            "heading_keys", "hits_csv", "hits_table", "line_hits", "lint_text",
-           "load_heading_map", "load_thesaurus", "missed", "parse_expression",
+           "load_heading_map", "load_thesaurus", "missed", "openalex_params", "parse_expression",
            "parse_strategy", "read_benchmark", "read_lines", "read_strategy",
            "reference_problems", "render", "render_compiled", "spellings", "summary",
            "target_vocabulary", "with_thesaurus"]

@@ -6,7 +6,8 @@ platform's own. A subject heading is written in a heading field only where the p
 hosts the strategy's own database, or where the heading map gives the target
 vocabulary's heading; otherwise it is searched as free text, with a warning.
 Explode is the platform's own where it has one, else an OR of the narrower headings
-from the thesaurus file. The platforms' own syntax is in :mod:`litreview.search.syntax`.
+from the thesaurus file. The platforms' own syntax is in :mod:`litreview.search.syntax`,
+the open APIs' (Europe PMC, OpenAlex, Crossref) in :mod:`litreview.search.open_apis`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import urllib.parse
 from dataclasses import dataclass
 
+from litreview.search import open_apis as apis
 from litreview.search.platforms import PLATFORMS, Context, Platform, target_vocabulary
 from litreview.search.strategies import Limits, Line, Node, Op, Ref, Strategy, Term
 from litreview.search.syntax import (
@@ -43,6 +45,7 @@ class Compiled:
     queries: tuple[tuple[int, str], ...]  # (final source line, single query with limits)
     limits: str
     warnings: tuple[str, ...]
+    request: str = ""  # what an open API is sent: the result lines' queries united
 
 
 # --- headings ---------------------------------------------------------------------
@@ -74,7 +77,7 @@ def _fallback(term: Term, ctx: Context) -> str:
     """A heading searched as free text; an exploded one ORs its narrower headings as free
     text too, from the thesaurus, and says the explode was expanded or lost."""
     if not term.explode:
-        return free_text(Term(term.text, "free_text", False, term.column), ctx)
+        return _free_text(Term(term.text, "free_text", False, term.column), ctx)
     narrower = ctx.thesaurus.narrower(term.text) if ctx.thesaurus else ()
     name = ctx.platform.name
     if narrower:
@@ -84,7 +87,7 @@ def _fallback(term: Term, ctx: Context) -> str:
         ctx.warn(f"'{term.text} (exp)' is searched as free text on {name}: the explode is "
                  "lost (supply the database's thesaurus file to add the narrower headings)")
     if not narrower:
-        return free_text(Term(term.text, "free_text", False, term.column), ctx)
+        return _free_text(Term(term.text, "free_text", False, term.column), ctx)
     labels = (term.text, *narrower)
     return _emit(Op("or", tuple(Term(x, "free_text", False, term.column) for x in labels)), ctx)
 
@@ -98,9 +101,9 @@ def _heading(term: Term, ctx: Context) -> str:
         return {"proquest": f"SU({label})", "ebsco": f"SU {label}",
                 "ovid": f"{label.replace('*', '$')}.hw.", "pubmed": f"{label}[mh]",
                 "eric": f"subject:{label}", "scopus": f"INDEXTERMS({label})",
-                "wos": f"TS=({label})"}[p]
+                "wos": f"TS=({label})", "europepmc": apis.heading(label, wild=True)}[p]
     explode = term.explode
-    if explode and p in ("ebsco", "eric", "scopus"):
+    if explode and p in ("ebsco", "eric", "scopus", "europepmc"):
         if uses_mh(ctx):
             return f'MH "{label}+"'
         narrower = ctx.thesaurus.narrower(label) if ctx.thesaurus else ()
@@ -108,23 +111,35 @@ def _heading(term: Term, ctx: Context) -> str:
             ctx.warn(f"'{label} (exp)': {ctx.platform.name} cannot explode it and no narrower "
                      "headings are known (supply the database's thesaurus file)")
         labels = (label, *narrower)
-        parts = [exact(x, ctx) for x in labels]
+        parts = [_exact(x, ctx) for x in labels]
         return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+    return _exact(label, ctx, explode)
+
+
+def _exact(label: str, ctx: Context, explode: bool = False) -> str:
+    if ctx.platform.id == "europepmc":
+        return apis.heading(label)
     return exact(label, ctx, explode)
+
+
+def _free_text(term: Term, ctx: Context) -> str:
+    if ctx.platform.id in apis.API_PLATFORMS:
+        return apis.free_text(term, ctx)
+    return free_text(term, ctx)
 
 
 # --- expressions --------------------------------------------------------------------
 
 def _emit(node: Node, ctx: Context) -> str:
     if isinstance(node, Term):
-        return free_text(node, ctx) if node.field == "free_text" else _heading(node, ctx)
+        return _free_text(node, ctx) if node.field == "free_text" else _heading(node, ctx)
     if isinstance(node, Ref):
         if ctx.inline:
             return _emit(ctx.strategy.line(node.number).expr, ctx)
         return set_ref(ctx.numbers[node.number], ctx)
     joiner = f" {op_word(node.op, ctx)} "
-    if node.op == "or" and all(isinstance(c, Term) and c.field == "free_text"
-                               for c in node.operands):
+    if node.op == "or" and ctx.platform.id not in apis.API_PLATFORMS and all(
+            isinstance(c, Term) and c.field == "free_text" for c in node.operands):
         grouped = free_text_group(node.operands, ctx)  # type: ignore[arg-type]
         if grouped:
             return grouped
@@ -150,8 +165,9 @@ def _history_text(line: Line, ctx: Context) -> str:
 def compile_strategy(strategy: Strategy, platform_id: str, *, database: str | None = None,
                      target: str | None = None, thesaurus: Thesaurus | None = None,
                      heading_map: HeadingMap | None = None,
-                     limits: Limits | None = None) -> Compiled:
-    """The numbered history and the single query for one platform."""
+                     limits: Limits | None = None, keyed: bool = False) -> Compiled:
+    """The numbered history and the single query for one platform. ``keyed``: an API key
+    is sent with the search (OpenAlex's creation-date limit needs one)."""
     platform = PLATFORMS[platform_id]
     database = database or strategy.meta.get("database", "")
     vocabulary = target_vocabulary(platform, database, target)
@@ -159,36 +175,60 @@ def compile_strategy(strategy: Strategy, platform_id: str, *, database: str | No
     numbers = {line.number: i for i, line in enumerate(strategy.lines, start=1)}
     history_ctx = Context(platform, strategy, database, vocabulary, thesaurus, heading_map,
                            inline=False, numbers=numbers)
+    if platform.id == "crossref":
+        history_ctx.warn(apis.CROSSREF_WARNING)
     history: list[tuple[int, int, str]] = []
     if platform.history:
         history = [(numbers[line.number], line.number, _history_text(line, history_ctx))
                    for line in strategy.lines]
     inline_ctx = Context(platform, strategy, database, vocabulary, thesaurus, heading_map,
                           inline=True, numbers=numbers, warnings=history_ctx.warnings)
-    limit_text = limit_terms(limits, platform, inline_ctx.warn)
-    queries = []
-    for line in strategy.final_lines:
-        query = _emit(line.expr, inline_ctx)
-        if limit_text:
-            query = f"{query} {op_word('and', inline_ctx)} {limit_text}"
-        queries.append((line.number, query))
+    if platform.id in apis.API_PLATFORMS:
+        limit_text = apis.limit_terms(limits, platform, inline_ctx.warn, keyed)
+    else:
+        limit_text = limit_terms(limits, platform, inline_ctx.warn)
+    queries, request = _single_queries(strategy, inline_ctx, limit_text)
     if platform.history and limit_text:
         final = numbers[strategy.final.number]
         text = (f"limit {final} to ({limit_terms(limits, platform, history_ctx.warn, True)})"
                 if platform.id == "ovid" else f"{set_ref(final, history_ctx)} AND {limit_text}")
         history.append((len(history) + 1, 0, text))
-    unmapped = {**history_ctx.unmapped, **inline_ctx.unmapped}
+    _warn_unsearched(history_ctx, inline_ctx)
+    return Compiled(platform, database, vocabulary, tuple(history), tuple(queries), limit_text,
+                    tuple(inline_ctx.warnings), request)
+
+
+def _single_queries(strategy: Strategy, ctx: Context, limit_text: str
+                    ) -> tuple[list[tuple[int, str]], str]:
+    """Each result line's single query with the limits, and the one request an open API is
+    sent for them all (their union)."""
+    platform = ctx.platform
+    searched = [(line.number, apis.crossref_words(line.expr, ctx) if platform.id == "crossref"
+                 else _emit(line.expr, ctx)) for line in strategy.final_lines]
+    if platform.id in apis.API_PLATFORMS:
+        queries = [(n, apis.with_limits(q, limit_text, platform)) for n, q in searched]
+        return queries, apis.united([q for _, q in searched], limit_text, platform)
+    joiner = f" {op_word('and', ctx)} "
+    queries = [(n, f"{q}{joiner}{limit_text}" if limit_text else q) for n, q in searched]
+    texts = [q for _, q in queries]
+    return queries, texts[0] if len(texts) == 1 else " OR ".join(f"({q})" for q in texts)
+
+
+def _warn_unsearched(history_ctx: Context, ctx: Context) -> None:
+    """Warn of the headings no map gave, and of terms the platform cannot search as written."""
+    unmapped = {**history_ctx.unmapped, **ctx.unmapped}
     if unmapped:
         names = ", ".join(f"'{h}'" for h in unmapped)
-        inline_ctx.warn(f"no {vocabulary} heading is mapped for {len(unmapped)} {database} "
-                        f"heading(s), searched as free text instead (add them to the heading "
-                        f"map): {names}")
-    if inline_ctx.unsupported:
-        names = ", ".join(f"'{t}'" for t in inline_ctx.unsupported)
-        inline_ctx.warn(f"{platform.name} has no truncated phrases: {names} are searched as "
-                        "their words ANDed (the local evaluation filters them)")
-    return Compiled(platform, database, vocabulary, tuple(history), tuple(queries), limit_text,
-                    tuple(inline_ctx.warnings))
+        ctx.warn(f"no {ctx.vocabulary} heading is mapped for {len(unmapped)} {ctx.database} "
+                 f"heading(s), searched as free text instead (add them to the heading "
+                 f"map): {names}")
+    if ctx.unsupported:
+        names = ", ".join(f"'{t}'" for t in ctx.unsupported)
+        platform = ctx.platform
+        ctx.warn(apis.unsupported_warning(platform, names)
+                 if platform.id in apis.API_PLATFORMS else
+                 f"{platform.name} has no truncated phrases: {names} are searched as "
+                 "their words ANDed (the local evaluation filters them)")
 
 
 def render_compiled(compiled: Compiled, strategy: Strategy) -> str:
@@ -218,8 +258,9 @@ def render_compiled(compiled: Compiled, strategy: Strategy) -> str:
             out.append(f"{number:>{width}}  {text}{note}")
     for source, query in compiled.queries:
         out += ["", f"## Single query (line #{source})", query]
-        if p.id == "eric":
-            url = "https://api.ies.ed.gov/eric/?" + urllib.parse.urlencode(
-                {"search": query, "format": "json", "rows": 200})
-            out += ["", "## ERIC API request", url]
+    first = apis.first_request(p.id, compiled.request)
+    if first is not None:  # the first page litreview search run asks for
+        contact = "" if p.id == "eric" else " (litreview search run adds the review's contact)"
+        out += ["", f"## {p.name.removesuffix(' API')} API request{contact}",
+                f"{first[0]}?{urllib.parse.urlencode(first[1])}"]
     return "\n".join(out) + "\n"

@@ -19,6 +19,7 @@ class Platform:
     hosts: frozenset[str]  # databases (lowercase) whose thesaurus the platform searches
     default_vocabulary: str | None = None
     history: bool = True  # does it keep a numbered search history?
+    headings: bool = True  # has it a subject heading field at all?
 
 
 PLATFORMS: dict[str, Platform] = {p.id: p for p in (
@@ -34,6 +35,10 @@ PLATFORMS: dict[str, Platform] = {p.id: p for p in (
     Platform("wos", "Web of Science", frozenset()),
     Platform("scopus", "Scopus", frozenset(), history=False),
     Platform("eric", "ERIC API", frozenset({"eric"}), history=False),
+    Platform("europepmc", "Europe PMC", frozenset({"medline", "pubmed", "europe pmc"}), "MeSH",
+             history=False),
+    Platform("openalex", "OpenAlex", frozenset(), history=False, headings=False),
+    Platform("crossref", "Crossref", frozenset(), history=False, headings=False),
 )}
 
 
@@ -51,7 +56,7 @@ class Context:
     warnings: dict[str, None] = field(default_factory=dict)
     numbers: dict[int, int] = field(default_factory=dict)  # source line -> history number
     unmapped: dict[str, None] = field(default_factory=dict)
-    unsupported: dict[str, None] = field(default_factory=dict)  # truncated phrases (ERIC API)
+    unsupported: dict[str, None] = field(default_factory=dict)  # terms not searched as written
 
     def warn(self, text: str) -> None:
         self.warnings.setdefault(text, None)
@@ -59,7 +64,10 @@ class Context:
 
 def target_vocabulary(platform: Platform, database: str, target: str | None = None
                       ) -> str | None:
-    """Whose headings the platform's heading fields hold for this compile."""
+    """Whose headings the platform's heading fields hold for this compile (none where it
+    has no heading field)."""
+    if not platform.headings:
+        return None
     if target:
         return target
     if database.casefold() in platform.hosts:
