@@ -469,3 +469,45 @@ def test_only_the_command_line_reaches_the_network():
     snakefiles = [PACKAGE.parents[1] / "Snakefile", *PACKAGE.parents[0].rglob("*.smk")]
     wrong += [str(p) for p in snakefiles if p.is_file() and "online" in p.read_text()]
     assert not wrong, wrong
+
+
+def test_a_search_update_runs_through_the_workflow_with_its_counts(review, capsys):
+    """The update flow end to end: the review's previous version run, ERIC searched again
+    with --update (replayed), update_of set as the command asks, the workflow run again:
+    PRISMA counts the update's own records, and PRISMA-S gives the query sent and both
+    counts beside the earlier export."""
+    import csv
+
+    from conftest import run_stages
+    from litreview.core import paths
+
+    config = review / "review.yaml"  # ERIC alone: PubMed has never been searched here
+    config.write_text(config.read_text().split("  - name: PubMed")[0]
+                      + "screening:\n  criteria: screening/criteria.yaml\n")
+    assert run_stages(review) == 0
+    before = json.loads((review / paths.COUNTS).read_text())
+    assert before["identification"]["databases"]["ERIC"] == 1
+    docs = [d for name in ("eric_page1.json", "eric_page2.json")
+            for d in json.loads(body(name))["response"]["docs"]]
+    query = ERIC_QUERY.replace("[2002 TO 2024]", "[2024 TO *]")
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get(eric_url(0, rows=2000, query=query)).mock(return_value=httpx.Response(
+            200, json={"response": {"numFound": 3, "start": 0, "docs": docs}}))
+        assert main(["search", "run", "--review", str(review), "--update"]) == 0
+    assert "add 'update_of: 2024-01-10' under review:" in capsys.readouterr().err
+    config.write_text(config.read_text().replace(
+        "  contact:", "  update_of: 2024-01-10\n  contact:"))
+    assert run_stages(review) == 0
+    counts = json.loads((review / paths.COUNTS).read_text())
+    assert counts["review_type"] == "update"
+    today = dt.date.today().isoformat()
+    assert counts["per_source"]["ERIC"]["searched"] == f"2024-01-10; {today}"
+    assert counts["identification"]["databases"]["ERIC"] == 3  # the update's own records
+    assert counts["databases"]["awaiting_screening"] == 3
+    first, update = csv.DictReader((review / paths.PRISMA_S).open(encoding="utf-8"))
+    assert (first["searched"], first["received"], first["reported"]) == ("2024-01-10", "1", "")
+    assert first["query"].startswith("#1") and first["platform"] == "ERIC API"
+    assert (update["searched"], update["query"], update["reported"], update["received"]) == (
+        today, query, "3", "3")
+    assert update["files"] == f"data/exports/eric/eric_{today}.json (3)"
+    assert update["limits"].endswith("added since 2024-01-10")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,35 +89,48 @@ def read_sidecar(path: Path) -> dict[str, object]:
 
 def search_runs(review: Review, root: Path, received: Mapping[str, Counter[str]]
                 ) -> list[SearchRun]:
-    """Every source's search: ``received`` counts each source's records (by slug) per
-    file they came from (the records files' ``source_file``)."""
-    return [_run(source, root, received.get(source.slug, Counter()))
-            for source in review.sources]
+    """Every search of every source, one a source and search date (an update searches a
+    database again): ``received`` counts each source's records (by slug) per file they
+    came from (the records files' ``source_file``)."""
+    return [run for source in review.sources
+            for run in _runs(source, root, received.get(source.slug, Counter()))]
 
 
-def _run(source: Source, root: Path, files: Counter[str]) -> SearchRun:
-    sidecars = [read_sidecar(root / file) for file in search_records(source, root)]
+def _runs(source: Source, root: Path, files: Counter[str]) -> list[SearchRun]:
+    """The source's searches, by date: the files dated that day and the record of the API
+    search made that day, if any."""
+    default = source.searched or source.closes
+    sidecars = {str(s.get("date", "")) or default: s for s in
+                (read_sidecar(root / file) for file in search_records(source, root))}
+    by_date: dict[str, Counter[str]] = {}
+    for file, n in files.items():
+        by_date.setdefault(search_date(file, default), Counter())[file] = n
     text = (root / source.strategy).read_text(encoding="utf-8-sig") \
         if source.strategy and (root / source.strategy).is_file() else ""
-    query, limits, reported = _what_was_searched(source, text, sidecars)
-    dated = {search_date(file, source.searched or source.closes) for file in files}
-    searched = "; ".join(sorted({str(s.get("date", "")) for s in sidecars} | dated - {""})) \
-        or source.searched or source.closes
-    return SearchRun(source.name, source.kind, source.host or _services(sidecars), searched,
-                     query, limits, reported, sum(files.values()), tuple(sorted(files.items())))
+    dates = sorted(set(by_date) | set(sidecars)) or [default]
+    runs = []
+    for date in dates:
+        sidecar = sidecars.get(date)
+        query, limits, reported = _what_was_searched(source, text, sidecar)
+        if sidecar is None and date != (source.searched or date) and len(dates) > 1:
+            reported = ""  # the header's count is that of the search on its searched: date
+        found = by_date.get(date, Counter())
+        runs.append(SearchRun(source.name, source.kind, source.host or str(
+            (sidecar or {}).get("service", "")), date, query, limits, reported,
+            sum(found.values()), tuple(sorted(found.items()))))
+    return runs
 
 
-def _what_was_searched(source: Source, text: str, sidecars: Sequence[Mapping[str, object]]
+def _what_was_searched(source: Source, text: str, sidecar: Mapping[str, object] | None
                        ) -> tuple[str, str, str]:
-    """The query as sent, the limits and the count reported, by the sidecars when the
-    search was litreview's own, else by the strategy file and review.yaml."""
+    """The query as sent, the limits and the count reported: by the search's record when
+    the search was litreview's own, else by the strategy file and review.yaml."""
     header_limits = header_field(text, "limits") if text else None
     limits = header_limits[0] if header_limits else limits_text(source.limits)
-    if sidecars:
-        queries = list(dict.fromkeys(str(s.get("query", "")) for s in sidecars))
-        reported = [s.get("reported") for s in sidecars]
-        total = sum(int(n) for n in reported if isinstance(n, int | str) and str(n).isdigit())
-        return "\n".join(q for q in queries if q), limits, str(total)
+    if sidecar is not None:
+        since = sidecar.get("since")
+        return (str(sidecar.get("query", "")), limits + (f"; added since {since}" if since
+                                                        else ""), str(sidecar.get("reported", "")))
     if text:
         results = header_field(text, "results")
         return strategy_query(text), limits, results[0] if results else ""
@@ -125,8 +138,3 @@ def _what_was_searched(source: Source, text: str, sidecars: Sequence[Mapping[str
         return (f"call for evidence in {', '.join(source.outlets)}"
                 + (f", {source.opens} to {source.closes}" if source.opens else "")), limits, ""
     return source.description, limits, ""
-
-
-def _services(sidecars: Sequence[Mapping[str, object]]) -> str:
-    return "; ".join(dict.fromkeys(str(s.get("service", "")) for s in sidecars if
-                                   s.get("service")))
