@@ -511,3 +511,15 @@ def test_a_search_update_runs_through_the_workflow_with_its_counts(review, capsy
         today, query, "3", "3")
     assert update["files"] == f"data/exports/eric/eric_{today}.json (3)"
     assert update["limits"].endswith("added since 2024-01-10")
+    inputs = json.loads((review / paths.MANIFEST).read_text())["inputs"]
+    assert f"data/exports/eric/eric_{today}.search.json" in inputs  # the audit hashes it
+
+
+def test_the_workflow_says_to_search_a_database_never_searched(review, capsys):
+    assert main(["check", str(review)]) == 2
+    err = capsys.readouterr().err
+    assert "PubMed: export folder 'data/exports/pubmed' not found" in err
+    assert "search it first: litreview search run 'PubMed'" in err
+    (review / "data/exports/pubmed").mkdir()  # made, and still empty
+    assert main(["check", str(review)]) == 2
+    assert "search it first: litreview search run 'PubMed'" in capsys.readouterr().err

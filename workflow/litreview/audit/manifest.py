@@ -19,7 +19,7 @@ from typing import Any
 
 from litreview.core.fileio import CsvDictReader
 from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
-from litreview.core.review import CONFIG_NAME, Review, decision_files
+from litreview.core.review import CONFIG_NAME, Review, decision_files, search_records
 from litreview.pipeline.smk import coding_inputs
 
 PACKAGES = ("litreview", "snakemake", "pandas", "numpy", "scipy", "scikit-learn", "rapidfuzz",
@@ -42,6 +42,7 @@ def review_inputs(review: Review, root: Path, decision_sheets: Iterable[str] = (
              *coding_inputs(review, root)}
     for source in review.sources:
         files.update(source.exports)
+        files.update(search_records(source, root))  # how litreview searched, when it did
         files.update(f for f in (source.strategy, source.thesaurus, source.heading_map) if f)
     return sorted(f for f in files if (root / f).is_file())
 

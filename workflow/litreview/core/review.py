@@ -290,9 +290,10 @@ def _source_problems(sources: list[Source], file: str, root: Path,
         seen[source.slug] = source.name
         first_search = searching and (bool(source.api) or source.kind == "citation_searching")
         if not source.exports and not first_search:
+            how = f"search it first: litreview search run '{source.name}'" if source.api \
+                else f"put its exports in data/exports/{source.slug}/"
             problems.append(Problem(file, f"{source.name}: no export files found",
-                                    line[source.name],
-                                    hint=f"put its exports in data/exports/{source.slug}/"))
+                                    line[source.name], hint=how))
         for export in source.exports:
             named = search_date(export, "")
             if named:  # the search date a file's name gives must be a real one
@@ -321,7 +322,9 @@ def _missing_export(file: str, source: Source, export: str, root: Path,
         else "export file"
     near = _nearest(path)
     hint = f"did you mean '{near.relative_to(root).as_posix()}'?" if near else ""
-    if default:
+    if default and source.api and not near:
+        hint = f"search it first: litreview search run '{source.name}'"
+    elif default:
         hint = (f"{hint} " if hint else "") + (
             "The folder takes the database's name: correct the name or the folder, or list "
             "the exports under 'exports:'")
