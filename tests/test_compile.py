@@ -243,18 +243,23 @@ def test_update_limits_from_the_last_search_date(platform, expected):
 def test_readme_examples_are_the_compilers_output(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]):
-    """The README's compiled example per platform is pasted output: it must not drift."""
+    """The compiled examples (every platform's in docs/compile-examples.md, ProQuest's in the
+    README too) are pasted output: they must not drift."""
     import re
 
     from litreview.cli import main
 
+    docs = (REPO / "docs" / "compile-examples.md").read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```\n(.*?)```", readme[readme.index("`leadership.txt`"):], re.S)
+    blocks = re.findall(r"```\n(.*?)```", docs[docs.index("`leadership.txt`"):], re.S)
     (tmp_path / "leadership.txt").write_text(blocks[0], encoding="utf-8")
     (tmp_path / "eric.csv").write_text(blocks[1], encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    shown = dict(re.findall(r"\(`--to (\w+)`\)\n\n```\n(.*?)```", readme, re.S))
+    pattern = r"\(`--to (\w+)`\)\n\n```\n(.*?)```"
+    shown = dict(re.findall(pattern, docs, re.S))
     assert sorted(shown) == sorted(PLATFORMS)
+    in_readme = re.findall(pattern, readme, re.S)
+    assert in_readme and all(shown[platform] == text for platform, text in in_readme)
     for platform, text in shown.items():
         assert main(["query", "compile", "leadership.txt", "--to", platform,
                      "--thesaurus", "eric.csv"]) == 0
