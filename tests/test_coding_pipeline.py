@@ -201,3 +201,12 @@ def test_the_appraisal_figure_draws_the_fields_the_form_names(coded_review: Path
     form.write_text(FORM)
     assert _code(coded_review) == 0
     assert not (coded_review / paths.CODING / "appraisal.svg").exists()
+
+
+def test_defaults_are_the_reviews_files_from_anywhere(coded_review: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    """``--review DIR`` from another folder: the default inputs and outputs are DIR's."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["code", "--review", str(coded_review)]) == 0
+    assert (coded_review / paths.CODING / "summary.md").is_file()
+    assert not (tmp_path / "results").exists()

@@ -54,6 +54,19 @@ def test_run_wraps_the_packaged_snakefile_and_profile(tiny_review: Path,
     assert "Identification" not in capsys.readouterr().out  # a dry run: no flow printed
 
 
+def test_a_failed_run_says_the_report_is_the_last_finished_runs(
+        tiny_review: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    _capture_run(monkeypatch)
+    monkeypatch.setattr(_Ran, "returncode", 1)
+    counts = tiny_review / "results/prisma/counts.json"
+    counts.parent.mkdir(parents=True)
+    counts.write_text("{}")
+    assert main(["run", str(tiny_review)]) == 1
+    said = capsys.readouterr()
+    assert "results/prisma/counts.json are from the last run that finished" in said.err
+    assert said.out == ""  # no flow printed from the old counts
+
+
 def test_run_prints_the_flow_after_a_run(tiny_review: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]):
     import litreview.reporting

@@ -140,6 +140,18 @@ def test_bad_decisions_are_located_errors(tmp_path: Path, sheet, rows, message):
         assert f"{path}:2" in problem.message
 
 
+def test_a_decision_after_a_stage_that_no_longer_includes_says_why(tmp_path: Path):
+    """A new reviewer's sheet at title_abstract turns an agreed inclusion into a conflict:
+    the full-text row on that record is refused with its outcome there now."""
+    write(tmp_path, "title_abstract-ann.csv", ["r1,include,,,,"])
+    write(tmp_path, "title_abstract-bob.csv", ["r1,exclude,C1,,,"])
+    sheet = write(tmp_path, "full_text-ann.csv", ["r1,include,,,,"])
+    problem = only_problem(screened, tmp_path)
+    assert (problem.file, problem.line) == (str(sheet), 2)
+    assert "was not included at the stage before full_text" in problem.message
+    assert problem.hint.startswith("at title_abstract it is now conflict")
+
+
 def test_rows_not_decided_yet_are_no_decisions(tmp_path: Path):
     """A reviewer keeps the records still to screen in the sheet, a note on one of them:
     neither is an error, neither is a decision; a reason without a decision still is."""

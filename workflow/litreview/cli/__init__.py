@@ -32,6 +32,7 @@ from litreview.cli import (
 )
 from litreview.cli.outputs import output_file
 from litreview.cli.records import IMPORT_FORMATS
+from litreview.core import paths
 from litreview.core.errors import InputError
 
 __all__ = ["IMPORT_FORMATS", "build_parser", "main"]
@@ -81,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     elif passthrough:
         args.snakemake = passthrough
+    _defaults_in_review(args)
     if args.log:
         Path(args.log).parent.mkdir(parents=True, exist_ok=True)
         with open(args.log, "w", encoding="utf-8") as log:
@@ -91,6 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 sys.stderr = stderr
     return _run(args)
+
+
+def _defaults_in_review(args: argparse.Namespace) -> None:
+    """A path option left at its default (``results/dedupe/unique.csv``…) names the file in
+    the review given by ``--review``, not in the folder the command runs from."""
+    review = getattr(args, "review", None)
+    if not isinstance(review, str) or review in ("", "."):
+        return
+    defaults = {id(value) for value in vars(paths).values() if isinstance(value, str)}
+    for name, value in vars(args).items():
+        if name != "review" and isinstance(value, str) and id(value) in defaults:
+            setattr(args, name, str(Path(review) / value))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -60,6 +60,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         print()
         sys.stdout.write(summary_text(json.loads(counts.read_text(encoding="utf-8"))))
+    elif code != 0 and not NO_RUN.intersection(extra):
+        stale = [p for p in (paths.REPORT, paths.COUNTS, paths.MANIFEST)
+                 if (Path(args.review) / p).is_file()]
+        if stale:
+            print(f"note: {', '.join(stale)} are from the last run that finished: they do not "
+                  "show the change this run stopped on", file=sys.stderr)
     return code
 
 

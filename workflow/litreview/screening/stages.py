@@ -8,9 +8,10 @@ an automatic rule it fails; the consensus sheet ``<stage>.csv``; the reviewers' 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from litreview.core.contracts import NOT_RETRIEVED, Status
@@ -113,15 +114,32 @@ def screen(records: Sequence[Record], criteria: Criteria, sheets: Sequence[Sheet
     raise_if(problems)
     by_id = {r.record_id: r for r in records}
     pool = [r.record_id for r in records]
-    results = []
+    results: list[StageResult] = []
     for stage in criteria.stages:
         stage_sheets = [s for s in sheets if s.stage == stage.id]
+        before = len(problems)
         result = _run_stage(stage, pool, by_id, stage_sheets, aliases, problems, coded or {})
+        if results:  # a decision on a record the stage before did not include: say why
+            problems[before:] = [_why_not_here(p, results[-1], aliases)
+                                 for p in problems[before:]]
         results.append(result)
         pool = result.ids(Status.INCLUDED)
     raise_if(problems)
     awaiting = {r.stage.id: len(r.ids(Status.AWAITING, Status.CONFLICT)) for r in results}
     return Screening(tuple(results), tuple(pool), awaiting)
+
+
+def _why_not_here(problem: Problem, earlier: StageResult,
+                  aliases: Mapping[str, str]) -> Problem:
+    """A decision on a record the stage before did not include, with that record's outcome
+    there now (a sheet added or changed at that stage may have made it a conflict)."""
+    match = re.match(r"record '(.+)' was not included at the stage before", problem.message)
+    outcome = earlier.outcomes.get(aliases.get(match.group(1), "")) if match else None
+    if outcome is None:
+        return problem
+    by = f", by {outcome.decided_by}" if outcome.decided_by else ""
+    return replace(problem, hint=f"at {earlier.stage.id} it is now {outcome.status.value}{by}: "
+                                 f"settle it there, or remove this row")
 
 
 def _run_stage(stage: Stage, pool: Sequence[str], by_id: Mapping[str, Record],
