@@ -338,6 +338,27 @@ def test_dry_run_sends_nothing_and_the_command_chases_one_way(review, capsys, mo
     assert "kind: citation_searching, files: [data/other/citations]" in captured.err
 
 
+def test_offline_the_chase_fails_at_once_naming_no_folder(review, capsys, monkeypatch):
+    from test_search_run import offline
+
+    asked = offline(monkeypatch)
+    assert main(["search", "citations", "--review", str(review)]) == 1  # not bad input
+    assert asked == ["api.openalex.org"]  # one try: no backoff
+    assert capsys.readouterr().err.splitlines() == [
+        "error: citation chasing: cannot reach api.openalex.org: no network, or the name "
+        "cannot be resolved (check the connection; nothing was saved)"]
+    assert not (review / FOLDER / ".partial").exists()
+
+
+def test_a_dry_run_without_a_contact_says_the_chase_needs_one(review, capsys, monkeypatch):
+    monkeypatch.setattr(httpx.Client, "send", lambda *a, **k: pytest.fail("a request"))
+    config = review / "review.yaml"
+    config.write_text(config.read_text().replace(f"  contact: {CONTACT}\n", ""))
+    assert main(["search", "citations", "--review", str(review), "--dry-run"]) == 0
+    assert "warning: review.yaml gives no contact: the real search needs one" in \
+        capsys.readouterr().err
+
+
 # --- the report's table ----------------------------------------------------------------------
 
 def test_the_report_rows_name_each_records_study_and_direction(chased):

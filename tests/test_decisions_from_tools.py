@@ -103,7 +103,9 @@ def test_rayyan_decisions_of_one_reviewer_matched_by_id_doi_and_title(review, tm
     [unmatched] = rows(listed)
     assert (unmatched["line"], unmatched["title"]) == ("5", "A study nobody imported")
     assert "no record of the review" in unmatched["why"]
+    assert (unmatched["record_id"], unmatched["candidates"]) == ("", "")  # it names none
     assert f"{RAYYAN}:5: not written" in err
+    assert err.splitlines()[-1] == f"1 row not written: listed in {listed}"  # named last
     passes_the_workflow(review, sheet)
 
 
@@ -126,8 +128,75 @@ def test_a_full_text_exclusion_without_a_criterion_is_listed_not_written(review,
     assert code == 1
     got = {r["record_id"]: r for r in rows(review / "screening/decisions/full_text-alice.csv")}
     assert "alpha-A2" not in got  # "wrong outcome" names no criterion
-    assert got["websites-WEB-2"]["reason"] == "C1"
+    assert list(got) == ["alpha-A1", "beta-B2"]
     assert "reason(s) 'wrong outcome' name none (map them with --reasons MAP.csv)" in err
+
+
+def test_only_records_that_entered_the_stage_are_written(review, capsys):
+    """The screening as it stands: websites-WEB-2 was excluded at title_abstract, beta-B2
+    awaits a decision there (no reviewer's sheet decides it); neither is at full_text."""
+    folder = review / "screening" / "decisions"
+    (folder / "full_text-r1.csv").unlink()
+    for name in ("title_abstract-r1.csv", "title_abstract-r2.csv"):
+        sheet = folder / name
+        sheet.write_text("".join(line for line in sheet.read_text().splitlines(True)
+                                 if not line.startswith("beta-B2,")))
+    reasons = review / "reasons.csv"
+    reasons.write_text("reason,criterion\nwrong outcome,C2\n")
+    code = decisions(review, "from-rayyan", str(RAYYAN), "--stage", "full_text",
+                     "--reviewer", "alice", "--reasons", str(reasons))
+    err = capsys.readouterr().err
+    assert code == 1
+    sheet = folder / "full_text-alice.csv"
+    assert [(r["record_id"], r["reason"]) for r in rows(sheet)] == [("alpha-A1", ""),
+                                                                   ("alpha-A2", "C2")]
+    listed = {r["line"]: r for r in rows(review / "screening/full_text-alice.unmatched.csv")}
+    assert [(r["why"], r["record_id"], r["candidates"]) for r in listed.values()] == [
+        ("not at full_text: awaiting a decision at title_abstract", "beta-B2", ""),
+        ("no record of the review has its title", "", ""),
+        ("not at full_text: excluded at title_abstract (C1)", "websites-WEB-2", "")]
+    assert f"{RAYYAN}:7: not written: not at full_text: excluded at title_abstract (C1)" in err
+    passes_the_workflow(review, sheet)
+    assert run_stages(review) == 0  # the run the unchecked sheet used to break
+
+
+def test_a_row_that_would_turn_an_agreed_outcome_into_a_conflict_is_said(review, capsys):
+    assert decisions(review, "from-rayyan", str(RAYYAN), "--stage", "title_abstract",
+                     "--reviewer", "alice") == 1
+    warnings = [line for line in capsys.readouterr().err.splitlines()
+                if line.startswith("warning:") and "conflict" in line]
+    # alpha-A1: include, as r1+r2 agree; alpha-A2: decided by consensus, which stands
+    assert warnings == [f"warning: {RAYYAN}:4: beta-B2 is decided at title_abstract (included, "
+                        "by r1+r2): this 'unsure' would make it a conflict (written all the "
+                        "same; resolve it in title_abstract.csv, or drop the row from the "
+                        "sheet)"]
+
+
+def test_a_reason_that_names_no_criterion_where_none_is_needed_is_said(review, capsys):
+    assert decisions(review, "from-rayyan", str(RAYYAN), "--stage", "title_abstract",
+                     "--reviewer", "alice") == 1
+    err = capsys.readouterr().err
+    got = {r["record_id"]: r for r in rows(review / "screening/decisions/"
+                                           "title_abstract-alice.csv")}
+    assert (got["alpha-A2"]["decision"], got["alpha-A2"]["reason"]) == ("exclude", "")
+    said = [line for line in err.splitlines() if "names no criterion" in line]
+    # "wrong setting" came with a reason that names C1: that row has its criterion
+    assert said == ["warning: Rayyan reason 'wrong outcome' names no criterion applied at "
+                    "title_abstract: 1 exclusion written without a reason (kept in the note; "
+                    "map it to a criterion with --reasons MAP.csv)"]
+
+
+def test_outside_the_decisions_folder_any_name_will_do(review, tmp_path, capsys):
+    out = tmp_path / "ft-ry2.csv"
+    assert decisions(review, "from-rayyan", str(RAYYAN), "--stage", "title_abstract",
+                     "--reviewer", "RY", "--as", "Alice", "-o", str(out)) == 1
+    err = capsys.readouterr().err
+    assert [r["record_id"] for r in rows(out)][:2] == ["alpha-A1", "alpha-A2"]
+    listed = tmp_path / "ft-ry2.unmatched.csv"  # beside the sheet, not in the review
+    assert [r["line"] for r in rows(listed)] == ["5"]
+    assert not list((review / "screening").glob("*.unmatched.csv"))
+    assert "would read this sheet" not in err
+    assert err.splitlines()[-1] == f"1 row not written: listed in {listed}"
 
 
 def test_a_reviewer_rayyan_does_not_name_is_refused(review, capsys):
@@ -168,13 +237,13 @@ def test_covidence_file_that_names_no_list_needs_a_decision(review, tmp_path, ca
 def test_asreview_labels_with_a_reason_at_full_text(review, capsys):
     code = decisions(review, "from-asreview", str(ASREVIEW), "--stage", "full_text",
                      "--reviewer", "erin", "--reason", "C2")
-    assert code == 0
+    assert code == 1  # websites-WEB-2 was excluded at title_abstract
     sheet = review / "screening/decisions/full_text-erin.csv"
     got = {r["record_id"]: (r["decision"], r["reason"]) for r in rows(sheet)}
-    assert got == {"alpha-A1": ("include", ""), "beta-B2": ("exclude", "C2"),
-                   "websites-WEB-2": ("exclude", "C2")}  # alpha-A2 unseen: not decided
-    assert "1 not decided" in capsys.readouterr().err
-    assert not (review / "screening/full_text-erin.unmatched.csv").exists()
+    assert got == {"alpha-A1": ("include", ""), "beta-B2": ("exclude", "C2")}
+    assert "1 not decided" in capsys.readouterr().err  # alpha-A2 unseen: not decided
+    [listed] = rows(review / "screening/full_text-erin.unmatched.csv")
+    assert listed["record_id"] == "websites-WEB-2"
     passes_the_workflow(review, sheet)
 
 
@@ -183,7 +252,8 @@ def test_asreview_exclusions_need_a_reason_where_the_stage_does(review, capsys):
                      "--reviewer", "erin") == 1
     listed = rows(review / "screening/full_text-erin.unmatched.csv")
     assert [r["line"] for r in listed] == ["3", "5"]
-    assert all("give one with --reason" in r["why"] for r in listed)
+    assert "give one with --reason" in listed[0]["why"]
+    assert listed[1]["why"].startswith("not at full_text: excluded at title_abstract")
     assert [r["record_id"] for r in rows(review / "screening/decisions/full_text-erin.csv")
             ] == ["alpha-A1"]
 

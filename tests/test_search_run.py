@@ -9,6 +9,8 @@ import ast
 import datetime as dt
 import json
 import shutil
+import socket
+import time
 import urllib.parse
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +24,7 @@ from litreview.core.review import load_review
 from litreview.importers import detect_format, import_export
 from litreview.online import Manners, Wiring, plan_search, run_search
 from litreview.online.eric import FIELDS
+from litreview.online.polite import ServiceFailure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "api"
 PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "litreview"
@@ -204,12 +207,55 @@ def test_a_500_gives_up_after_the_tries_with_a_located_error(review):
     with pytest.raises(InputError) as caught:
         run_search(searched(review, "eric"), replay.wiring(tries=3))
     problem = caught.value.problems[0]
-    assert problem.file == "data/exports/eric/.partial"
-    assert "gave up after 3 tries" in problem.message and "HTTP 500" in problem.message
-    assert "resumes" in problem.hint
+    assert isinstance(caught.value, ServiceFailure)  # not bad input
+    assert problem.file == "ERIC"  # no page came: no partial folder to name
+    assert not (review / "data/exports/eric/.partial").exists()
+    # the URL as host and path: the query is in the search's record, not in every message
+    assert problem.message == "gave up after 3 tries of api.ies.ed.gov/eric/?…: HTTP 500"
+    assert problem.hint == ("the service is busy or down; nothing was saved: run the same "
+                            "command later")
     assert replay.clock.slept == [2.0, 4.0]  # exponential
     assert len(replay.urls) == 3
     assert not (review / "data/exports/eric/eric_2026-05-04.json").exists()
+
+
+@pytest.mark.parametrize(("error", "said"), [
+    (httpx.ConnectError("[Errno -2] Name or service not known"),
+     "no network, or the name cannot be resolved"),
+    (httpx.ConnectError("[Errno -3] Temporary failure in name resolution"),
+     "no network, or the name cannot be resolved"),
+    (httpx.ConnectError("[Errno 111] Connection refused"), "the connection was refused"),
+])
+def test_a_host_that_cannot_be_reached_fails_at_once(review, error, said):
+    replay = Replay()
+    replay.serve(ERIC, [error] * 5)
+    with pytest.raises(ServiceFailure) as caught:
+        run_search(searched(review, "eric"), replay.wiring())
+    assert len(replay.urls) == 1 and replay.clock.slept == []  # no retry: none would help
+    [problem] = caught.value.problems
+    assert str(problem) == (f"ERIC: cannot reach api.ies.ed.gov: {said} (check the "
+                            "connection; nothing was saved)")
+
+
+def test_timeouts_and_dropped_connections_are_tried_again(review):
+    replay = Replay()
+    replay.serve(ERIC, [httpx.ReadTimeout("timed out"), ok("eric_page1.json"),
+                        httpx.RemoteProtocolError("Server disconnected"),
+                        ok("eric_page2.json")])
+    assert run_search(searched(review, "eric"), replay.wiring()).received == 3
+    assert replay.clock.slept == [2.0, 1.0, 2.0]  # backoff, pace, backoff
+
+
+def test_a_host_unreachable_mid_search_names_the_pages_kept(review):
+    replay = Replay()
+    replay.serve(ERIC, [ok("eric_page1.json"), httpx.ConnectError("[Errno 111] Connection "
+                                                                  "refused")])
+    with pytest.raises(ServiceFailure) as caught:
+        run_search(searched(review, "eric"), replay.wiring())
+    [problem] = caught.value.problems
+    assert problem.file == "data/exports/eric/.partial"
+    assert problem.hint == ("check the connection and run the same command again: it resumes "
+                            "from what is kept in data/exports/eric/.partial")
 
 
 def test_a_long_retry_after_stops_with_when_to_come_back(review):
@@ -253,9 +299,12 @@ def test_a_count_that_changes_during_the_search_stops_it(review):
 def test_an_interrupted_search_resumes_from_its_last_complete_page(review):
     first = Replay()
     first.serve(ERIC, [ok("eric_page1.json"), *[httpx.Response(502)] * 2])
-    with pytest.raises(InputError, match="gave up after 2 tries"):
+    with pytest.raises(InputError, match="gave up after 2 tries") as caught:
         run_search(searched(review, "eric"), first.wiring(tries=2))
     partial = review / "data/exports/eric/.partial"
+    problem = caught.value.problems[0]
+    assert problem.file == "data/exports/eric/.partial"  # a page is kept there now
+    assert problem.hint.endswith("it resumes from what is kept in data/exports/eric/.partial")
     assert (partial / "page-00001.json").read_bytes() == body("eric_page1.json")
     assert json.loads((partial / "search.json").read_text())["progress"]["received"] == 2
     again = Replay()
@@ -368,7 +417,8 @@ def test_pubmed_500_gives_up_with_a_located_error(review):
         run_search(searched(review, "pubmed"), replay.wiring(tries=4))
     problem = caught.value.problems[0]
     assert problem.file == "data/exports/pubmed/.partial"
-    assert problem.message.startswith(f"gave up after 4 tries of {efetch_url(0)}: HTTP 500")
+    assert problem.message == ("gave up after 4 tries of eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+                               "efetch.fcgi?…: HTTP 500")
     assert replay.clock.slept == [0.333, 2.0, 4.0, 8.0]
 
 
@@ -451,6 +501,52 @@ def test_what_the_command_refuses(review, capsys, monkeypatch, change, names, sa
     config.write_text(config.read_text().replace(*change))
     assert main(["search", "run", *names, "--review", str(review)]) == 2
     assert said in capsys.readouterr().err
+
+
+def offline(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """No network: every name lookup fails as it does offline; the hosts asked, in order."""
+    asked: list[str] = []
+
+    def no_name(host, *args, **kwargs):
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                 "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(socket, "getaddrinfo", no_name)
+    return asked
+
+
+def test_offline_the_command_fails_at_once_and_says_why(review, capsys, monkeypatch):
+    asked = offline(monkeypatch)
+    started = time.monotonic()
+    assert main(["search", "run", "PubMed", "--review", str(review)]) == 1  # not bad input
+    assert time.monotonic() - started < 5  # no backoff: it cannot help
+    assert asked == ["eutils.ncbi.nlm.nih.gov"]  # one try
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "error: PubMed: cannot reach eutils.ncbi.nlm.nih.gov: no network, or the name cannot "
+        "be resolved (check the connection; nothing was saved)"]
+    assert not (review / "data/exports/pubmed/.partial").exists()
+
+
+def test_a_dry_run_says_what_the_real_search_would_miss(review, capsys, monkeypatch):
+    monkeypatch.setattr(httpx.Client, "send", lambda *a, **k: pytest.fail("a request"))
+    config = review / "review.yaml"
+    config.write_text(config.read_text().replace("  contact: librarian@example.org\n", ""))
+    assert main(["search", "run", "--review", str(review), "--dry-run"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "warning: review.yaml gives no contact: the real search needs one (add 'contact: " \
+        "you@example.org' under review:); the requests shown lack it" in err
+    # ERIC's earlier export (EBSCOhost, 2024-01-10): a fresh search would count it twice
+    assert "warning: ERIC already has an export (data/exports/eric/eric_2024-01-10.ris): this " \
+        "search would be a second export of the same database, its records counted twice " \
+        "unless it is an update (search with --update, and set update_of under review: in " \
+        "review.yaml)" in err
+    assert not any("PubMed already has" in line for line in err)  # never searched
+    assert main(["search", "run", "--review", str(review), "--dry-run", "--update"]) == 0
+    assert "already has an export" not in capsys.readouterr().err
 
 
 def test_only_the_command_line_reaches_the_network():

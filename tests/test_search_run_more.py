@@ -285,8 +285,8 @@ def test_a_500_gives_up_after_the_tries_with_a_located_error(review, s):
     with pytest.raises(InputError) as caught:
         run_search(searched(review, s), played.wiring(tries=3))
     problem = caught.value.problems[0]
-    assert problem.file == f"data/exports/{s.slug}/.partial"
-    assert problem.message == f"gave up after 3 tries of {s.url(1)}: HTTP 500"
+    assert problem.file == s.db  # no page was kept: there is no partial folder to name
+    assert problem.message == f"gave up after 3 tries of {s.base.split('://')[1]}?…: HTTP 500"
     assert played.clock.slept == [2.0, 4.0]
     assert not export(review, s).exists()
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from litreview.core import paths
 
 if TYPE_CHECKING:
-    from litreview.screening import Criteria, Stage, ToolExport
+    from litreview.screening import Conversion, Criteria, Stage, ToolExport
 
 _TOOLS = {
     "from-rayyan": "Rayyan's CSV export (articles.csv) or RIS: the decision of --reviewer "
@@ -30,6 +30,7 @@ def _cmd_from_tool(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
     from litreview.core.review import load_review
     from litreview.dedupe import read_groups
+    from litreview.pipeline.stages import screen_review
     from litreview.screening import (
         Reasons,
         ReviewIndex,
@@ -38,7 +39,6 @@ def _cmd_from_tool(args: argparse.Namespace) -> int:
         load_criteria,
         read_reason_map,
         sheet_target,
-        summary,
         unmatched_path,
         write_conversion,
     )
@@ -62,18 +62,33 @@ def _cmd_from_tool(args: argparse.Namespace) -> int:
     members = [r for p in sorted((root / paths.RESULTS / "records").glob("*.csv"))
                if not p.name.endswith(".rejects.csv") for r in read_records(p)]
     index = ReviewIndex([*records, *members], group_of)
-    conversion = convert(export, index, stage, reasons, args.reviewer, args.date)
+    screened = screen_review(root, review, records, group_of)  # the screening as it stands
+    conversion = convert(export, index, stage, reasons, args.reviewer, args.date,
+                         screened.result)
     check_rows(conversion, sheet, stage, criteria)
     listed = unmatched_path(sheet, decisions)
     write_conversion(conversion, export, sheet, listed)
+    _report(conversion, export, who, stage.id, sheet, listed)
+    return 1 if conversion.unmatched else 0
+
+
+def _report(conversion: Conversion, export: ToolExport, who: str, stage: str, sheet: Path,
+            listed: Path) -> None:
+    """What became of the rows: those not written, the warnings, the counts, the files
+    (the list of rows not written named last)."""
+    from litreview.screening import summary
+
     for item in conversion.unmatched:
         print(f"{export.file}:{item.row.line}: not written: {item.why}", file=sys.stderr)
+    for text in [*conversion.unmapped_warnings(export.tool, stage), *conversion.clashes]:
+        print(f"warning: {text}", file=sys.stderr)
     print(summary(conversion, export, who), file=sys.stderr)
     if conversion.rows:
         print(f"wrote {sheet}", file=sys.stderr)
     if conversion.unmatched:
-        print(f"listed {len(conversion.unmatched)} rows in {listed}", file=sys.stderr)
-    return 1 if conversion.unmatched else 0
+        n = len(conversion.unmatched)
+        print(f"{n} row{'s' if n > 1 else ''} not written: listed in {listed}",
+              file=sys.stderr)
 
 
 def _read(args: argparse.Namespace) -> tuple[ToolExport, str]:
@@ -122,8 +137,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                        description="Turn another tool's screening export into a decision "
                        "sheet (screening/decisions/<stage>-<reviewer>.csv), matching each row "
                        "to a record by id or accession number, DOI, or title and year. Rows "
-                       "that match none, or several, are listed in <SHEET>.unmatched.csv. "
-                       "An existing sheet is never overwritten. Exit 1 when a row is listed.")
+                       "that match none, or several, or name a record not at the stage (as "
+                       "the screening stands), are listed in <SHEET>.unmatched.csv. An "
+                       "existing sheet is never overwritten. Exit 1 when a row is listed.")
     tools = p.add_subparsers(dest="tool", required=True)
     for name, text in _TOOLS.items():
         q = tools.add_parser(name, help=text, description=text)
@@ -131,7 +147,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         q.add_argument("--stage", required=True, help="the screening stage decided")
         q.add_argument("--reviewer", required=True, help="whose sheet it is (its file name)")
         q.add_argument("-o", "--out", help="the sheet to write (default: "
-                       "screening/decisions/<stage>-<reviewer>.csv)")
+                       "screening/decisions/<stage>-<reviewer>.csv; outside that folder, any "
+                       "name, the rows not written listed beside it)")
         q.add_argument("--review", default=".", help="the review directory (default: .)")
         q.add_argument("--reason", help="criterion id of exclusions that give no reason")
         q.add_argument("--date", default="", help="the date column, YYYY-MM-DD (default: "

@@ -1,6 +1,7 @@
 """``litreview search run``: the searches litreview sends itself, to the databases with an
 open API; ``litreview search citations``: citation chasing of the included studies — the
-only commands that reach the network."""
+only commands that reach the network. A failure of the network or of a service exits 1 (a
+problem, not bad input: the same command works later); bad input exits 2."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from typing import TYPE_CHECKING
 from litreview.core.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from litreview.core.review import Review
+    from litreview.core.review import Review, Source
     from litreview.online import Outcome, Search
+
+_NO_CONTACT = ("warning: review.yaml gives no contact: the real search needs one (add "
+               "'contact: you@example.org' under review:); the requests shown lack it")
 
 
 def _cmd_search_run(args: argparse.Namespace) -> int:
     from litreview.core.review import CONFIG_NAME, load_review
-    from litreview.online import Wiring, chosen_databases, plan_search, run_search
+    from litreview.online import chosen_databases, plan_search
 
     root = Path(args.review)
     review = load_review(root, searching=True)
@@ -29,29 +33,71 @@ def _cmd_search_run(args: argparse.Namespace) -> int:
                                  hint="add 'contact: you@example.org' under review: (NCBI and "
                                  "ERIC ask searching tools to say who they are)"))
     day = dt.date.today()
+    sources = chosen_databases(review, args.databases)
     searches = [plan_search(root, review, source, day=day, update=args.update,
-                            api_key=os.environ.get("NCBI_API_KEY", ""))
-                for source in chosen_databases(review, args.databases)]
-    for search in searches:
+                            api_key=os.environ.get("NCBI_API_KEY", "")) for source in sources]
+    for search, source in zip(searches, sources, strict=True):
         for warning in search.warnings:
             print(f"warning: {search.database}: {warning}", file=sys.stderr)
+        if not args.update:
+            _second_export(root, source)
     if args.dry_run:
+        if not review.contact:
+            print(_NO_CONTACT, file=sys.stderr)
         for search in searches:
             _print_plan(search)
         return 0
-    failed = 0
+    return _searched(root, review, searches, args)
+
+
+def _searched(root: Path, review: Review, searches: list[Search],
+              args: argparse.Namespace) -> int:
+    """Run each search (the next after a failure all the same): 2 if one had bad input,
+    else 1 if the network or a service failed one, else 0."""
+    from litreview.online import Wiring, run_search
+    from litreview.online.polite import ServiceFailure
+
+    failed: list[InputError] = []
     for search in searches:
         try:
             outcome = run_search(search, Wiring(), most=args.max)
         except InputError as error:  # the next database is searched all the same
-            failed += 1
+            failed.append(error)
             for problem in error.problems:
                 print(f"error: {problem}", file=sys.stderr)
             continue
         print(_summary(outcome))
-    if args.update and len(searches) > failed:
+    if args.update and len(searches) > len(failed):
         _update_notes(root, review, searches)
-    return 2 if failed else 0
+    if not failed:
+        return 0
+    return 1 if all(isinstance(e, ServiceFailure) for e in failed) else 2
+
+
+def _second_export(root: Path, source: Source) -> None:
+    """Warn when a database searched afresh already has an export: its records would be
+    counted twice, unless the search is an update."""
+    folder = root / "data" / "exports" / source.slug
+    earlier = sorted({p for name in source.exports for p in _export_files(root / name)} |
+                     set(_export_files(folder)))
+    if earlier:
+        shown = ", ".join(p.relative_to(root).as_posix() for p in earlier[:3])
+        print(f"warning: {source.name} already has an export ({shown}"
+              f"{', …' if len(earlier) > 3 else ''}): this search would be a second export "
+              "of the same database, its records counted twice unless it is an update "
+              "(search with --update, and set update_of under review: in review.yaml)",
+              file=sys.stderr)
+
+
+def _export_files(path: Path) -> list[Path]:
+    """The export files at ``path`` (a file, or a folder's files, not the hidden ones nor
+    the records of searches)."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    return [p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+            and not p.name.endswith(".search.json")]
 
 
 def _print_plan(search: Search) -> None:
@@ -98,6 +144,7 @@ def _cmd_search_citations(args: argparse.Namespace) -> int:
     from litreview.core.review import CONFIG_NAME, load_review
     from litreview.online.chasing import included_studies
     from litreview.online.citations import BACKWARD, FORWARD, Chase, run_chase
+    from litreview.online.polite import ServiceFailure
     from litreview.online.searching import Wiring
 
     root = Path(args.review)
@@ -112,13 +159,20 @@ def _cmd_search_citations(args: argparse.Namespace) -> int:
     chase = Chase(root, tuple(included_studies(root)), directions, dt.date.today(),
                   review.contact)
     if args.dry_run:
+        if not review.contact:
+            print(_NO_CONTACT, file=sys.stderr)
         print(f"{chase.query}: would save {chase.file('.json')} (and "
               f"{Path(chase.file('.search.json')).name})")
         for study in chase.studies:
             first = chase.first_request(study)
             print(f"  {study.record_id}: {first or '(no DOI, PMID, or title and year)'}")
         return 0
-    outcome = run_chase(chase, Wiring())
+    try:
+        outcome = run_chase(chase, Wiring())
+    except ServiceFailure as error:  # the network's or the service's: not bad input
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
     for found in outcome.found:
         print(f"{found.study.record_id}: " + (f"{found.work_id} (by {found.how})"
                                               if found.work_id else f"not found: {found.why}"))

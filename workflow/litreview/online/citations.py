@@ -32,7 +32,7 @@ from litreview.online import chasing
 from litreview.online.chasing import Study
 from litreview.online.partial import FOLDER, Partial
 from litreview.online.polite import Fetcher
-from litreview.online.searching import Wiring
+from litreview.online.searching import Wiring, located
 from litreview.online.services import Progress
 
 INTERVAL = 0.2  # five requests a second at most
@@ -112,7 +112,7 @@ class _Lenient(Fetcher):
 
     def _refused(self, response: httpx.Response, shown: str) -> InputError:
         if response.status_code == 404:
-            return _NotFound(Problem(self.where, f"{shown}: not found"))
+            return _NotFound(Problem(self.place(), f"{shown}: not found"))
         return Fetcher._refused(self, response, shown)
 
 
@@ -308,23 +308,26 @@ def run_chase(chase: Chase, wiring: Wiring) -> ChaseOutcome:
     timing: dict[str, Callable] = {k: v for k, v in (("sleep", wiring.sleep),
                                                      ("clock", wiring.clock)) if v is not None}
     fetcher = _Lenient(replace(wiring.manners, interval=INTERVAL), shown, wiring.transport,
-                       **timing)
+                       **timing, folder=partial.folder, name="citation chasing")
     bar = tqdm(total=len(chase.studies), desc="citations", unit=" steps", file=sys.stderr,
                leave=False, disable=not (sys.stderr.isatty() if wiring.bar is None
                                          else wiring.bar))
     with fetcher, bar:
         run = _Run(chase, _Replies(fetcher, partial), shown)
-        found = []
-        for study in chase.studies:
-            found.append(run.find(study))
-            bar.update()
-        chased = [f for f in found if f.work_id]
-        bar.total = len(chase.studies) + len(chased) * len(chase.directions)
-        for each in chased:
-            for direction in chase.directions:
-                (run.backward if direction == BACKWARD else run.forward)(each)
+        try:
+            found = []
+            for study in chase.studies:
+                found.append(run.find(study))
                 bar.update()
-                bar.set_postfix(records=run.received)
+            chased = [f for f in found if f.work_id]
+            bar.total = len(chase.studies) + len(chased) * len(chase.directions)
+            for each in chased:
+                for direction in chase.directions:
+                    (run.backward if direction == BACKWARD else run.forward)(each)
+                    bar.update()
+                    bar.set_postfix(records=run.received)
+        except InputError as error:
+            raise located(error, partial, "citation chasing") from None
     return _saved(chase, partial, run, tuple(found), wiring)
 
 

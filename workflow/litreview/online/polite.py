@@ -1,15 +1,22 @@
 """The one way litreview reaches the network: GET requests paced to a service's rate limit,
 with a User-Agent naming the tool and a contact, retried after 429 and 5xx replies (the
-service's Retry-After honoured, else an exponential wait with a cap) a limited number of
-times, then given up with a message that says what happened and what to do. The clock and
-the sleep are injected, so that tests wait for nothing."""
+service's Retry-After honoured, else an exponential wait with a cap), and after timeouts and
+dropped connections, a limited number of times, then given up with a message that says what
+happened and what to do. A host that cannot be reached at all (its name not resolved, the
+connection refused) fails at once: waiting does not mend it. A failure of the network or of
+the service is a :class:`ServiceFailure`, not bad input. Messages give a URL as its host and
+path (:func:`brief`); the search's record keeps it whole. The clock and the sleep are
+injected, so that tests wait for nothing."""
 
 from __future__ import annotations
 
 import email.utils
+import socket
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -18,6 +25,40 @@ from litreview.core.errors import InputError, Problem
 
 #: Replies worth another try: the service is busy or briefly broken.
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+#: How a failure to resolve a host's name reads, where the error carries no cause.
+_NO_NAME = ("name or service not known", "temporary failure in name resolution",
+            "nodename nor servname", "getaddrinfo failed", "no address associated")
+
+
+class ServiceFailure(InputError):
+    """The network or the service failed, not the input: nothing in the review to correct
+    (the command line exits 1 for it, not 2)."""
+
+
+def brief(url: str) -> str:
+    """A URL as a message gives it: its host and path, "…" for its query."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.netloc:
+        return url
+    return f"{parts.netloc}{parts.path}" + ("?…" if parts.query else "")
+
+
+def unreachable(error: httpx.TransportError) -> str:
+    """Why the host cannot be reached at all (its name not resolved, the connection
+    refused), "" for a failure another try may mend (a timeout, a dropped connection)."""
+    if not isinstance(error, httpx.ConnectError):
+        return ""
+    causes: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(str(c) for c in causes).casefold()
+    if any(isinstance(c, socket.gaierror) for c in causes) or any(t in text for t in _NO_NAME):
+        return "no network, or the name cannot be resolved"
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+        return "the connection was refused"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +96,8 @@ class Fetcher:
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    folder: Path | None = None  # the partial folder on disk: ``where`` only once it exists
+    name: str = ""  # what a failure is reported against before then (the database)
     waited: list[float] = field(default_factory=list)  # every pause, for the curious
     _last: float | None = None
     _client: httpx.Client | None = None
@@ -78,7 +121,13 @@ class Fetcher:
             try:
                 response = self._client.get(url)
             except httpx.TransportError as error:  # timeouts, refused or dropped connections
+                if reason := unreachable(error):
+                    raise self._failure(f"cannot reach {urllib.parse.urlsplit(url).netloc}: "
+                                        f"{reason}", "check the connection; nothing was saved",
+                                        "check the connection and run the same command again: "
+                                        "it resumes from what is kept in {kept}") from None
                 why = f"{type(error).__name__}: {error}"
+                advice = "the service did not answer, or the connection dropped"
                 wait = self._backoff(attempt)
             else:
                 if response.status_code < 300:
@@ -86,12 +135,27 @@ class Fetcher:
                 why = f"HTTP {response.status_code}"
                 if response.status_code not in RETRY_STATUS:
                     raise self._refused(response, shown)
+                advice = "the service is busy or down"
                 wait = self._retry_after(response, shown) or self._backoff(attempt)
             if attempt < self.manners.tries:
                 self._wait(wait)
-        raise InputError(Problem(self.where, f"gave up after {self.manners.tries} tries of "
-                                 f"{shown}: {why}", hint="the service is busy or down; run the "
-                                 "same command later: the search resumes from its last page"))
+        raise self._failure(f"gave up after {self.manners.tries} tries of {brief(shown)}: "
+                            f"{why}", f"{advice}; nothing was saved: run the same command later",
+                            f"{advice}; run the same command later: it resumes from what is "
+                            "kept in {kept}")
+
+    def place(self) -> str:
+        """What a failure is reported against: the partial folder, once it exists."""
+        if self.folder is None or self.folder.exists():
+            return self.where
+        return self.name or self.where
+
+    def _failure(self, message: str, fresh: str, kept: str) -> ServiceFailure:
+        """A failure of the network or the service; the hint ``fresh`` when nothing was kept,
+        else ``kept`` (its ``{kept}`` the partial folder)."""
+        if self.folder is None or self.folder.exists():
+            return ServiceFailure(Problem(self.where, message, hint=kept.format(kept=self.where)))
+        return ServiceFailure(Problem(self.place(), message, hint=fresh))
 
     def _pace(self) -> None:
         """Keep to the service's rate: wait until ``interval`` has passed since the last."""
@@ -121,16 +185,16 @@ class Fetcher:
                 return 0.0
         seconds = max(0.0, seconds)
         if seconds > self.manners.longest_retry_after:
-            raise InputError(Problem(self.where, f"{shown}: the service asks to wait "
-                                     f"{seconds:.0f} s (HTTP {response.status_code})",
-                                     hint="run the same command after that: the search resumes "
-                                     "from its last page"))
+            raise self._failure(f"{brief(shown)}: the service asks to wait {seconds:.0f} s "
+                                f"(HTTP {response.status_code})", "nothing was saved: run the "
+                                "same command after that", "run the same command after that: "
+                                "it resumes from what is kept in {kept}")
         return seconds
 
     def _refused(self, response: httpx.Response, shown: str) -> InputError:
         """A reply no retry mends (400 bad query, 403, 404): what the service said."""
         said = " ".join(response.text.split())[:300]
-        return InputError(Problem(self.where, f"{shown}: HTTP {response.status_code}"
+        return InputError(Problem(self.place(), f"{brief(shown)}: HTTP {response.status_code}"
                                   + (f": {said}" if said else ""),
                                   hint="check the query compiled for this service "
                                   "(litreview query compile) and the contact in review.yaml"))

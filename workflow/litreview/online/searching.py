@@ -102,24 +102,37 @@ def run_search(search: Search, wiring: Wiring, most: int | None = None) -> Outco
     refuse_overwrite(search)
     done = search.service.resumed(partial.progress)
     manners = replace(wiring.manners, interval=search.service.interval)
-    fetcher = Fetcher(manners, shown, wiring.transport, **_timing(wiring))
+    fetcher = Fetcher(manners, shown, wiring.transport, **_timing(wiring),
+                      folder=partial.folder, name=search.database)
     bar = tqdm(total=done.reported, initial=done.received, desc=search.database,
                unit=" records", file=sys.stderr, leave=False,
                disable=not (sys.stderr.isatty() if wiring.bar is None else wiring.bar))
     with fetcher, bar:
-        while (request := search.service.next_request(search.query, done)) is not None:
-            reply = fetcher.get(request.url, request.shown)
-            page = search.service.read(reply.body, request, done, shown)
-            if page.reported is not None:
-                _check_count(done, page.reported, most, shown, search)
-                bar.total = page.reported
-            saved = request.kind == "page"
-            done = Progress(done.reported if page.reported is None else page.reported,
-                            done.received + page.records, done.pages + saved,
-                            page.cursor or done.cursor)
-            partial.save(reply.body if saved else None, done, request.shown)
-            bar.update(page.records)
+        try:
+            while (request := search.service.next_request(search.query, done)) is not None:
+                reply = fetcher.get(request.url, request.shown)
+                page = search.service.read(reply.body, request, done, shown)
+                if page.reported is not None:
+                    _check_count(done, page.reported, most, shown, search)
+                    bar.total = page.reported
+                saved = request.kind == "page"
+                done = Progress(done.reported if page.reported is None else page.reported,
+                                done.received + page.records, done.pages + saved,
+                                page.cursor or done.cursor)
+                partial.save(reply.body if saved else None, done, request.shown)
+                bar.update(page.records)
+        except InputError as error:
+            raise located(error, partial, search.database) from None
     return _saved(search, partial, done, wiring)
+
+
+def located(error: InputError, partial: Partial, name: str) -> InputError:
+    """``error`` with the partial folder named only if it exists (else ``name``, what was
+    searched): a failure before the first reply was kept leaves no folder to look in."""
+    if partial.folder.exists():
+        return error
+    return type(error)([replace(p, file=name) if p.file == partial.shown else p
+                        for p in error.problems])
 
 
 def _timing(wiring: Wiring) -> dict[str, Callable]:

@@ -1,13 +1,17 @@
 """Other screening tools' decisions made into a decision sheet of this project: each row of
 an export (:mod:`.rayyan`, :mod:`.covidence`, :mod:`.asreview`) matched to a record of the
 review (:mod:`.tool_match`), its reasons turned into criterion ids, and the rows no record
-answers listed beside the sheet, never dropped.
+answers listed beside the sheet, never dropped. With the screening as it stands, a row on a
+record that is not at the stage (excluded, or awaiting a decision, before it) is listed too,
+and one that would turn the reviewers' agreement into a conflict is written with a warning
+(:mod:`.standing`).
 
 A sheet is a person's: one already there is never overwritten.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +29,14 @@ from litreview.screening.decisions import (
     sheet_problems,
     stage_reasons,
 )
+from litreview.screening.stages import Screening
+from litreview.screening.standing import Standing, standing
 from litreview.screening.tool_match import ReviewIndex
 
-#: ``<SHEET>.unmatched.csv``: the rows of an export that made no decision of the sheet.
-UNMATCHED_COLUMNS = ("file", "line", "why", "decision", "title", "doi", "year", "candidates")
+#: ``<SHEET>.unmatched.csv``: the rows of an export that made no decision of the sheet —
+#: why, the record it names (when it names one), and the records an ambiguous row could be.
+UNMATCHED_COLUMNS = ("file", "line", "why", "record_id", "decision", "title", "doi", "year",
+                     "candidates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +66,36 @@ class ToolExport:
 
 @dataclass(frozen=True, slots=True)
 class Unmatched:
-    """A row that made no decision of the sheet, and why."""
+    """A row that made no decision of the sheet, and why; the record it names when it names
+    one, else the records it could be when it is ambiguous."""
 
     row: ToolRow
     why: str
+    record_id: str = ""
     candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Conversion:
     """The sheet's rows (:data:`SHEET_COLUMNS`), the rows listed instead, the count of
-    rows the reviewer had not decided, and how many rows each way matched."""
+    rows the reviewer had not decided, how many rows each way matched, the exclusions
+    written without a criterion by the tool's reason that named none (and how many), and
+    the rows written that would turn an agreed outcome into a conflict."""
 
     rows: tuple[tuple[str, ...], ...]
     unmatched: tuple[Unmatched, ...]
     undecided: int
     matched_by: dict[str, int] = field(default_factory=dict)
+    unmapped: dict[str, int] = field(default_factory=dict)
+    clashes: tuple[Problem, ...] = ()
+
+    def unmapped_warnings(self, tool: str, stage: str) -> list[str]:
+        """One warning per reason of the tool that named no criterion, with how many
+        exclusions were written without one for it."""
+        return [f"{tool} reason '{text}' names no criterion applied at {stage}: {n} "
+                f"exclusion{'s' if n > 1 else ''} written without a reason (kept in the "
+                "note; map it to a criterion with --reasons MAP.csv)"
+                for text, n in sorted(self.unmapped.items())]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,35 +131,54 @@ def read_reason_map(path: str | Path, criteria: Criteria) -> dict[str, str]:
 
 
 def convert(export: ToolExport, index: ReviewIndex, stage: Stage, reasons: Reasons,
-            reviewer: str, date: str = "") -> Conversion:
+            reviewer: str, date: str = "", screening: Screening | None = None) -> Conversion:
     """The decision sheet rows of ``export``'s decided rows at ``stage``: each matched to
-    one record (a second row naming the same record is listed, not written twice)."""
+    one record (a second row naming the same record is listed, not written twice). With
+    ``screening`` (as it stands), only records that entered ``stage`` are written."""
+    at = standing(screening, stage.id) if screening is not None else None
     rows: list[tuple[str, ...]] = []
     unmatched: list[Unmatched] = []
     first_line: dict[str, int] = {}
-    matched_by: dict[str, int] = {}
+    matched_by: Counter[str] = Counter()
+    unmapped: Counter[str] = Counter()
+    clashes: list[Problem] = []
     undecided = 0
     for row in export.rows:
         if not row.decision:
             undecided += 1
             continue
         found = index.match(row.ids, row.doi, row.title, row.year)
-        if not found.record_id:
-            unmatched.append(Unmatched(row, found.why, found.candidates))
+        rid = found.record_id
+        if not rid:
+            unmatched.append(Unmatched(row, found.why, candidates=found.candidates))
             continue
-        if found.record_id in first_line:
-            unmatched.append(Unmatched(row, f"names record {found.record_id}, as line "
-                                       f"{first_line[found.record_id]} does (one decision "
-                                       "per record)", (found.record_id,)))
+        if rid in first_line:
+            unmatched.append(Unmatched(row, f"names record {rid}, as line {first_line[rid]} "
+                                       "does (one decision per record)", rid))
             continue
         reason, note, why = _reason(row, export.tool, stage, reasons)
+        why = (at.why_not(rid) if at else "") or why
         if why:
-            unmatched.append(Unmatched(row, why, (found.record_id,)))
+            unmatched.append(Unmatched(row, why, rid))
             continue
-        first_line[found.record_id] = row.line
-        matched_by[found.how] = matched_by.get(found.how, 0) + 1
-        rows.append((found.record_id, row.decision, reason, reviewer, date, note))
-    return Conversion(tuple(rows), tuple(unmatched), undecided, matched_by)
+        first_line[rid] = row.line
+        matched_by[found.how] += 1
+        unmapped.update(row.reasons if row.decision == "exclude" and not reason else ())
+        clashes += _clash(row, rid, at, export.file) if at else []
+        rows.append((rid, row.decision, reason, reviewer, date, note))
+    return Conversion(tuple(rows), tuple(unmatched), undecided, dict(matched_by),
+                      dict(unmapped), tuple(clashes))
+
+
+def _clash(row: ToolRow, rid: str, at: Standing, file: str) -> list[Problem]:
+    """A row that would turn an outcome the reviewers agree on into a conflict."""
+    agreed = at.agreed.get(rid)
+    if agreed is None or agreed.decision == row.decision:
+        return []
+    return [Problem(file, f"{rid} is decided at {at.stage} ({agreed.status}, by "
+                    f"{agreed.by}): this '{row.decision}' would make it a conflict", row.line,
+                    hint=f"written all the same; resolve it in {at.stage}.csv, or drop the "
+                    "row from the sheet")]
 
 
 def _reason(row: ToolRow, tool: str, stage: Stage,
@@ -218,7 +259,7 @@ def sheet_target(out: Path, stage: str, reviewer: str, decisions: Path) -> Path:
                                  hint="letters, digits, '_' and '.' only"))
     wanted = f"{stage}-{reviewer}".casefold()
     in_folder = out.parent.resolve() == decisions.resolve()
-    if (in_folder or is_sheet_name(out.stem)) and out.stem.casefold() != wanted:
+    if in_folder and out.stem.casefold() != wanted:  # elsewhere: copied in by its own name
         raise InputError(Problem(str(out), f"the workflow would read this sheet as "
                                  f"'{out.stem}', not as {stage}-{reviewer}",
                                  hint=f"name it {stage}-{reviewer}.csv"))
@@ -256,8 +297,9 @@ def write_conversion(conversion: Conversion, export: ToolExport, sheet: Path,
 
 
 def unmatched_rows(unmatched: Iterable[Unmatched], file: str) -> list[list[str]]:
-    return [[file, str(u.row.line), u.why, u.row.decision, u.row.title, u.row.doi, u.row.year,
-             "; ".join(u.candidates)] for u in unmatched]
+    """The rows of ``<SHEET>.unmatched.csv`` (:data:`UNMATCHED_COLUMNS`)."""
+    return [[file, str(u.row.line), u.why, u.record_id, u.row.decision, u.row.title,
+             u.row.doi, u.row.year, "; ".join(u.candidates)] for u in unmatched]
 
 
 def summary(conversion: Conversion, export: ToolExport, who: str) -> str:
