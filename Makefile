@@ -2,7 +2,8 @@
 # `make run` is `litreview run`, which runs any review directory: litreview run DIR.
 # `make test` runs every test, on TEST_WORKERS processes; `make test-fast` all but those
 # that run Snakemake (marked `workflow`). Tests sharing one run keep to one worker
-# (xdist groups: --dist loadgroup).
+# (xdist groups: --dist loadgroup). `make test-slurm` runs the example review on a SLURM
+# cluster (marked `slurm`; start one with .ci/slurm-up): `make test` leaves it out.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,16 +15,20 @@ LITREVIEW_RUN := $(BIN)/litreview run . --cores $(CORES)
 # bytecode (__pycache__, ignored by git) rather than compile it again in every job.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: run test test-fast lint dry-run screenshot clean
+.PHONY: run test test-fast test-slurm lint dry-run screenshot clean
 
 run: $(VENV)/.installed
 	$(LITREVIEW_RUN)
 
 test: $(VENV)/.installed
-	$(PYTEST)
+	$(PYTEST) -m "not slurm"
 
 test-fast: $(VENV)/.installed
 	$(PYTEST) -m "not workflow"
+
+# Skipped, saying why, when no cluster answers; LITREVIEW_REQUIRE_SLURM=1 fails instead (CI).
+test-slurm: $(VENV)/.installed
+	$(BIN)/pytest -m slurm tests/test_slurm.py
 
 # The README's picture of litreview serve, taken by its browser test.
 screenshot: $(VENV)/.installed

@@ -74,6 +74,19 @@ def results_files(review: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != "manifest.json"}
 
 
+def results_state(review: Path) -> dict[str, bytes]:
+    """The result files a run must reproduce byte for byte: all but its logs, the audit
+    manifest, and any temporary file a stopped run left."""
+    return {str(p.relative_to(review)): p.read_bytes() for p in (review / "results").rglob("*")
+            if p.is_file() and "logs" not in p.parts and p.name != "manifest.json"
+            and not p.name.endswith(".tmp")}
+
+
+def assert_same_as_a_clean_run(review: Path, clean: Path) -> None:
+    """The review's results are those of a clean run, byte for byte (``results_state``)."""
+    assert results_state(review) == results_state(clean)
+
+
 # --- the workflow by Snakemake ------------------------------------------------------------
 
 def workflow_command(review: Path, cores: int = 1) -> list[str]:

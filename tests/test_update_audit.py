@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import copy_example, snakemake, workflow_command
+from conftest import assert_same_as_a_clean_run, copy_example, snakemake, workflow_command
 from litreview.cli import main
 
 #: The tests that share the example review's runs go to one xdist worker.
@@ -256,16 +256,6 @@ def test_trail_of_a_record(audited: Path, capsys: pytest.CaptureFixture[str]):
     assert "data/exports/" in text and "Title and abstract: included" in text
     assert "screening/decisions/full_text-AE.csv:" in text
     assert litreview("trail", "nope-1", str(audited), capsys=capsys).returncode == 2
-
-
-def results_state(review: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(review)): p.read_bytes() for p in (review / "results").rglob("*")
-            if p.is_file() and "logs" not in p.parts and p.name != "manifest.json"
-            and not p.name.endswith(".tmp")}
-
-
-def assert_same_as_a_clean_run(review: Path, clean: Path) -> None:
-    assert results_state(review) == results_state(clean)
 
 
 def start_and_kill_midway(review: Path, how: signal.Signals, begun: str, *args: str) -> None:
