@@ -86,12 +86,18 @@ def _columns(scored: bool) -> tuple[str, ...]:
 
 def _append(sheet: Any, values: Sequence[object]) -> None:
     """One row of text cells (numbers stay numbers); a value that would start a formula
-    stays text."""
-    sheet.append([v if isinstance(v, float) else str(v) for v in values])
-    for cell in sheet[sheet.max_row]:
+    stays text. The cells are made before the row is added: reading the row back through
+    ``sheet.max_row`` scans every cell so far, which made a large sheet quadratic."""
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=value if isinstance(value, float) else str(value))
         if isinstance(cell.value, str) and starts_formula(cell.value):
             cell.data_type = "s"
             cell.quotePrefix = True
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def _lay_out(sheet: Any, columns: Sequence[str], count: int) -> None:
