@@ -30,10 +30,22 @@ _PUNCTUATION = (("\u2018", ""), ("\u2019", ""), ("\u201c", '"'), ("\u201d", '"')
                 ("\u2002", " "), ("\u2003", " "), ("\u2009", " "), ("\u2010", "-"),
                 ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"),
                 ("\u2212", "-"), ("\u2026", "..."))
-#: Latin-1 lowercase, and no-break space to space, as one byte table.
-_LATIN1_LOWER = bytes(
-    ord(chr(b).lower()) if len(chr(b).lower()) == 1 and ord(chr(b).lower()) < 256 else b
-    for b in range(256)).replace(b"\xa0", b" ")
+
+
+def _plain_latin1(byte: int) -> int:
+    """A Latin-1 character lowercased and without its accent (``É`` → ``e``), as the
+    folding of other scripts does; itself when that is not one Latin-1 character."""
+    lower = chr(byte).lower()
+    if len(lower) != 1 or ord(lower) > 255:
+        return byte
+    plain = "".join(c for c in unicodedata.normalize("NFKD", lower)
+                    if not unicodedata.combining(c))
+    return ord(plain) if len(plain) == 1 and ord(plain) < 256 else ord(lower)
+
+
+#: Latin-1 lowercase and unaccented, and no-break space to space, as one byte table: a
+#: record folds the same whether or not another record holds a character beyond Latin-1.
+_LATIN1_LOWER = bytes(_plain_latin1(b) for b in range(256)).replace(b"\xa0", b" ")
 
 
 def _fold(text: str) -> str:
