@@ -65,11 +65,20 @@ def _fold(text: str) -> str:
                 text = text.replace(char, plain)
         try:
             data = text.encode("latin-1")
-        except UnicodeEncodeError:  # other scripts: accents off, Python's own lowercase
-            text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                           if not unicodedata.combining(c))
-            return text.lower().replace("'", "")
+        except UnicodeEncodeError:  # other scripts: one table for every character met
+            return text.translate({ord(c): _folded_char(c) for c in set(text)})
     return data.translate(_LATIN1_LOWER, b"'").decode("latin-1")
+
+
+def _folded_char(char: str) -> str:
+    """One character folded as :func:`_fold` folds text: Latin-1 by its byte table, any
+    other lowercased with its accents dropped (NFKD, combining marks off)."""
+    if char == "'":
+        return ""
+    if ord(char) < 256:
+        return chr(_LATIN1_LOWER[ord(char)])
+    return "".join(c for c in unicodedata.normalize("NFKD", char)
+                   if not unicodedata.combining(c)).lower()
 
 
 class Corpus:
