@@ -22,16 +22,23 @@ _NO_CONTACT = ("warning: review.yaml gives no contact: the real search needs one
                "'contact: you@example.org' under review:); the requests shown lack it")
 
 
-def _cmd_search_run(args: argparse.Namespace) -> int:
+def _review_with_contact(root: Path, dry_run: bool, why: str):
+    """The review, read for searching; without a contact e-mail only a dry run goes on."""
     from litreview.core.review import CONFIG_NAME, load_review
+
+    review = load_review(root, searching=True)
+    if not review.contact and not dry_run:
+        raise InputError(Problem(str(root / CONFIG_NAME), "no contact e-mail for the services",
+                                 hint=f"add 'contact: you@example.org' under review: ({why})"))
+    return review
+
+
+def _cmd_search_run(args: argparse.Namespace) -> int:
     from litreview.online import chosen_databases, plan_search
 
     root = Path(args.review)
-    review = load_review(root, searching=True)
-    if not review.contact and not args.dry_run:
-        raise InputError(Problem(str(root / CONFIG_NAME), "no contact e-mail for the services",
-                                 hint="add 'contact: you@example.org' under review: (NCBI and "
-                                 "ERIC ask searching tools to say who they are)"))
+    review = _review_with_contact(root, args.dry_run, "NCBI and ERIC ask searching tools to "
+                                  "say who they are")
     day = dt.date.today()
     sources = chosen_databases(review, args.databases)
     searches = [plan_search(root, review, source, day=day, update=args.update,
@@ -141,18 +148,14 @@ def _update_notes(root: Path, review: Review, searches: list[Search]) -> None:
 
 def _cmd_search_citations(args: argparse.Namespace) -> int:
     """Citation chasing of the included studies through OpenAlex (and Crossref)."""
-    from litreview.core.review import CONFIG_NAME, load_review
     from litreview.online.chasing import included_studies
     from litreview.online.citations import BACKWARD, FORWARD, Chase, run_chase
     from litreview.online.polite import ServiceFailure
     from litreview.online.searching import Wiring
 
     root = Path(args.review)
-    review = load_review(root, searching=True)
-    if not review.contact and not args.dry_run:
-        raise InputError(Problem(str(root / CONFIG_NAME), "no contact e-mail for the services",
-                                 hint="add 'contact: you@example.org' under review: (OpenAlex "
-                                 "and Crossref ask tools to say who they are: mailto=)"))
+    review = _review_with_contact(root, args.dry_run, "OpenAlex and Crossref ask tools to say "
+                                  "who they are: mailto=")
     both = not (args.backward or args.forward)
     directions = tuple(d for d, asked in ((BACKWARD, args.backward), (FORWARD, args.forward))
                        if asked or both)
