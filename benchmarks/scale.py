@@ -57,7 +57,7 @@ def measure(built: Built, limit: float | None) -> tuple[Size, list[Run]]:
         print(f"    {stage:<12}{runs[-1].wall:>8.1f} s {runs[-1].peak_mb:>7.0f} MB  "
               f"{argv[1]}{'  STOPPED at the limit' if runs[-1].stopped else ''}", flush=True)
     results = built.review / "results"
-    searched = sum(rows(results / "records" / f"{Path(r.argv[5]).stem}.csv")
+    searched = sum(rows(results / "records" / Path(r.argv[5]).name)
                    for r in runs if r.stage == "search hits")
     unique = rows(results / "dedupe" / "unique.csv")
     uncertain = results / "dedupe" / "uncertain_pairs.csv"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import results_files
+from litreview.core import paths
+from litreview.core.records import read_records
 
 #: Works the 2008 report cites as reviewed literature (title fragments).
 CITED = (
@@ -69,7 +71,7 @@ def test_cited_works_are_included(example: Path):
 def test_every_strategy_finds_its_database_records(example: Path):
     for strategy in sorted((example / "search_strategies").glob("*.txt")):
         rows = read_csv(example / f"results/search/{strategy.stem}.hits.csv")
-        records = len(read_csv(example / f"results/records/{strategy.stem}.csv"))
+        records = len(read_records(example / paths.records(strategy.stem)))
         final = int(rows[-1]["hits"])
         assert 0.9 * records <= final <= records, strategy.name
 

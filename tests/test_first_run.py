@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, REPO, workflow_command
 from litreview.cli import build_parser, main
+from litreview.core import paths
 
 FIRST_RUN = FIXTURES / "first_run"
 EXPORT = FIXTURES / "exports" / "ebsco.ris"
@@ -184,7 +185,7 @@ def _import_all(review: Path) -> None:
 
     for source in load_review(review).sources:
         exports = [str(review / e) for e in source.exports]
-        out = review / f"results/records/{source.slug}.csv"
+        out = review / paths.records(source.slug)
         assert main(["import", *exports, "--database", source.name, "-o", str(out)]) == 0
 
 
@@ -210,7 +211,7 @@ def test_check_still_knows_the_ids_after_the_config_is_edited(
     _import_all(tiny_review)
     shutil.copy(FIRST_RUN / "title_abstract-r3.csv", tiny_review / "screening/decisions")
     config = tiny_review / "review.yaml"
-    later = (tiny_review / "results/records/alpha.csv").stat().st_mtime + 10
+    later = (tiny_review / paths.records("alpha")).stat().st_mtime + 10
     os.utime(config, (later, later))
     capsys.readouterr()
     assert main(["check", str(tiny_review)]) == 2
@@ -222,7 +223,7 @@ def test_check_waits_for_the_run_when_an_export_is_newer(tiny_review: Path,
     _import_all(tiny_review)
     shutil.copy(FIRST_RUN / "title_abstract-r3.csv", tiny_review / "screening/decisions")
     export = next((tiny_review / "data/exports/alpha").iterdir())
-    later = (tiny_review / "results/records/alpha.csv").stat().st_mtime + 10
+    later = (tiny_review / paths.records("alpha")).stat().st_mtime + 10
     os.utime(export, (later, later))
     capsys.readouterr()
     assert main(["check", str(tiny_review)]) == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import run_stages
 from litreview.core import paths
+from litreview.core.records import read_records
 from litreview.core.review import load_review
 from litreview.reporting import search_runs
 from litreview.reporting.prisma_s import strategy_query
@@ -37,9 +38,9 @@ def test_each_source_of_the_tiny_review_with_its_files_and_counts(tiny_review: P
     review = load_review(tiny_review)
     assert [r["source"] for r in rows] == [s.name for s in review.sources]
     for row, source in zip(rows, review.sources, strict=True):
-        records = list(csv.DictReader((tiny_review / paths.records(source.slug)).open()))
+        records = read_records(tiny_review / paths.records(source.slug))
         assert int(row["received"]) == len(records)
-        assert all(f"{file} (" in row["files"] for file in {r["source_file"] for r in records})
+        assert all(f"{file} (" in row["files"] for file in {r.source_file for r in records})
         if source.strategy:
             assert row["query"] == strategy_query((tiny_review / source.strategy).read_text())
             assert row["query"].startswith("#1") or "\n#1" in row["query"]

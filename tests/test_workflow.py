@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ALPHA_UPDATE, FIXTURES, REPO, results_files, run_stages, snakemake
 from litreview.cli import main
+from litreview.core import paths
+from litreview.core.records import read_records
 
 #: The tests that share the tiny review's Snakemake run go to one xdist worker.
 TINY_RUN = pytest.mark.xdist_group("tiny-run")
@@ -138,7 +140,8 @@ def test_the_jobs_in_process_write_what_the_workflow_writes(tiny_run: Path, tmp_
     assert counts["review_type"] == "update" and counts["per_source"]["Alpha"]["set_aside"] == 1
     assert counts["total"] == {"studies": 1, "reports": 2}  # reached its job
     assert "1 reviewer decisions applied" in (rerun / "results/logs/dedupe.log").read_text()
-    assert "LEADERSHIP IN INTEGRATED" in (rerun / "results/records/beta.csv").read_text()
+    assert any("LEADERSHIP IN INTEGRATED" in r.title
+               for r in read_records(rerun / paths.records("beta")))
 
 
 # --- Snakemake: other ways to start it ------------------------------------------------------
@@ -258,7 +261,7 @@ def test_a_bad_block_in_an_export_fails_its_import_and_is_named(
     export.write_text(export.read_text() + "\nTY  - JOUR\nthis line is no RIS tag\n")
     assert run_stages(tiny_review) != 0
     assert "alpha_2024-01-10.ris:" in capsys.readouterr().err
-    assert not (tiny_review / "results/records/alpha.csv").exists()
+    assert not (tiny_review / paths.records("alpha")).exists()
 
 
 # --- in process: what the results say -------------------------------------------------------
@@ -300,7 +303,8 @@ def test_a_column_mapping_reads_odd_headers(tiny_review: Path):
     config.write_text(config.read_text().replace("    host: Beta online\n",
                                                  "    host: Beta online\n" + mapping))
     assert run_stages(tiny_review) == 0
-    assert "LEADERSHIP IN INTEGRATED" in (tiny_review / "results/records/beta.csv").read_text()
+    assert any("LEADERSHIP IN INTEGRATED" in r.title
+               for r in read_records(tiny_review / paths.records("beta")))
 
 
 def test_prioritised_title_abstract_sheet(tiny_review: Path):

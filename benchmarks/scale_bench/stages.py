@@ -86,6 +86,10 @@ def run(review: Path, stage: str, argv: list[str], limit: float | None = None) -
 
 
 def rows(path: Path) -> int:
-    """The data rows of a CSV file."""
+    """The data rows of a CSV file, or the rows of a Parquet file."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
     with open(path, encoding="utf-8", newline="") as handle:
         return max(0, sum(1 for _ in csv.reader(handle)) - 1)

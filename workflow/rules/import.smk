@@ -1,6 +1,7 @@
 # Import each source's export files into one records file per source. Unreadable blocks
 # stop the import, unless the source says `rejects: true`: then they are set aside in
-# the rejects file, with the reason, and the counts say so.
+# the rejects file, with the reason, and the counts say so. A source's files are read in
+# parallel, one process each (threads: up to one per file).
 
 
 rule import_records:
@@ -11,6 +12,7 @@ rule import_records:
         rejects=paths.rejects("{source}"),
     conda:
         "../envs/litreview.yaml"
+    threads: lambda wc: len(SOURCES[wc.source].exports)
     log:
         f"{paths.LOGS}/import/{{source}}.log",
     params:
@@ -22,4 +24,5 @@ rule import_records:
     shell:
         "{params.cli} --log {log:q}"
         " import {input:q} --database {params.name:q} --format {params.format}"
-        " --searched {params.searched} {params.options} -o {output.records:q}"
+        " --searched {params.searched} {params.options} --jobs {threads}"
+        " -o {output.records:q}"

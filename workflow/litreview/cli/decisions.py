@@ -59,8 +59,8 @@ def _cmd_from_tool(args: argparse.Namespace) -> int:
                                       "rows are matched to the records it found"))
     records = read_records(root / paths.UNIQUE)
     group_of = read_groups(root / paths.GROUPS).group_of
-    members = [r for p in sorted((root / paths.RESULTS / "records").glob("*.csv"))
-               if not p.name.endswith(".rejects.csv") for r in read_records(p)]
+    files = [root / paths.records(source.slug) for source in review.sources]
+    members = [r for path in files if path.is_file() for r in read_records(path)]
     index = ReviewIndex([*records, *members], group_of)
     screened = screen_review(root, review, records, group_of)  # the screening as it stands
     conversion = convert(export, index, stage, reasons, args.reviewer, args.date,

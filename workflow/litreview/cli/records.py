@@ -16,31 +16,32 @@ IMPORT_FORMATS = ("ris", "bibtex", "csv", "tsv", "xlsx", "endnote-xml", "nbib", 
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    """Import every file of one source (:func:`pipeline.stages.import_files`) into its
-    records file, and the blocks set aside into the rejects file."""
+    """Import every file of one source (:class:`pipeline.importing.SourceReading`) into its
+    records file, written as the files are read, and the blocks set aside into the rejects
+    file."""
     from litreview.core.records import write_records
     from litreview.importers import parse_column_mapping
-    from litreview.pipeline.stages import import_files
+    from litreview.pipeline.importing import SourceReading
 
-    imported = import_files(args.files, database=args.database, fmt=args.format,
+    reading = SourceReading(args.files, database=args.database, fmt=args.format,
                             searched=args.searched or "",
                             columns=parse_column_mapping(args.columns or []),
-                            set_aside=bool(args.rejects and args.set_aside))
-    warn(imported.warnings)
-    for file in imported.files:
+                            set_aside=bool(args.rejects and args.set_aside), jobs=args.jobs)
+    write_records(args.output, reading.records())
+    warn(reading.warnings)
+    for file in reading.files:
         kind = f"{file.format}, {file.source}" if file.source else file.format
         print(f"{file.path} ({kind}): {file.records} records"
               + (f", {file.rejects} rejected" if file.rejects else "")
               + ("; a header row and no records: a search that found nothing?"
                  if not file.records and not file.rejects else ""), file=sys.stderr)
-    write_records(args.output, imported.records)
     if args.rejects:
-        atomic_write_text(args.rejects, _rejects_csv(imported.rejects))
-    if args.rejects and imported.rejects:
-        print(f"{args.database}: {len(imported.records)} records imported, "
-              f"{len(imported.rejects)} rejected (see {args.rejects})", file=sys.stderr)
+        atomic_write_text(args.rejects, _rejects_csv(reading.rejects))
+    if args.rejects and reading.rejects:
+        print(f"{args.database}: {reading.count} records imported, "
+              f"{len(reading.rejects)} rejected (see {args.rejects})", file=sys.stderr)
     else:
-        print(f"{args.database}: {len(imported.records)} records imported from "
+        print(f"{args.database}: {reading.count} records imported from "
               f"{len(args.files)} file(s)", file=sys.stderr)
     return 0
 
@@ -53,6 +54,19 @@ def _rejects_csv(rejects: Sequence) -> str:
         reason = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
         rows.append([problem.file, problem.line or "", reason, reject.raw])
     return csv_text(["file", "line", "reason", "raw"], rows)
+
+
+def _cmd_records(args: argparse.Namespace) -> int:
+    """A records file as CSV, the contract's columns first: to read or hand to a script."""
+    from litreview.core.records import read_records, records_to_csv, write_records
+
+    records = read_records(args.records)
+    extra = list(dict.fromkeys(name for r in records for name, _ in r.extra))
+    if args.output:
+        write_records(args.output, records, extra)
+    else:
+        sys.stdout.write(records_to_csv(records, extra))
+    return 0
 
 
 def _cmd_dedupe(args: argparse.Namespace) -> int:
@@ -102,16 +116,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rejects", metavar="REJECTS.csv", type=output_file,
                    help="write unreadable blocks here (file, line, reason, raw) instead of "
                    "failing the import (a file with no readable block still fails it)")
-    p.add_argument("-o", "--output", required=True, metavar="RECORDS.csv", type=output_file,
-                   help="the records file to write")
+    p.add_argument("-o", "--output", required=True, metavar="RECORDS", type=output_file,
+                   help="the records file to write: Parquet when its name ends .parquet "
+                        "(as the workflow writes them), else CSV")
+    p.add_argument("--jobs", type=int, default=0, metavar="N",
+                   help="read N files at once, each in a process of its own (default: as "
+                        "many as there are cores free to this process)")
     p.add_argument("--no-set-aside", dest="set_aside", action="store_false",
                    help="with --rejects: still stop on unreadable blocks (the rejects file "
                         "is then written empty)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("dedupe", help="find and merge duplicate records")
-    p.add_argument("records", nargs="+", metavar="RECORDS.csv",
-                   help="records files written by 'litreview import'")
+    p.add_argument("records", nargs="+", metavar="RECORDS",
+                   help="records files written by 'litreview import' (Parquet or CSV)")
     p.add_argument("-o", "--output", required=True, metavar="UNIQUE.csv", type=output_file,
                    help="where to write one merged record per work")
     p.add_argument("--groups", required=True, metavar="GROUPS.csv", type=output_file,
@@ -124,3 +142,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--update-of", metavar="DATE",
                    help="for a search update: records searched after DATE come last")
     p.set_defaults(func=_cmd_dedupe)
+
+    p = sub.add_parser("records", help="print a records file as CSV (the workflow's are "
+                       "Parquet: results/records/<source>.parquet)")
+    p.add_argument("records", metavar="RECORDS", help="a records file (Parquet or CSV)")
+    p.add_argument("-o", "--output", metavar="RECORDS.csv", type=output_file,
+                   help="write the CSV here instead of printing it")
+    p.set_defaults(func=_cmd_records)

@@ -170,7 +170,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    "citations_<date>.search.json): a section on citation searching")
     p.add_argument("--citation-records", nargs="*", default=[],
                    help="the imported records of the citation searching sources "
-                   "(results/records/<source>.csv), matched to the chases' records")
+                   "(results/records/<source>.parquet), matched to the chases' records")
     p.add_argument("-o", "--output", default=paths.REPORT, type=output_file,
                    help="where to write the report (default: %(default)s)")
     p.set_defaults(func=_cmd_report)

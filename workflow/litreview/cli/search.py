@@ -179,7 +179,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_query_compile)
     p = query.add_parser("hits", help="hits of every line on imported records")
     p.add_argument("strategy", help="the strategy file (search_strategies/<db>.txt)")
-    p.add_argument("records", help="the database's records file (results/records/<db>.csv)")
+    p.add_argument("records", help="the database's records file (results/records/<db>.parquet)")
     p.add_argument("--benchmark", help="file of known relevant record ids, accession numbers "
                    "(EJ1181769 for eric-EJ1181769) or DOIs")
     p.add_argument("--thesaurus", help="the database's thesaurus CSV, to expand (exp)")

@@ -38,6 +38,11 @@ def atomic_open(path: str | Path) -> Any:
     return _replacing(path, "w", encoding="utf-8", newline="")
 
 
+def atomic_open_binary(path: str | Path) -> Any:
+    """A binary file that appears at ``path`` only once fully written."""
+    return _replacing(path, "wb")
+
+
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     with _replacing(path, "wb") as handle:
         handle.write(data)

@@ -11,8 +11,9 @@ RESULTS = "results"
 
 
 def records(slug: str) -> str:
-    """One source's imported records."""
-    return f"{RESULTS}/records/{slug}.csv"
+    """One source's imported records (Parquet: the large file between stages; ``litreview
+    records show`` prints it as CSV)."""
+    return f"{RESULTS}/records/{slug}.parquet"
 
 
 def rejects(slug: str) -> str:

@@ -1,7 +1,8 @@
 """The record: one bibliographic entry as a database exported it, normalised.
 
-The records file (CSV) is a contract between stages; its first columns are
-:data:`COLUMNS`, in that order. Multi-valued fields are joined with ``"; "``.
+The records file is a contract between stages; its first columns are :data:`COLUMNS`, in
+that order. In CSV, multi-valued fields are joined with ``"; "``; the workflow's own
+records files are Parquet (:mod:`litreview.core.columnar`), with lists.
 """
 
 from __future__ import annotations
@@ -16,8 +17,15 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from litreview.core.columnar import is_parquet, read_columns, write_table
 from litreview.core.errors import InputError, Problem
-from litreview.core.fileio import CsvDictReader, RestoringReader, atomic_open, write_csv
+from litreview.core.fileio import (
+    CsvDictReader,
+    RestoringReader,
+    atomic_open,
+    atomic_open_binary,
+    write_csv,
+)
 from litreview.core.text import clean_text
 
 COLUMNS: tuple[str, ...] = (
@@ -95,6 +103,7 @@ class Record:
 
 _KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
 _FIELDS = tuple(f.name for f in fields(Record) if f.name != "extra")
+_FIELD_SET = frozenset(_FIELDS)
 
 
 # --- normalisation -----------------------------------------------------------------
@@ -154,15 +163,24 @@ def make_record_id(database: str, source_id: str, doi: str, title: str, year: st
     return f"{prefix}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
 
 
+class Occurrences:
+    """The ids met so far in one import: a record whose id was met before gets an
+    occurrence suffix (``~2``, ``~3``…), file after file."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def marked(self, records: Iterable[Record]) -> Iterator[Record]:
+        seen = self.seen
+        for record in records:
+            n = seen.get(record.record_id, 0) + 1
+            seen[record.record_id] = n
+            yield record if n == 1 else replace(record, record_id=f"{record.record_id}~{n}")
+
+
 def finalise(records: list[Record]) -> list[Record]:
     """Give records that share an id within one import an occurrence suffix (``~2``)."""
-    seen: dict[str, int] = {}
-    out = []
-    for record in records:
-        n = seen.get(record.record_id, 0) + 1
-        seen[record.record_id] = n
-        out.append(record if n == 1 else replace(record, record_id=f"{record.record_id}~{n}"))
-    return out
+    return list(Occurrences().marked(records))
 
 
 # --- the records file --------------------------------------------------------------
@@ -190,15 +208,38 @@ def _write_csv(handle: TextIO, records: Iterable[Record], extra_columns: Sequenc
 def write_records(path: str | Path, records: Iterable[Record],
                   extra_columns: Sequence[str] = ()) -> None:
     """Write a records file atomically, row by row, so a 100,000-record import never holds
-    the whole CSV text in memory as well."""
-    with atomic_open(path) as handle:
-        _write_csv(handle, records, extra_columns)
+    the whole file in memory as well: Parquet when ``path`` ends ``.parquet``
+    (:mod:`litreview.core.columnar`), else CSV."""
+    if not is_parquet(path):
+        with atomic_open(path) as handle:
+            _write_csv(handle, records, extra_columns)
+        return
+    header = [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
+    own = len(COLUMNS) + len(EXTRA_COLUMNS)
+
+    def rows() -> Iterator[list[object]]:
+        for record in records:
+            row: list[object] = [getattr(record, name) for name in header[:own]]
+            if extra_columns:
+                extra = dict(record.extra)
+                row += [extra.get(name, "") for name in extra_columns]
+            yield row
+
+    with atomic_open_binary(path) as handle:
+        write_table(handle, header, rows())
 
 
-def read_records(path: str | Path) -> list[Record]:
-    """Read a records file written by :func:`write_records`, each value as it was before
-    :func:`litreview.core.fileio.neutralise`."""
+def read_records(path: str | Path, columns: Sequence[str] | None = None) -> list[Record]:
+    """Read a records file written by :func:`write_records`, each value as it was written
+    (CSV cells as they were before :func:`litreview.core.fileio.neutralise`).
+
+    ``columns`` limits a Parquet file's reading to those fields (and the record's id and
+    provenance); the others keep their defaults. A CSV file is read whole."""
     path = Path(path)
+    if is_parquet(path):
+        wanted = None if columns is None else {*_PROVENANCE, *columns}
+        return [record for group in read_columns(path, COLUMNS, wanted)
+                for record in _from_columns(group)]
     with path.open(newline="", encoding="utf-8") as handle:
         reader = CsvDictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -206,6 +247,29 @@ def read_records(path: str | Path) -> list[Record]:
             raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
                                      line=1, hint="pass a file written by 'litreview import'"))
         return [Record.from_row(row) for row in reader]
+
+
+#: The fields every reading of a records file gives, whatever ``columns`` asks.
+_PROVENANCE = ("record_id", "database", "source_file", "source_position")
+
+
+def _from_columns(group: dict[str, list[Any]]) -> Iterator[Record]:
+    """The records of one row group of a Parquet records file."""
+    own = [name for name in group if name in _FIELD_SET]
+    columns = [[tuple(v) if v else () for v in group[name]] if name in LIST_FIELDS
+               else group[name] for name in own]
+    rows = zip(*columns, strict=True)
+    extra = [name for name in group if name not in _KNOWN]
+    extras = [tuple((name, group[name][i] or "") for name in extra)
+              for i in range(len(group["record_id"]))] if extra else None
+    if own == list(_FIELDS):  # every field, in the dataclass's order: positional
+        records = (Record(*values) for values in rows)
+    else:
+        records = (Record(**dict(zip(own, values, strict=True))) for values in rows)
+    if extras is None:
+        yield from records
+    else:
+        yield from (replace(r, extra=e) for r, e in zip(records, extras, strict=True))
 
 
 def own_tables_reader(reader: Any) -> RestoringReader:

@@ -14,95 +14,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from litreview.core.errors import InputError, Problem, raise_if
+from litreview.core.errors import Problem, raise_if
 from litreview.core.paths import PAIR_SHEET, STUDIES_SHEET
-from litreview.core.records import Record, finalise
+from litreview.core.records import Record
 from litreview.core.review import Review, Source, load_review, search_date
+from litreview.pipeline.importing import (  # noqa: F401 (the stages, in one place)
+    FileImport,
+    SourceImport,
+    import_files,
+    import_source,
+    nothing_read,
+)
 
 if TYPE_CHECKING:  # the stages' types, without loading the stages to import this module
     from litreview.dedupe import Dedupe, PairDecision, PairSheet
-    from litreview.importers import Reject
     from litreview.pipeline.coding import Coding
     from litreview.reporting import StudyLinks
     from litreview.screening import Criteria, Outcome, Screening, Sheet
     from litreview.search import LineHits, Strategy, Thesaurus
 
-# --- import ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FileImport:
-    """What one export file gave: its format, the tool it shows, records and rejects."""
-
-    path: str
-    format: str
-    source: str
-    records: int
-    rejects: int
-
-
-@dataclass(frozen=True, slots=True)
-class SourceImport:
-    """One source's records (final ids, file order), the blocks set aside as unreadable,
-    what each file gave, and what was read but not quite as written."""
-
-    records: tuple[Record, ...]
-    rejects: tuple[Reject, ...]
-    files: tuple[FileImport, ...]
-    warnings: tuple[Problem, ...]
-
-
-def import_files(files: Sequence[str | Path], *, database: str, fmt: str = "auto",
-                 searched: str = "", columns: Sequence[tuple[str, str]] = (),
-                 set_aside: bool = False, names: Sequence[str] | None = None) -> SourceImport:
-    """Import every export of one source. A file that is not an export fails the import,
-    and so does any unreadable block unless ``set_aside``; a file whose every block is
-    unreadable fails it even then. ``names`` are the files as records should name them
-    (paths relative to the review); a date in a file's name wins over ``searched``."""
-    from litreview.importers import import_export
-
-    records: list[Record] = []
-    rejects: list[Reject] = []
-    done: list[FileImport] = []
-    warnings: list[Problem] = []
-    problems: list[Problem] = []
-    for file, name in zip(files, names or [str(f) for f in files], strict=True):
-        try:
-            imported = import_export(file, database=database, fmt=fmt, columns=columns,
-                                     searched=search_date(name, searched), display_path=name)
-        except InputError as error:
-            problems += error.problems
-            continue
-        records += imported.records
-        rejects += imported.rejects
-        warnings += imported.warnings
-        if not set_aside:  # every problem, in file order
-            problems += [reject.problem for reject in imported.rejects]
-        elif imported.rejects and not imported.records:
-            problems += nothing_read(name, imported.rejects)
-        done.append(FileImport(name, imported.format, imported.source, len(imported.records),
-                               len(imported.rejects)))
-    raise_if(problems)
-    # an accession id met again in a later export gets "~2"
-    return SourceImport(tuple(finalise(records)), tuple(rejects), tuple(done), tuple(warnings))
-
-
-def nothing_read(file: str, rejects: Sequence[Reject]) -> list[Problem]:
-    """A file of which every block was rejected: setting them aside would pass on a source
-    with nothing from that file, which is a wrong format or a broken export, not a few
-    damaged records; so it fails the import, as a file with no records at all does."""
-    first = rejects[0].problem
-    return [Problem(file, f"no record could be read from this file: all {len(rejects)} "
-                    f"block(s) rejected, the first at line {first.line or 1}",
-                    hint="check that it is the export it should be (and its --format); "
-                    "the reasons follow"), *(reject.problem for reject in rejects)]
-
-
-def import_source(root: Path, source: Source) -> SourceImport:
-    """One source of the review, as its ``import`` rule imports it."""
-    return import_files([root / e for e in source.exports], names=source.exports,
-                        database=source.name, fmt=source.format, searched=source.searched,
-                        columns=source.columns, set_aside=source.rejects)
+# --- import: litreview.pipeline.importing ----------------------------------------------
 
 
 def set_aside_dates(review: Review, files: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:

@@ -1,0 +1,105 @@
+"""Records files in Parquet: the workflow's large intermediate files between stages.
+
+A records file of the workflow (``results/records/<source>.parquet``) holds the columns of
+the CSV contract, in its order, with ``authors``, ``keywords`` and ``subjects`` as lists
+of strings and ``source_position``/``source_line`` as integers. No formula guard: no
+spreadsheet opens it. Written in row groups of :data:`ROW_GROUP` records (zstd), read a
+row group at a time and only the columns asked for, so neither side holds the whole
+table twice. pandas reads it as it is (``pandas.read_parquet``); the same bytes come
+from the same records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from litreview.core.errors import InputError, Problem
+
+#: Records in a row group: the unit written and read at once.
+ROW_GROUP = 5_000
+SUFFIX = ".parquet"
+_INTEGERS = frozenset({"source_position", "source_line"})
+_LISTS = frozenset({"authors", "keywords", "subjects"})
+#: Columns of few distinct values: dictionary-encoded, with statistics. The others (titles,
+#: abstracts, the original fields) are nearly all distinct: a dictionary would only be
+#: built to be dropped, and min/max statistics of them serve no reader.
+_FEW_VALUES = frozenset({"database", "source_file", "type", "year", "journal", "language",
+                         "searched", "sources"})
+
+
+def is_parquet(path: str | Path) -> bool:
+    """A records file is Parquet when its name ends ``.parquet``; CSV otherwise."""
+    return Path(path).suffix.lower() == SUFFIX
+
+
+def _schema(header: Sequence[str]) -> Any:
+    import pyarrow as pa
+
+    def kind(name: str) -> Any:
+        if name in _INTEGERS:
+            return pa.int64()
+        return pa.list_(pa.string()) if name in _LISTS else pa.string()
+
+    return pa.schema([(name, kind(name)) for name in header])
+
+
+def write_table(handle: Any, header: Sequence[str],
+                rows: Iterable[Sequence[object]]) -> None:
+    """Write ``rows`` (values in ``header``'s order: str, int for the positions, a tuple
+    of str for the list columns) as Parquet to the open binary ``handle``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _schema(header)
+    iterator = iter(rows)
+    small = [name for name in header if name in _FEW_VALUES]
+    with pq.ParquetWriter(handle, schema, compression="zstd", use_dictionary=small,
+                          write_statistics=small) as writer:
+        while chunk := list(islice(iterator, ROW_GROUP)):
+            columns = [pa.array([_utf8(row[i]) for row in chunk], type=schema.field(i).type)
+                       for i in range(len(header))]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema),
+                               row_group_size=ROW_GROUP)
+            del columns
+            pa.default_memory_pool().release_unused()  # its pages back, not kept for later
+
+
+def _utf8(value: object) -> object:
+    """Text as UTF-8 bytes, made here: pyarrow would otherwise encode through the string's
+    own cached UTF-8 copy, which then lives as long as the record (twice the memory)."""
+    if isinstance(value, str):
+        return value if value.isascii() else value.encode()
+    if isinstance(value, tuple):
+        return [v if v.isascii() else v.encode() for v in value]
+    return value
+
+
+def read_columns(path: str | Path, required: Sequence[str],
+                 columns: Sequence[str] | None = None) -> Iterator[dict[str, list[Any]]]:
+    """The file's columns (all, or those of ``columns`` it has), a row group at a time,
+    each as a list of Python values (lists of str for the list columns); a located error
+    when it is no Parquet file or lacks a ``required`` column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pyarrow import ArrowException
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (ArrowException, OSError) as error:
+        raise InputError(Problem(str(path), f"not a Parquet records file ({error})",
+                                 hint="pass a file written by 'litreview import'")) from None
+    names = parquet.schema_arrow.names
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
+                                 hint="pass a file written by 'litreview import'"))
+    wanted = names if columns is None else [c for c in names if c in set(columns)]
+    for group in range(parquet.num_row_groups):
+        table = parquet.read_row_group(group, columns=wanted)
+        values = {name: table.column(name).to_pylist() for name in wanted}
+        del table
+        pa.default_memory_pool().release_unused()  # its pages back, not kept for later
+        yield values
