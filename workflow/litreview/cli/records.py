@@ -19,7 +19,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     """Import every file of one source (:class:`pipeline.importing.SourceReading`) into its
     records file, written as the files are read, and the blocks set aside into the rejects
     file."""
-    from litreview.core.records import write_records
+    from litreview.core.columnar import is_parquet
+    from litreview.core.records import write_record_tables, write_records
     from litreview.importers import parse_column_mapping
     from litreview.pipeline.importing import SourceReading
 
@@ -27,7 +28,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
                             searched=args.searched or "",
                             columns=parse_column_mapping(args.columns or []),
                             set_aside=bool(args.rejects and args.set_aside), jobs=args.jobs)
-    write_records(args.output, reading.records())
+    if is_parquet(args.output):
+        write_record_tables(args.output, reading.tables())
+    else:
+        write_records(args.output, reading.records())
     warn(reading.warnings)
     for file in reading.files:
         kind = f"{file.format}, {file.source}" if file.source else file.format

@@ -46,25 +46,47 @@ def _schema(header: Sequence[str]) -> Any:
     return pa.schema([(name, kind(name)) for name in header])
 
 
-def write_table(handle: Any, header: Sequence[str],
-                rows: Iterable[Sequence[object]]) -> None:
-    """Write ``rows`` (values in ``header``'s order: str, int for the positions, a tuple
-    of str for the list columns) as Parquet to the open binary ``handle``."""
+def arrow_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Any:
+    """``rows`` (values in ``header``'s order: str, int for the positions, a tuple of str
+    for the list columns) as one Arrow table."""
+    import pyarrow as pa
+
+    schema = _schema(header)
+    columns = [pa.array([_utf8(row[i]) for row in rows], type=schema.field(i).type)
+               for i in range(len(header))]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def pa_strings(values: Sequence[str]) -> Any:
+    """A column of strings (a table's column replaced)."""
+    import pyarrow as pa
+
+    return pa.array([_utf8(v) for v in values], type=pa.string())
+
+
+def write_tables(handle: Any, header: Sequence[str], tables: Iterable[Any]) -> None:
+    """Write Arrow ``tables`` of ``header``'s columns (:func:`arrow_table`) as Parquet to
+    the open binary ``handle``: each in row groups of at most :data:`ROW_GROUP` records."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = _schema(header)
-    iterator = iter(rows)
     small = [name for name in header if name in _FEW_VALUES]
-    with pq.ParquetWriter(handle, schema, compression="zstd", use_dictionary=small,
+    with pq.ParquetWriter(handle, _schema(header), compression="zstd", use_dictionary=small,
                           write_statistics=small) as writer:
-        while chunk := list(islice(iterator, ROW_GROUP)):
-            columns = [pa.array([_utf8(row[i]) for row in chunk], type=schema.field(i).type)
-                       for i in range(len(header))]
-            writer.write_table(pa.Table.from_arrays(columns, schema=schema),
-                               row_group_size=ROW_GROUP)
-            del columns
+        for table in tables:
+            writer.write_table(table, row_group_size=ROW_GROUP)
+            del table
             pa.default_memory_pool().release_unused()  # its pages back, not kept for later
+
+
+def write_table(handle: Any, header: Sequence[str],
+                rows: Iterable[Sequence[object]]) -> None:
+    """Write ``rows`` (as :func:`arrow_table` takes them) as Parquet to the open binary
+    ``handle``, :data:`ROW_GROUP` rows at a time."""
+    iterator = iter(rows)
+    write_tables(handle, header, (arrow_table(header, chunk)
+                                  for chunk in iter(lambda: list(islice(iterator, ROW_GROUP)),
+                                                    [])))
 
 
 def _utf8(value: object) -> object:

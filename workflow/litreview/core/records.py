@@ -17,7 +17,13 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from litreview.core.columnar import is_parquet, read_columns, write_table
+from litreview.core.columnar import (
+    arrow_table,
+    is_parquet,
+    read_columns,
+    write_table,
+    write_tables,
+)
 from litreview.core.errors import InputError, Problem
 from litreview.core.fileio import (
     CsvDictReader,
@@ -171,11 +177,16 @@ class Occurrences:
         self.seen: dict[str, int] = {}
 
     def marked(self, records: Iterable[Record]) -> Iterator[Record]:
-        seen = self.seen
         for record in records:
-            n = seen.get(record.record_id, 0) + 1
-            seen[record.record_id] = n
-            yield record if n == 1 else replace(record, record_id=f"{record.record_id}~{n}")
+            record_id = self.mark(record.record_id)
+            yield record if record_id == record.record_id else replace(record,
+                                                                       record_id=record_id)
+
+    def mark(self, record_id: str) -> str:
+        """The id, or with its occurrence suffix when it was met before."""
+        n = self.seen.get(record_id, 0) + 1
+        self.seen[record_id] = n
+        return record_id if n == 1 else f"{record_id}~{n}"
 
 
 def finalise(records: list[Record]) -> list[Record]:
@@ -215,18 +226,31 @@ def write_records(path: str | Path, records: Iterable[Record],
             _write_csv(handle, records, extra_columns)
         return
     header = [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
-    own = len(COLUMNS) + len(EXTRA_COLUMNS)
-
-    def rows() -> Iterator[list[object]]:
-        for record in records:
-            row: list[object] = [getattr(record, name) for name in header[:own]]
-            if extra_columns:
-                extra = dict(record.extra)
-                row += [extra.get(name, "") for name in extra_columns]
-            yield row
-
     with atomic_open_binary(path) as handle:
-        write_table(handle, header, rows())
+        write_table(handle, header, _values(records, extra_columns))
+
+
+def records_table(records: Iterable[Record]) -> Any:
+    """Records as one Arrow table of a Parquet records file's columns (to hand from one
+    process to another and write with :func:`write_record_tables`)."""
+    return arrow_table([*COLUMNS, *EXTRA_COLUMNS], list(_values(records, ())))
+
+
+def write_record_tables(path: str | Path, tables: Iterable[Any]) -> None:
+    """Write a Parquet records file atomically from :func:`records_table` tables."""
+    with atomic_open_binary(path) as handle:
+        write_tables(handle, [*COLUMNS, *EXTRA_COLUMNS], tables)
+
+
+def _values(records: Iterable[Record], extra_columns: Sequence[str]) -> Iterator[list[object]]:
+    """Each record's values in the order of a records file's columns."""
+    own = (*COLUMNS, *EXTRA_COLUMNS)
+    for record in records:
+        row: list[object] = [getattr(record, name) for name in own]
+        if extra_columns:
+            extra = dict(record.extra)
+            row += [extra.get(name, "") for name in extra_columns]
+        yield row
 
 
 def read_records(path: str | Path, columns: Sequence[str] | None = None) -> list[Record]:

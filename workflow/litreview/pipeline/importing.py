@@ -1,8 +1,9 @@
 """The import stage: every export file of one source read into records, in file order.
 
 Files are read ``jobs`` at a time, each in a process of its own, and their records come
-back file by file (:meth:`SourceReading.records`), so that ``litreview import`` writes
-them as they come and holds one file's records at a time, not the source's.
+back file by file, so that ``litreview import`` writes them as they come and holds one
+file's records at a time, not the source's: as Arrow tables made where the file was read
+(:meth:`SourceReading.tables`) for a Parquet records file, as records for a CSV one.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from litreview.core.columnar import pa_strings
 from litreview.core.errors import InputError, Problem, raise_if
-from litreview.core.records import Occurrences, Record
+from litreview.core.records import Occurrences, Record, records_table
 from litreview.core.review import Source, search_date
 
 if TYPE_CHECKING:
@@ -49,16 +51,16 @@ class SourceImport:
 
 
 class SourceReading:
-    """The files of one source being read: :meth:`records` yields their records; the
-    rejects, what each file gave and the warnings fill in as it goes."""
+    """The files of one source being read: :meth:`records` (or :meth:`tables`) yields
+    what they hold; the rejects, what each file gave and the warnings fill in as it goes."""
 
     def __init__(self, files: Sequence[str | Path], *, database: str, fmt: str = "auto",
                  searched: str = "", columns: Sequence[tuple[str, str]] = (),
                  set_aside: bool = False, names: Sequence[str] | None = None,
                  jobs: int = 1) -> None:
         self.named = list(zip(files, names or [str(f) for f in files], strict=True))
-        self.read = partial(_import_one, database=database, fmt=fmt, columns=tuple(columns),
-                            searched=searched)
+        self.options = {"database": database, "fmt": fmt, "columns": tuple(columns),
+                        "searched": searched}
         self.set_aside, self.jobs = set_aside, jobs
         self.rejects: list[Reject] = []
         self.files: list[FileImport] = []
@@ -69,24 +71,43 @@ class SourceReading:
         """Every record, file after file, with final ids (an accession id met again in a
         later export gets ``~2``); then an :class:`InputError` naming every problem of every
         file, if there was one, so that a writer of them keeps nothing."""
-        problems: list[Problem] = []
         occurrences = Occurrences()
-        reads = _each(self.read, self.named, self.jobs)
-        for (_, name), (imported, failed) in zip(self.named, reads, strict=True):
+        for imported, _ in self._read(as_table=False):
+            yield from occurrences.marked(imported.records)
+
+    def tables(self) -> Iterator[Any]:
+        """:meth:`records` as one Arrow table a file (:func:`records_table`), each made in
+        the process that read the file: no record is handed between processes."""
+        occurrences = Occurrences()
+        for _, table in self._read(as_table=True):
+            ids = table.column("record_id").to_pylist()
+            marked = [occurrences.mark(record_id) for record_id in ids]
+            if marked != ids:
+                table = table.set_column(0, "record_id", pa_strings(marked))
+            yield table
+
+    def _read(self, as_table: bool) -> Iterator[tuple[Imported, Any]]:
+        """Each file read, in order, once its bookkeeping is done; nothing more after a
+        problem, and at the end every problem raised."""
+        problems: list[Problem] = []
+        read = partial(_import_one, **self.options, as_table=as_table)
+        for (_, name), (imported, table, failed) in zip(
+                self.named, _each(read, self.named, self.jobs), strict=True):
             problems += failed
             if imported is None:
                 continue
+            records = table.num_rows if as_table else len(imported.records)
             self.rejects += imported.rejects
             self.warnings += imported.warnings
             if not self.set_aside:  # every problem, in file order
                 problems += [reject.problem for reject in imported.rejects]
-            elif imported.rejects and not imported.records:
+            elif imported.rejects and not records:
                 problems += nothing_read(name, imported.rejects)
-            self.files.append(FileImport(name, imported.format, imported.source,
-                                         len(imported.records), len(imported.rejects)))
-            self.count += len(imported.records)
+            self.files.append(FileImport(name, imported.format, imported.source, records,
+                                         len(imported.rejects)))
+            self.count += records
             if not problems:  # after one, only the problems matter
-                yield from occurrences.marked(imported.records)
+                yield imported, table
         raise_if(problems)
 
 
@@ -126,17 +147,21 @@ def nothing_read(file: str, rejects: Sequence[Reject]) -> list[Problem]:
 
 
 def _import_one(named: tuple[str | Path, str], *, database: str, fmt: str, searched: str,
-                columns: tuple[tuple[str, str], ...]) -> tuple[Imported | None, list[Problem]]:
-    """One export file read, or the problems that stopped it (a value, so that a process
-    of a pool can hand it back)."""
+                columns: tuple[tuple[str, str], ...],
+                as_table: bool) -> tuple[Imported | None, Any, list[Problem]]:
+    """One export file read, or the problems that stopped it (values, so that a process
+    of a pool can hand them back); ``as_table``: its records as an Arrow table instead."""
     from litreview.importers import import_export
 
     file, name = named
     try:
-        return import_export(file, database=database, fmt=fmt, columns=columns,
-                             searched=search_date(name, searched), display_path=name), []
+        imported = import_export(file, database=database, fmt=fmt, columns=columns,
+                                 searched=search_date(name, searched), display_path=name)
     except InputError as error:
-        return None, list(error.problems)
+        return None, None, list(error.problems)
+    if not as_table:
+        return imported, None, []
+    return replace(imported, records=()), records_table(imported.records), []
 
 
 def _each(read: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
