@@ -120,10 +120,17 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 def _cmd_query_hits(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
     from litreview.pipeline.stages import strategy_hits
-    from litreview.search import benchmark_indices, hits_csv, hits_table, missed, read_benchmark
+    from litreview.search import (
+        SEARCHED_FIELDS,
+        benchmark_indices,
+        hits_csv,
+        hits_table,
+        missed,
+        read_benchmark,
+    )
 
     _, thesaurus, strategy = _strategy(args)
-    records = read_records(args.records)
+    records = read_records(args.records, columns=(*SEARCHED_FIELDS, "year"))  # year: listed
     benchmark = None
     if args.benchmark:
         wanted = read_benchmark(args.benchmark)

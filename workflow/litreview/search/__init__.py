@@ -23,7 +23,13 @@ from litreview.search.benchmark import Listed, benchmark_indices, read_benchmark
 from litreview.search.compile import Compiled, compile_strategy, render_compiled
 from litreview.search.findings import CHECKS, Finding
 from litreview.search.lint import has_errors, lint_text, summary
-from litreview.search.matching import MESH_QUALIFIERS, Corpus, free_text_regex, heading_keys
+from litreview.search.matching import (
+    MESH_QUALIFIERS,
+    SEARCHED_FIELDS,
+    Corpus,
+    free_text_regex,
+    heading_keys,
+)
 from litreview.search.open_apis import (
     CROSSREF_BASE,
     ERIC_BASE,
@@ -66,7 +72,8 @@ _EVALUATE = frozenset({"Evaluator", "LineHits", "evaluate", "hits_csv", "hits_ta
                        "line_hits", "missed"})
 
 __all__ = ["CHECKS", "CROSSREF_BASE", "ERIC_BASE", "ERIC_FIELDS", "EUROPEPMC_BASE",
-           "MESH_QUALIFIERS", "OPENALEX_BASE", "PAGE_SIZES", "PLATFORMS", "Compiled", "Corpus",
+           "MESH_QUALIFIERS", "OPENALEX_BASE", "PAGE_SIZES", "PLATFORMS", "SEARCHED_FIELDS",
+           "Compiled", "Corpus",
            "Evaluator", "Finding", "HeadingMap", "Limits", "Line", "LineHits", "Listed", "Op",
            "Platform", "Ref", "Strategy", "Term", "Thesaurus", "benchmark_indices",
            "compile_strategy", "crossref_params", "eric_params", "europepmc_params",
