@@ -48,6 +48,20 @@ def test_a_record_folds_the_same_whatever_the_other_records_hold():
     assert alone.free_text("pédagogie") == {0}
 
 
+def test_records_beyond_latin1_are_found_in_their_own_text_with_their_own_indices():
+    """The corpus keeps records that fit Latin-1 apart from the others: each hit still
+    names its record, whichever text it is in, and a term starting with a wildcard (no
+    literal first letters to jump between) is found in both."""
+    corpus = Corpus([record("a", title="β-blockers in leadership"),
+                     record("b", title="misleadership", abstract="café leaders"),
+                     record("c", title="Ω leadership"), record("d", title="leadership")])
+    assert corpus.free_text("leader*") == {0, 1, 2, 3}
+    assert corpus.free_text("β blocker*") == {0}
+    assert corpus.free_text("cafe") == {1}
+    assert corpus.free_text("*leadership") == {0, 1, 2, 3}
+    assert corpus.free_text("ω") == {2}
+
+
 def test_one_hit_per_record_and_record_boundaries():
     corpus = Corpus([record("a", title="leader"), record("b", abstract="leadership leaders"),
                      record("c", title="misleader")])
