@@ -90,3 +90,23 @@ def test_a_parallel_import_with_a_broken_file_writes_nothing(tmp_path: Path,
     assert main(["import", *files, "--database", "DB", "--jobs", "2", "-o", str(out)]) == 2
     assert "html_page.ris" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_dedupe_of_parquet_records_writes_what_it_writes_from_csv(tmp_path: Path):
+    """Deduplication reads Parquet records without their original fields and gives the
+    unique records theirs back: the same files as from the same records in CSV."""
+    exports = [EXPORTS / "ebsco.ris", EXPORTS / "proquest.ris", EXPORTS / "ebsco.ris"]
+    outputs = {}
+    for kind in ("csv", "parquet"):
+        files = []
+        for n, export in enumerate(exports):
+            files.append(str(tmp_path / f"s{n}.{kind}"))
+            assert main(["import", str(export), "--database", f"S{n}", "-o", files[-1]]) == 0
+        out = tmp_path / kind
+        assert main(["dedupe", *files, "-o", str(out / "unique.csv"),
+                     "--groups", str(out / "groups.csv")]) == 0
+        outputs[kind] = [(out / name).read_bytes() for name in ("unique.csv", "groups.csv")]
+    assert outputs["csv"] == outputs["parquet"]
+    unique = read_records(tmp_path / "parquet" / "unique.csv")
+    assert all(r.original for r in unique)
+    assert len(unique) < sum(len(read_records(tmp_path / f"s{n}.csv")) for n in range(3))

@@ -77,17 +77,24 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
     """Group the duplicates of the records files (:func:`pipeline.stages.deduplicate_sources`)
     and write the unique records, the groups, the uncertain pairs and the overlap."""
     from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
-    from litreview.core.records import read_records, write_records
+    from litreview.core.records import (
+        WITHOUT_ORIGINAL,
+        read_records,
+        with_originals,
+        write_records,
+    )
     from litreview.dedupe import groups_csv, overlap_csv, uncertain_csv
     from litreview.pipeline.stages import deduplicate_sources, read_pairs
 
     sheet = read_pairs(args.pairs)
     warn(sheet.warnings)
     decisions = sheet.decisions
-    done = deduplicate_sources([read_records(path) for path in args.records], decisions,
-                               update_of=args.update_of or "", pair_sheet=args.pairs or "")
+    sources = [read_records(path, columns=WITHOUT_ORIGINAL) for path in args.records]
+    done = deduplicate_sources(sources, decisions, update_of=args.update_of or "",
+                               pair_sheet=args.pairs or "")
     records, result = done.records, done.result
-    write_records(args.output, result.unique, UNIQUE_EXTRA_COLUMNS)
+    write_records(args.output, with_originals(result.unique, args.records),
+                  UNIQUE_EXTRA_COLUMNS)
     atomic_write_text(args.groups, groups_csv(result.groups, records, result.rules,
                                                     result.joined_to))
     if args.uncertain:

@@ -273,6 +273,25 @@ def read_records(path: str | Path, columns: Sequence[str] | None = None) -> list
         return [Record.from_row(row) for row in reader]
 
 
+def with_originals(records: Sequence[Record], paths: Sequence[str | Path]) -> list[Record]:
+    """``records`` with the ``original`` of each that was read without it, from the Parquet
+    records files in ``paths`` (one row group at a time: only the originals wanted are
+    kept)."""
+    wanted = {r.record_id for r in records if not r.original}
+    found: dict[str, str] = {}
+    for path in paths:
+        if wanted and is_parquet(path):
+            for group in read_columns(path, COLUMNS, ("record_id", "original")):
+                found.update((i, o) for i, o in zip(group["record_id"], group["original"],
+                                                    strict=True) if i in wanted and o)
+    return [replace(r, original=found[r.record_id]) if r.record_id in found else r
+            for r in records]
+
+
+#: Every field but ``original``: what deduplication reads (the unique records then get
+#: their originals back with :func:`with_originals`).
+WITHOUT_ORIGINAL = tuple(name for name in (*COLUMNS, *EXTRA_COLUMNS) if name != "original")
+
 #: The fields every reading of a records file gives, whatever ``columns`` asks.
 _PROVENANCE = ("record_id", "database", "source_file", "source_position")
 
