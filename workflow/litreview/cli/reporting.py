@@ -49,7 +49,7 @@ def _cmd_prisma(args: argparse.Namespace) -> int:
     root = Path(args.review)
     review = load_review(root)
     groups = read_groups(args.groups)
-    read = {path: read_records(path) for path in args.records}
+    read = {path: read_records(path, columns=("searched",)) for path in args.records}
     searched = {r.record_id: r.searched for records in read.values() for r in records}
     links = _warned(study_links(args.studies, groups.group_of))
     criteria = load_criteria(root / review.criteria, review.source_names())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from copy import copy
 from typing import Any
 
 from litreview.core.contracts import DECISIONS, SHEET_COLUMNS, TO_SCREEN_COLUMNS
@@ -107,15 +108,23 @@ def _lay_out(sheet: Any, columns: Sequence[str], count: int) -> None:
 
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     link = Font(color="0563C1", underline="single")
+    styles: dict[tuple[bool, bool], Any] = {}  # (wrapped, linked): the cells' style
     for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
         for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index,
                                        max_col=index):
-            cell.alignment = wrap if name in _WRAPPED else top
             target = _link(name, str(cell.value or ""))
+            key = (name in _WRAPPED, bool(target))
+            if key in styles:  # a copy of the style made once: each assignment would
+                cell._style = copy(styles[key])  # look the style up in the book's lists
+            else:
+                cell.alignment = wrap if key[0] else top
+                if target:
+                    cell.font = link
+                styles[key] = copy(cell._style)
             if target:
-                cell.hyperlink, cell.font = target, link
+                cell.hyperlink = target
     sheet.freeze_panes = "B2"
 
 
