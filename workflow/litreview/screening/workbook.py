@@ -108,14 +108,14 @@ def _lay_out(sheet: Any, columns: Sequence[str], count: int) -> None:
 
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     link = Font(color="0563C1", underline="single")
-    styles: dict[tuple[bool, bool], Any] = {}  # (wrapped, linked): the cells' style
+    styles: dict[tuple[bool, bool, bool], Any] = {}  # (wrapped, linked, quoted): a style
     for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
         for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index,
                                        max_col=index):
             target = _link(name, str(cell.value or ""))
-            key = (name in _WRAPPED, bool(target))
+            key = (name in _WRAPPED, bool(target), bool(cell.quotePrefix))
             if key in styles:  # a copy of the style made once: each assignment would
                 cell._style = copy(styles[key])  # look the style up in the book's lists
             else:
