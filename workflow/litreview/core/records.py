@@ -333,6 +333,8 @@ def is_own_table(header: Sequence[str]) -> bool:
     order, whatever the case, spaces or underscores (a person may add columns after)."""
     from litreview.core.contracts import STUDIES_COLUMNS, TO_SCREEN_COLUMNS
 
+    if not header or _header_name(header[0]) != "record id":  # every one starts so
+        return False
     names = [_header_name(cell) for cell in header]
     # to_screen.csv by its columns up to ``url``: a sheet of an earlier version had no
     # keywords and subjects after them
