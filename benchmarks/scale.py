@@ -78,7 +78,8 @@ def generated(folder: Path, size: int, seed: int, the_pools: Pools, **kw: object
 
 
 def single_targets(tmp: Path, seed: int, the_pools: Pools) -> bool:
-    """Item 2: import 100,000 realistic RIS records in one process; the BEI hits on them."""
+    """Item 2: import 100,000 realistic RIS records with one command (its 20 files read
+    one per core); the BEI hits on them."""
     built = generated(tmp / "target", TARGET_RECORDS, seed, the_pools,
                       databases=(TARGET_DATABASE,))
     measured = {stage: run(built.review, stage, argv) for stage, argv in jobs(built.review)

@@ -96,18 +96,15 @@ class _Text:
             position += len(text) + 1
         return cls("\n".join(texts), tuple(starts), tuple(ids))
 
-    def search(self, regex: re.Pattern[str], prefix: str) -> list[int]:
+    def search(self, regex: re.Pattern[str]) -> list[int]:
         """The records whose text the regex matches at a word boundary. After a hit the
-        search skips to the next record: one hit per record is enough.
-
-        Every match starts with ``prefix`` (its literal first letters, if any):
-        ``str.find`` jumps from one to the next many times faster than the regex engine
-        scans, and the regex is tried only there."""
+        search skips to the next record: one hit per record is enough."""
         text, starts = self.text, self.starts
         found: list[int] = []
         position = 0
-        while (start := _next(text, regex, prefix, position)) >= 0:
-            if (start and text[start - 1].isalnum()) or (prefix and not regex.match(text, start)):
+        while (match := regex.search(text, position)) is not None:
+            start = match.start()
+            if start and text[start - 1].isalnum():
                 position = start + 1
                 continue
             doc = bisect_right(starts, start) - 1
@@ -116,14 +113,6 @@ class _Text:
                 break
             position = starts[doc + 1]
         return found
-
-
-def _next(text: str, regex: re.Pattern[str], prefix: str, position: int) -> int:
-    """Where the next match may start from ``position`` on (-1: nowhere)."""
-    if prefix:
-        return text.find(prefix, position)
-    match = regex.search(text, position)
-    return -1 if match is None else match.start()
 
 
 def _folded_char(char: str) -> str:
@@ -182,8 +171,8 @@ class Corpus:
 
     def free_text(self, term_text: str) -> frozenset[int]:
         """Records whose text holds the term; a match must start on a word boundary."""
-        regex, prefix = free_text_regex(term_text), literal_prefix(term_text)
-        return frozenset(i for part in self.parts for i in part.search(regex, prefix))
+        regex = free_text_regex(term_text)
+        return frozenset(i for part in self.parts for i in part.search(regex))
 
     def heading(self, label: str, narrower: Sequence[str] = ()) -> frozenset[int]:
         wanted = _fold(label)
@@ -263,14 +252,6 @@ def _word_pattern(word: str) -> str:
         else:
             out.append(re.escape(char))
     return "".join(out)
-
-
-@lru_cache(maxsize=4096)
-def literal_prefix(text: str) -> str:
-    """The letters every match of the term's :func:`free_text_regex` starts with: its
-    folded first word up to a wildcard."""
-    words = [w for w in re.split(r"[\s\-]+", _fold(text)) if w]
-    return re.split(r"[*?]", words[0])[0] if words else ""
 
 
 @lru_cache(maxsize=4096)
