@@ -8,7 +8,7 @@ or with placeholders ("Anonymous").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +24,15 @@ _NO_AUTHOR = re.compile(r"(?:\[?anonymous\]?|unknown|anon|n a|no authors? listed
 _RUN_TOGETHER = re.compile(r"(?<=[A-Z]\.)(?=[A-Z](?:[a-z]|'[A-Z]|[A-Z]+[\s,]))")
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+def _frozen(values: Iterable[str]) -> frozenset[str]:
+    """The values as a frozenset; no values as one shared empty set (a million records
+    would otherwise hold millions of empty ones, 216 bytes each)."""
+    return frozenset(values) or _NONE
+
+
 def _is_initials(token: str) -> bool:
     bare = token.replace(".", "").replace("-", "")
     return len(bare) <= 1 or (len(bare) <= 3 and bare.isupper()) or (
@@ -35,7 +44,7 @@ def _surname_forms(words: Sequence[str]) -> frozenset[str]:
     forms = {w for w in kept if len(w) > 1} or set(kept)  # "O'Donnell": not "o"
     if len(kept) > 1:
         forms.add("".join(kept))
-    return frozenset(forms)
+    return _frozen(forms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +89,13 @@ def author_name(name: str) -> Author | None:
         whole = [t for t in tokens if not _is_initials(t)] or tokens[:1]
         words = [w for t in whole for w in _words(t, r"[\-']+")]
         given_tokens = [t for t in tokens if t not in whole]
-    forms = _surname_forms(words) or frozenset(words)  # "Le, Quintrec M.": a particle alone
+    forms = _surname_forms(words) or _frozen(words)  # "Le, Quintrec M.": a particle alone
     if not forms:
         return None
     given = [(t, fold(t).replace(" ", "")) for t in given_tokens]
     given = [(t, f) for t, f in given if f]
-    return Author(forms, frozenset(f[:5] for f in forms if len(f) >= 5),
-                  frozenset(f for t, f in given if len(f) >= 2 and not _is_initials(t)),
+    return Author(forms, _frozen(f[:5] for f in forms if len(f) >= 5),
+                  _frozen(f for t, f in given if len(f) >= 2 and not _is_initials(t)),
                   "".join(f[0] for _, f in given))
 
 
@@ -127,9 +136,9 @@ def _names(author: str) -> tuple[Author, ...]:
 def author_keys(authors: Sequence[str]) -> Authors:
     """A record's author list; placeholders ("Anonymous", "UNKNOWN") are no author."""
     names = [a for entry in authors for a in _names(entry)][:MAX_AUTHORS]
-    return Authors(tuple(names), frozenset(f for a in names for f in a.surname),
-                   frozenset(f for a in names for f in a.stems),
-                   frozenset(f for a in names for f in a.given))
+    return Authors(tuple(names), _frozen(f for a in names for f in a.surname),
+                   _frozen(f for a in names for f in a.stems),
+                   _frozen(f for a in names for f in a.given))
 
 
 def author_relation(a: Authors, b: Authors) -> str:

@@ -2,9 +2,10 @@
 
 Only records that share a cheap key are compared: the DOI, the start or end of the title,
 first author with year or with the title's start, volume with first page, year with first
-page. Cost grows with the records, not with their pairs; a key shared by very many records
-("page 1 of 2010") yields only pairs whose titles are alike. Whole columns then drop the
-pairs no rule could join and no person need see.
+page. Cost grows with the records, not with their pairs: a key shared by many records
+("page 1 of 2010", a title ending "… a randomized controlled trial") yields only the
+pairs of records near each other in title order (sorted neighbourhood). Whole columns
+then drop the pairs no rule could join and no person need see.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from litreview.dedupe.evidence import volume_relation
 from litreview.dedupe.match_keys import Keys, keys
 from litreview.dedupe.venues import journal_keys
 
-BLOCK_LIMIT = 40
+#: A block of up to this many records yields all its pairs; a larger one (a title ending
+#: "… randomized controlled trial", "page 1 of 2010") only the pairs of records near each
+#: other in title order (:func:`_neighbours`), so pairs grow with records, not squared.
+BLOCK_LIMIT = 20
+#: How many records on in title order each record of a large block is paired with.
+WINDOW = 10
 #: Below this title similarity (rapidfuzz ratio) only a shared DOI, the same volume and
 #: page range, or one title being the other with a subtitle can join a pair.
 TITLE_FLOOR = 60.0
@@ -31,12 +37,22 @@ TITLE_FLOOR = 60.0
 def prepare(records: Sequence[Record]) -> list[Keys]:
     """The keys of every record, with what the set as a whole says: DOIs given to unlike
     titles dropped, and every name a journal goes by made one."""
-    prepared = [keys(r) for r in records]
+    shared: dict[object, object] = {}
+    prepared = [_shared(keys(r), shared) for r in records]
     bad_dois = _unreliable_dois(prepared)
     if bad_dois:
         prepared = [replace(k, doi="", doi_base="") if k.doi_base in bad_dois else k
                     for k in prepared]
     return _venue_aliases(records, prepared)
+
+
+def _shared(k: Keys, shared: dict[object, object]) -> Keys:
+    """The keys with one object for each title and author list equal to an earlier
+    record's: a work's copies from several databases mostly reduce to the same ones."""
+    title, authors = shared.setdefault(k.title, k.title), shared.setdefault(k.authors, k.authors)
+    if title is k.title and authors is k.authors:
+        return k
+    return replace(k, title=title, authors=authors)  # type: ignore[arg-type]
 
 
 def pairs_to_judge(prepared: Sequence[Keys]) -> tuple[np.ndarray, np.ndarray]:
@@ -78,21 +94,36 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
         m = len(members)
         if m < 2:
             continue
-        idx = np.asarray(members, dtype=np.int64)
         if m <= BLOCK_LIMIT:
             if m not in triangles:
                 triangles[m] = np.triu_indices(m, 1)
+            idx = np.asarray(members, dtype=np.int64)
             rows, cols = triangles[m]
+            chunks.append(idx[rows] * n + idx[cols])
         else:
-            titles = [prepared[i].title.text for i in members]
-            scores = process.cdist(titles, titles, scorer=fuzz.ratio, dtype=np.uint8,
-                                   score_cutoff=TITLE_FLOOR, workers=-1)
-            rows, cols = np.nonzero(np.triu(scores, 1))
-        chunks.append(idx[rows] * n + idx[cols])
+            chunks.append(_neighbours(prepared, members, n))
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(chunks))
+    codes = np.concatenate(chunks)
+    del chunks  # sorted in place and kept once: the peak of a million records' pairs
+    codes.sort()
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     return np.stack((codes // n, codes % n), axis=1)
+
+
+def _neighbours(prepared: Sequence[Keys], members: list[int], n: int) -> np.ndarray:
+    """The pairs of a large block as codes ``i * n + j``: each record with the next
+    :data:`WINDOW` in the block sorted by title, and again sorted by the title read
+    backwards (a typo early in a title moves it far in the first order only). Ties keep
+    input order, so the pairs do not depend on the order the block was built in."""
+    out = []
+    for key in (lambda i: (prepared[i].title.text, i),
+                lambda i: (prepared[i].title.text[::-1], i)):
+        order = np.asarray(sorted(members, key=key), dtype=np.int64)
+        for step in range(1, min(WINDOW, len(members) - 1) + 1):
+            a, b = order[:-step], order[step:]
+            out.append(np.minimum(a, b) * n + np.maximum(a, b))
+    return np.concatenate(out)
 
 
 def _codes(values: Sequence[str]) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 1. **Blocking.** Only records that share a cheap key are compared: the DOI, the start or
    end of the title, first author with year or with the title's start, volume with first
-   page, year with first page. Cost grows with the records, not with their pairs; a key
-   shared by very many records ("page 1 of 2010") yields only pairs whose titles are alike.
+   page, year with first page. Cost grows with the records, not with their pairs: a key
+   shared by many records ("page 1 of 2010") yields only the pairs of records near each
+   other in title order.
 2. **Verdicts.** :func:`litreview.dedupe.rules.judge` weighs each pair: firm vetoes for
    what proves two works, weak ones (fields exports garble) that enough agreeing evidence
    outweighs, named positive rules that need independent fields to agree; each verdict

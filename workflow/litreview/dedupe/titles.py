@@ -72,6 +72,7 @@ _MISSING = re.compile(r"|untitled|unknown|no title|not available|none|n a|title"
 _THOUSANDS = re.compile(r"(?<!\d)\d{1,3}(?: \d{3})+(?!\d)")  # "10 000" (or "10,000")
 _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
           "xi": "11", "xii": "12"}
+_NONE: frozenset[str] = frozenset()  # one empty set for every title with no numbers
 _DIGITS = re.compile(r"\d+")
 _ROMAN_WORD = re.compile(r"\b(ii|iii|iv|vi|vii|viii|ix|xi|xii)\b|"
                          r"\b(?:part|phase|stage|type|study|trial|volume|paper) (i)\b")
@@ -125,7 +126,7 @@ def title_keys(title: str, journal: str = "") -> Title:
     if corrects:
         markers.add("erratum")
     return Title(folded, tuple(variants), bracketed or bool(variants), missing, generic,
-                 frozenset(numbers), frozenset(markers))
+                 frozenset(numbers) or _NONE, frozenset(markers) or _NONE)
 
 
 def _acronym(word: str, words: Sequence[str]) -> bool:
