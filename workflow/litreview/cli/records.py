@@ -20,7 +20,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     records file, written as the files are read, and the blocks set aside into the rejects
     file."""
     from litreview.core.columnar import is_parquet
-    from litreview.core.records import write_record_tables, write_records
+    from litreview.core.records import write_records
+    from litreview.core.records_parquet import write_record_tables
     from litreview.importers import parse_column_mapping
     from litreview.pipeline.importing import SourceReading
 
@@ -77,12 +78,8 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
     """Group the duplicates of the records files (:func:`pipeline.stages.deduplicate_sources`)
     and write the unique records, the groups, the uncertain pairs and the overlap."""
     from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
-    from litreview.core.records import (
-        WITHOUT_ORIGINAL,
-        read_records,
-        with_originals,
-        write_records,
-    )
+    from litreview.core.records import read_records, write_records
+    from litreview.core.records_parquet import WITHOUT_ORIGINAL, with_originals
     from litreview.dedupe import groups_csv, overlap_csv, uncertain_csv
     from litreview.pipeline.stages import deduplicate_sources, read_pairs
 

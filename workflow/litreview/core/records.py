@@ -17,21 +17,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from litreview.core.columnar import (
-    arrow_table,
-    is_parquet,
-    read_columns,
-    write_table,
-    write_tables,
-)
+from litreview.core.columnar import is_parquet
 from litreview.core.errors import InputError, Problem
-from litreview.core.fileio import (
-    CsvDictReader,
-    RestoringReader,
-    atomic_open,
-    atomic_open_binary,
-    write_csv,
-)
+from litreview.core.fileio import CsvDictReader, RestoringReader, atomic_open, write_csv
 from litreview.core.text import clean_text
 
 COLUMNS: tuple[str, ...] = (
@@ -107,9 +95,8 @@ class Record:
         return cls(**kwargs, extra=extra)  # type: ignore[arg-type]
 
 
-_KNOWN = frozenset(COLUMNS + EXTRA_COLUMNS)
-_FIELDS = tuple(f.name for f in fields(Record) if f.name != "extra")
-_FIELD_SET = frozenset(_FIELDS)
+_KNOWN = KNOWN_COLUMNS = frozenset(COLUMNS + EXTRA_COLUMNS)
+_FIELDS = FIELD_NAMES = tuple(f.name for f in fields(Record) if f.name != "extra")
 
 
 # --- normalisation -----------------------------------------------------------------
@@ -220,37 +207,14 @@ def write_records(path: str | Path, records: Iterable[Record],
                   extra_columns: Sequence[str] = ()) -> None:
     """Write a records file atomically, row by row, so a 100,000-record import never holds
     the whole file in memory as well: Parquet when ``path`` ends ``.parquet``
-    (:mod:`litreview.core.columnar`), else CSV."""
-    if not is_parquet(path):
-        with atomic_open(path) as handle:
-            _write_csv(handle, records, extra_columns)
+    (:mod:`litreview.core.records_parquet`), else CSV."""
+    if is_parquet(path):
+        from litreview.core.records_parquet import write_parquet
+
+        write_parquet(path, records, extra_columns)
         return
-    header = [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
-    with atomic_open_binary(path) as handle:
-        write_table(handle, header, _values(records, extra_columns))
-
-
-def records_table(records: Iterable[Record]) -> Any:
-    """Records as one Arrow table of a Parquet records file's columns (to hand from one
-    process to another and write with :func:`write_record_tables`)."""
-    return arrow_table([*COLUMNS, *EXTRA_COLUMNS], list(_values(records, ())))
-
-
-def write_record_tables(path: str | Path, tables: Iterable[Any]) -> None:
-    """Write a Parquet records file atomically from :func:`records_table` tables."""
-    with atomic_open_binary(path) as handle:
-        write_tables(handle, [*COLUMNS, *EXTRA_COLUMNS], tables)
-
-
-def _values(records: Iterable[Record], extra_columns: Sequence[str]) -> Iterator[list[object]]:
-    """Each record's values in the order of a records file's columns."""
-    own = (*COLUMNS, *EXTRA_COLUMNS)
-    for record in records:
-        row: list[object] = [getattr(record, name) for name in own]
-        if extra_columns:
-            extra = dict(record.extra)
-            row += [extra.get(name, "") for name in extra_columns]
-        yield row
+    with atomic_open(path) as handle:
+        _write_csv(handle, records, extra_columns)
 
 
 def read_records(path: str | Path, columns: Sequence[str] | None = None) -> list[Record]:
@@ -261,9 +225,9 @@ def read_records(path: str | Path, columns: Sequence[str] | None = None) -> list
     provenance); the others keep their defaults. A CSV file is read whole."""
     path = Path(path)
     if is_parquet(path):
-        wanted = None if columns is None else {*_PROVENANCE, *columns}
-        return [record for group in read_columns(path, COLUMNS, wanted)
-                for record in _from_columns(group)]
+        from litreview.core.records_parquet import read_parquet
+
+        return read_parquet(path, columns)
     with path.open(newline="", encoding="utf-8") as handle:
         reader = CsvDictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -271,48 +235,6 @@ def read_records(path: str | Path, columns: Sequence[str] | None = None) -> list
             raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
                                      line=1, hint="pass a file written by 'litreview import'"))
         return [Record.from_row(row) for row in reader]
-
-
-def with_originals(records: Sequence[Record], paths: Sequence[str | Path]) -> list[Record]:
-    """``records`` with the ``original`` of each that was read without it, from the Parquet
-    records files in ``paths`` (one row group at a time: only the originals wanted are
-    kept)."""
-    wanted = {r.record_id for r in records if not r.original}
-    found: dict[str, str] = {}
-    for path in paths:
-        if wanted and is_parquet(path):
-            for group in read_columns(path, COLUMNS, ("record_id", "original")):
-                found.update((i, o) for i, o in zip(group["record_id"], group["original"],
-                                                    strict=True) if i in wanted and o)
-    return [replace(r, original=found[r.record_id]) if r.record_id in found else r
-            for r in records]
-
-
-#: Every field but ``original``: what deduplication reads (the unique records then get
-#: their originals back with :func:`with_originals`).
-WITHOUT_ORIGINAL = tuple(name for name in (*COLUMNS, *EXTRA_COLUMNS) if name != "original")
-
-#: The fields every reading of a records file gives, whatever ``columns`` asks.
-_PROVENANCE = ("record_id", "database", "source_file", "source_position")
-
-
-def _from_columns(group: dict[str, list[Any]]) -> Iterator[Record]:
-    """The records of one row group of a Parquet records file."""
-    own = [name for name in group if name in _FIELD_SET]
-    columns = [[tuple(v) if v else () for v in group[name]] if name in LIST_FIELDS
-               else group[name] for name in own]
-    rows = zip(*columns, strict=True)
-    extra = [name for name in group if name not in _KNOWN]
-    extras = [tuple((name, group[name][i] or "") for name in extra)
-              for i in range(len(group["record_id"]))] if extra else None
-    if own == list(_FIELDS):  # every field, in the dataclass's order: positional
-        records = (Record(*values) for values in rows)
-    else:
-        records = (Record(**dict(zip(own, values, strict=True))) for values in rows)
-    if extras is None:
-        yield from records
-    else:
-        yield from (replace(r, extra=e) for r, e in zip(records, extras, strict=True))
 
 
 def own_tables_reader(reader: Any) -> RestoringReader:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from litreview.core.columnar import pa_strings
 from litreview.core.errors import InputError, Problem, raise_if
-from litreview.core.records import Occurrences, Record, records_table
+from litreview.core.records import Occurrences, Record
+from litreview.core.records_parquet import records_table
 from litreview.core.review import Source, search_date
 
 if TYPE_CHECKING:

@@ -1,0 +1,101 @@
+"""Records files in Parquet (:mod:`litreview.core.columnar`): records to and from Arrow
+tables, the records of a few columns, and the originals given back to records read
+without them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from litreview.core.columnar import arrow_table, is_parquet, read_columns, write_table, write_tables
+from litreview.core.fileio import atomic_open_binary
+from litreview.core.records import (
+    COLUMNS,
+    EXTRA_COLUMNS,
+    FIELD_NAMES,
+    KNOWN_COLUMNS,
+    LIST_FIELDS,
+    Record,
+)
+
+#: Every field but ``original``: what deduplication reads (the unique records then get
+#: their originals back with :func:`with_originals`).
+WITHOUT_ORIGINAL = tuple(name for name in (*COLUMNS, *EXTRA_COLUMNS) if name != "original")
+_FIELD_SET = frozenset(FIELD_NAMES)
+#: The fields every reading of a records file gives, whatever ``columns`` asks.
+_PROVENANCE = ("record_id", "database", "source_file", "source_position")
+
+
+def write_parquet(path: str | Path, records: Iterable[Record],
+                  extra_columns: Sequence[str] = ()) -> None:
+    """A Parquet records file, written atomically a row group at a time."""
+    header = [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
+    with atomic_open_binary(path) as handle:
+        write_table(handle, header, _values(records, extra_columns))
+
+
+def read_parquet(path: str | Path, columns: Sequence[str] | None = None) -> list[Record]:
+    """The records of a Parquet records file; with ``columns``, only those fields (and the
+    record's id and provenance) are read, the others keep their defaults."""
+    wanted = None if columns is None else {*_PROVENANCE, *columns}
+    return [record for group in read_columns(path, COLUMNS, wanted)
+            for record in _from_columns(group)]
+
+
+def records_table(records: Iterable[Record]) -> Any:
+    """Records as one Arrow table of a Parquet records file's columns (to hand from one
+    process to another and write with :func:`write_record_tables`)."""
+    return arrow_table([*COLUMNS, *EXTRA_COLUMNS], list(_values(records, ())))
+
+
+def write_record_tables(path: str | Path, tables: Iterable[Any]) -> None:
+    """Write a Parquet records file atomically from :func:`records_table` tables."""
+    with atomic_open_binary(path) as handle:
+        write_tables(handle, [*COLUMNS, *EXTRA_COLUMNS], tables)
+
+
+def _values(records: Iterable[Record], extra_columns: Sequence[str]) -> Iterator[list[object]]:
+    """Each record's values in the order of a records file's columns."""
+    own = (*COLUMNS, *EXTRA_COLUMNS)
+    for record in records:
+        row: list[object] = [getattr(record, name) for name in own]
+        if extra_columns:
+            extra = dict(record.extra)
+            row += [extra.get(name, "") for name in extra_columns]
+        yield row
+
+
+def with_originals(records: Sequence[Record], paths: Sequence[str | Path]) -> list[Record]:
+    """``records`` with the ``original`` of each that was read without it, from the Parquet
+    records files in ``paths`` (one row group at a time: only the originals wanted are
+    kept)."""
+    wanted = {r.record_id for r in records if not r.original}
+    found: dict[str, str] = {}
+    for path in paths:
+        if wanted and is_parquet(path):
+            for group in read_columns(path, COLUMNS, ("record_id", "original")):
+                found.update((i, o) for i, o in zip(group["record_id"], group["original"],
+                                                    strict=True) if i in wanted and o)
+    return [replace(r, original=found[r.record_id]) if r.record_id in found else r
+            for r in records]
+
+
+def _from_columns(group: dict[str, list[Any]]) -> Iterator[Record]:
+    """The records of one row group of a Parquet records file."""
+    own = [name for name in group if name in _FIELD_SET]
+    columns = [[tuple(v) if v else () for v in group[name]] if name in LIST_FIELDS
+               else group[name] for name in own]
+    rows = zip(*columns, strict=True)
+    extra = [name for name in group if name not in KNOWN_COLUMNS]
+    extras = [tuple((name, group[name][i] or "") for name in extra)
+              for i in range(len(group["record_id"]))] if extra else None
+    if own == list(FIELD_NAMES):  # every field, in the dataclass's order: positional
+        records = (Record(*values) for values in rows)
+    else:
+        records = (Record(**dict(zip(own, values, strict=True))) for values in rows)
+    if extras is None:
+        yield from records
+    else:
+        yield from (replace(r, extra=e) for r, e in zip(records, extras, strict=True))
