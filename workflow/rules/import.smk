@@ -1,7 +1,8 @@
 # Import each source's export files into one records file per source. Unreadable blocks
 # stop the import, unless the source says `rejects: true`: then they are set aside in
 # the rejects file, with the reason, and the counts say so. A source's files are read in
-# parallel, one process each (threads: up to one per file).
+# parallel, one process each (threads: one per file, at most 4; Snakemake gives a job at most
+# --cores).
 
 
 rule import_records:
@@ -12,7 +13,7 @@ rule import_records:
         rejects=paths.rejects("{source}"),
     conda:
         "../envs/litreview.yaml"
-    threads: lambda wc: len(SOURCES[wc.source].exports)
+    threads: lambda wc: min(len(SOURCES[wc.source].exports), 4)
     log:
         f"{paths.LOGS}/import/{{source}}.log",
     params:

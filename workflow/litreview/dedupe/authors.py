@@ -22,6 +22,9 @@ _NO_AUTHOR = re.compile(r"(?:\[?anonymous\]?|unknown|anon|n a|no authors? listed
 #: Lists exported with no separator between names: "Tan A.Schulze A.O'Donnell C. P.",
 #: "ADELI K.LEWIS G. F.", "Adeli, K.Lewis, G. F.".
 _RUN_TOGETHER = re.compile(r"(?<=[A-Z]\.)(?=[A-Z](?:[a-z]|'[A-Z]|[A-Z]+[\s,]))")
+_SURNAME_SPLIT = re.compile(r"[\s\-']+")  # "Le Quintrec", "Garcia-Lopez", "O'Donnell"
+_WORD_SPLIT = re.compile(r"[\-']+")
+_GIVEN_SPLIT = re.compile(r"[\s.\-]+")  # "R. E.", "Jean-Luc"
 
 
 _NONE: frozenset[str] = frozenset()
@@ -33,6 +36,7 @@ def _frozen(values: Iterable[str]) -> frozenset[str]:
     return frozenset(values) or _NONE
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_initials(token: str) -> bool:
     bare = token.replace(".", "").replace("-", "")
     return len(bare) <= 1 or (len(bare) <= 3 and bare.isupper()) or (
@@ -56,6 +60,7 @@ class Author:
     given: frozenset[str]    # whole given names: {"andrea"}
     initials: str            # first letters of the given names: "ac"
 
+
     def matches(self, other: Author) -> bool:
         """The same person, allowing a database that swapped surname and given name."""
         return bool(self.surname & other.surname or self.stems & other.stems
@@ -68,11 +73,42 @@ class Author:
         return not self.initials or any(f[0] in self.initials for f in other.surname)
 
 
-def _words(text: str, separators: str) -> list[str]:
-    return [w for w in (fold(p).replace(" ", "") for p in re.split(separators, text)) if w]
+# A name's parts recur far more than whole names ("Zuna", "R. E."): each is parsed once.
+
+def _words(text: str, separators: re.Pattern[str]) -> tuple[str, ...]:
+    return tuple(w for w in (fold(p).replace(" ", "") for p in separators.split(text)) if w)
 
 
-@lru_cache(maxsize=1 << 17)  # author names recur across databases and records
+@lru_cache(maxsize=1 << 17)
+def _surname_words(surname: str) -> tuple[str, ...]:
+    return _words(surname, _SURNAME_SPLIT)
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_words(token: str) -> tuple[str, ...]:
+    return _words(token, _WORD_SPLIT)
+
+
+@lru_cache(maxsize=1 << 17)
+def _surname(words: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The surname's forms and their stems; "Le, Quintrec M.": a particle alone."""
+    forms = _surname_forms(words) or _frozen(words)
+    return forms, _frozen(f[:5] for f in forms if len(f) >= 5)
+
+
+@lru_cache(maxsize=1 << 16)
+def _given(tokens: tuple[str, ...]) -> tuple[frozenset[str], str]:
+    """Whole given names and the initials of all of them."""
+    folded = [(t, f) for t, f in ((t, fold(t).replace(" ", "")) for t in tokens) if f]
+    return (_frozen(f for t, f in folded if len(f) >= 2 and not _is_initials(t)),
+            "".join(f[0] for _, f in folded))
+
+
+@lru_cache(maxsize=1 << 16)
+def _given_after_comma(given: str) -> tuple[frozenset[str], str]:
+    return _given(tuple(t for t in _GIVEN_SPLIT.split(given) if t))
+
+
 def author_name(name: str) -> Author | None:
     """One author, whatever the form: "Zuna, R E", "Zuna RE", "R. E. Zuna", "Omulo Sylvia".
 
@@ -82,21 +118,17 @@ def author_name(name: str) -> Author | None:
     name = name.strip()
     if "," in name:
         surname, given = name.split(",", 1)
-        words = _words(surname, r"[\s\-']+")
-        given_tokens = [t for t in re.split(r"[\s.\-]+", given) if t]
+        words = _surname_words(surname)
+        given_names, initials = _given_after_comma(given)
     else:
         tokens = name.split()
         whole = [t for t in tokens if not _is_initials(t)] or tokens[:1]
-        words = [w for t in whole for w in _words(t, r"[\-']+")]
-        given_tokens = [t for t in tokens if t not in whole]
-    forms = _surname_forms(words) or _frozen(words)  # "Le, Quintrec M.": a particle alone
-    if not forms:
+        words = tuple(w for t in whole for w in _token_words(t))
+        given_names, initials = _given(tuple(t for t in tokens if t not in whole))
+    if not words:
         return None
-    given = [(t, fold(t).replace(" ", "")) for t in given_tokens]
-    given = [(t, f) for t, f in given if f]
-    return Author(forms, _frozen(f[:5] for f in forms if len(f) >= 5),
-                  _frozen(f for t, f in given if len(f) >= 2 and not _is_initials(t)),
-                  "".join(f[0] for _, f in given))
+    forms, stems = _surname(words)
+    return Author(forms, stems, given_names, initials)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +140,7 @@ class Authors:
     stems: frozenset[str]
     given: frozenset[str]
 
+
     def __len__(self) -> int:
         return len(self.names)
 
@@ -116,8 +149,7 @@ class Authors:
 MAX_AUTHORS = 30
 
 
-@lru_cache(maxsize=1 << 17)
-def _names(author: str) -> tuple[Author, ...]:
+def _parse(author: str) -> tuple[Author, ...]:
     """The authors in one entry of a list: usually one, several when a database packed
     them ("A; B", or EndNote's run-together "Tan A.Schulze A.")."""
     out = []
@@ -133,9 +165,25 @@ def _names(author: str) -> tuple[Author, ...]:
     return tuple(out)
 
 
-def author_keys(authors: Sequence[str]) -> Authors:
-    """A record's author list; placeholders ("Anonymous", "UNKNOWN") are no author."""
-    names = [a for entry in authors for a in _names(entry)][:MAX_AUTHORS]
+_names = lru_cache(maxsize=1 << 16)(_parse)
+
+
+def author_keys(authors: Sequence[str],
+                known: dict[str, tuple[Author, ...]] | None = None) -> Authors:
+    """A record's author list; placeholders ("Anonymous", "UNKNOWN") are no author.
+
+    ``known``: the entries parsed so far in a set of records (each parsed once; a cache of
+    fixed size would parse again the names a large set has more of than it holds)."""
+    if known is None:
+        names = [a for entry in authors for a in _names(entry)]
+    else:
+        names = []
+        for entry in authors:
+            found = known.get(entry)
+            if found is None:
+                found = known[entry] = _parse(entry)
+            names += found
+    names = names[:MAX_AUTHORS]
     return Authors(tuple(names), _frozen(f for a in names for f in a.surname),
                    _frozen(f for a in names for f in a.stems),
                    _frozen(f for a in names for f in a.given))

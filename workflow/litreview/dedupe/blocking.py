@@ -10,17 +10,18 @@ then drop the pairs no rule could join and no person need see.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from litreview.core.records import Record
 from litreview.dedupe.evidence import volume_relation
-from litreview.dedupe.match_keys import Keys, keys
+from litreview.dedupe.match_keys import Keys, Known, keys
 from litreview.dedupe.venues import journal_keys
 
 #: A block of up to this many records yields all its pairs; a larger one (a title ending
@@ -37,22 +38,20 @@ TITLE_FLOOR = 60.0
 def prepare(records: Sequence[Record]) -> list[Keys]:
     """The keys of every record, with what the set as a whole says: DOIs given to unlike
     titles dropped, and every name a journal goes by made one."""
-    shared: dict[object, object] = {}
-    prepared = [_shared(keys(r), shared) for r in records]
+    known = Known()
+    collecting = gc.isenabled()
+    gc.disable()  # keys hold no cycles; collections would walk the records again and again
+    try:
+        prepared = [keys(r, known) for r in records]
+    finally:
+        if collecting:
+            gc.enable()
+    del known
     bad_dois = _unreliable_dois(prepared)
     if bad_dois:
         prepared = [replace(k, doi="", doi_base="") if k.doi_base in bad_dois else k
                     for k in prepared]
     return _venue_aliases(records, prepared)
-
-
-def _shared(k: Keys, shared: dict[object, object]) -> Keys:
-    """The keys with one object for each title and author list equal to an earlier
-    record's: a work's copies from several databases mostly reduce to the same ones."""
-    title, authors = shared.setdefault(k.title, k.title), shared.setdefault(k.authors, k.authors)
-    if title is k.title and authors is k.authors:
-        return k
-    return replace(k, title=title, authors=authors)  # type: ignore[arg-type]
 
 
 def pairs_to_judge(prepared: Sequence[Keys]) -> tuple[np.ndarray, np.ndarray]:
@@ -133,6 +132,40 @@ def _codes(values: Sequence[str]) -> np.ndarray:
                        count=len(values))
 
 
+#: Candidate pairs are sifted this many at a time: a column for every candidate of a
+#: million records at once would outweigh the candidates themselves.
+SIFT_CHUNK = 1 << 19
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """What the sifting compares of each record, values as integer codes (0: none)."""
+
+    titles: list[str]
+    doi: np.ndarray
+    volume: np.ndarray
+    page_start: np.ndarray
+    page_end: np.ndarray
+    page_token: np.ndarray
+    opening: np.ndarray  # a title's first four words: the same with a subtitle
+    year: np.ndarray
+    languages: np.ndarray  # a title in several languages
+
+
+def _columns(prepared: Sequence[Keys]) -> _Columns:
+    def column(name: str) -> np.ndarray:
+        return _codes([getattr(k, name) for k in prepared])
+
+    return _Columns(
+        [k.title.text for k in prepared], column("doi_base"), column("volume"),
+        column("page_start"), column("page_end"), column("page_token"),
+        _codes([" ".join(k.title.text.split()[:4]) if k.title.text.count(" ") >= 3 else ""
+                for k in prepared]),
+        np.fromiter((k.year for k in prepared), dtype=np.int64, count=len(prepared)),
+        np.fromiter((bool(k.title.variants) for k in prepared), dtype=bool,
+                    count=len(prepared)))
+
+
 def _worth_judging(prepared: Sequence[Keys], pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs some rule could join or a person should see, with their title ratios.
 
@@ -142,17 +175,27 @@ def _worth_judging(prepared: Sequence[Keys], pairs: np.ndarray) -> tuple[np.ndar
     years apart only by a shared DOI or article number; one with conflicting DOIs or
     volumes (not a volume an export garbled) by nothing, and it is listed only with a
     near-identical title. Checking this
-    on whole columns leaves the rules a fraction of the candidates.
+    on whole columns, :data:`SIFT_CHUNK` pairs at a time, leaves the rules a fraction
+    of the candidates.
     """
     if not len(pairs):
         return pairs, np.empty(0)
-    i, j = pairs[:, 0], pairs[:, 1]
-    ratio = process.cpdist([prepared[x].title.text for x in i.tolist()],
-                           [prepared[y].title.text for y in j.tolist()],
-                           scorer=fuzz.ratio, workers=-1)
+    columns = _columns(prepared)
+    kept, ratios = [], []
+    for start in range(0, len(pairs), SIFT_CHUNK):
+        chunk = pairs[start:start + SIFT_CHUNK]
+        keep, ratio = _sift(prepared, columns, chunk)
+        kept.append(chunk[keep])
+        ratios.append(ratio[keep])
+    return np.concatenate(kept), np.concatenate(ratios)
 
-    def column(name: str) -> np.ndarray:
-        return _codes([getattr(k, name) for k in prepared])
+
+def _sift(prepared: Sequence[Keys], c: _Columns, pairs: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``pairs`` are worth judging (see :func:`_worth_judging`), and their ratios."""
+    i, j = pairs[:, 0], pairs[:, 1]
+    ratio = process.cpdist([c.titles[x] for x in i.tolist()], [c.titles[y] for y in j.tolist()],
+                           scorer=fuzz.ratio, workers=-1)
 
     def same(codes: np.ndarray) -> np.ndarray:
         return (codes[i] == codes[j]) & (codes[i] > 0)
@@ -160,22 +203,17 @@ def _worth_judging(prepared: Sequence[Keys], pairs: np.ndarray) -> tuple[np.ndar
     def conflict(codes: np.ndarray) -> np.ndarray:
         return (codes[i] != codes[j]) & (codes[i] > 0) & (codes[j] > 0)
 
-    doi, volume = column("doi_base"), column("volume")
-    year = np.fromiter((k.year for k in prepared), dtype=np.int64, count=len(prepared))
-    languages = np.fromiter((bool(k.title.variants) for k in prepared), dtype=bool,
-                            count=len(prepared))
+    year = c.year
     gap = np.where((year[i] > 0) & (year[j] > 0), np.abs(year[i] - year[j]), 0)
-    same_range = same(volume) & same(column("page_start")) & same(column("page_end"))
-    opening = _codes([" ".join(k.title.text.split()[:4]) if k.title.text.count(" ") >= 3
-                      else "" for k in prepared])  # a title and the same with a subtitle
-    joinable = ((ratio >= TITLE_FLOOR) | same(doi) | same_range | same(opening)
-                | ((languages[i] | languages[j]) & (gap <= 1)))
-    apart = (gap >= 2) & ~same(doi) & ~same(column("page_token"))
-    keep = joinable & ~apart & ~(conflict(doi) & (ratio < 93))
-    volumes = np.nonzero(keep & conflict(volume) & ~same(doi) & (ratio < 93))[0]
+    same_range = same(c.volume) & same(c.page_start) & same(c.page_end)
+    joinable = ((ratio >= TITLE_FLOOR) | same(c.doi) | same_range | same(c.opening)
+                | ((c.languages[i] | c.languages[j]) & (gap <= 1)))
+    apart = (gap >= 2) & ~same(c.doi) & ~same(c.page_token)
+    keep = joinable & ~apart & ~(conflict(c.doi) & (ratio < 93))
+    volumes = np.nonzero(keep & conflict(c.volume) & ~same(c.doi) & (ratio < 93))[0]
     for n in volumes.tolist():  # a volume cut or mangled by an export is no conflict
         keep[n] = volume_relation(prepared[i[n]], prepared[j[n]]) != "conflict"
-    return pairs[keep], ratio[keep]
+    return keep, ratio
 
 
 def _unreliable_dois(prepared: Sequence[Keys]) -> set[str]:

@@ -4,17 +4,21 @@ databases ("244-58" and "244-258" pages, "Suppl 1" and "S1" issues, ``.pub2`` DO
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar, cast
 
 from litreview.core.records import Record, normalise_doi
-from litreview.dedupe.authors import Authors, author_keys
+from litreview.dedupe.authors import Author, Authors, author_keys
 from litreview.dedupe.titles import Title, title_keys
 from litreview.dedupe.venues import journal_keys, names_conference
 
+_NUMBER = re.compile(r"\d+")
+
 
 def _first_number(value: str) -> str:
-    match = re.search(r"\d+", value or "")
+    match = _NUMBER.search(value or "")
     return match.group(0).lstrip("0") if match else ""
 
 
@@ -39,6 +43,10 @@ def _mangled(volume: str) -> bool:
 
 _MONTH = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 _PAGE_TOKEN = re.compile(r"([a-z]*)0*(\d+)([a-z]*)")
+_PAGE_COUNT = re.compile(r"\d\s*p(?:p|ages)?\.?$")
+_PAGE_PREFIX = re.compile(r"^p+\.?\s*")
+_PAGE_DASH = re.compile(r"\s*-+\s*")
+_PUB_VERSION = re.compile(r"\.pub\d+$")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -51,10 +59,10 @@ def page_keys(pages: str) -> tuple[str, str, str, bool]:
     PDF, or a page count (``215 p``).
     """
     text = (pages or "").casefold().replace("–", "-").replace("—", "-")
-    if not text or _MONTH.search(text) or re.search(r"\d\s*p(?:p|ages)?\.?$", text):
+    if not text or _MONTH.search(text) or _PAGE_COUNT.search(text):
         return "", "", "", False
-    text = re.sub(r"^p+\.?\s*", "", text.split(";")[0])
-    parts = [p for p in re.split(r"\s*-+\s*", text) if p]
+    text = _PAGE_PREFIX.sub("", text.split(";")[0])
+    parts = [p for p in _PAGE_DASH.split(text) if p]
     if not parts:
         return "", "", "", False
     first = _PAGE_TOKEN.search(parts[0].replace(" ", ""))
@@ -74,7 +82,7 @@ def page_keys(pages: str) -> tuple[str, str, str, bool]:
 
 def doi_base(doi: str) -> str:
     """The DOI of the work across versions: Cochrane's ``.pub2``/``.pub3`` are one review."""
-    return re.sub(r"\.pub\d+$", "", doi)
+    return _PUB_VERSION.sub("", doi) if ".pub" in doi else doi
 
 
 # --- the keys of one record ---------------------------------------------------------
@@ -104,8 +112,43 @@ class Keys:
         return min(names[0].surname, key=lambda f: (-len(f), f)) if names else ""
 
 
-def keys(record: Record) -> Keys:
-    """The match keys of a record; a conference venue or type makes it a conference paper."""
+_Shared = TypeVar("_Shared", Title, Authors)
+
+
+class Known:
+    """What one set of records has in common, parsed once: author entries, author lists
+    and titles. Equal titles and author lists are one object: a work's copies from several
+    databases mostly reduce to the same ones. Bounded by the set, gone with it."""
+
+    __slots__ = ("_lists", "_names", "_objects", "_titles")
+
+    def __init__(self) -> None:
+        self._names: dict[str, tuple[Author, ...]] = {}
+        self._lists: dict[tuple[str, ...], Authors] = {}
+        self._titles: dict[tuple[str, str], Title] = {}
+        self._objects: dict[object, object] = {}
+
+    def authors(self, entries: Sequence[str]) -> Authors:
+        raw = tuple(entries)
+        found = self._lists.get(raw)
+        if found is None:
+            found = self._lists[raw] = self._one(author_keys(raw, self._names))
+        return found
+
+    def title(self, title: str, journal: str) -> Title:
+        found = self._titles.get((title, journal))
+        if found is None:
+            found = self._titles[title, journal] = self._one(title_keys(title, journal))
+        return found
+
+    def _one(self, made: _Shared) -> _Shared:
+        """``made``, or the equal object met before."""
+        return cast(_Shared, self._objects.setdefault(made, made))
+
+
+def keys(record: Record, known: Known | None = None) -> Keys:
+    """The match keys of a record; a conference venue or type makes it a conference paper.
+    ``known``: what the set of records parsed so far (see :class:`Known`)."""
     year = int(record.year) if record.year.isdigit() else 0
     venue = journal_keys(record.journal)
     if record.type == "conference" or names_conference(record.journal):
@@ -119,8 +162,11 @@ def keys(record: Record) -> Keys:
         volume = ""
     token, start, end, loose = page_keys(record.pages)
     doi = normalise_doi(record.doi)
-    return Keys(title=title_keys(record.title, record.journal),
-                authors=author_keys(record.authors), year=year, venue=venue, kind=kind,
+    if known is None:
+        title, authors = title_keys(record.title, record.journal), author_keys(record.authors)
+    else:
+        title, authors = known.title(record.title, record.journal), known.authors(record.authors)
+    return Keys(title=title, authors=authors, year=year, venue=venue, kind=kind,
                 volume=volume, issue=issue_key(record.issue), page_token=token,
                 page_start=start, page_end=end, pages_loose=loose, doi=doi,
                 doi_base=doi_base(doi), volume_odd=_mangled(record.volume))

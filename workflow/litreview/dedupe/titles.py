@@ -56,8 +56,10 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("comment", re.compile(r"^\W*(?:re\s*:|(?:comments?|commentary)\s*[:\-–—])|"
                            r"\b(?:comments?|commentary) on\b")),
 )
-_MARKER_HINT = re.compile(r"errat|corrig|correct|retract|withdr|concern|repl|respon|rejoin|"
-                          r"comment|^\W*re\b")
+#: What every marker's title contains (cheaper to look for than the markers).
+_MARKER_HINTS = ("errat", "corrig", "correct", "retract", "withdr", "concern", "repl", "respon",
+                 "rejoin", "comment")
+_RE_START = re.compile(r"\W*re\b")
 #: Titles that name a kind of item, not a work: they cannot identify one by themselves.
 _GENERIC = re.compile(
     r"(?:guest )?editorials?(?: (?:notes?|introduction|comments?|overview|statement))?|"
@@ -74,8 +76,12 @@ _ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", 
           "xi": "11", "xii": "12"}
 _NONE: frozenset[str] = frozenset()  # one empty set for every title with no numbers
 _DIGITS = re.compile(r"\d+")
-_ROMAN_WORD = re.compile(r"\b(ii|iii|iv|vi|vii|viii|ix|xi|xii)\b|"
-                         r"\b(?:part|phase|stage|type|study|trial|volume|paper) (i)\b")
+#: The words after which a lone "i" is a number: "Part I", "Phase I".
+_ROMAN_AFTER = frozenset(("part", "phase", "stage", "type", "study", "trial", "volume", "paper"))
+_DIGIT_SPACE = re.compile(r"\d \d")
+
+
+_folded_journal = lru_cache(maxsize=1 << 16)(fold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,38 +97,47 @@ class Title:
     markers: frozenset[str]         # erratum, retraction, reply, comment
 
 
+
 @lru_cache(maxsize=1 << 17)  # one title recurs across databases, often as typed
 def title_keys(title: str, journal: str = "") -> Title:
     """The title without database notes; ``journal`` unmasks titles that only repeat it."""
     text = html.unescape(title or "")
     text = _TAGS.sub(" ", text)
     corrects = bool(_CORRECTS.search(text))
-    text = _ANNOTATION.sub(" ", _CORRECTS.sub(" ", text))
+    text = _CORRECTS.sub(" ", text) if corrects else text
+    if "[" in text or "(" in text:  # what the notes start with
+        text = _ANNOTATION.sub(" ", text)
     previous = None
     while previous != text:
         previous = text
-        text = _TAIL_TAG.sub("", text).strip().strip(" .\"'")
+        text = (_TAIL_TAG.sub("", text) if "]" in text else text).strip().strip(" .\"'")
     bracketed = text.startswith("[") and text.endswith("]")
     if bracketed:  # MEDLINE's translated title
         text = text[1:-1]
-    folded = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), fold(text))
+    plain = fold(text)
+    folded = _THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), plain) \
+        if _DIGIT_SPACE.search(plain) else plain
     words = folded.split()
-    journal_folded = fold(journal)
+    journal_folded = _folded_journal(journal)
     missing = bool(_MISSING.fullmatch(folded))
     generic = (missing or (len(words) < 2 and len(folded) < 15)  # not one CJK title
                or bool(_GENERIC.fullmatch(folded))
                or (len(journal_folded) > 12 and folded.startswith(journal_folded)))
     variants = []
-    for piece in _VARIANT_SPLIT.split(text):
-        part = fold(piece)
+    pieces = _VARIANT_SPLIT.split(text) if any(c in text for c in "=;/[]<") else [text]
+    for piece in pieces:
+        part = fold(piece) if len(pieces) > 1 else plain
         if len(part.split()) >= 4 and part != folded and part not in variants:
             variants.append(part)
     numbers = {n.lstrip("0") or "0" for n in _DIGITS.findall(folded)}
-    for match in _ROMAN_WORD.finditer(folded):
-        numbers.add(_ROMAN.get(match.group(1) or match.group(2), "1"))
+    distinct = set(words)
+    numbers.update(_ROMAN[w] for w in distinct & _ROMAN.keys())
+    if "i" in distinct and any(w == "i" and words[n - 1] in _ROMAN_AFTER
+                               for n, w in enumerate(words) if n):
+        numbers.add("1")
     lowered = " ".join(text.lower().split())
     markers = {name for name, pattern in _MARKERS if pattern.search(lowered)} \
-        if _MARKER_HINT.search(lowered) else set()
+        if any(hint in lowered for hint in _MARKER_HINTS) or _RE_START.match(lowered) else set()
     if corrects:
         markers.add("erratum")
     return Title(folded, tuple(variants), bracketed or bool(variants), missing, generic,

@@ -100,6 +100,7 @@ def venue_relation(a: tuple[tuple[str, ...], ...], b: tuple[tuple[str, ...], ...
     return "different"
 
 
+@lru_cache(maxsize=1 << 16)
 def names_conference(journal: str) -> bool:
     """Whether a venue name says it is a conference ("Heart. Conference: …")."""
     return bool(_CONFERENCE.search(fold(journal)))
