@@ -104,7 +104,8 @@ def snakemake(review: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="session")
 def example_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example review run once by Snakemake, in a copy: read it, never change it (copy
-    it first). Tests that use it share the xdist group ``example``."""
+    it first). Tests that use it share an xdist group (``example``, or ``example-reruns``
+    for the two slowest), so that a worker runs it once for each group it takes."""
     review = copy_example(tmp_path_factory.mktemp("example-run") / "review")
     run = snakemake(review, "--cores", "2")
     assert run.returncode == 0, run.stderr[-3000:]

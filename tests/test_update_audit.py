@@ -18,6 +18,9 @@ from litreview.cli import main
 
 #: The tests that share the example review's runs go to one xdist worker.
 EXAMPLE = pytest.mark.xdist_group("example")
+#: The two slowest runs of the example on a worker of their own (it runs the example once
+#: more for them), beside the ``example`` group.
+EXAMPLE_RERUNS = pytest.mark.xdist_group("example-reruns")
 
 #: A 2009 ERIC export: a re-export of a 2008 ERIC record, a new copy of a BEI work, and
 #: two works never seen before.
@@ -291,7 +294,7 @@ def assert_outputs_whole(review: Path) -> None:
 
 
 @pytest.mark.workflow
-@EXAMPLE
+@EXAMPLE_RERUNS
 def test_a_killed_run_leaves_no_half_written_file(example_run: Path, tmp_path: Path):
     """Told to stop (SIGTERM) as it begins writing, then resumed and killed outright
     (SIGKILL) later on: every output left is whole, and a further run completes the review
@@ -310,7 +313,7 @@ def test_a_killed_run_leaves_no_half_written_file(example_run: Path, tmp_path: P
 
 
 @pytest.mark.workflow
-@EXAMPLE
+@EXAMPLE_RERUNS
 def test_two_concurrent_runs_do_not_corrupt_the_review(example_run: Path, tmp_path: Path):
     review = copy_example(tmp_path / "review")
     command = workflow_command(review)
