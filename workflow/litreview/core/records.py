@@ -81,7 +81,7 @@ class Record:
     @classmethod
     def from_row(cls, row: dict[str, str]) -> Record:
         kwargs: dict[str, object] = {}
-        for name in _FIELDS:
+        for name in FIELD_NAMES:
             if name not in row:
                 continue
             value = row[name] or ""
@@ -91,12 +91,14 @@ class Record:
                 kwargs[name] = int(value or 0)
             else:
                 kwargs[name] = value
-        extra = tuple((k, v or "") for k, v in row.items() if k not in _KNOWN)
+        extra = tuple((k, v or "") for k, v in row.items() if k not in KNOWN_COLUMNS)
         return cls(**kwargs, extra=extra)  # type: ignore[arg-type]
 
 
-_KNOWN = KNOWN_COLUMNS = frozenset(COLUMNS + EXTRA_COLUMNS)
-_FIELDS = FIELD_NAMES = tuple(f.name for f in fields(Record) if f.name != "extra")
+#: The columns a records file gives its fields; any other column is a record's ``extra``.
+KNOWN_COLUMNS = frozenset(COLUMNS + EXTRA_COLUMNS)
+#: The record's fields in their order (``extra`` aside): a records file's columns' order.
+FIELD_NAMES = tuple(f.name for f in fields(Record) if f.name != "extra")
 
 
 # --- normalisation -----------------------------------------------------------------
