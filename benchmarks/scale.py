@@ -1,7 +1,7 @@
 """The whole workflow at scale: 100,000 to 1,000,000 records from the real exports' shapes.
 
     python benchmarks/scale.py [--sizes 100000,300000] [--seed 17] [--keep DIR]
-                               [--no-targets]
+                               [--no-targets] [--dedupe-shards N]
 
 For each size, a review directory under a temporary folder: works recombined from the
 labelled dedupe sets and the real exports in ``../shared/realdata`` (never copied here),
@@ -46,11 +46,11 @@ from scale_bench.works import TARGET_DATABASE
 TARGET_RECORDS = 100_000
 
 
-def measure(built: Built, limit: float | None) -> tuple[Size, list[Run]]:
+def measure(built: Built, limit: float | None, shards: int = 1) -> tuple[Size, list[Run]]:
     """Every measured job of a generated review, one process after another; after a
     process stopped at the time limit, the later stages' jobs are not run."""
     runs: list[Run] = []
-    for stage, argv in jobs(built.review):
+    for stage, argv in jobs(built.review, shards):
         if any(r.stopped and r.stage != stage for r in runs):
             continue
         runs.append(run(built.review, stage, argv, limit))
@@ -65,6 +65,17 @@ def measure(built: Built, limit: float | None) -> tuple[Size, list[Run]]:
          "screen": unique, "prisma": built.records}
     stages = tuple(summarise(name, n[name], runs) for name in STAGES)
     return Size(built.records, stages, rows(uncertain) if uncertain.is_file() else -1), runs
+
+
+def spread_line(runs: list[Run]) -> str:
+    """A sharded dedupe's wall time with a node per shard: the plan, the longest shard and
+    the gather one after another."""
+    steps = [r for r in runs if r.stage == "dedupe"]
+    plan, shards, gather = steps[0], steps[1:-1], steps[-1]
+    longest = max(shards, key=lambda r: r.wall)
+    return (f"    dedupe with a node per shard: plan {plan.wall:.0f} s + longest of "
+            f"{len(shards)} shards {longest.wall:.0f} s ({longest.peak_mb:,.0f} MB) + gather "
+            f"{gather.wall:.0f} s = {plan.wall + longest.wall + gather.wall:.0f} s")
 
 
 def generated(folder: Path, size: int, seed: int, the_pools: Pools, **kw: object) -> Built:
@@ -100,6 +111,9 @@ def main() -> int:
     parser.add_argument("--limit", type=float, metavar="SECONDS",
                         help="stop a process after this long (its figures become lower "
                              "bounds; the later stages are not run)")
+    parser.add_argument("--dedupe-shards", type=int, default=1, metavar="N",
+                        help="deduplicate in N shard jobs (a plan, N shards, a gather), as "
+                             "--set-scatter dedupe=N does; 1: one job")
     parser.add_argument("--save", type=Path, help="write the sizes measured here as JSON")
     parser.add_argument("--add", type=Path,
                         help="sizes measured by an earlier run (its --save) for the growth")
@@ -118,7 +132,10 @@ def main() -> int:
         measured: list[Size] = load(args.add) if args.add else []
         for size in sizes:
             built = generated(folder / f"review-{size}", size, args.seed, the_pools)
-            measured.append(measure(built, args.limit)[0])
+            size_measured, runs = measure(built, args.limit, args.dedupe_shards)
+            measured.append(size_measured)
+            if args.dedupe_shards > 1:
+                print(spread_line(runs), flush=True)
             measured.sort(key=lambda s: s.records)
             print(HEADER)
             lines = size_lines(next(m for m in measured if m.records == size))

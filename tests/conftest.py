@@ -114,13 +114,14 @@ def example_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- the workflow in process --------------------------------------------------------------
 
-def workflow_jobs(root: Path) -> list[list[str]]:
+def workflow_jobs(root: Path, shards: int = 1) -> list[list[str]]:
     """Every job of the workflow on a review, as its rule (workflow/rules/*.smk) calls the
-    command line, in an order the rules' inputs allow; paths relative to the review."""
+    command line, in an order the rules' inputs allow; paths relative to the review.
+    ``shards``: as ``--set-scatter dedupe=N``."""
     from litreview.pipeline.smk import validated_review
 
     review = validated_review(root)  # what the Snakefile runs first
-    return [*_import_jobs(review), *_search_jobs(review), *_later_jobs(review, root)]
+    return [*_import_jobs(review), *_search_jobs(review), *_later_jobs(review, root, shards)]
 
 
 def _import_jobs(review: Review) -> list[list[str]]:
@@ -150,7 +151,29 @@ def _search_jobs(review: Review) -> list[list[str]]:
     return jobs
 
 
-def _later_jobs(review: Review, root: Path) -> list[list[str]]:
+def _dedupe_jobs(records: list[str], pairs: list[str], since: list[str],
+                 shards: int) -> list[list[str]]:
+    """dedupe.smk: one job, or a plan, ``shards`` shard jobs and their gather."""
+    from litreview.core import paths
+
+    logs = paths.LOGS
+    outputs = ["-o", paths.UNIQUE, "--groups", paths.GROUPS, "--uncertain", paths.UNCERTAIN,
+               "--overlap", paths.OVERLAP]
+    if shards == 1:
+        return [["--log", f"{logs}/dedupe.log", "dedupe", *records, *outputs, *pairs, *since]]
+    items = [f"{k}-of-{shards}" for k in range(1, shards + 1)]
+    plan = paths.DEDUPE_PLAN
+    return [
+        ["--log", f"{logs}/dedupe/plan.log", "dedupe-plan", *records, "--shards", str(shards),
+         "--plan", plan, *pairs, *since],
+        *(["--log", f"{logs}/dedupe/{item}.log", "dedupe-shard", *records, "--plan", plan,
+           "--shard", item, *pairs, "-o", paths.dedupe_shard(item)] for item in items),
+        ["--log", f"{logs}/dedupe.log", "dedupe-gather",
+         *(paths.dedupe_shard(item) for item in items), "--plan", plan, *outputs],
+    ]
+
+
+def _later_jobs(review: Review, root: Path, shards: int = 1) -> list[list[str]]:
     """dedupe.smk, screen.smk and report.smk: dedupe, screen, prisma, code (with a coding
     form), report, audit."""
     from litreview.core import paths
@@ -177,9 +200,7 @@ def _later_jobs(review: Review, root: Path) -> list[list[str]]:
         if s.kind == "citation_searching")] if chases else []
     logs = paths.LOGS
     return [
-        ["--log", f"{logs}/dedupe.log", "dedupe", *records, "-o", paths.UNIQUE, "--groups",
-         paths.GROUPS, "--uncertain", paths.UNCERTAIN, "--overlap", paths.OVERLAP, *pairs,
-         *since],
+        *_dedupe_jobs(records, pairs, since, shards),
         ["--log", f"{logs}/screen.log", "screen", "--review", ".", "--unique", paths.UNIQUE,
          "--groups", paths.GROUPS, "--out", paths.SCREENING],
         ["--log", f"{logs}/prisma.log", "prisma", "--review", ".", "--groups", paths.GROUPS,

@@ -1,5 +1,6 @@
 """The example review on a real SLURM cluster, through the workflow's SLURM profile: every
-job goes through sbatch, and the results are those of a local run, byte for byte.
+job goes through sbatch (deduplication in shard jobs, as the profile sets), and the results
+are those of a local run (one dedupe job), byte for byte.
 
 Needs a cluster that answers (`.ci/slurm-up` starts a one-node one; `make test-slurm` runs
 this test). Without one the test is skipped, naming what is missing, unless
@@ -93,8 +94,9 @@ def test_the_example_on_slurm_is_the_example_run_locally(slurm_cluster: None,
     run_id = re.search(r"SLURM run ID: (\S+)", said)
     assert run_id and run_id[1].startswith("litreview_"), said[-2000:]
     ran = Counter(re.findall(r"^rule (\w+):$", said, flags=re.MULTILINE))
-    assert {"import_records", "search_hits", "dedupe", "screen", "prisma", "report",
-            "audit"} <= ran.keys(), ran
+    assert {"import_records", "search_hits", "dedupe_plan", "dedupe", "screen", "prisma",
+            "report", "audit"} <= ran.keys(), ran
+    assert ran["dedupe_shard"] == 4, ran  # the profile's set-scatter: dedupe in 4 shards
     assert re.findall(r"^localrule (\w+):$", said, flags=re.MULTILINE) == ["all"]
     jobs = submitted(said)
     completed = {job["JobID"] for job in sacct_jobs(since)

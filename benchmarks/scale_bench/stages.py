@@ -37,17 +37,20 @@ def stage_of(job: list[str]) -> str | None:
     command = job[2]
     if command == "query":
         return "search hits" if job[3] == "hits" else None
+    if command.startswith("dedupe-"):  # a sharded dedupe's plan, shards and gather
+        return "dedupe"
     return command if command in STAGES else None
 
 
-def jobs(review: Path) -> list[tuple[str, list[str]]]:
-    """The measured jobs, as the rules call them, in workflow order."""
+def jobs(review: Path, shards: int = 1) -> list[tuple[str, list[str]]]:
+    """The measured jobs, as the rules call them, in workflow order (``shards``: as
+    ``--set-scatter dedupe=N``)."""
     if str(REPO / "tests") not in sys.path:
         sys.path.insert(0, str(REPO / "tests"))
     from conftest import workflow_jobs  # the one place the rules' command lines are
 
     with contextlib.chdir(review):
-        every = workflow_jobs(Path("."))
+        every = workflow_jobs(Path("."), shards)
     return [(stage, job) for job in every if (stage := stage_of(job)) is not None]
 
 

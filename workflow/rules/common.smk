@@ -6,10 +6,14 @@ from litreview.core import paths
 from litreview.core.review import CONFIG_NAME
 from litreview.search import PLATFORMS
 from litreview.pipeline.smk import (
+    DEDUPE_SHARDS,
     coding_inputs,
     decision_sheets,
     import_options,
     pair_sheet,
+    pairs_option,
+    plan_read,
+    plan_written,
     search_sidecars,
     stages,
     studies_option,
@@ -32,4 +36,5 @@ REVIEW_INPUTS = review_inputs(REVIEW, Path("."))  # what the audit manifest hash
 
 wildcard_constraints:
     source="|".join(SOURCES),
+    scatteritem=r"\d+-of-\d+",
     db="|".join(DATABASES),

@@ -1,4 +1,5 @@
-"""``litreview import`` and ``litreview dedupe``: exports to records, records to unique works."""
+"""``litreview import`` and ``litreview dedupe`` (in one job, or planned, in shards and
+gathered): exports to records, records to unique works."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from litreview.cli.outputs import output_file, warn
+from litreview.cli.outputs import output_file, output_folder, warn
 from litreview.core.fileio import atomic_write_text, csv_text
 
 #: importers.FORMATS, spelt out so that every command does not load every reader to start
@@ -107,6 +108,45 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dedupe_plan(args: argparse.Namespace) -> int:
+    """Plan deduplication in shards (:mod:`pipeline.dedupe_shards`): keys, pairs worth
+    judging, and the components of records dealt out to the shards."""
+    from litreview.pipeline.dedupe_shards import make_plan
+    from litreview.pipeline.stages import read_pairs
+
+    sheet = read_pairs(args.pairs)
+    warn(sheet.warnings)
+    count = make_plan(args.records, sheet.decisions, args.shards, args.plan,
+                      update_of=args.update_of or "", pair_sheet=args.pairs or "")
+    print(f"{count} records dealt out to {args.shards} shard(s) in {args.plan}",
+          file=sys.stderr)
+    return 0
+
+
+def _cmd_dedupe_shard(args: argparse.Namespace) -> int:
+    """Group one shard's records as the plan deals them; write its rows."""
+    from litreview.pipeline.dedupe_shards import run_shard
+    from litreview.pipeline.stages import read_pairs
+
+    records, unique = run_shard(args.records, args.plan, args.shard,
+                                read_pairs(args.pairs).decisions, args.output)
+    print(f"shard {args.shard}: {records} records, {unique} unique", file=sys.stderr)
+    return 0
+
+
+def _cmd_dedupe_gather(args: argparse.Namespace) -> int:
+    """Merge the shards' rows into the files ``litreview dedupe`` writes, to the byte."""
+    from litreview.pipeline.dedupe_shards import gather
+
+    done = gather(args.shards, args.plan, args.output, args.groups, args.uncertain,
+                  args.overlap)
+    print(f"{done.records} records, {done.unique} unique, "
+          f"{done.records - done.unique} duplicates removed, {done.uncertain} uncertain pairs"
+          + (f", {done.decisions} reviewer decisions applied" if done.decisions else ""),
+          file=sys.stderr)
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """The import and dedupe subcommands."""
     p = sub.add_parser("import", help="import database exports into a records file",
@@ -150,6 +190,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--update-of", metavar="DATE",
                    help="for a search update: records searched after DATE come last")
     p.set_defaults(func=_cmd_dedupe)
+    _add_shard_parsers(sub)
 
     p = sub.add_parser("records", help="print a records file as CSV (the workflow's are "
                        "Parquet: results/records/<source>.parquet)")
@@ -157,3 +198,40 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="RECORDS.csv", type=output_file,
                    help="write the CSV here instead of printing it")
     p.set_defaults(func=_cmd_records)
+
+
+def _add_shard_parsers(sub: argparse._SubParsersAction) -> None:
+    """dedupe-plan, dedupe-shard and dedupe-gather: deduplication spread over jobs."""
+    p = sub.add_parser("dedupe-plan", help="plan deduplication in shards (one job each): "
+                       "then dedupe-shard for each, and dedupe-gather")
+    p.add_argument("records", nargs="+", metavar="RECORDS", help="as for dedupe")
+    p.add_argument("--shards", type=int, required=True, metavar="N",
+                   help="the number of shard jobs to deal the records out to")
+    p.add_argument("--plan", required=True, metavar="DIR", type=output_folder,
+                   help="the directory to write the plan into")
+    p.add_argument("--pairs", help="as for dedupe")
+    p.add_argument("--update-of", metavar="DATE", help="as for dedupe")
+    p.set_defaults(func=_cmd_dedupe_plan)
+
+    p = sub.add_parser("dedupe-shard", help="group one shard's records, as its plan says")
+    p.add_argument("records", nargs="+", metavar="RECORDS",
+                   help="the records files the plan was made from, in the same order")
+    p.add_argument("--plan", required=True, metavar="DIR", help="the plan's directory")
+    p.add_argument("--shard", required=True, metavar="K-of-N", help="which shard: 2-of-8")
+    p.add_argument("--pairs", help="the reviewer's pair decisions the plan was made with")
+    p.add_argument("-o", "--output", required=True, metavar="SHARD.parquet",
+                   type=output_file, help="where to write the shard's rows")
+    p.set_defaults(func=_cmd_dedupe_shard)
+
+    p = sub.add_parser("dedupe-gather", help="merge every shard's rows into the files "
+                       "dedupe writes (the same bytes)")
+    p.add_argument("shards", nargs="+", metavar="SHARD.parquet",
+                   help="every shard's rows, written by dedupe-shard")
+    p.add_argument("--plan", required=True, metavar="DIR", help="the plan's directory")
+    p.add_argument("-o", "--output", required=True, metavar="UNIQUE.csv", type=output_file,
+                   help="as for dedupe")
+    p.add_argument("--groups", required=True, metavar="GROUPS.csv", type=output_file,
+                   help="as for dedupe")
+    p.add_argument("--uncertain", metavar="PAIRS.csv", type=output_file, help="as for dedupe")
+    p.add_argument("--overlap", metavar="OVERLAP.csv", type=output_file, help="as for dedupe")
+    p.set_defaults(func=_cmd_dedupe_gather)

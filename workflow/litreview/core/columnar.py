@@ -11,6 +11,7 @@ from the same records.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -100,10 +101,12 @@ def _utf8(value: object) -> object:
 
 
 def read_columns(path: str | Path, required: Sequence[str],
-                 columns: Sequence[str] | None = None) -> Iterator[dict[str, list[Any]]]:
+                 columns: Sequence[str] | None = None,
+                 rows: Sequence[int] | None = None) -> Iterator[dict[str, list[Any]]]:
     """The file's columns (all, or those of ``columns`` it has), a row group at a time,
-    each as a list of Python values (lists of str for the list columns); a located error
-    when it is no Parquet file or lacks a ``required`` column."""
+    each as a list of Python values (lists of str for the list columns); with ``rows``
+    (ascending positions), only those rows. A located error when it is no Parquet file
+    or lacks a ``required`` column."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     from pyarrow import ArrowException
@@ -119,8 +122,17 @@ def read_columns(path: str | Path, required: Sequence[str],
         raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
                                  hint="pass a file written by 'litreview import'"))
     wanted = names if columns is None else [c for c in names if c in set(columns)]
+    end = 0
     for group in range(parquet.num_row_groups):
-        table = parquet.read_row_group(group, columns=wanted)
+        start, end = end, end + parquet.metadata.row_group(group).num_rows
+        if rows is None:
+            table = parquet.read_row_group(group, columns=wanted)
+        else:
+            low, high = bisect_left(rows, start), bisect_left(rows, end)
+            if low == high:
+                continue
+            table = parquet.read_row_group(group, columns=wanted).take(
+                [row - start for row in rows[low:high]])
         values = {name: table.column(name).to_pylist() for name in wanted}
         del table
         pa.default_memory_pool().release_unused()  # its pages back, not kept for later

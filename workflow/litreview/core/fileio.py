@@ -121,9 +121,27 @@ def write_csv(handle: TextIO, header: Sequence[object], rows: Iterable[Sequence[
     plain = csv.writer(handle, lineterminator="\n")
     quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in itertools.chain(preamble, [header], rows):
-        values = [v if isinstance(v, str) else _cell(v) for v in row]
-        values = [neutralise(v) if v[:1] in _MAY_NEED_QUOTE else v for v in values]
+        values = _safe_cells(row)
         (quoted if "\r" in "".join(values) else plain).writerow(values)
+
+
+def _safe_cells(row: Sequence[object]) -> list[str]:
+    values = [v if isinstance(v, str) else _cell(v) for v in row]
+    return [neutralise(v) if v[:1] in _MAY_NEED_QUOTE else v for v in values]
+
+
+def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """Each row as the line (or lines, a cell holding a line break) :func:`write_csv`
+    writes for it: a table written in parts and joined later is the table written whole."""
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        values = _safe_cells(row)
+        (quoted if "\r" in "".join(values) else plain).writerow(values)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]],

@@ -48,6 +48,15 @@ UNIQUE = f"{RESULTS}/dedupe/unique.csv"
 GROUPS = f"{RESULTS}/dedupe/groups.csv"
 UNCERTAIN = f"{RESULTS}/dedupe/uncertain_pairs.csv"
 OVERLAP = f"{RESULTS}/dedupe/overlap.csv"
+#: Deduplication in shards (``--set-scatter dedupe=N``): the plan's files, and each shard's
+#: rows (``1-of-4``); gone once gathered.
+DEDUPE_PLAN = f"{RESULTS}/dedupe/plan"
+DEDUPE_PLAN_FILES = ("records.parquet", "pairs.parquet", "plan.json")
+
+
+def dedupe_shard(shard: str) -> str:
+    """The rows one dedupe shard (``2-of-8``) wrote, for the gather."""
+    return f"{RESULTS}/dedupe/shards/{shard}.parquet"
 
 # --- screening ------------------------------------------------------------------------------
 

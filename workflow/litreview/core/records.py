@@ -194,15 +194,21 @@ def records_to_csv(records: Iterable[Record], extra_columns: Sequence[str] = ())
 def _write_csv(handle: TextIO, records: Iterable[Record], extra_columns: Sequence[str]) -> None:
     """The records file, formula-safe (:func:`litreview.core.fileio.write_csv`); the reader
     gives back every value exactly."""
-    header = [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
+    header = records_header(extra_columns)
+    write_csv(handle, header, records_rows(records, header))
 
-    def rows() -> Iterator[list[str]]:
-        for record in records:
-            row = record.to_row()
-            row.update(dict(record.extra))
-            yield [row.get(name, "") for name in header]
 
-    write_csv(handle, header, rows())
+def records_header(extra_columns: Sequence[str] = ()) -> list[str]:
+    """The columns of a records CSV file with these extra columns."""
+    return [*COLUMNS, *EXTRA_COLUMNS, *extra_columns]
+
+
+def records_rows(records: Iterable[Record], header: Sequence[str]) -> Iterator[list[str]]:
+    """Each record's cells under ``header`` (:func:`records_header`)."""
+    for record in records:
+        row = record.to_row()
+        row.update(dict(record.extra))
+        yield [row.get(name, "") for name in header]
 
 
 def write_records(path: str | Path, records: Iterable[Record],
@@ -219,17 +225,22 @@ def write_records(path: str | Path, records: Iterable[Record],
         _write_csv(handle, records, extra_columns)
 
 
-def read_records(path: str | Path, columns: Sequence[str] | None = None) -> list[Record]:
+def read_records(path: str | Path, columns: Sequence[str] | None = None,
+                 rows: Sequence[int] | None = None) -> list[Record]:
     """Read a records file written by :func:`write_records`, each value as it was written
     (CSV cells as they were before :func:`litreview.core.fileio.neutralise`).
 
     ``columns`` limits a Parquet file's reading to those fields (and the record's id and
-    provenance); the others keep their defaults. A CSV file is read whole."""
+    provenance); the others keep their defaults. ``rows`` (ascending positions) reads
+    only those records. A CSV file is read whole."""
     path = Path(path)
     if is_parquet(path):
         from litreview.core.records_parquet import read_parquet
 
-        return read_parquet(path, columns)
+        return read_parquet(path, columns, rows)
+    if rows is not None:
+        every = read_records(path)
+        return [every[row] for row in rows]
     with path.open(newline="", encoding="utf-8") as handle:
         reader = CsvDictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]

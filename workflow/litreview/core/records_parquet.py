@@ -36,11 +36,13 @@ def write_parquet(path: str | Path, records: Iterable[Record],
         write_table(handle, header, _values(records, extra_columns))
 
 
-def read_parquet(path: str | Path, columns: Sequence[str] | None = None) -> list[Record]:
+def read_parquet(path: str | Path, columns: Sequence[str] | None = None,
+                 rows: Sequence[int] | None = None) -> list[Record]:
     """The records of a Parquet records file; with ``columns``, only those fields (and the
-    record's id and provenance) are read, the others keep their defaults."""
+    record's id and provenance) are read, the others keep their defaults; with ``rows``
+    (ascending positions), only those records."""
     wanted = None if columns is None else {*_PROVENANCE, *columns}
-    return [record for group in read_columns(path, COLUMNS, wanted)
+    return [record for group in read_columns(path, COLUMNS, wanted, rows)
             for record in _from_columns(group)]
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -35,23 +35,54 @@ WINDOW = 10
 TITLE_FLOOR = 60.0
 
 
+@dataclass(frozen=True, slots=True)
+class SetFacts:
+    """What the set of records as a whole says about each record's keys: the DOIs given to
+    unlike titles (dropped), and every name each journal goes by (:func:`_venue_aliases`)."""
+
+    bad_dois: frozenset[str] = frozenset()
+    aliases: Mapping[tuple[str, ...], frozenset[tuple[str, ...]]] = field(
+        default_factory=dict)
+
+
 def prepare(records: Sequence[Record]) -> list[Keys]:
     """The keys of every record, with what the set as a whole says: DOIs given to unlike
     titles dropped, and every name a journal goes by made one."""
+    prepared = record_keys(records)
+    return with_facts(prepared, set_facts(records, prepared))
+
+
+def record_keys(records: Sequence[Record]) -> list[Keys]:
+    """Each record's own keys (:func:`litreview.dedupe.match_keys.keys`), parsed once per
+    distinct author list and title."""
     known = Known()
     collecting = gc.isenabled()
     gc.disable()  # keys hold no cycles; collections would walk the records again and again
     try:
-        prepared = [keys(r, known) for r in records]
+        return [keys(r, known) for r in records]
     finally:
         if collecting:
             gc.enable()
-    del known
-    bad_dois = _unreliable_dois(prepared)
-    if bad_dois:
-        prepared = [replace(k, doi="", doi_base="") if k.doi_base in bad_dois else k
+
+
+def set_facts(records: Sequence[Record], prepared: Sequence[Keys]) -> SetFacts:
+    """What the whole set says about its records' keys (their own keys, ``prepared``)."""
+    return SetFacts(frozenset(_unreliable_dois(prepared)), _venue_aliases(records))
+
+
+def with_facts(prepared: list[Keys], facts: SetFacts) -> list[Keys]:
+    """The keys with the set's facts applied: a record of one set keys the same whether
+    deduplicated in one job or in a shard of its own."""
+    if facts.bad_dois:
+        prepared = [replace(k, doi="", doi_base="") if k.doi_base in facts.bad_dois else k
                     for k in prepared]
-    return _venue_aliases(records, prepared)
+    if not facts.aliases:
+        return prepared
+    out = []
+    for k in prepared:
+        extra = {n for part in k.venue for n in facts.aliases.get(part, ())} - set(k.venue)
+        out.append(replace(k, venue=k.venue + tuple(sorted(extra))) if extra else k)
+    return out
 
 
 def pairs_to_judge(prepared: Sequence[Keys]) -> tuple[np.ndarray, np.ndarray]:
@@ -88,8 +119,10 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
             blocks[key].append(i)
     n = len(prepared)
     chunks: list[np.ndarray] = []
+    pending = 0
     triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for members in blocks.values():
+    while blocks:
+        members = blocks.popitem()[1]  # each block's list freed once its pairs are made
         m = len(members)
         if m < 2:
             continue
@@ -101,13 +134,26 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
             chunks.append(idx[rows] * n + idx[cols])
         else:
             chunks.append(_neighbours(prepared, members, n))
+        pending += len(chunks[-1])
+        if pending > _COMPACT:  # a pair met in many blocks is kept once
+            chunks, pending = [_distinct(chunks)], 0
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
-    codes = np.concatenate(chunks)
-    del chunks  # sorted in place and kept once: the peak of a million records' pairs
-    codes.sort()
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    codes = _distinct(chunks)
     return np.stack((codes // n, codes % n), axis=1)
+
+
+#: Candidate pair codes gathered before those met twice are dropped: bounds the memory of
+#: a million records' pairs, most of which several blocks give.
+_COMPACT = 1 << 23
+
+
+def _distinct(chunks: list[np.ndarray]) -> np.ndarray:
+    """The distinct codes of ``chunks``, sorted."""
+    codes = np.concatenate(chunks)
+    chunks.clear()
+    codes.sort()
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
 
 
 def _neighbours(prepared: Sequence[Keys], members: list[int], n: int) -> np.ndarray:
@@ -224,14 +270,15 @@ def _unreliable_dois(prepared: Sequence[Keys]) -> set[str]:
             by_doi[k.doi_base].append(i)
     bad = set()
     for doi, members in by_doi.items():
-        titles = [prepared[i].title for i in members if not prepared[i].title.generic]
-        if len(titles) > 1 and any(fuzz.token_set_ratio(x.text, y.text) < 60
+        titles = list(dict.fromkeys(prepared[i].title.text for i in members  # equal: 100
+                                    if not prepared[i].title.generic))
+        if len(titles) > 1 and any(fuzz.token_set_ratio(x, y) < 60
                                    for n, x in enumerate(titles) for y in titles[n + 1:]):
             bad.add(doi)
     return bad
 
 
-def _venue_aliases(records: Sequence[Record], prepared: list[Keys]) -> list[Keys]:
+def _venue_aliases(records: Sequence[Record]) -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
     """Every name a journal goes by, as the records declare it: a record of "Ai zheng =
     Aizheng = Chinese journal of cancer" makes "Aizheng" and "Chinese Journal of Cancer"
     one journal in every record."""
@@ -245,13 +292,7 @@ def _venue_aliases(records: Sequence[Record], prepared: list[Keys]) -> list[Keys
             names |= aliases.get(name, set())
         for name in names:
             aliases[name] = names
-    if not aliases:
-        return prepared
-    out = []
-    for k in prepared:
-        extra = {n for part in k.venue for n in aliases.get(part, ())} - set(k.venue)
-        out.append(replace(k, venue=k.venue + tuple(sorted(extra))) if extra else k)
-    return out
+    return {name: frozenset(names) for name, names in aliases.items()}
 
 
 _PARALLEL = re.compile(r"\s=\s")

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from litreview.core.records import Record
 from litreview.dedupe.blocking import pairs_to_judge, prepare
 from litreview.dedupe.evidence import DEFAULT_WEIGHTS, Weights
@@ -107,10 +109,19 @@ class _UnionFind:
 # --- grouping ----------------------------------------------------------------------
 
 def deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision] = (),
-                weights: Weights = DEFAULT_WEIGHTS) -> Dedupe:
-    """Group duplicates; ``records`` must be in representative-priority order."""
+                weights: Weights = DEFAULT_WEIGHTS, *, prepared: Sequence[Keys] | None = None,
+                pairs: tuple[np.ndarray, np.ndarray] | None = None) -> Dedupe:
+    """Group duplicates; ``records`` must be in representative-priority order.
+
+    A shard of a larger set (:mod:`litreview.dedupe.shards`) gives its records' keys with
+    the whole set's facts (``prepared``) and the pairs the whole set's blocking chose for
+    them, as index pairs into ``records`` with their title ratios (``pairs``)."""
     with _collector_paused():
-        return _deduplicate(records, decisions, weights)
+        if prepared is None:
+            prepared = prepare(records)
+        if pairs is None:
+            pairs = pairs_to_judge(prepared)
+        return _deduplicate(records, decisions, weights, prepared, pairs)
 
 
 @contextmanager
@@ -130,10 +141,11 @@ class _Verdicts(dict[tuple[int, int], Judgement]):
     """The verdicts on pairs (i < j): the blocked pairs at once, others when the chain
     guard asks."""
 
-    def __init__(self, prepared: Sequence[Keys], weights: Weights):
+    def __init__(self, prepared: Sequence[Keys], weights: Weights,
+                 pairs: tuple[np.ndarray, np.ndarray]):
         super().__init__()
         self.prepared, self.weights = prepared, weights
-        pairs, ratios = pairs_to_judge(prepared)
+        pairs, ratios = pairs
         for i, j, ratio in zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), ratios.tolist(),
                                strict=True):
             self[(i, j)] = judge(prepared[i], prepared[j], ratio, weights)
@@ -147,10 +159,10 @@ class _Verdicts(dict[tuple[int, int], Judgement]):
 
 
 def _deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision],
-                 weights: Weights) -> Dedupe:
-    prepared = prepare(records)
+                 weights: Weights, prepared: Sequence[Keys],
+                 pairs: tuple[np.ndarray, np.ndarray]) -> Dedupe:
     decided = _decided(records, decisions)
-    judged = _Verdicts(prepared, weights)
+    judged = _Verdicts(prepared, weights, pairs)
     uf = _UnionFind(len(records))
     refused = _join(uf, decided, judged, [k.year for k in prepared])
     roots = [uf.find(i) for i in range(len(records))]

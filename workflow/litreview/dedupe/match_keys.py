@@ -146,6 +146,10 @@ class Known:
         return cast(_Shared, self._objects.setdefault(made, made))
 
 
+#: The fields :func:`keys` reads: all a record needs for its keys to be made.
+KEY_FIELDS = ("title", "authors", "year", "journal", "type", "volume", "issue", "pages", "doi")
+
+
 def keys(record: Record, known: Known | None = None) -> Keys:
     """The match keys of a record; a conference venue or type makes it a conference paper.
     ``known``: what the set of records parsed so far (see :class:`Known`)."""

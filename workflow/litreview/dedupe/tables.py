@@ -4,7 +4,7 @@ writes, the groups file read back, and the duplicate-pair sheet a reviewer edits
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,49 +26,79 @@ def groups_csv(groups: Mapping[str, str], records: Sequence[Record],
     """Each record's group, its database, and the pair that brought it in: the record it
     was joined to and the rule that joined them (both empty for a group's first record;
     the rule ``reviewer`` for a reviewer's pair decision)."""
+    return csv_text(GROUPS_COLUMNS, groups_rows(groups, records, rules, joined_to))
+
+
+def groups_rows(groups: Mapping[str, str], records: Sequence[Record],
+                rules: Mapping[str, str] | None = None,
+                joined_to: Mapping[str, str] | None = None) -> Iterator[list[str]]:
+    """The rows of :func:`groups_csv`."""
     rules, joined_to = rules or {}, joined_to or {}
-    return csv_text(list(GROUPS_COLUMNS),
-                    [[r.record_id, groups[r.record_id], r.database,
-                      joined_to.get(r.record_id, ""), rules.get(r.record_id, "")]
-                     for r in records])
+    for r in records:
+        yield [r.record_id, groups[r.record_id], r.database, joined_to.get(r.record_id, ""),
+               rules.get(r.record_id, "")]
 
 
 #: Fields shown side by side for each uncertain pair, so a person can decide from the sheet.
 _SHOWN = ("database", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi")
+#: The columns of ``uncertain_pairs.csv``.
+UNCERTAIN_COLUMNS = ("record_a", "record_b", "decision", "score", "reason", "rule",
+                     *(f"{name}_{side}" for name in _SHOWN for side in "ab"))
 
 
 def uncertain_csv(pairs: Sequence[UncertainPair], records: Sequence[Record]) -> str:
     """Pairs for a person, with an empty ``decision`` column: copy the file to the pair sheet
     (``screening/duplicate_pairs.csv``), write same or different, leave the rest blank.
     ``rule`` names the rule that held the pair apart."""
-    by_id = {r.record_id: r for r in records}
+    return csv_text(UNCERTAIN_COLUMNS, uncertain_rows(pairs, records))
 
-    def row(p: UncertainPair) -> list[str]:
+
+def uncertain_rows(pairs: Sequence[UncertainPair], records: Sequence[Record]
+                   ) -> Iterator[list[str]]:
+    """The rows of :func:`uncertain_csv`."""
+    by_id = {r.record_id: r for r in records} if pairs else {}
+    for p in pairs:
         both = [by_id[p.a].to_row(), by_id[p.b].to_row()]
-        return [p.a, p.b, "", f"{p.score:.1f}", p.reason, p.rule,
-                *(side[name] for name in _SHOWN for side in both)]
-
-    return csv_text(["record_a", "record_b", "decision", "score", "reason", "rule",
-                     *(f"{name}_{side}" for name in _SHOWN for side in "ab")],
-                    [row(p) for p in pairs])
+        yield [p.a, p.b, "", f"{p.score:.1f}", p.reason, p.rule,
+               *(side[name] for name in _SHOWN for side in both)]
 
 
 def overlap_csv(groups: Mapping[str, str], records: Sequence[Record],
                 sources: Sequence[str]) -> str:
     """Per source: records, unique works, works found only there, works shared with each other."""
-    works: dict[str, set[str]] = defaultdict(set)  # source -> group ids
-    counts: dict[str, int] = defaultdict(int)
-    for record in records:
-        works[record.database].add(groups[record.record_id])
-        counts[record.database] += 1
-    rows = []
-    for source in sources:
-        others = set().union(*(works[o] for o in sources if o != source))
-        shared = [len(works[source] & works[o]) if o != source else len(works[source])
-                  for o in sources]
-        rows.append([source, counts[source], len(works[source]), len(works[source] - others),
-                     *shared])
-    return csv_text(["source", "records", "works", "only_here", *sources], rows)
+    return Overlap.of((r.database, groups[r.record_id]) for r in records).csv(sources)
+
+
+@dataclass(slots=True)
+class Overlap:
+    """The works (group ids) each source found and its records, as counted so far."""
+
+    works: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @classmethod
+    def of(cls, memberships: Iterable[tuple[str, str]]) -> Overlap:
+        """The overlap of each record's ``(database, group_id)``."""
+        overlap = cls()
+        for database, group in memberships:
+            overlap.add(database, group)
+        return overlap
+
+    def add(self, database: str, group: str) -> None:
+        self.works[database].add(group)
+        self.counts[database] += 1
+
+    def csv(self, sources: Sequence[str]) -> str:
+        """Per source: records, unique works, works found only there, works shared."""
+        works = self.works
+        rows = []
+        for source in sources:
+            others = set().union(*(works[o] for o in sources if o != source))
+            shared = [len(works[source] & works[o]) if o != source else len(works[source])
+                      for o in sources]
+            rows.append([source, self.counts[source], len(works[source]),
+                         len(works[source] - others), *shared])
+        return csv_text(["source", "records", "works", "only_here", *sources], rows)
 
 
 # --- read -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from litreview.core import paths
 from litreview.core.errors import InputError
@@ -18,6 +19,11 @@ from litreview.core.review import (
 )
 from litreview.pipeline.preflight import preflight, stage_ids, update_hints
 from litreview.pipeline.scaffold import REPOSITORY
+
+#: Dedupe shard jobs (``dedupe.smk``): 1 deduplicates in one job; ``--set-scatter dedupe=N``
+#: (the SLURM profile sets it) plans N shards, groups each in a job of its own and gathers
+#: them into the same files, byte for byte.
+DEDUPE_SHARDS = 1
 
 
 def validated_review(root: str | Path = ".") -> Review:
@@ -108,3 +114,18 @@ def import_options(source: Source) -> str:
     if not source.rejects:
         options.append("--no-set-aside")
     return " ".join(options)
+
+
+def pairs_option(wildcards: object, input: Any) -> str:
+    """The ``--pairs`` option of a dedupe job: the reviewers' pair sheet when there is one."""
+    return f"--pairs {input.pairs}" if input.pairs else ""
+
+
+def plan_written(wildcards: object, output: Any) -> str:
+    """The folder of the dedupe plan a job writes (its files are the job's output)."""
+    return str(Path(output[0]).parent)
+
+
+def plan_read(wildcards: object, input: Any) -> str:
+    """The folder of the dedupe plan a job reads (its files are the job's ``plan`` input)."""
+    return str(Path(input.plan[0]).parent)

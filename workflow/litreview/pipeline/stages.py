@@ -63,9 +63,15 @@ class Deduplicated:
 def update_order(records: Sequence[Record], update_of: str) -> list[Record]:
     """For a search update, the previous version's records first (they keep their groups'
     ids), the update's after them, each in source order."""
+    return [records[i] for i in update_positions(records, update_of)]
+
+
+def update_positions(records: Sequence[Record], update_of: str) -> list[int]:
+    """The positions of :func:`update_order`'s records in ``records``."""
     if not update_of:
-        return list(records)
-    return sorted(records, key=lambda r: bool(r.searched and r.searched > update_of))
+        return list(range(len(records)))
+    return sorted(range(len(records)),
+                  key=lambda i: bool(records[i].searched and records[i].searched > update_of))
 
 
 def read_pairs(path: str | Path | None) -> PairSheet:
@@ -82,9 +88,18 @@ def deduplicate_sources(sources: Sequence[Sequence[Record]],
     """Group the duplicates of every source's records (databases first, in config order).
     A record id met in two sources, or a pair decision naming an unknown id, is a located
     error."""
-    from litreview.dedupe import deduplicate, unknown_pair_ids
+    from litreview.dedupe import deduplicate
 
     records = update_order([r for source in sources for r in source], update_of)
+    check_records(records, decisions, pair_sheet)
+    return Deduplicated(tuple(records), deduplicate(records, decisions), tuple(decisions))
+
+
+def check_records(records: Sequence[Record], decisions: Sequence[PairDecision],
+                  pair_sheet: str = "") -> None:
+    """A record id met twice, or a pair decision naming an unknown id: a located error."""
+    from litreview.dedupe import unknown_pair_ids
+
     seen: dict[str, str] = {}
     problems = []
     for record in records:
@@ -95,7 +110,6 @@ def deduplicate_sources(sources: Sequence[Sequence[Record]],
         seen[record.record_id] = record.source_file
     problems += unknown_pair_ids(decisions, seen, pair_sheet)
     raise_if(problems)
-    return Deduplicated(tuple(records), deduplicate(records, decisions), tuple(decisions))
 
 
 # --- search hits ---------------------------------------------------------------------------
