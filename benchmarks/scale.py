@@ -15,6 +15,11 @@ and CPU seconds and peak RSS are that process's (``os.wait4``). Prints a table p
 the growth exponents between sizes, the 1,000,000-record targets (measured, or
 extrapolated from the two largest sizes), and first the single-stage targets on 100,000
 realistic records (one import, the BEI strategy's hits). Exits 1 when a target is missed.
+
+``--dedupe-shards N`` deduplicates as ``--set-scatter dedupe=N`` does: a plan job, N shard
+jobs and a gather, measured one after another like every job (the dedupe row sums them,
+its peak is the largest), and prints what a node per shard would take: the plan, the
+longest shard and the gather.
 """
 
 from __future__ import annotations

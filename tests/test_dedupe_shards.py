@@ -183,6 +183,10 @@ def test_a_shard_of_another_plan_or_a_missing_shard_is_refused(generated, tmp_pa
         run_shard(records, tmp_path / "a", "1-of-3", [], tmp_path / "x.parquet")
     with pytest.raises(InputError, match="other records files"):
         run_shard(records[:3], tmp_path / "a", "1-of-2", [], tmp_path / "x.parquet")
+    with pytest.raises(InputError, match="0 shards: give 1 or more"):
+        make_plan(records, [], 0, tmp_path / "c")
+    with pytest.raises(InputError, match="a shard is written K-of-N"):
+        run_shard(records, tmp_path / "a", "3-of-2", [], tmp_path / "x.parquet")
     with pytest.raises(InputError, match="not a dedupe plan"):
         run_shard(records, tmp_path, "1-of-2", [], tmp_path / "x.parquet")
 

@@ -89,6 +89,8 @@ def make_plan(paths: Sequence[str], decisions: Sequence[PairDecision], shards: i
               out: str | Path, *, update_of: str = "", pair_sheet: str = "") -> int:
     """Write the plan of ``shards`` jobs for the records files into directory ``out``;
     return how many records it deals out."""
+    if shards < 1:
+        raise InputError(Problem(str(out), f"{shards} shards: give 1 or more"))
     read = [read_records(p, columns=(*KEY_FIELDS, "searched", "source_line")) for p in paths]
     sizes = [len(records) for records in read]
     every = [r for records in read for r in records]
