@@ -175,6 +175,10 @@ def test_a_shard_of_another_plan_or_a_missing_shard_is_refused(generated, tmp_pa
     with pytest.raises(InputError, match="another plan"):
         gather([str(tmp_path / "a1.parquet"), str(tmp_path / "b2.parquet")], tmp_path / "a",
                tmp_path / "u.csv", tmp_path / "g.csv")
+    (tmp_path / "page.parquet").write_text("<html>a page saved by mistake</html>")
+    with pytest.raises(InputError, match="not a dedupe shard's rows"):
+        gather([str(tmp_path / "a1.parquet"), str(tmp_path / "page.parquet")],
+               tmp_path / "a", tmp_path / "u.csv", tmp_path / "g.csv")
     with pytest.raises(InputError, match="no rows of shard 2-of-2"):
         gather([str(tmp_path / "a1.parquet")], tmp_path / "a", tmp_path / "u.csv",
                tmp_path / "g.csv")
@@ -187,6 +191,9 @@ def test_a_shard_of_another_plan_or_a_missing_shard_is_refused(generated, tmp_pa
         make_plan(records, [], 0, tmp_path / "c")
     with pytest.raises(InputError, match="a shard is written K-of-N"):
         run_shard(records, tmp_path / "a", "3-of-2", [], tmp_path / "x.parquet")
+    (tmp_path / "b" / "pairs.parquet").write_bytes((tmp_path / "a" / "pairs.parquet").read_bytes())
+    with pytest.raises(InputError, match="do not fit together"):
+        run_shard(records[:3], tmp_path / "b", "1-of-2", [], tmp_path / "x.parquet")
     with pytest.raises(InputError, match="not a dedupe plan"):
         run_shard(records, tmp_path, "1-of-2", [], tmp_path / "x.parquet")
 

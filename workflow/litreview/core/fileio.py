@@ -118,27 +118,32 @@ def write_csv(handle: TextIO, header: Sequence[object], rows: Iterable[Sequence[
 
     The csv module quotes a cell holding ``\n`` but not one holding a lone ``\r``, which
     a reader takes for a line break: a row with one is written with every cell quoted."""
+    write = _row_writer(handle)
+    for row in itertools.chain(preamble, [header], rows):
+        write(row)
+
+
+def _row_writer(handle: TextIO) -> Callable[[Sequence[object]], None]:
+    """Writes one row as :func:`write_csv` does: each cell through :func:`neutralise`; every
+    cell quoted in a row holding a lone ``\r``."""
     plain = csv.writer(handle, lineterminator="\n")
     quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for row in itertools.chain(preamble, [header], rows):
-        values = _safe_cells(row)
+
+    def write(row: Sequence[object]) -> None:
+        values = [v if isinstance(v, str) else _cell(v) for v in row]
+        values = [neutralise(v) if v[:1] in _MAY_NEED_QUOTE else v for v in values]
         (quoted if "\r" in "".join(values) else plain).writerow(values)
 
-
-def _safe_cells(row: Sequence[object]) -> list[str]:
-    values = [v if isinstance(v, str) else _cell(v) for v in row]
-    return [neutralise(v) if v[:1] in _MAY_NEED_QUOTE else v for v in values]
+    return write
 
 
 def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[str]:
     """Each row as the line (or lines, a cell holding a line break) :func:`write_csv`
     writes for it: a table written in parts and joined later is the table written whole."""
     buffer = io.StringIO()
-    plain = csv.writer(buffer, lineterminator="\n")
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    write = _row_writer(buffer)
     for row in rows:
-        values = _safe_cells(row)
-        (quoted if "\r" in "".join(values) else plain).writerow(values)
+        write(row)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -68,19 +68,18 @@ class PlanFiles:
     file: np.ndarray
     row: np.ndarray
     files: tuple[tuple[str, int], ...]
-    decisions: int
     fingerprint: str
 
 
-def shard_number(spec: str, shards: int | None = None) -> tuple[int, int]:
-    """``"2-of-8"`` as (1, 8): the shard's index from 0 and the number of shards."""
+def shard_index(spec: str, shards: int) -> int:
+    """The index from 0 of shard ``spec`` (``"2-of-8"``: 1) of a plan for ``shards``."""
     match = _SHARD.fullmatch(spec)
     if not match or not 1 <= int(match[1]) <= int(match[2]):
         raise InputError(Problem(spec, "a shard is written K-of-N, 1 <= K <= N (2-of-8)"))
-    if shards is not None and int(match[2]) != shards:
+    if int(match[2]) != shards:
         raise InputError(Problem(spec, f"the plan is for {shards} shards, not {match[2]}",
                                  hint=_REMAKE + " with --shards " + match[2]))
-    return int(match[1]) - 1, int(match[2])
+    return int(match[1]) - 1
 
 
 # --- plan ----------------------------------------------------------------------------------
@@ -114,8 +113,7 @@ def make_plan(paths: Sequence[str], decisions: Sequence[PairDecision], shards: i
              "bad_dois": sorted(made.facts.bad_dois),
              "venue_aliases": sorted([list(name), sorted(map(list, names))]
                                      for name, names in made.facts.aliases.items())}
-    about["fingerprint"] = hashlib.sha256(
-        json.dumps(about, sort_keys=True).encode() + table + pairs).hexdigest()
+    about["fingerprint"] = _fingerprint(about, table, pairs)
     atomic_write_text(out / PLAN_JSON, json.dumps(about, indent=1, sort_keys=True) + "\n")
     return count
 
@@ -133,8 +131,16 @@ def _write_parquet(path: Path, columns: dict[str, np.ndarray]) -> bytes:
     return data
 
 
+def _fingerprint(about: dict[str, Any], table: bytes, pairs: bytes) -> str:
+    """What a plan is, as a hash: its JSON (but the fingerprint) and its two tables' bytes."""
+    said = {key: value for key, value in about.items() if key != "fingerprint"}
+    return hashlib.sha256(json.dumps(said, sort_keys=True).encode() + table + pairs).hexdigest()
+
+
 def read_plan(directory: str | Path) -> PlanFiles:
-    """The plan ``dedupe-plan`` wrote into ``directory``."""
+    """The plan ``dedupe-plan`` wrote into ``directory``; a plan whose files no longer fit
+    together (one damaged, or rewritten by another plan) is a located error."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     directory = Path(directory)
@@ -144,8 +150,12 @@ def read_plan(directory: str | Path) -> PlanFiles:
         raise InputError(Problem(str(directory), f"not a dedupe plan: no {', '.join(missing)}",
                                  hint="write it with 'litreview dedupe-plan'"))
     about = _plan_json(directory)
-    records = pq.read_table(directory / PLAN_RECORDS)
-    pairs = pq.read_table(directory / PLAN_PAIRS)
+    table, pairs_bytes = ((directory / name).read_bytes() for name in (PLAN_RECORDS, PLAN_PAIRS))
+    if about.get("fingerprint") != _fingerprint(about, table, pairs_bytes):
+        raise InputError(Problem(str(directory), "the plan's files do not fit together (one "
+                                 "is damaged, or from another plan)", hint=_REMAKE))
+    records = pq.read_table(pa.BufferReader(table))
+    pairs = pq.read_table(pa.BufferReader(pairs_bytes))
     edges = np.stack([pairs["i"].to_numpy(), pairs["j"].to_numpy()], axis=1).astype(np.int64)
     facts = SetFacts(frozenset(about["bad_dois"]),
                      {tuple(name): frozenset(tuple(n) for n in names)
@@ -153,7 +163,7 @@ def read_plan(directory: str | Path) -> PlanFiles:
     made = Plan(records["shard"].to_numpy(), edges.reshape(-1, 2),
                 pairs["ratio"].to_numpy().astype(np.float64), facts, about["shards"])
     return PlanFiles(made, records["file"].to_numpy(), records["row"].to_numpy(),
-                     tuple((name, n) for name, n in about["files"]), about["decisions"],
+                     tuple((name, n) for name, n in about["files"]),
                      about["fingerprint"])
 
 
@@ -172,7 +182,7 @@ def run_shard(paths: Sequence[str], plan_dir: str | Path, spec: str,
     """Group one shard's records (``spec``: ``K-of-N``) and write its rows to ``out``;
     return its records and unique works."""
     planned = read_plan(plan_dir)
-    shard, _ = shard_number(spec, planned.plan.shards)
+    shard = shard_index(spec, planned.plan.shards)
     if [str(p) for p in paths] != [name for name, _ in planned.files]:
         raise InputError(Problem(str(plan_dir), "the plan was made from other records files: "
                                  + ", ".join(name for name, _ in planned.files), hint=_REMAKE))
@@ -286,10 +296,16 @@ def gather(shard_files: Sequence[str], plan_dir: str | Path, unique: str | Path,
 def _check_shards(paths: Sequence[str], about: dict[str, Any]) -> None:
     """Every shard of the plan, once each, each made from this plan."""
     import pyarrow.parquet as pq
+    from pyarrow import ArrowException
 
     problems, seen = [], {}
     for path in paths:
-        meta = pq.read_schema(path).metadata or {}
+        try:
+            meta = pq.read_schema(path).metadata or {}
+        except (ArrowException, OSError) as error:
+            problems.append(Problem(path, f"not a dedupe shard's rows ({error})",
+                                    hint="give the files 'litreview dedupe-shard' wrote"))
+            continue
         spec = meta.get(b"litreview.shard", b"").decode()
         if meta.get(_MADE_FROM, b"").decode() != about["fingerprint"]:
             problems.append(Problem(path, "this shard was made from another plan",
