@@ -38,14 +38,17 @@ def test_every_value_comes_back_and_the_same_records_give_the_same_bytes(tmp_pat
     assert table.column("source_line").to_pylist() == [7, 0]
 
 
-def test_a_reading_of_some_columns_gives_those_and_the_provenance(tmp_path: Path):
-    path = tmp_path / "r.parquet"
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_reading_of_some_columns_gives_those_and_the_provenance(tmp_path: Path, suffix: str):
+    path = tmp_path / f"r{suffix}"
     write_records(path, RECORDS)
     some = read_records(path, columns=("title", "keywords"))
     assert [r.title for r in some] == [r.title for r in RECORDS]
-    assert some[0].keywords == ("a; b", "c")
+    assert some[0].keywords == (("a; b", "c") if suffix == ".parquet" else ("a", "b", "c"))
     assert some[0].source_file == "data/exports/db/a.ris" and some[0].source_position == 1
     assert some[0].abstract == "" and some[0].original == ""  # not read
+    assert read_records(path, rows=[1]) == [read_records(path)[1]]
+    assert read_records(path, rows=[]) == []
 
 
 def test_a_file_that_is_no_records_file_is_named(tmp_path: Path):

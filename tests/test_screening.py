@@ -229,8 +229,10 @@ def test_to_screen_workbook_is_laid_out_for_screening(tmp_path: Path):
     assert sorted(header) == sorted(TO_SCREEN_COLUMNS) and sheet.freeze_panes == "B2"
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert lists == {"B2:B5": '"include,exclude,unsure"', "C2:C5": f'"{",".join(reasons)}"'}
-    assert sheet.column_dimensions["H"].width == 90  # the abstract, wrapped
-    assert sheet.cell(2, header.index("abstract") + 1).alignment.wrap_text
+    # the abstract, wrapped, 90 characters wide (Excel stores the width with its padding)
+    assert 90 <= sheet.column_dimensions["H"].width < 91
+    assert sheet.cell(2, header.index("title") + 1).alignment.wrap_text
+    assert sheet.column_dimensions["H"].alignment.wrap_text  # an abstract typed in wraps too
     last = sheet.max_row
     assert sheet.cell(last, header.index("doi") + 1).hyperlink.target == \
         "https://doi.org/10.1000/x9"
@@ -252,6 +254,33 @@ def test_to_screen_workbook_is_laid_out_for_screening(tmp_path: Path):
     header = [c.value for c in sheet[1]]
     assert header[6] == "score" and sheet.cell(sheet.max_row, 7).value == 1.2346
     assert sheet.cell(2, 7).value == -0.5 and read_sheet(path, STAGES).warnings == ()
+
+
+def test_to_screen_workbook_says_what_excel_could_not_hold(tmp_path: Path, monkeypatch):
+    from litreview.screening import workbook
+
+    monkeypatch.setattr(workbook, "ROW_LIMIT", 5)  # a header and 4 records a sheet
+    monkeypatch.setattr(workbook, "LINK_LIMIT", 3)
+    recs = [Record(f"r{i}", "DB", "f.ris", i, title=f"Title {i}", year="2006",
+                   doi=f"10.1000/x{i}", abstract="long " * 8000 if i == 1 else "")
+            for i in range(6)]
+    rows = to_screen_rows(screen(recs, CRITERIA, []).stages[0], {r.record_id: r for r in recs})
+    path = tmp_path / "to_screen.xlsx"
+    path.write_bytes(to_screen_xlsx(rows, ["R1"]))
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert [c.value for c in sheet["A"]][1:] == ["r0", "r1", "r2", "r3"]
+    doi = header.index("doi") + 1
+    linked = [sheet.cell(row, doi).hyperlink is not None for row in range(2, 6)]
+    assert linked == [True, True, False, False]  # r0's DOI and URL, r1's DOI: the three
+    abstract = sheet.cell(3, header.index("abstract") + 1).value
+    assert len(abstract) == 32_767 and abstract.endswith(" […]")
+    notes = [c.value for (c,) in book["notes"].iter_rows()]
+    assert notes[0] == "Notes" and "the last 2 of the 6 records are only in to_screen.csv" \
+        in notes[1]
+    assert "links a sheet: 5 DOIs and URLs after them are plain text" in notes[2]
+    assert "the text of 1 cell(s) ends with '[…]' (rows 3)" in notes[3]
 
 
 def test_load_criteria_reports_unknown_criterion(tmp_path: Path):

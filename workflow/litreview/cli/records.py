@@ -79,8 +79,8 @@ def _cmd_dedupe(args: argparse.Namespace) -> int:
     """Group the duplicates of the records files (:func:`pipeline.stages.deduplicate_sources`)
     and write the unique records, the groups, the uncertain pairs and the overlap."""
     from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
-    from litreview.core.records import read_records, write_records
-    from litreview.core.records_parquet import WITHOUT_ORIGINAL, with_originals
+    from litreview.core.records import WITHOUT_ORIGINAL, read_records, write_records
+    from litreview.core.records_parquet import with_originals
     from litreview.dedupe import groups_csv, overlap_csv, uncertain_csv
     from litreview.pipeline.stages import deduplicate_sources, read_pairs
 

@@ -16,13 +16,13 @@ from litreview.core.contracts import (
     UNIQUE_EXTRA_COLUMNS,
     Status,
 )
-from litreview.core.fileio import atomic_write_bytes, atomic_write_text
+from litreview.core.fileio import atomic_open, atomic_write_bytes, atomic_write_text, write_csv
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
     """Apply the screening stages (:func:`pipeline.stages.screen_review`) and write each
     stage's sheet to screen from, agreement and conflicts, every status and the included."""
-    from litreview.core.records import read_records, records_to_csv
+    from litreview.core.records import WITHOUT_ORIGINAL, read_records, write_records
     from litreview.core.review import load_review
     from litreview.dedupe import read_groups
     from litreview.pipeline.stages import screen_review, to_screen
@@ -30,7 +30,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 
     root = Path(args.review)
     review = load_review(root)
-    records = read_records(args.unique)
+    records = read_records(args.unique, columns=WITHOUT_ORIGINAL)  # theirs: the included's
     aliases = read_groups(args.groups).group_of
     screened = screen_review(root, review, records, aliases)
     warn(w for sheet in screened.sheets for w in sheet.warnings)
@@ -40,9 +40,11 @@ def _cmd_screen(args: argparse.Namespace) -> int:
         _write_stage(out / sheet.stage, stage, sheet)
     atomic_write_text(out / paths.STATUS_CSV,
                       table_csv(STATUS_COLUMNS, status_rows(screened.result)))
-    by_id = {r.record_id: r for r in records}
-    included = [by_id[i] for i in screened.result.included]
-    atomic_write_text(out / paths.INCLUDED_CSV, records_to_csv(included, UNIQUE_EXTRA_COLUMNS))
+    position = {r.record_id: i for i, r in enumerate(records)}
+    whole = read_records(args.unique, rows=sorted(position[i] for i in screened.result.included))
+    by_id = {r.record_id: r for r in whole}
+    write_records(out / paths.INCLUDED_CSV, [by_id[i] for i in screened.result.included],
+                  UNIQUE_EXTRA_COLUMNS)
     for stage in screened.result.stages:
         waiting = len(stage.ids(Status.AWAITING, Status.CONFLICT))
         if waiting:
@@ -65,8 +67,8 @@ def _write_stage(folder: Path, stage, sheet) -> None:
                       "Not ranked: prioritisation is off (screening: prioritise: true in "
                       "review.yaml) or this is not the title/abstract stage.\n")
     header = [[f"# {note}"] for note in notes]
-    atomic_write_text(folder / paths.TO_SCREEN_CSV,
-                      table_csv(TO_SCREEN_COLUMNS, sheet.rows, preamble=header))
+    with atomic_open(folder / paths.TO_SCREEN_CSV) as handle:
+        write_csv(handle, TO_SCREEN_COLUMNS, sheet.rows, preamble=header)
     atomic_write_bytes(folder / paths.TO_SCREEN_XLSX,
                        to_screen_xlsx(sheet.rows, sheet.reasons, notes, sheet.scores))
     atomic_write_text(folder / paths.AGREEMENT_CSV,

@@ -99,6 +99,11 @@ class Record:
 KNOWN_COLUMNS = frozenset(COLUMNS + EXTRA_COLUMNS)
 #: The record's fields in their order (``extra`` aside): a records file's columns' order.
 FIELD_NAMES = tuple(f.name for f in fields(Record) if f.name != "extra")
+#: The fields every reading of a records file gives, whatever ``columns`` asks.
+PROVENANCE = ("record_id", "database", "source_file", "source_position")
+#: Every field but ``original``, more than half of a record exported with its references:
+#: what deduplication and screening read (the records they write get theirs back).
+WITHOUT_ORIGINAL = tuple(name for name in (*COLUMNS, *EXTRA_COLUMNS) if name != "original")
 
 
 # --- normalisation -----------------------------------------------------------------
@@ -230,24 +235,35 @@ def read_records(path: str | Path, columns: Sequence[str] | None = None,
     """Read a records file written by :func:`write_records`, each value as it was written
     (CSV cells as they were before :func:`litreview.core.fileio.neutralise`).
 
-    ``columns`` limits a Parquet file's reading to those fields (and the record's id and
-    provenance); the others keep their defaults. ``rows`` (ascending positions) reads
-    only those records. A CSV file is read whole."""
+    ``columns`` limits the reading to those fields (and the record's id and provenance);
+    the others keep their defaults, and a CSV file's other cells are let go as each row is
+    read. ``rows`` (ascending positions) reads only those records."""
     path = Path(path)
     if is_parquet(path):
         from litreview.core.records_parquet import read_parquet
 
         return read_parquet(path, columns, rows)
-    if rows is not None:
-        every = read_records(path)
-        return [every[row] for row in rows]
+    dropped = () if columns is None else tuple(
+        name for name in FIELD_NAMES if name not in {*PROVENANCE, *columns})
+    wanted = None if rows is None else set(rows)
     with path.open(newline="", encoding="utf-8") as handle:
         reader = CsvDictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
                                      line=1, hint="pass a file written by 'litreview import'"))
-        return [Record.from_row(row) for row in reader]
+        records = []
+        for position, row in enumerate(reader):
+            if wanted is not None:
+                if not wanted:  # every row asked for is read
+                    break
+                if position not in wanted:
+                    continue
+                wanted.discard(position)
+            for name in dropped:
+                del row[name]
+            records.append(Record.from_row(row))
+        return records
 
 
 def own_tables_reader(reader: Any) -> RestoringReader:

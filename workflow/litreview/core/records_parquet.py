@@ -17,15 +17,12 @@ from litreview.core.records import (
     FIELD_NAMES,
     KNOWN_COLUMNS,
     LIST_FIELDS,
+    PROVENANCE,
     Record,
+    read_records,
 )
 
-#: Every field but ``original``: what deduplication reads (the unique records then get
-#: their originals back with :func:`with_originals`).
-WITHOUT_ORIGINAL = tuple(name for name in (*COLUMNS, *EXTRA_COLUMNS) if name != "original")
 _FIELD_SET = frozenset(FIELD_NAMES)
-#: The fields every reading of a records file gives, whatever ``columns`` asks.
-_PROVENANCE = ("record_id", "database", "source_file", "source_position")
 
 
 def write_parquet(path: str | Path, records: Iterable[Record],
@@ -41,7 +38,7 @@ def read_parquet(path: str | Path, columns: Sequence[str] | None = None,
     """The records of a Parquet records file; with ``columns``, only those fields (and the
     record's id and provenance) are read, the others keep their defaults; with ``rows``
     (ascending positions), only those records."""
-    wanted = None if columns is None else {*_PROVENANCE, *columns}
+    wanted = None if columns is None else {*PROVENANCE, *columns}
     return [record for group in read_columns(path, COLUMNS, wanted, rows)
             for record in _from_columns(group)]
 
@@ -70,16 +67,21 @@ def _values(records: Iterable[Record], extra_columns: Sequence[str]) -> Iterator
 
 
 def with_originals(records: Sequence[Record], paths: Sequence[str | Path]) -> list[Record]:
-    """``records`` with the ``original`` of each that was read without it, from the Parquet
-    records files in ``paths`` (one row group at a time: only the originals wanted are
-    kept)."""
+    """``records`` with the ``original`` of each that was read without it, from the
+    records files in ``paths`` (a Parquet one a row group at a time: only the originals
+    wanted are kept)."""
     wanted = {r.record_id for r in records if not r.original}
     found: dict[str, str] = {}
     for path in paths:
-        if wanted and is_parquet(path):
+        if not wanted:
+            break
+        if is_parquet(path):
             for group in read_columns(path, COLUMNS, ("record_id", "original")):
                 found.update((i, o) for i, o in zip(group["record_id"], group["original"],
                                                     strict=True) if i in wanted and o)
+        else:
+            found.update((r.record_id, r.original) for r in read_records(path, ("original",))
+                         if r.record_id in wanted and r.original)
     return [replace(r, original=found[r.record_id]) if r.record_id in found else r
             for r in records]
 

@@ -30,8 +30,13 @@ from litreview.core import paths
 from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.fileio import atomic_open, atomic_open_binary, atomic_write_text, csv_lines
-from litreview.core.records import Record, read_records, records_header, records_rows
-from litreview.core.records_parquet import WITHOUT_ORIGINAL
+from litreview.core.records import (
+    WITHOUT_ORIGINAL,
+    Record,
+    read_records,
+    records_header,
+    records_rows,
+)
 from litreview.dedupe import (
     GROUPS,
     GROUPS_COLUMNS,

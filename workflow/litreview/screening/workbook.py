@@ -1,13 +1,21 @@
 """Workbooks for people who screen in a spreadsheet: byte-stable, formula-safe XLSX, and the
 sheet to screen from laid out for the work (decision columns first, drop-down lists,
-widths, wrapped text, links, the stopping estimate on a sheet of its own)."""
+widths, wrapped text, links, the stopping estimate on a sheet of its own).
+
+Written with XlsxWriter row by row (``constant_memory``): a sheet of hundreds of thousands
+of records streams to the file instead of being held as cell objects. What Excel cannot
+hold is left out and said on the ``notes`` sheet: rows past its last row (the CSV beside
+the workbook has every one), links past its 65,530 a sheet (the text stays), and the end
+of a text past 32,767 characters a cell.
+"""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from copy import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 from litreview.core.contracts import DECISIONS, SHEET_COLUMNS, TO_SCREEN_COLUMNS
@@ -24,26 +32,131 @@ _WIDTHS = {SCORE: 9, "record_id": 24, "decision": 11, "reason": 14, "reviewer": 
            "sources": 18, "doi": 26, "url": 30, "keywords": 40, "subjects": 40, "status": 14}
 _WRAPPED = frozenset({"note", "title", "abstract", "authors", "journal", "sources", "keywords",
                       "subjects"})
-#: Excel refuses an in-cell list longer than this.
+#: What Excel holds: an in-cell list's length, rows and links a sheet, characters a cell,
+#: a link's length.
 _LIST_LIMIT = 255
+ROW_LIMIT = 1_048_576
+LINK_LIMIT = 65_530
+_CELL_LIMIT = 32_767
+_URL_LIMIT = 2_079
+_CUT = " […]"
+#: The workbook's fixed metadata: the same rows give the same bytes.
+_PROPERTIES = {"creator": "litreview", "created": datetime.datetime(2000, 1, 1)}
+_URL = re.compile(r"https?://\S+$")
+
+
+@dataclass
+class _Limits:
+    """What Excel's limits kept out of a sheet, for its notes."""
+
+    rows: int = 0
+    links: int = 0
+    cut: list[int] = field(default_factory=list)  # the sheet's rows with a text cut short
+
+    def notes(self, total: int) -> list[str]:
+        said = []
+        if self.rows:
+            said.append(f"Excel holds {ROW_LIMIT - 1:,} rows a sheet: the last {self.rows:,} "
+                        f"of the {total:,} records are only in to_screen.csv.")
+        if self.links:
+            said.append(f"Excel holds {LINK_LIMIT:,} links a sheet: {self.links:,} DOIs and "
+                        "URLs after them are plain text.")
+        if self.cut:
+            rows = ", ".join(map(str, self.cut[:10])) + (", ..." if len(self.cut) > 10 else "")
+            said.append(f"Excel holds {_CELL_LIMIT:,} characters a cell: the text of "
+                        f"{len(self.cut):,} cell(s) ends with '{_CUT.strip()}' (rows {rows}); "
+                        "to_screen.csv has it whole.")
+        return said
+
+
+class _Sheet:
+    """A worksheet written a row at a time: every value text (a float stays a number), a
+    value that would start a formula stored as text with Excel's quote prefix (what typing
+    ``'=`` does), so it shows as written and stays text when edited."""
+
+    def __init__(self, book: Any, name: str, columns: Sequence[str] = ()) -> None:
+        self.sheet = book.add_worksheet(name)
+        self.row = 0
+        self.limits = _Limits()
+        self.formats: dict[tuple[bool, bool, bool], Any] = {}
+        self.book = book
+        self.kinds = [(name in _WRAPPED, name in ("doi", "url"), name) for name in columns]
+
+    def format(self, wrapped: bool, linked: bool, quoted: bool) -> Any:
+        key = (wrapped, linked, quoted)
+        if key not in self.formats:
+            spec: dict[str, Any] = {"valign": "top"}
+            if wrapped:
+                spec["text_wrap"] = True
+            if linked:
+                spec |= {"font_color": "#0563C1", "underline": 1}
+            if quoted:
+                spec["quote_prefix"] = True
+            self.formats[key] = self.book.add_format(spec)
+        return self.formats[key]
+
+    def append(self, values: Sequence[object], laid_out: bool = False) -> bool:
+        """One row; False when the sheet is full (the row is counted, not written)."""
+        if self.row >= ROW_LIMIT:
+            self.limits.rows += 1
+            return False
+        for col, value in enumerate(values):
+            if isinstance(value, float):
+                self.sheet.write_number(self.row, col, value)
+                continue
+            text = str(value)
+            if len(text) > _CELL_LIMIT:
+                text = text[:_CELL_LIMIT - len(_CUT)] + _CUT
+                if not self.limits.cut or self.limits.cut[-1] != self.row + 1:
+                    self.limits.cut.append(self.row + 1)
+            quoted = starts_formula(text)
+            if not laid_out:
+                if quoted:
+                    self.sheet.write_string(self.row, col, text, self.format(False, False, True))
+                elif text:
+                    self.sheet.write_string(self.row, col, text)
+                continue
+            if not text:  # an empty cell takes its column's format
+                continue
+            wrapped, linkable, name = self.kinds[col]
+            target = _link(name, text) if linkable else ""
+            if target and self.link_room():
+                self.sheet.write_url(self.row, col, target, self.format(wrapped, True, quoted),
+                                     string=text)
+            else:
+                self.sheet.write_string(self.row, col, text, self.format(wrapped, False, quoted))
+        self.row += 1
+        return True
+
+    def link_room(self) -> bool:
+        """Whether the sheet may hold one more link (counted when it may not)."""
+        if self.sheet.hlink_count < LINK_LIMIT:
+            return True
+        self.limits.links += 1
+        return False
+
+
+def _book(buffer: io.BytesIO) -> Any:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties(_PROPERTIES)
+    return book
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]],
                preamble: Sequence[Sequence[str]] = ()) -> bytes:
-    """An XLSX sheet, every cell text and formula-safe, with fixed metadata (byte-stable).
-
-    A value that would start a formula is stored as a text cell with Excel's quote prefix
-    (what typing ``'=`` does), so it shows as written and stays text when edited.
-    """
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "to_screen"
+    """An XLSX sheet, every cell text and formula-safe (see :class:`_Sheet`), with fixed
+    metadata (byte-stable)."""
+    buffer = io.BytesIO()
+    book = _book(buffer)
+    sheet = _Sheet(book, "to_screen")
+    sheet.sheet.freeze_panes(len(preamble) + 1, 0)
     for values in [*preamble, header, *rows]:
-        _append(sheet, values)
-    sheet.freeze_panes = f"A{len(preamble) + 2}"
-    return _saved(book)
+        sheet.append(values)
+    book.close()
+    return buffer.getvalue()
 
 
 def to_screen_xlsx(rows: Sequence[Sequence[object]], reasons: Sequence[str],
@@ -52,29 +165,36 @@ def to_screen_xlsx(rows: Sequence[Sequence[object]], reasons: Sequence[str],
     decision columns first, a drop-down list of decisions and one of the stage's
     ``reasons``, widths and wrapped text, DOI and URL as links, and for a ranked stage each
     record's model score (a number, to sort or filter by); the ``notes`` (the stopping
-    estimate of a ranked stage) on a second sheet, so the first is a plain table."""
-    import openpyxl
-
+    estimate of a ranked stage, what Excel's limits kept out) on a second sheet, so the
+    first is a plain table."""
     columns = _columns(bool(scores))
     order = [TO_SCREEN_COLUMNS.index(c) for c in columns if c != SCORE]
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "to_screen"
-    _append(sheet, columns)
+    buffer = io.BytesIO()
+    book = _book(buffer)
+    sheet = _Sheet(book, "to_screen", columns)
+    for index, name in enumerate(columns):
+        sheet.sheet.set_column(index, index, _WIDTHS.get(name, 14),
+                               sheet.format(name in _WRAPPED, False, False))
+    sheet.sheet.freeze_panes(1, 1)
+    count = min(len(rows), ROW_LIMIT - 1)
+    _choices(sheet.sheet, columns, "decision", DECISIONS, count)
+    _choices(sheet.sheet, columns, "reason", reasons, count)
+    sheet.append(columns)
+    score = columns.index(SCORE) if scores else -1
     for row in rows:
         cells: list[object] = [row[i] for i in order]
         if scores:
-            cells.insert(columns.index(SCORE), round(scores.get(str(row[0]), 0.0), 4))
-        _append(sheet, cells)
-    _lay_out(sheet, columns, len(rows))
-    _choices(sheet, columns, "decision", DECISIONS, len(rows))
-    _choices(sheet, columns, "reason", reasons, len(rows))
-    if notes:
-        book.create_sheet("notes").append(["Stopping estimate and ranking"])
-        for note in notes:
-            book["notes"].append([note])
-        book["notes"].column_dimensions["A"].width = 120
-    return _saved(book)
+            cells.insert(score, round(scores.get(str(row[0]), 0.0), 4))
+        sheet.append(cells, laid_out=True)
+    said = [*notes, *sheet.limits.notes(len(rows))]
+    if said:
+        book_notes = book.add_worksheet("notes")
+        book_notes.set_column(0, 0, 120)
+        for number, note in enumerate(["Stopping estimate and ranking" if notes else "Notes",
+                                       *said]):
+            book_notes.write_string(number, 0, note)
+    book.close()
+    return buffer.getvalue()
 
 
 def _columns(scored: bool) -> tuple[str, ...]:
@@ -85,94 +205,23 @@ def _columns(scored: bool) -> tuple[str, ...]:
     return (*WORKBOOK_COLUMNS[:after], SCORE, *WORKBOOK_COLUMNS[after:])
 
 
-def _append(sheet: Any, values: Sequence[object]) -> None:
-    """One row of text cells (numbers stay numbers); a value that would start a formula
-    stays text. The cells are made before the row is added: reading the row back through
-    ``sheet.max_row`` scans every cell so far, which made a large sheet quadratic."""
-    from openpyxl.cell.cell import Cell
-
-    cells = []
-    for value in values:
-        cell = Cell(sheet, value=value if isinstance(value, float) else str(value))
-        if isinstance(cell.value, str) and starts_formula(cell.value):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _lay_out(sheet: Any, columns: Sequence[str], count: int) -> None:
-    """Widths, wrapped text, a frozen header and first column, DOI and URL as links."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
-    link = Font(color="0563C1", underline="single")
-    styles: dict[tuple[bool, bool, bool], Any] = {}  # (wrapped, linked, quoted): a style
-    for index, name in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
-        for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index,
-                                       max_col=index):
-            target = _link(name, str(cell.value or ""))
-            key = (name in _WRAPPED, bool(target), bool(cell.quotePrefix))
-            if key in styles:  # a copy of the style made once: each assignment would
-                cell._style = copy(styles[key])  # look the style up in the book's lists
-            else:
-                cell.alignment = wrap if key[0] else top
-                if target:
-                    cell.font = link
-                styles[key] = copy(cell._style)
-            if target:
-                cell.hyperlink = target
-    sheet.freeze_panes = "B2"
-
-
 def _link(column: str, value: str) -> str:
-    """Where a DOI or URL cell leads, if it is one."""
+    """Where a DOI or URL cell leads, if it is one Excel can hold."""
     if column == "doi" and value.startswith("10."):
-        return f"https://doi.org/{value}"
-    if column == "url" and re.match(r"https?://\S+$", value):
-        return value
-    return ""
+        target = f"https://doi.org/{value}"
+    elif column == "url" and _URL.match(value):
+        target = value
+    else:
+        return ""
+    return target if len(target) <= _URL_LIMIT else ""
 
 
 def _choices(sheet: Any, columns: Sequence[str], column: str, values: Sequence[str],
              count: int) -> None:
     """A drop-down list on a column's cells (left out when Excel could not hold it)."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     listed = ",".join(values)
     if not values or count == 0 or len(listed) > _LIST_LIMIT or '"' in listed:
         return
-    letter = get_column_letter(columns.index(column) + 1)
-    rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
-    rule.add(f"{letter}2:{letter}{count + 1}")
-    sheet.add_data_validation(rule)
-
-
-def _saved(book: Any) -> bytes:
-    book.properties.creator = "litreview"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _stable_zip(buffer.getvalue())
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps so identical content gives identical bytes."""
-    import zipfile
-
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                                 rb"\g<1>2000-01-01T00:00:00Z", content)
-            target.writestr(fixed, content)
-    return out.getvalue()
+    index = columns.index(column)
+    sheet.data_validation(1, index, count, index, {"validate": "list", "source": list(values),
+                                                    "ignore_blank": True})
