@@ -153,6 +153,22 @@ def test_original_fields_keep_every_tag_as_compact_sorted_json():
     assert original["DO"] == "10.1111/J.1365-2206.2006.00401.X"  # not normalised
 
 
+def test_original_json_is_the_same_text_whatever_the_values_hold():
+    import json
+
+    from litreview.importers.context import original_json
+
+    fields = {"TI": "Ünïcode 😀 \u2028 \"q\" \\ /", "AB": "a\tb\nc\x01", "KW": ["x", "", "y"],
+              "AU": ["only"], "N1": "", "é": "z", "Z": ["\ud800"]}  # a lone surrogate too
+    expected = {"TI": fields["TI"], "AB": fields["AB"], "KW": ["x", "y"], "AU": "only",
+                "é": "z", "Z": "\ud800"}
+    assert original_json(fields) == json.dumps(expected, ensure_ascii=False, sort_keys=True,
+                                               separators=(",", ":"))
+    del fields["Z"], expected["Z"]
+    assert original_json(fields) == json.dumps(expected, ensure_ascii=False, sort_keys=True,
+                                               separators=(",", ":"))
+
+
 def test_ovid_number_and_trailer_stay_with_their_record():
     first, second = read("ovid.ris", database="PsycINFO")
     original = first.original_fields()

@@ -15,9 +15,13 @@ from litreview.importers.context import Context, RawValue
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_CONTROL_CHARS = tuple(map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))))
+
+
 def has_controls(text: str) -> bool:
-    """Whether ``text`` holds a control character :func:`without_controls` removes."""
-    return _CONTROLS.search(text) is not None
+    """Whether ``text`` holds a control character :func:`without_controls` removes (a
+    search for each is quicker than the character class on a whole export)."""
+    return any(char in text for char in _CONTROL_CHARS)
 
 
 _SEPARATORS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
