@@ -20,6 +20,10 @@ realistic records (one import, the BEI strategy's hits). Exits 1 when a target i
 jobs and a gather, measured one after another like every job (the dedupe row sums them,
 its peak is the largest), and prints what a node per shard would take: the plan, the
 longest shard and the gather.
+
+``--snakemake`` then runs the whole workflow as a team does, Snakemake on the 2 cores
+(jobs side by side where the DAG allows; with ``--dedupe-shards N`` the shards too), from
+no results: its wall time and largest process are the workflow target's measure.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from pathlib import Path
 
 from scale_bench import REALDATA
 from scale_bench.review_dir import Built, build
-from scale_bench.stages import STAGES, Run, jobs, rows, run
+from scale_bench.stages import STAGES, Run, jobs, rows, run, snakemake_run
 from scale_bench.table import (
     HEADER,
     Size,
@@ -83,6 +87,18 @@ def spread_line(runs: list[Run]) -> str:
             f"{gather.wall:.0f} s = {plan.wall + longest.wall + gather.wall:.0f} s")
 
 
+def workflow_line(whole: Run, size: int) -> str:
+    """The workflow by Snakemake: wall time and largest process, and at a million records
+    the target."""
+    line = (f"{size:>10,}  workflow by Snakemake on 2 cores: {whole.wall:,.0f} s "
+            f"({whole.wall / 60:.1f} min), {whole.cpu:,.0f} s CPU, largest process "
+            f"{whole.peak_mb:,.0f} MB")
+    if size < 1_000_000:
+        return line
+    ok = whole.wall < 600 and whole.peak_mb < 6 * 1024
+    return f"{line}; target under 10 min, no process over 6 GB: {'met' if ok else 'MISSED'}"
+
+
 def generated(folder: Path, size: int, seed: int, the_pools: Pools, **kw: object) -> Built:
     start = time.perf_counter()
     built = build(folder, size, seed, the_pools, **kw)  # type: ignore[arg-type]
@@ -119,6 +135,8 @@ def main() -> int:
     parser.add_argument("--dedupe-shards", type=int, default=1, metavar="N",
                         help="deduplicate in N shard jobs (a plan, N shards, a gather), as "
                              "--set-scatter dedupe=N does; 1: one job")
+    parser.add_argument("--snakemake", action="store_true",
+                        help="then run the whole workflow by Snakemake on 2 cores, timed")
     parser.add_argument("--save", type=Path, help="write the sizes measured here as JSON")
     parser.add_argument("--add", type=Path,
                         help="sizes measured by an earlier run (its --save) for the growth")
@@ -146,6 +164,10 @@ def main() -> int:
             lines = size_lines(next(m for m in measured if m.records == size))
             print("\n".join(lines), flush=True)
             ok = ok and all("MISSED" not in line and "STOPPED" not in line for line in lines)
+            if args.snakemake:
+                line = workflow_line(snakemake_run(built.review, args.dedupe_shards), size)
+                print(line, flush=True)
+                ok = ok and "MISSED" not in line
             if args.save:
                 save(args.save, measured)
             if not args.keep:

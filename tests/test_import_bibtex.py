@@ -108,3 +108,15 @@ def test_bibtex_rejects_keep_the_entry_text():
     (reject,) = imported.rejects
     assert reject.problem.line == 14 and reject.raw.startswith("@article{broken2019")
     assert [r.source_position for r in imported.records] == [1, 3]
+
+
+@pytest.mark.parametrize("value", [
+    "a 93.9\\% rate", "A \\& B", "pages 1299--1305", "x---y", "''quoted'' -- ~ here",
+    "----", "\'\'\'", "a ~~ b", "x--\n--y", "50\\% of 3--4 ''x'' ~ y \\& z---w"])
+def test_latex_decoded_token_by_token_is_what_pylatexenc_makes_of_the_whole(value: str):
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+    from litreview.importers.bibtex_latex import LatexDecoding
+
+    ours = LatexDecoding(keep_braced_groups=True)
+    whole = LatexDecodingMiddleware._transform_python_value_string(ours, value)
+    assert ours._transform_python_value_string(value) == whole

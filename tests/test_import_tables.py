@@ -103,6 +103,16 @@ def test_row_without_title_doi_or_id_is_located(tmp_path: Path):
     ]
 
 
+def test_a_header_past_the_text_delimiters_are_tried_on_is_found(monkeypatch):
+    from litreview.importers.tables import delimited
+
+    whole = read("embase_preamble.csv", database="Embase")
+    monkeypatch.setattr(delimited, "_SNIFF", 40)  # the preamble is longer than this
+    assert read("embase_preamble.csv", database="Embase") == whole
+    monkeypatch.setattr(delimited, "_SNIFF", 500)  # the header is inside, a row is cut
+    assert read("embase_preamble.csv", database="Embase") == whole
+
+
 def test_csv_without_header_and_malformed_quotes(tmp_path: Path):
     headerless = tmp_path / "numbers.csv"
     headerless.write_text("a,b,c\n1,2,3\n")

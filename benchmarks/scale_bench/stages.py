@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -86,6 +87,31 @@ def run(review: Path, stage: str, argv: list[str], limit: float | None = None) -
                          f"{errors[-2000:]}\n{detail}")
     return Run(stage, tuple(argv), wall, usage.ru_utime + usage.ru_stime,
                usage.ru_maxrss / 1024, stopped)
+
+
+def snakemake_run(review: Path, shards: int = 1, cores: int = 2) -> Run:
+    """The whole workflow as a team runs it: Snakemake on ``cores`` cores, from no results.
+    Its peak is the largest process of the run (``os.wait4`` gives the largest of the
+    waited-for tree: Snakemake and every job's process)."""
+    if str(REPO / "tests") not in sys.path:
+        sys.path.insert(0, str(REPO / "tests"))
+    from conftest import workflow_command
+
+    for made in ("results", ".snakemake"):
+        shutil.rmtree(review / made, ignore_errors=True)
+    argv = [*workflow_command(review, cores),
+            *(("--set-scatter", f"dedupe={shards}") if shards > 1 else ())]
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=review, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status):
+            output.seek(0)
+            raise SystemExit("the workflow failed:\n"
+                             + output.read().decode("utf-8", "replace")[-3000:])
+    return Run("workflow", tuple(argv), wall, usage.ru_utime + usage.ru_stime,
+               usage.ru_maxrss / 1024)
 
 
 def rows(path: Path) -> int:

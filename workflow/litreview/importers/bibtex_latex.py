@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from bibtexparser.library import Library
 from bibtexparser.middlewares import BlockMiddleware, LatexDecodingMiddleware
@@ -74,6 +75,12 @@ class Escapes(BlockMiddleware):
 #: What LaTeX decoding acts on: a value without any of it is its own decoding, so it skips
 #: pylatexenc (most of an export's text, and 92 % of the import's time on large files).
 _LATEX_ACTIVE = re.compile(r"[\\{}$%~&#`]|--|''")
+#: LaTeX that means the same wherever it stands: escaped signs, dashes, closing quotes and
+#: ties. A value holding nothing else LaTeX acts on (no group, math, macro, parameter or
+#: opening quote) is decoded token by token, each as pylatexenc decodes it alone: the
+#: same text, without parsing a whole abstract for one ``\%``.
+_LOCAL = re.compile(r"\\[%&]|---?|''|~")
+_NOT_LOCAL = re.compile(r"[{}$#`]|\\(?![%&])")
 
 
 class LatexDecoding(LatexDecodingMiddleware):
@@ -81,10 +88,22 @@ class LatexDecoding(LatexDecodingMiddleware):
     their text: only the escapes exporters write in them anyway are undone, and braces,
     which no URL or DOI holds unencoded, dropped."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tokens: dict[str, str] = {}
+
     def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
         if not _LATEX_ACTIVE.search(python_string):
             return python_string, ""
+        if not _NOT_LOCAL.search(python_string):
+            return _LOCAL.sub(self._token, python_string), ""
         return super()._transform_python_value_string(python_string)
+
+    def _token(self, match: re.Match[str]) -> str:
+        token = match.group()
+        if token not in self._tokens:
+            self._tokens[token] = super()._transform_python_value_string(token)[0]
+        return self._tokens[token]
 
     def transform_entry(self, entry: Entry, library: Library) -> Block:
         kept = {field.key: field.value for field in entry.fields
