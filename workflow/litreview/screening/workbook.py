@@ -85,7 +85,7 @@ class _Sheet:
     def format(self, wrapped: bool, linked: bool, quoted: bool) -> Any:
         key = (wrapped, linked, quoted)
         if key not in self.formats:
-            spec: dict[str, Any] = {"valign": "top"}
+            spec: dict[str, Any] = {"valign": "top"} if self.kinds else {}
             if wrapped:
                 spec["text_wrap"] = True
             if linked:
@@ -95,38 +95,38 @@ class _Sheet:
             self.formats[key] = self.book.add_format(spec)
         return self.formats[key]
 
-    def append(self, values: Sequence[object], laid_out: bool = False) -> bool:
-        """One row; False when the sheet is full (the row is counted, not written)."""
+    def append(self, values: Sequence[object]) -> None:
+        """One row (counted, not written, once the sheet is full). On a laid-out sheet
+        (one given its ``columns``) each cell is aligned to the top, long text wraps, and
+        a DOI or URL is a link while the sheet has room for one."""
         if self.row >= ROW_LIMIT:
             self.limits.rows += 1
-            return False
+            return
         for col, value in enumerate(values):
             if isinstance(value, float):
                 self.sheet.write_number(self.row, col, value)
                 continue
-            text = str(value)
-            if len(text) > _CELL_LIMIT:
-                text = text[:_CELL_LIMIT - len(_CUT)] + _CUT
-                if not self.limits.cut or self.limits.cut[-1] != self.row + 1:
-                    self.limits.cut.append(self.row + 1)
-            quoted = starts_formula(text)
-            if not laid_out:
-                if quoted:
-                    self.sheet.write_string(self.row, col, text, self.format(False, False, True))
-                elif text:
-                    self.sheet.write_string(self.row, col, text)
-                continue
+            text = self.fitted(str(value))
             if not text:  # an empty cell takes its column's format
                 continue
-            wrapped, linkable, name = self.kinds[col]
+            wrapped, linkable, name = self.kinds[col] if self.kinds else (False, False, "")
             target = _link(name, text) if linkable else ""
-            if target and self.link_room():
-                self.sheet.write_url(self.row, col, target, self.format(wrapped, True, quoted),
-                                     string=text)
+            linked = bool(target) and self.link_room()
+            quoted = starts_formula(text)
+            style = self.format(wrapped, linked, quoted) if self.kinds or quoted else None
+            if linked:
+                self.sheet.write_url(self.row, col, target, style, string=text)
             else:
-                self.sheet.write_string(self.row, col, text, self.format(wrapped, False, quoted))
+                self.sheet.write_string(self.row, col, text, style)
         self.row += 1
-        return True
+
+    def fitted(self, text: str) -> str:
+        """The text, cut to what a cell holds (the row remembered for the notes)."""
+        if len(text) <= _CELL_LIMIT:
+            return text
+        if not self.limits.cut or self.limits.cut[-1] != self.row + 1:
+            self.limits.cut.append(self.row + 1)
+        return text[:_CELL_LIMIT - len(_CUT)] + _CUT
 
     def link_room(self) -> bool:
         """Whether the sheet may hold one more link (counted when it may not)."""
@@ -185,7 +185,7 @@ def to_screen_xlsx(rows: Sequence[Sequence[object]], reasons: Sequence[str],
         cells: list[object] = [row[i] for i in order]
         if scores:
             cells.insert(score, round(scores.get(str(row[0]), 0.0), 4))
-        sheet.append(cells, laid_out=True)
+        sheet.append(cells)
     said = [*notes, *sheet.limits.notes(len(rows))]
     if said:
         book_notes = book.add_worksheet("notes")
