@@ -84,6 +84,25 @@ def test_csv_text_reads_back_exactly(rows: list[list[str]]):
     assert csv_rows(csv_text(["a", "b", "c"], rows)) == [["a", "b", "c"], *rows]
 
 
+_CELL = st.one_of(st.text(alphabet=st.sampled_from('ab ,"\r\n\'=-é'), max_size=8),
+                  st.text(max_size=6), st.integers(), st.none())
+
+
+@given(st.lists(st.lists(_CELL, min_size=1, max_size=4), max_size=4))
+@settings(max_examples=400)
+def test_a_row_is_the_text_the_csv_module_writes(rows: list[list[object]]):
+    """csv_row makes the csv module's text with string methods: the module is the rule."""
+    from litreview.core.fileio import csv_row, neutralise
+
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    every = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        cells = [neutralise("" if v is None else str(v)) for v in row]
+        (every if any("\r" in c for c in cells) else plain).writerow(cells)
+    assert "".join(map(csv_row, rows)) == buffer.getvalue()
+
+
 # --- the records file: written safe, read back exactly --------------------------------------
 
 def test_records_file_is_neutralised_and_reads_back(tmp_path: Path):

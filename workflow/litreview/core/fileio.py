@@ -124,29 +124,41 @@ def write_csv(handle: TextIO, header: Sequence[object], rows: Iterable[Sequence[
 
 
 def _row_writer(handle: TextIO) -> Callable[[Sequence[object]], None]:
-    """Writes one row as :func:`write_csv` does: each cell through :func:`neutralise`; every
-    cell quoted in a row holding a lone ``\r``."""
-    plain = csv.writer(handle, lineterminator="\n")
-    quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    """Writes one row as :func:`write_csv` does (:func:`csv_row`)."""
+    write = handle.write
 
-    def write(row: Sequence[object]) -> None:
-        values = [v if isinstance(v, str) else _cell(v) for v in row]
-        values = [neutralise(v) if v[:1] in _MAY_NEED_QUOTE else v for v in values]
-        (quoted if "\r" in "".join(values) else plain).writerow(values)
+    def write_row(row: Sequence[object]) -> None:
+        write(csv_row(row))
 
-    return write
+    return write_row
+
+
+def csv_row(row: Sequence[object]) -> str:
+    """One row as :func:`write_csv` writes it: each cell through :func:`neutralise`; every
+    cell quoted in a row holding a lone ``\r``.
+
+    The text ``csv.writer`` writes (minimal quoting, ``\n`` line ends), made with string
+    methods: the csv module reads every character of a cell in turn, which made writing
+    the records files a fifth of deduplication (a realistic record's original fields are
+    kilobytes). ``tests/test_csv_safety.py`` holds the two to the same text."""
+    values = [v if isinstance(v, str) else _cell(v) for v in row]
+    values = [neutralise(v) if v[:1] in _MAY_NEED_QUOTE else v for v in values]
+    if any("\r" in v for v in values):
+        return ",".join(map(_quoted, values)) + "\n"
+    if len(values) == 1 and not values[0]:
+        return '""\n'  # a row of one empty cell, told from no row at all
+    return ",".join([_quoted(v) if '"' in v or "," in v or "\n" in v else v
+                     for v in values]) + "\n"
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
 
 
 def csv_lines(rows: Iterable[Sequence[object]]) -> Iterator[str]:
     """Each row as the line (or lines, a cell holding a line break) :func:`write_csv`
     writes for it: a table written in parts and joined later is the table written whole."""
-    buffer = io.StringIO()
-    write = _row_writer(buffer)
-    for row in rows:
-        write(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    return map(csv_row, rows)
 
 
 def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]],
