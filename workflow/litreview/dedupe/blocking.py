@@ -187,7 +187,7 @@ SIFT_CHUNK = 1 << 19
 class _Columns:
     """What the sifting compares of each record, values as integer codes (0: none)."""
 
-    titles: list[str]
+    titles: np.ndarray  # of str objects: a chunk's titles taken in C
     doi: np.ndarray
     volume: np.ndarray
     page_start: np.ndarray
@@ -203,8 +203,8 @@ def _columns(prepared: Sequence[Keys]) -> _Columns:
         return _codes([getattr(k, name) for k in prepared])
 
     return _Columns(
-        [k.title.text for k in prepared], column("doi_base"), column("volume"),
-        column("page_start"), column("page_end"), column("page_token"),
+        np.array([k.title.text for k in prepared], dtype=object), column("doi_base"),
+        column("volume"), column("page_start"), column("page_end"), column("page_token"),
         _codes([" ".join(k.title.text.split()[:4]) if k.title.text.count(" ") >= 3 else ""
                 for k in prepared]),
         np.fromiter((k.year for k in prepared), dtype=np.int64, count=len(prepared)),
@@ -240,7 +240,7 @@ def _sift(prepared: Sequence[Keys], c: _Columns, pairs: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray]:
     """Which of ``pairs`` are worth judging (see :func:`_worth_judging`), and their ratios."""
     i, j = pairs[:, 0], pairs[:, 1]
-    ratio = process.cpdist([c.titles[x] for x in i.tolist()], [c.titles[y] for y in j.tolist()],
+    ratio = process.cpdist(c.titles[i].tolist(), c.titles[j].tolist(),
                            scorer=fuzz.ratio, workers=-1)
 
     def same(codes: np.ndarray) -> np.ndarray:
