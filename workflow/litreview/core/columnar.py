@@ -47,6 +47,14 @@ def _schema(header: Sequence[str]) -> Any:
     return pa.schema([(name, kind(name)) for name in header])
 
 
+def load_arrow() -> None:
+    """Load pyarrow whole, with the pandas it loads on its first array (0.9 s): done once
+    before processes are forked, each has it instead of loading it again."""
+    import pyarrow as pa
+
+    pa.array([], type=pa.string())
+
+
 def arrow_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Any:
     """``rows`` (values in ``header``'s order: str, int for the positions, a tuple of str
     for the list columns) as one Arrow table."""

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from litreview.core.columnar import pa_strings
+from litreview.core.columnar import load_arrow, pa_strings
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.records import Occurrences, Record
 from litreview.core.records_parquet import records_table
@@ -79,6 +79,7 @@ class SourceReading:
     def tables(self) -> Iterator[Any]:
         """:meth:`records` as one Arrow table a file (:func:`records_table`), each made in
         the process that read the file: no record is handed between processes."""
+        load_arrow()  # here, not again in each process that reads a file
         occurrences = Occurrences()
         for _, table in self._read(as_table=True):
             ids = table.column("record_id").to_pylist()
