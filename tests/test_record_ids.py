@@ -90,6 +90,13 @@ def test_which_ris_ids_are_accessions(tmp_path: Path, ids: list[str], accessions
     assert [r.original_fields()["ID"] for r in result.records] == ids
 
 
+def test_running_numbers_are_found_however_the_tag_is_spaced():
+    from litreview.importers.ris_fields import numbers_records
+
+    assert numbers_records("ID  -1\nID  - 2\nID  -   3\n")
+    assert not numbers_records("AN  - 1\nAN  - 2\nAN  - 3\n")  # no ID tag: nothing to scan
+
+
 def test_a_record_known_only_by_its_running_number_is_kept_with_a_content_id(
         tmp_path: Path):
     """Still a record (the tool that wrote it can find it by ID); two such records with

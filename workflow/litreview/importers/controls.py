@@ -12,10 +12,8 @@ from litreview.importers.context import Context, RawValue
 #: C0 controls other than tab, line feed and carriage return: not text in any export, and
 #: a spreadsheet (openpyxl) refuses to write them. The separators among them (vertical
 #: tab, form feed, the information separators) stand between words: a space, not nothing.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 _CONTROL_CHARS = tuple(map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))))
+_CONTROLS = re.compile(f"[{re.escape(''.join(_CONTROL_CHARS))}]")
 
 
 def has_controls(text: str) -> bool:

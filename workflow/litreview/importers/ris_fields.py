@@ -68,7 +68,7 @@ def every(fields: Fields, *tags: str) -> list[str]:
 def numbers_records(text: str) -> bool:
     """Whether the file's whole-number ``ID`` values run consecutively (at least three):
     the export numbers its records, whatever the numbers' size."""
-    if "ID  - " not in text:  # most exports: no ID tag to scan for
+    if "ID  -" not in text:  # most exports: no ID tag to scan for
         return False
     numbers = {int(value) for value in _NUMBER_ID.findall(text)}
     return len(numbers) >= 3 and max(numbers) - min(numbers) + 1 == len(numbers)
