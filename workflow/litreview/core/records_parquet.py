@@ -5,7 +5,8 @@ without them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from litreview.core.records import (
     read_records,
 )
 
-_FIELD_SET = frozenset(FIELD_NAMES)
+#: Each field's default: what a record read without that column holds.
+_DEFAULTS = {f.name: f.default for f in fields(Record)}
 
 
 def write_parquet(path: str | Path, records: Iterable[Record],
@@ -87,19 +89,16 @@ def with_originals(records: Sequence[Record], paths: Sequence[str | Path]) -> li
 
 
 def _from_columns(group: dict[str, list[Any]]) -> Iterator[Record]:
-    """The records of one row group of a Parquet records file."""
-    own = [name for name in group if name in _FIELD_SET]
-    columns = [[tuple(v) if v else () for v in group[name]] if name in LIST_FIELDS
-               else group[name] for name in own]
-    rows = zip(*columns, strict=True)
+    """The records of one row group of a Parquet records file: each made from its values in
+    the dataclass's order, a field not read given its default."""
+    count = len(group["record_id"])
+    columns = [([tuple(v) if v else () for v in group[name]] if name in LIST_FIELDS
+                else group[name]) if name in group else repeat(_DEFAULTS[name], count)
+               for name in FIELD_NAMES]
+    records = (Record(*values) for values in zip(*columns, strict=True))
     extra = [name for name in group if name not in KNOWN_COLUMNS]
-    extras = [tuple((name, group[name][i] or "") for name in extra)
-              for i in range(len(group["record_id"]))] if extra else None
-    if own == list(FIELD_NAMES):  # every field, in the dataclass's order: positional
-        records = (Record(*values) for values in rows)
-    else:
-        records = (Record(**dict(zip(own, values, strict=True))) for values in rows)
-    if extras is None:
+    if not extra:
         yield from records
-    else:
-        yield from (replace(r, extra=e) for r, e in zip(records, extras, strict=True))
+        return
+    extras = [tuple((name, group[name][i] or "") for name in extra) for i in range(count)]
+    yield from (replace(r, extra=e) for r, e in zip(records, extras, strict=True))
