@@ -14,6 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scale_bench import REPO
 
@@ -46,44 +47,57 @@ def stage_of(job: list[str]) -> str | None:
 def jobs(review: Path, shards: int = 1) -> list[tuple[str, list[str]]]:
     """The measured jobs, as the rules call them, in workflow order (``shards``: as
     ``--set-scatter dedupe=N``)."""
+    with contextlib.chdir(review):
+        every = _conftest().workflow_jobs(Path("."), shards)
+    return [(stage, job) for job in every if (stage := stage_of(job)) is not None]
+
+
+def _measured(command: list[str], cwd: Path, output: Any, limit: float | None = None,
+              env: dict[str, str] | None = None) -> tuple[float, int, Any, bool]:
+    """Run ``command`` (its output to the open file ``output``), stopped after ``limit``
+    seconds: its wall time, exit code, resource use (``os.wait4``) and whether it was
+    stopped."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=output,
+                             stderr=subprocess.STDOUT)
+    stopped = False
+    while limit is not None:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - start > limit:
+            child.kill()  # the child this function started, by its own handle
+            stopped = True
+            limit = None
+        else:
+            time.sleep(0.05)
+    if limit is None:
+        _, status, usage = os.wait4(child.pid, 0)
+    return time.perf_counter() - start, os.waitstatus_to_exitcode(status), usage, stopped
+
+
+def _conftest() -> Any:
+    """``tests/conftest.py``: the one place the rules' command lines are."""
     if str(REPO / "tests") not in sys.path:
         sys.path.insert(0, str(REPO / "tests"))
-    from conftest import workflow_jobs  # the one place the rules' command lines are
+    import conftest
 
-    with contextlib.chdir(review):
-        every = workflow_jobs(Path("."), shards)
-    return [(stage, job) for job in every if (stage := stage_of(job)) is not None]
+    return conftest
 
 
 def run(review: Path, stage: str, argv: list[str], limit: float | None = None) -> Run:
     """``python -m litreview ARGV`` in ``review``, stopped after ``limit`` seconds; stops
     the benchmark when it fails."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
-    with tempfile.TemporaryFile() as stderr:
-        start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "litreview", *argv], cwd=review,
-                                 env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-        stopped = False
-        while limit is not None:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - start > limit:
-                child.kill()  # the child this function started, by its own handle
-                stopped = True
-                limit = None
-            else:
-                time.sleep(0.05)
-        if limit is None:
-            _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        stderr.seek(0)
-        errors = stderr.read().decode("utf-8", "replace")
-    if child.returncode and not stopped:
+    with tempfile.TemporaryFile() as output:
+        wall, code, usage, stopped = _measured([sys.executable, "-m", "litreview", *argv],
+                                               review, output, limit, env)
+        output.seek(0)
+        errors = output.read().decode("utf-8", "replace")
+    if code and not stopped:
         log = review / argv[1]
         detail = log.read_text(encoding="utf-8")[-2000:] if log.is_file() else ""
-        raise SystemExit(f"{stage} failed ({child.returncode}): {' '.join(argv)}\n"
+        raise SystemExit(f"{stage} failed ({code}): {' '.join(argv)}\n"
                          f"{errors[-2000:]}\n{detail}")
     return Run(stage, tuple(argv), wall, usage.ru_utime + usage.ru_stime,
                usage.ru_maxrss / 1024, stopped)
@@ -93,20 +107,13 @@ def snakemake_run(review: Path, shards: int = 1, cores: int = 2) -> Run:
     """The whole workflow as a team runs it: Snakemake on ``cores`` cores, from no results.
     Its peak is the largest process of the run (``os.wait4`` gives the largest of the
     waited-for tree: Snakemake and every job's process)."""
-    if str(REPO / "tests") not in sys.path:
-        sys.path.insert(0, str(REPO / "tests"))
-    from conftest import workflow_command
-
     for made in ("results", ".snakemake"):
         shutil.rmtree(review / made, ignore_errors=True)
-    argv = [*workflow_command(review, cores),
+    argv = [*_conftest().workflow_command(review, cores),
             *(("--set-scatter", f"dedupe={shards}") if shards > 1 else ())]
     with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=review, stdout=output, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status):
+        wall, code, usage, _ = _measured(argv, review, output)
+        if code:
             output.seek(0)
             raise SystemExit("the workflow failed:\n"
                              + output.read().decode("utf-8", "replace")[-3000:])

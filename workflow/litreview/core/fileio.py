@@ -118,19 +118,7 @@ def write_csv(handle: TextIO, header: Sequence[object], rows: Iterable[Sequence[
 
     The csv module quotes a cell holding ``\n`` but not one holding a lone ``\r``, which
     a reader takes for a line break: a row with one is written with every cell quoted."""
-    write = _row_writer(handle)
-    for row in itertools.chain(preamble, [header], rows):
-        write(row)
-
-
-def _row_writer(handle: TextIO) -> Callable[[Sequence[object]], None]:
-    """Writes one row as :func:`write_csv` does (:func:`csv_row`)."""
-    write = handle.write
-
-    def write_row(row: Sequence[object]) -> None:
-        write(csv_row(row))
-
-    return write_row
+    handle.writelines(map(csv_row, itertools.chain(preamble, [header], rows)))
 
 
 def csv_row(row: Sequence[object]) -> str:
