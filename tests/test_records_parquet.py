@@ -12,6 +12,7 @@ from import_helpers import EXPORTS
 from litreview.cli import main
 from litreview.core.errors import InputError
 from litreview.core.records import Record, read_records, records_to_csv, write_records
+from litreview.core.records_parquet import iter_fields
 
 RECORDS = [
     Record("db-1", "DB", "data/exports/db/a.ris", 1, source_id="1", type="article",
@@ -49,6 +50,9 @@ def test_a_reading_of_some_columns_gives_those_and_the_provenance(tmp_path: Path
     assert some[0].abstract == "" and some[0].original == ""  # not read
     assert read_records(path, rows=[1]) == [read_records(path)[1]]
     assert read_records(path, rows=[]) == []
+    fields = list(iter_fields(path, ("title", "subjects", "keywords")))
+    assert [(t, tuple(s), tuple(k)) for t, s, k in fields] == [
+        (r.title, r.subjects, r.keywords) for r in read_records(path)]  # no None for ()
 
 
 def test_a_file_that_is_no_records_file_is_named(tmp_path: Path):

@@ -119,23 +119,28 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 
 def _cmd_query_hits(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
-    from litreview.pipeline.stages import strategy_hits
+    from litreview.core.records_parquet import iter_fields
     from litreview.search import (
         SEARCHED_FIELDS,
+        Corpus,
+        Evaluator,
         benchmark_indices,
         hits_csv,
         hits_table,
-        missed,
+        lines_of,
+        missed_of,
         read_benchmark,
     )
 
     _, thesaurus, strategy = _strategy(args)
-    records = read_records(args.records, columns=(*SEARCHED_FIELDS, "year"))  # year: listed
+    corpus = Corpus.of_fields(iter_fields(args.records, SEARCHED_FIELDS))  # no records kept
+    masks = Evaluator(corpus, thesaurus).masks(strategy)
     benchmark = None
     if args.benchmark:
+        listed = read_records(args.records, columns=("doi", "title", "year"))
         wanted = read_benchmark(args.benchmark)
-        benchmark = benchmark_indices(records, wanted, args.benchmark)
-    rows = strategy_hits(strategy, records, thesaurus, benchmark)
+        benchmark = benchmark_indices(listed, wanted, args.benchmark)
+    rows = lines_of(strategy, masks, benchmark)
     if args.format == "csv":
         text = hits_csv(rows)
     elif args.format == "json":
@@ -146,7 +151,7 @@ def _cmd_query_hits(args: argparse.Namespace) -> int:
     else:
         text = hits_table(rows)
         if benchmark is not None:
-            lost = missed(strategy, records, benchmark, thesaurus)
+            lost = [listed[i] for i in missed_of(strategy, masks, benchmark)]
             text += f"\nbenchmark: {len(benchmark)} of {len(wanted)} listed records are in " \
                     f"{args.records}; the final line misses {len(lost)}\n"
             text += "".join(f"  {r.record_id}  {r.year}  {r.title}\n" for r in lost)

@@ -238,11 +238,20 @@ def read_records(path: str | Path, columns: Sequence[str] | None = None,
     ``columns`` limits the reading to those fields (and the record's id and provenance);
     the others keep their defaults, and a CSV file's other cells are let go as each row is
     read. ``rows`` (ascending positions) reads only those records."""
+    return list(iter_records(path, columns, rows))
+
+
+def iter_records(path: str | Path, columns: Sequence[str] | None = None,
+                 rows: Sequence[int] | None = None) -> Iterator[Record]:
+    """The records of :func:`read_records` one after another, as the file is read (a
+    Parquet file a row group at a time): a caller that keeps less than the records holds
+    no more than a row group of them."""
     path = Path(path)
     if is_parquet(path):
-        from litreview.core.records_parquet import read_parquet
+        from litreview.core.records_parquet import iter_parquet
 
-        return read_parquet(path, columns, rows)
+        yield from iter_parquet(path, columns, rows)
+        return
     dropped = () if columns is None else tuple(
         name for name in FIELD_NAMES if name not in {*PROVENANCE, *columns})
     wanted = None if rows is None else set(rows)
@@ -252,7 +261,6 @@ def read_records(path: str | Path, columns: Sequence[str] | None = None,
         if missing:
             raise InputError(Problem(str(path), f"not a records file: missing columns {missing}",
                                      line=1, hint="pass a file written by 'litreview import'"))
-        records = []
         for position, row in enumerate(reader):
             if wanted is not None:
                 if not wanted:  # every row asked for is read
@@ -262,8 +270,7 @@ def read_records(path: str | Path, columns: Sequence[str] | None = None,
                 wanted.discard(position)
             for name in dropped:
                 del row[name]
-            records.append(Record.from_row(row))
-        return records
+            yield Record.from_row(row)
 
 
 def own_tables_reader(reader: Any) -> RestoringReader:

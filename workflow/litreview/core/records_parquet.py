@@ -1,6 +1,6 @@
 """Records files in Parquet (:mod:`litreview.core.columnar`): records to and from Arrow
-tables, the records of a few columns, and the originals given back to records read
-without them."""
+tables, the records of a few columns, a few fields of each record without making records,
+and the originals given back to records read without them."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from litreview.core.records import (
     LIST_FIELDS,
     PROVENANCE,
     Record,
+    iter_records,
     read_records,
 )
 
@@ -35,14 +36,14 @@ def write_parquet(path: str | Path, records: Iterable[Record],
         write_table(handle, header, _values(records, extra_columns))
 
 
-def read_parquet(path: str | Path, columns: Sequence[str] | None = None,
-                 rows: Sequence[int] | None = None) -> list[Record]:
-    """The records of a Parquet records file; with ``columns``, only those fields (and the
-    record's id and provenance) are read, the others keep their defaults; with ``rows``
-    (ascending positions), only those records."""
+def iter_parquet(path: str | Path, columns: Sequence[str] | None = None,
+                 rows: Sequence[int] | None = None) -> Iterator[Record]:
+    """The records of a Parquet records file, a row group at a time; with ``columns``, only
+    those fields (and the record's id and provenance) are read, the others keep their
+    defaults; with ``rows`` (ascending positions), only those records."""
     wanted = None if columns is None else {*PROVENANCE, *columns}
-    return [record for group in read_columns(path, COLUMNS, wanted, rows)
-            for record in _from_columns(group)]
+    for group in read_columns(path, COLUMNS, wanted, rows):
+        yield from _from_columns(group)
 
 
 def records_table(records: Iterable[Record]) -> Any:
@@ -86,6 +87,18 @@ def with_originals(records: Sequence[Record], paths: Sequence[str | Path]) -> li
                          if r.record_id in wanted and r.original)
     return [replace(r, original=found[r.record_id]) if r.record_id in found else r
             for r in records]
+
+
+def iter_fields(path: str | Path, names: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """Some fields of each record, in the order of ``names`` (a list field as a sequence
+    of str), as the file is read; from a Parquet file without making records."""
+    if not is_parquet(path):
+        for record in iter_records(path, names):
+            yield tuple(getattr(record, name) for name in names)
+        return
+    for group in read_columns(path, COLUMNS, names):
+        yield from zip(*([v or () for v in group[name]] if name in LIST_FIELDS else group[name]
+                         for name in names), strict=True)
 
 
 def _from_columns(group: dict[str, list[Any]]) -> Iterator[Record]:

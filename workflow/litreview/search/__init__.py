@@ -7,9 +7,10 @@ model: lines, terms, references), :mod:`~litreview.search.parse` (one line's exp
 :mod:`~litreview.search.lint_terms` and :mod:`~litreview.search.findings` (PRESS-style
 checks), :mod:`~litreview.search.compile` with :mod:`~litreview.search.platforms` and
 :mod:`~litreview.search.syntax` and :mod:`~litreview.search.open_apis` (each platform's
-query, and the open APIs' requests), :mod:`~litreview.search.evaluation`
-with :mod:`~litreview.search.matching` and :mod:`~litreview.search.benchmark` (hits per
-line on the records, recall against a benchmark list).
+query, and the open APIs' requests), :mod:`~litreview.search.evaluation` with
+:mod:`~litreview.search.matching`, :mod:`~litreview.search.corpus` and
+:mod:`~litreview.search.benchmark` (hits per line on the records, recall against a
+benchmark list).
 
 The evaluation's names are loaded on first use: they need numpy, which the rest does not.
 """
@@ -26,7 +27,6 @@ from litreview.search.lint import has_errors, lint_text, summary
 from litreview.search.matching import (
     MESH_QUALIFIERS,
     SEARCHED_FIELDS,
-    Corpus,
     free_text_regex,
     heading_keys,
 )
@@ -58,6 +58,7 @@ from litreview.search.syntax import spellings
 from litreview.search.thesaurus import HeadingMap, Thesaurus, load_heading_map, load_thesaurus
 
 if TYPE_CHECKING:
+    from litreview.search.corpus import Corpus
     from litreview.search.evaluation import (
         Evaluator,
         LineHits,
@@ -65,11 +66,13 @@ if TYPE_CHECKING:
         hits_csv,
         hits_table,
         line_hits,
+        lines_of,
         missed,
+        missed_of,
     )
 
 _EVALUATE = frozenset({"Evaluator", "LineHits", "evaluate", "hits_csv", "hits_table",
-                       "line_hits", "missed"})
+                       "line_hits", "lines_of", "missed", "missed_of"})
 
 __all__ = ["CHECKS", "CROSSREF_BASE", "ERIC_BASE", "ERIC_FIELDS", "EUROPEPMC_BASE",
            "MESH_QUALIFIERS", "OPENALEX_BASE", "PAGE_SIZES", "PLATFORMS", "SEARCHED_FIELDS",
@@ -78,10 +81,11 @@ __all__ = ["CHECKS", "CROSSREF_BASE", "ERIC_BASE", "ERIC_FIELDS", "EUROPEPMC_BAS
            "Platform", "Ref", "Strategy", "Term", "Thesaurus", "benchmark_indices",
            "compile_strategy", "crossref_params", "eric_params", "europepmc_params",
            "evaluate", "first_request", "free_text_regex", "has_errors", "header_line",
-           "heading_keys", "hits_csv", "hits_table", "line_hits", "lint_text",
-           "load_heading_map", "load_thesaurus", "missed", "openalex_params", "parse_expression",
-           "parse_strategy", "read_benchmark", "read_lines", "read_strategy",
+           "heading_keys", "hits_csv", "hits_table", "line_hits", "lines_of", "lint_text",
+           "load_heading_map", "load_thesaurus", "missed", "missed_of", "openalex_params",
+           "parse_expression", "parse_strategy", "read_benchmark", "read_lines", "read_strategy",
            "reference_problems", "render", "render_compiled", "spellings", "summary",
            "target_vocabulary", "with_thesaurus"]
 
-__getattr__ = lazy_names(__name__, dict.fromkeys(_EVALUATE, "evaluation"))
+__getattr__ = lazy_names(__name__, {**dict.fromkeys(_EVALUATE, "evaluation"),
+                                     "Corpus": "corpus"})

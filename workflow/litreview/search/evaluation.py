@@ -6,14 +6,14 @@ single term finds a record is in :mod:`litreview.search.matching`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from litreview.core.fileio import csv_text
 from litreview.core.records import Record
-from litreview.search.matching import Corpus
+from litreview.search.corpus import Corpus
 from litreview.search.strategies import Node, Ref, Strategy, Term
 from litreview.search.thesaurus import Thesaurus
 
@@ -43,21 +43,23 @@ class Evaluator:
     records costs microseconds.
     """
 
-    def __init__(self, records: Sequence[Record], thesaurus: Thesaurus | None = None):
-        self.corpus = Corpus(records)
+    def __init__(self, records: Iterable[Record] | Corpus,
+                 thesaurus: Thesaurus | None = None):
+        """``records`` is read once (it may be a stream: :class:`Corpus`)."""
+        self.corpus = records if isinstance(records, Corpus) else Corpus(records)
         self.thesaurus = thesaurus
         self._terms: dict[tuple[str, str, bool], np.ndarray] = {}
 
-    def _mask(self, indices: Collection[int]) -> np.ndarray:
+    def _mask(self, indices: Collection[int] | np.ndarray) -> np.ndarray:
         mask = np.zeros(self.corpus.size, dtype=bool)
-        mask[list(indices)] = True
+        mask[np.fromiter(indices, dtype=np.int64, count=len(indices))] = True
         return mask
 
     def term(self, term: Term) -> np.ndarray:
         key = (term.text, term.field, term.explode)
         if key not in self._terms:
             if term.field == "free_text":
-                self._terms[key] = self._mask(self.corpus.free_text(term.text))
+                self._terms[key] = self._mask(self.corpus.free_text_hits(term.text))
             else:
                 narrower = (self.thesaurus.narrower(term.text)
                             if term.explode and self.thesaurus else ())
@@ -98,11 +100,16 @@ def evaluate(strategy: Strategy, records: Sequence[Record],
     return Evaluator(records, thesaurus).strategy(strategy)
 
 
-def line_hits(strategy: Strategy, records: Sequence[Record],
+def line_hits(strategy: Strategy, records: Iterable[Record],
               thesaurus: Thesaurus | None = None,
               benchmark: frozenset[int] | None = None) -> list[LineHits]:
     """The search-history table: each line's hits, and benchmark recall when given one."""
-    masks = Evaluator(records, thesaurus).masks(strategy)
+    return lines_of(strategy, Evaluator(records, thesaurus).masks(strategy), benchmark)
+
+
+def lines_of(strategy: Strategy, masks: dict[int, np.ndarray],
+             benchmark: frozenset[int] | None = None) -> list[LineHits]:
+    """The search-history table of a strategy's evaluated lines (:meth:`Evaluator.masks`)."""
     wanted = sorted(benchmark) if benchmark is not None else []
     rows = []
     for line in strategy.lines:
@@ -117,10 +124,16 @@ def missed(strategy: Strategy, records: Sequence[Record], benchmark: frozenset[i
            thesaurus: Thesaurus | None = None) -> list[Record]:
     """Benchmark records the final line(s) do not retrieve."""
     masks = Evaluator(records, thesaurus).masks(strategy)
-    found = np.zeros(len(records), dtype=bool)
+    return [records[i] for i in missed_of(strategy, masks, benchmark)]
+
+
+def missed_of(strategy: Strategy, masks: dict[int, np.ndarray],
+              benchmark: frozenset[int]) -> list[int]:
+    """The benchmark records (positions, in order) the final line(s) do not retrieve."""
+    found = np.zeros(len(next(iter(masks.values()))) if masks else 0, dtype=bool)
     for line in strategy.final_lines:
         found |= masks[line.number]
-    return [records[i] for i in sorted(benchmark) if not found[i]]
+    return [i for i in sorted(benchmark) if not found[i]]
 
 
 def hits_csv(rows: Sequence[LineHits]) -> str:

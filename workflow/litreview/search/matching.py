@@ -11,22 +11,14 @@ the narrower headings of the thesaurus. A heading the platform marked as major
 heading with subheadings (``Isoenzymes/metabolism``, Ovid's ``Liver/pa [Pathology]``) by
 its descriptor too, as a heading search on the platform finds it (:func:`heading_keys`).
 
-Speed: the records' text is folded into one string (two: see :class:`Corpus`) and each
-distinct term is one regex scan over it, jumping to the next record after a hit; headings
-are a dictionary lookup.
+How the records are searched fast is :mod:`litreview.search.corpus`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-
-from litreview.core.records import Record
 
 _PUNCTUATION = (("\u2018", ""), ("\u2019", ""), ("\u201c", '"'), ("\u201d", '"'),
                 ("\u2002", " "), ("\u2003", " "), ("\u2009", " "), ("\u2010", "-"),
@@ -50,13 +42,19 @@ def _plain_latin1(byte: int) -> int:
 _LATIN1_LOWER = bytes(_plain_latin1(b) for b in range(256)).replace(b"\xa0", b" ")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lowercase, apostrophes dropped (``Children's`` is one word, as databases index it),
     typographic punctuation made plain, and, beyond Latin-1, accents dropped.
 
     Text that fits Latin-1 is folded as bytes, in C, and stays in Python's one-byte string
-    form, which halves the time of every scan. Record offsets are taken after folding.
+    form. Record offsets are taken after folding.
     """
+    folded = fold_latin1(text)
+    return folded.decode("latin-1") if isinstance(folded, bytes) else folded
+
+
+def fold_latin1(text: str) -> bytes | str:
+    """The text folded (:func:`fold`), as Latin-1 bytes when it fits them."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     try:
@@ -67,56 +65,25 @@ def _fold(text: str) -> str:
                 text = text.replace(char, plain)
         try:
             data = text.encode("latin-1")
-        except UnicodeEncodeError:  # other scripts: one table for every character met
-            return text.translate({ord(c): _folded_char(c) for c in set(text)})
-    return data.translate(_LATIN1_LOWER, b"'").decode("latin-1")
+        except UnicodeEncodeError:  # other scripts: one table, of every character met
+            return text.translate(_FOLDED)
+    return data.translate(_LATIN1_LOWER, b"'")
 
 
-def _fits_latin1(text: str) -> bool:
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
+class _FoldedChars(dict[int, str]):
+    """Each character's fold (:func:`_folded_char`), worked out when first met: a table
+    for ``str.translate``."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _folded_char(chr(code))
+        return folded
 
 
-@dataclass(frozen=True, slots=True)
-class _Text:
-    """Records' folded texts joined by newlines, where each starts, and their indices."""
-
-    text: str
-    starts: tuple[int, ...]
-    ids: tuple[int, ...]
-
-    @classmethod
-    def of(cls, texts: Sequence[str], ids: Sequence[int]) -> _Text:
-        starts, position = [], 0
-        for text in texts:
-            starts.append(position)
-            position += len(text) + 1
-        return cls("\n".join(texts), tuple(starts), tuple(ids))
-
-    def search(self, regex: re.Pattern[str]) -> list[int]:
-        """The records whose text the regex matches at a word boundary. After a hit the
-        search skips to the next record: one hit per record is enough."""
-        text, starts = self.text, self.starts
-        found: list[int] = []
-        position = 0
-        while (match := regex.search(text, position)) is not None:
-            start = match.start()
-            if start and text[start - 1].isalnum():
-                position = start + 1
-                continue
-            doc = bisect_right(starts, start) - 1
-            found.append(self.ids[doc])
-            if doc + 1 >= len(starts):
-                break
-            position = starts[doc + 1]
-        return found
+_FOLDED = _FoldedChars()
 
 
 def _folded_char(char: str) -> str:
-    """One character folded as :func:`_fold` folds text: Latin-1 by its byte table, any
+    """One character folded as :func:`fold` folds text: Latin-1 by its byte table, any
     other lowercased with its accents dropped (NFKD, combining marks off)."""
     if char == "'":
         return ""
@@ -126,62 +93,8 @@ def _folded_char(char: str) -> str:
                    if not unicodedata.combining(c)).lower()
 
 
-#: The fields a search reads (and a benchmark matches by): a records file read for
-#: searching needs no others.
-SEARCHED_FIELDS = ("title", "abstract", "keywords", "subjects", "doi", "source_line")
-
-
-class Corpus:
-    """The records prepared for searching: folded text, and a heading index.
-
-    The text is two: the records whose folded text fits Latin-1, joined into one string
-    in Python's one-byte form (nearly all of them), and the others (Greek letters,
-    mathematical signs), whose string takes two or four bytes a character; a scan of the
-    first is twice as fast as it would be if one such record made the whole text wide.
-    """
-
-    def __init__(self, records: Sequence[Record]):
-        self.size = len(records)
-        narrow: list[str] = []
-        wide: list[str] = []
-        narrow_ids: list[int] = []
-        wide_ids: list[int] = []
-        for i, r in enumerate(records):
-            text = _fold(" | ".join((r.title, r.abstract, *r.keywords)).replace("\n", " "))
-            if text.isascii() or _fits_latin1(text):
-                narrow.append(text)
-                narrow_ids.append(i)
-            else:
-                wide.append(text)
-                wide_ids.append(i)
-        self.parts = tuple(_Text.of(texts, ids) for texts, ids in ((narrow, narrow_ids),
-                                                                   (wide, wide_ids)) if ids)
-        folded: dict[str, tuple[str, ...]] = {}
-        headings: dict[str, list[int]] = defaultdict(list)
-        for i, record in enumerate(records):
-            for heading in record.subjects or record.keywords:
-                keys = folded.get(heading)
-                if keys is None:
-                    keys = folded[heading] = heading_keys(heading)
-                for key in keys:
-                    postings = headings[key]
-                    if not postings or postings[-1] != i:
-                        postings.append(i)
-        self.headings = {k: frozenset(v) for k, v in headings.items()}
-
-    def free_text(self, term_text: str) -> frozenset[int]:
-        """Records whose text holds the term; a match must start on a word boundary."""
-        regex = free_text_regex(term_text)
-        return frozenset(i for part in self.parts for i in part.search(regex))
-
-    def heading(self, label: str, narrower: Sequence[str] = ()) -> frozenset[int]:
-        wanted = _fold(label)
-        if "*" in wanted or "?" in wanted:
-            regex = re.compile(_word_pattern(wanted).replace(r"\w*", ".*") + r"\Z")
-            keys = [k for k in self.headings if regex.match(k)]
-        else:
-            keys = [wanted, *(_fold(n) for n in narrower)]
-        return frozenset().union(*(self.headings.get(k, frozenset()) for k in keys))
+#: The fields a search reads: a records file read for searching needs no others.
+SEARCHED_FIELDS = ("title", "abstract", "keywords", "subjects")
 
 
 #: MeSH subheadings (qualifiers), current and retired, as PubMed writes them after a ``/``,
@@ -231,7 +144,7 @@ def heading_keys(heading: str) -> tuple[str, ...]:
     ``isoenzymes``), as a heading search on the platform finds it. A ``/`` followed by
     anything else is part of the heading (``Brain/gut interaction``).
     """
-    parts = [p.strip().lstrip("*").strip() for p in _fold(heading).split("/")]
+    parts = [p.strip().lstrip("*").strip() for p in fold(heading).split("/")]
     while len(parts) > 1 and not parts[-1]:
         parts.pop()
     whole = "/".join(parts)
@@ -242,25 +155,39 @@ def heading_keys(heading: str) -> tuple[str, ...]:
     return (whole,)
 
 
-def _word_pattern(word: str) -> str:
+def word_pattern(word: str, letter: str = r"\w") -> str:
+    """A term's word as a regex: ``*`` any letters (``letter``: a word character), ``?``
+    one or none."""
     out = []
     for char in word:
         if char == "*":
-            out.append(r"\w*")
+            out.append(f"{letter}*")
         elif char == "?":
-            out.append(r"\w?")
+            out.append(f"{letter}?")
         else:
             out.append(re.escape(char))
     return "".join(out)
 
 
 @lru_cache(maxsize=4096)
-def free_text_regex(text: str) -> re.Pattern[str]:
-    """The phrase's words joined by non-word characters, the last ending a word.
+def phrase_words(text: str) -> tuple[str, ...]:
+    """A free-text term's folded words, as its regex joins them (spaces and hyphens part
+    them)."""
+    return tuple(w for w in re.split(r"[\s\-]+", fold(text)) if w)
+
+
+def free_text_pattern(text: str, letter: str = r"\w", other: str = r"[\W_]") -> str:
+    """The phrase's words joined by characters that are not alphanumeric (``other``), the
+    last ending a word (no word character, ``letter``, after it).
 
     The pattern starts with the literal word so the regex engine can skip ahead fast; the
     word boundary before it is checked by the caller.
     """
-    words = [w for w in re.split(r"[\s\-]+", _fold(text)) if w]
-    body = r"[\W_]+".join(_word_pattern(w) for w in words)
-    return re.compile(rf"{body}(?!\w)")
+    body = f"{other}+".join(word_pattern(w, letter) for w in phrase_words(text))
+    return f"{body}(?!{letter})"
+
+
+@lru_cache(maxsize=4096)
+def free_text_regex(text: str) -> re.Pattern[str]:
+    """:func:`free_text_pattern` compiled."""
+    return re.compile(free_text_pattern(text))
