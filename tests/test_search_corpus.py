@@ -48,14 +48,21 @@ terms = st.lists(st.tuples(term_words, st.sampled_from(["", "*", "?", "?r"])),
     lambda parts: " ".join(w + mark for w, mark in parts))
 
 
+#: How a phrase is looked for: by a scan; by trying each place of its first word in the
+#: records holding its other words; by trying each place.
+WAYS = {"scan": {"_SCAN_BEYOND": 0}, "filtered": {"_SCAN_BEYOND": 1, "_FEW_PLACES": 0},
+        "tried": {"_SCAN_BEYOND": 1}}
+
+
 @settings(max_examples=400, deadline=None)
-@given(titles=st.lists(texts, min_size=1, max_size=6), term=terms, scan_beyond=st.booleans())
-def test_the_word_index_finds_what_each_record_s_own_text_holds(titles, term, scan_beyond):
+@given(titles=st.lists(texts, min_size=1, max_size=6), term=terms,
+       way=st.sampled_from(sorted(WAYS)))
+def test_the_word_index_finds_what_each_record_s_own_text_holds(titles, term, way):
     """Truncation, one optional letter, phrases over punctuation, words at the very end of
-    the text, one-letter words and records beyond Latin-1; the index tried at each place
-    and, with its threshold at nothing, the scan it falls back on."""
+    the text, one-letter words and records beyond Latin-1, each way a phrase is looked
+    for."""
     records = [record(title) for title in titles]
-    with patch.object(corpus_module, "_SCAN_BEYOND", 0 if scan_beyond else 1):
+    with patch.multiple(corpus_module, **WAYS[way]):
         assert Corpus(records).free_text(term) == one_by_one(records, term)
 
 
@@ -74,10 +81,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("titles", "term", "expected"), CASES)
-@pytest.mark.parametrize("scan_beyond", [0, 1])
-def test_terms_at_the_edges(titles, term, expected, scan_beyond):
+@pytest.mark.parametrize("way", sorted(WAYS))
+def test_terms_at_the_edges(titles, term, expected, way):
     records = [record(title) for title in titles]
-    with patch.object(corpus_module, "_SCAN_BEYOND", scan_beyond):
+    with patch.multiple(corpus_module, **WAYS[way]):
         assert Corpus(records).free_text(term) == expected == one_by_one(records, term)
 
 
