@@ -542,16 +542,6 @@ def test_screen_command_writes_notes_and_warns_of_a_legacy_encoding(
     assert status[0] == "record_id,stage,status,reason,decided_by,note"
     assert "r2,full_text,not_retrieved,not_retrieved,ann,pas de réponse des auteurs" in status
     assert "r1,full_text,included,,ann," in status
-    alone = tiny_review / "results/screening-one-process"
-    assert main(["screen", "--review", str(tiny_review), "--unique",
-                 str(tiny_review / "results/unique.csv"), "--groups",
-                 str(tiny_review / "results/groups.csv"), "--out", str(alone),
-                 "--jobs", "1"]) == 0
-    written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert Path("title_abstract/to_screen.xlsx") in written
-    assert written == sorted(p.relative_to(alone) for p in alone.rglob("*") if p.is_file())
-    for name in written:  # the workbooks written beside the rest, or after it: the same
-        assert (out / name).read_bytes() == (alone / name).read_bytes(), name
 
 
 def test_the_package_loads_numpy_and_scikit_learn_only_when_ranking():

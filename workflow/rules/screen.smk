@@ -1,6 +1,4 @@
 # Apply the screening stages of screening/criteria.yaml with the reviewers' decision sheets.
-# The workbooks (to_screen.xlsx, slow to write for a large review) are written by a second
-# process beside the rest of the job (threads: 2; with one core, one after the other).
 
 
 rule screen:
@@ -18,7 +16,6 @@ rule screen:
             stage=STAGES,
             name=paths.STAGE_FILES,
         ),
-    threads: 2
     conda:
         "../envs/litreview.yaml"
     log:
@@ -29,4 +26,4 @@ rule screen:
     shell:
         "{params.cli} --log {log:q}"
         " screen --review . --unique {input.unique:q} --groups {input.groups:q}"
-        " --out {params.out:q} --jobs {threads}"
+        " --out {params.out:q}"

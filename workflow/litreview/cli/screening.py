@@ -8,7 +8,6 @@ from pathlib import Path
 
 from litreview.cli.outputs import output_folder, warn
 from litreview.core import paths
-from litreview.core.beside import beside
 from litreview.core.contracts import (
     AGREEMENT_COLUMNS,
     CONFLICT_COLUMNS,
@@ -36,18 +35,16 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     screened = screen_review(root, review, records, aliases)
     warn(w for sheet in screened.sheets for w in sheet.warnings)
     out = Path(args.out)
-    sheets = to_screen(review, screened, records, aliases)
-    with beside(lambda: _write_workbooks(out, sheets), args.jobs):  # the slow part, beside
-        for stage, sheet in zip(screened.result.stages, sheets, strict=True):
-            _write_stage(out / sheet.stage, stage, sheet)
-        atomic_write_text(out / paths.STATUS_CSV,
-                          table_csv(STATUS_COLUMNS, status_rows(screened.result)))
-        position = {r.record_id: i for i, r in enumerate(records)}
-        whole = read_records(args.unique,
-                             rows=sorted(position[i] for i in screened.result.included))
-        by_id = {r.record_id: r for r in whole}
-        write_records(out / paths.INCLUDED_CSV, [by_id[i] for i in screened.result.included],
-                      UNIQUE_EXTRA_COLUMNS)
+    for stage, sheet in zip(screened.result.stages, to_screen(review, screened, records, aliases),
+                            strict=True):
+        _write_stage(out / sheet.stage, stage, sheet)
+    atomic_write_text(out / paths.STATUS_CSV,
+                      table_csv(STATUS_COLUMNS, status_rows(screened.result)))
+    position = {r.record_id: i for i, r in enumerate(records)}
+    whole = read_records(args.unique, rows=sorted(position[i] for i in screened.result.included))
+    by_id = {r.record_id: r for r in whole}
+    write_records(out / paths.INCLUDED_CSV, [by_id[i] for i in screened.result.included],
+                  UNIQUE_EXTRA_COLUMNS)
     for stage in screened.result.stages:
         waiting = len(stage.ids(Status.AWAITING, Status.CONFLICT))
         if waiting:
@@ -59,33 +56,21 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     return 0
 
 
-def _notes(sheet) -> list[str]:
-    """What a stage's sheet says above its rows: how a ranked stage is ordered."""
-    return ["Ranked: most likely relevant first, learnt from the decisions so far.",
-            *sheet.notes] if sheet.ranked else []
-
-
-def _write_workbooks(out: Path, sheets) -> None:
-    """Each stage's ``to_screen.xlsx``: the rows of its ``to_screen.csv`` as a workbook."""
-    from litreview.screening import to_screen_xlsx
-
-    for sheet in sheets:
-        atomic_write_bytes(out / sheet.stage / paths.TO_SCREEN_XLSX,
-                           to_screen_xlsx(sheet.rows, sheet.reasons, _notes(sheet), sheet.scores))
-
-
 def _write_stage(folder: Path, stage, sheet) -> None:
-    """One stage's folder but its workbook: the sheet to screen from (CSV), the stopping
-    guidance, reviewers' agreement and the conflicts."""
-    from litreview.screening import agreement_rows, conflict_rows, table_csv
+    """One stage's folder: the sheet to screen from (CSV and XLSX), the stopping guidance,
+    reviewers' agreement and the conflicts."""
+    from litreview.screening import agreement_rows, conflict_rows, table_csv, to_screen_xlsx
 
-    notes = _notes(sheet)
+    notes = ["Ranked: most likely relevant first, learnt from the decisions so far.",
+             *sheet.notes] if sheet.ranked else []
     atomic_write_text(folder / paths.STOPPING_TXT, "\n".join(notes) + "\n" if sheet.ranked else
                       "Not ranked: prioritisation is off (screening: prioritise: true in "
                       "review.yaml) or this is not the title/abstract stage.\n")
     header = [[f"# {note}"] for note in notes]
     with atomic_open(folder / paths.TO_SCREEN_CSV) as handle:
         write_csv(handle, TO_SCREEN_COLUMNS, sheet.rows, preamble=header)
+    atomic_write_bytes(folder / paths.TO_SCREEN_XLSX,
+                       to_screen_xlsx(sheet.rows, sheet.reasons, notes, sheet.scores))
     atomic_write_text(folder / paths.AGREEMENT_CSV,
                       table_csv(AGREEMENT_COLUMNS, agreement_rows(stage)))
     atomic_write_text(folder / paths.CONFLICTS_CSV,
@@ -103,7 +88,4 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=paths.SCREENING, type=output_folder,
                    help="the folder to write the stages' sheets into (default: %(default)s)")
     p.add_argument("--strict", action="store_true", help="fail while records await a decision")
-    p.add_argument("--jobs", type=int, default=0, metavar="N",
-                   help="with 2 or more, write the workbooks in a process of their own beside "
-                        "the rest (default: when 2 cores are free to this process)")
     p.set_defaults(func=_cmd_screen)
