@@ -55,19 +55,20 @@ WAYS = {"scan": {"_SCAN_BEYOND": 0}, "filtered": {"_SCAN_BEYOND": 1, "_FEW_PLACE
 
 
 @settings(max_examples=400, deadline=None)
-@given(titles=st.lists(texts, min_size=1, max_size=6), term=terms,
+@given(fields=st.lists(st.tuples(texts, texts), min_size=1, max_size=6), term=terms,
        way=st.sampled_from(sorted(WAYS)))
-def test_the_word_index_finds_what_each_record_s_own_text_holds(titles, term, way):
+def test_the_word_index_finds_what_each_record_s_own_text_holds(fields, term, way):
     """Truncation, one optional letter, phrases over punctuation, words at the very end of
-    the text, one-letter words and records beyond Latin-1, each way a phrase is looked
-    for."""
-    records = [record(title) for title in titles]
+    the text (a last abstract's last word), one-letter words and records beyond Latin-1,
+    each way a phrase is looked for."""
+    records = [record(title, abstract) for title, abstract in fields]
     with patch.multiple(corpus_module, **WAYS[way]):
         assert Corpus(records).free_text(term) == one_by_one(records, term)
 
 
 CASES = [
     (["lead x", "leadership"], "leader", set()),  # the word's letters past the fourth
+    ([("x", "ab")], "ab", {0}), ([("x", "ab")], "a*", {0}),  # the text's last few letters
     (["lead x", "leadership"], "leadersh*", {1}),
     (["a leader"], "leader", {0}),  # a word at the very end of the text
     (["x l"], "l", {0}), (["x l"], "le*", set()),  # a one-letter last word
@@ -83,7 +84,7 @@ CASES = [
 @pytest.mark.parametrize(("titles", "term", "expected"), CASES)
 @pytest.mark.parametrize("way", sorted(WAYS))
 def test_terms_at_the_edges(titles, term, expected, way):
-    records = [record(title) for title in titles]
+    records = [record(*t) if isinstance(t, tuple) else record(t) for t in titles]
     with patch.multiple(corpus_module, **WAYS[way]):
         assert Corpus(records).free_text(term) == expected == one_by_one(records, term)
 
