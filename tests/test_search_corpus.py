@@ -43,9 +43,9 @@ texts = st.lists(st.sampled_from(WORDS), max_size=6).flatmap(
         lambda seps: "".join(w + s for w, s in zip(words, seps, strict=True)).strip()))
 term_words = st.sampled_from(["lead", "leader", "le", "l", "child", "children", "care",
                               "c", "e", "ea", "ßa", "ω", "x", "y", "a", "3", "3.5", "_a"])
-terms = st.lists(st.tuples(term_words, st.sampled_from(["", "*", "?", "?r"])),
-                 min_size=1, max_size=3).map(
-    lambda parts: " ".join(w + mark for w, mark in parts))
+terms = st.tuples(st.sampled_from(["", "*", "**"]), st.lists(
+    st.tuples(term_words, st.sampled_from(["", "*", "?", "?r"])), min_size=1, max_size=3)).map(
+    lambda term: term[0] + " ".join(w + mark for w, mark in term[1]))
 
 
 #: How a phrase is looked for: by a scan; by trying each place of its first word in the
@@ -74,6 +74,8 @@ CASES = [
     (["x l"], "l", {0}), (["x l"], "le*", set()),  # a one-letter last word
     (["leaders, a"], "leaders a", {0}), (["leaders, ab"], "leaders a", set()),
     (["behaviour", "behavior", "behavioural"], "behavio?r", {0, 1}),
+    (["misleadership", "leadership", "leaders", "x_leadership"], "*leadership", {0, 1, 3}),
+    (["co-leadership roles", "leadership role"], "*leadership role*", {0, 1}),
     # The records are joined by newlines, which a phrase's separator matches: a phrase
     # ending one record and starting the next is found in neither.
     (["leadership and effective school", "leadership in practice"], "school leadership",

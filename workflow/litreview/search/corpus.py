@@ -9,8 +9,9 @@ with those letters are picked from the index, a record holding none of the phras
 words is passed over, and the term's regex is tried only at the places left (a one-word
 term, truncated or whole, needs no regex at all). A term the index cannot narrow (one
 that starts with a wildcard or punctuation, or whose places are too many to try one by
-one) is a regex scan of the text, jumping to the next record after a hit. Either way a
-match starts on a word boundary and ends within its record.
+one) is a regex scan of the text, jumping to the next record after a hit; a leading ``*``
+makes the rest of the term findable anywhere, so that scan jumps between its letters.
+Either way a match starts on a word boundary and ends within its record.
 """
 
 from __future__ import annotations
@@ -122,12 +123,18 @@ class _Text:
 
     def find(self, term_text: str) -> np.ndarray:
         """The records (their indices in the corpus) whose text holds the term."""
+        words = phrase_words(term_text)
+        if words and words[0].startswith("*") and _literal(words[0].lstrip("*")):
+            # A leading ``*`` takes every letter back to the word's start: the rest of the
+            # term may start anywhere (a scan jumping to its letters, not one trying ``\w*``
+            # at every place).
+            rest = self._regex(" ".join((words[0].lstrip("*"), *words[1:])))
+            return self.ids[:0] if rest is None else self.ids[self.scan(rest, anywhere=True)]
         if self.words is None:
             return self.ids[self.scan(free_text_regex(term_text))]
         regex = _one_byte_regex(term_text)
         if regex is None:  # a literal character beyond Latin-1
             return self.ids[:0]
-        words = phrase_words(term_text)
         first = _literal(words[0]) if words else ""
         if not first or not first[0].isalnum():
             return self.ids[self.scan(regex)]
@@ -153,6 +160,10 @@ class _Text:
             return self.ids[self.scan(regex)]
         return self.ids[self._tried(regex, places.tolist(), docs.tolist())]
 
+    def _regex(self, term_text: str) -> re.Pattern[str] | re.Pattern[bytes] | None:
+        """The term's regex for this text (None: a one-byte text cannot hold it)."""
+        return free_text_regex(term_text) if self.words is None else _one_byte_regex(term_text)
+
     def _docs(self, places: np.ndarray) -> np.ndarray:
         """The record (its position in this text) each place is in."""
         return np.searchsorted(self._ends, places)
@@ -168,9 +179,11 @@ class _Text:
                 hit = doc
         return found
 
-    def scan(self, regex: re.Pattern[str] | re.Pattern[bytes]) -> list[int]:
-        """The records whose text the regex matches at a word boundary, by one scan of the
-        text. After a hit the scan skips to the next record: one hit per record is enough."""
+    def scan(self, regex: re.Pattern[str] | re.Pattern[bytes], anywhere: bool = False
+             ) -> list[int]:
+        """The records whose text the regex matches at a word boundary (``anywhere``: at
+        any place), by one scan of the text. After a hit the scan skips to the next record:
+        one hit per record is enough."""
         text, ends = self.text, self.ends
         alnum = str.isalnum if isinstance(text, str) else _ALNUM.__getitem__
         found: list[int] = []
@@ -178,7 +191,7 @@ class _Text:
         while (match := regex.search(text, position)) is not None:  # type: ignore[arg-type]
             start = match.start()
             doc = bisect_left(ends, start)
-            if (start and alnum(text[start - 1])) or (  # type: ignore[arg-type]
+            if (start and not anywhere and alnum(text[start - 1])) or (  # type: ignore[arg-type]
                     match.end() > ends[doc] and not regex.match(text, start, ends[doc])):
                 position = start + 1  # inside a word, or only across the record's end
                 continue
