@@ -72,6 +72,7 @@ CASES = [
     (["lead x", "leadership"], "leadersh*", {1}),
     (["a leader"], "leader", {0}),  # a word at the very end of the text
     (["x l"], "l", {0}), (["x l"], "le*", set()),  # a one-letter last word
+    ([("x", "a")], "a\x00", set()), ([("x", "a")], "a\x00*", set()),  # no letters past the end
     (["leaders, a"], "leaders a", {0}), (["leaders, ab"], "leaders a", set()),
     (["behaviour", "behavior", "behavioural"], "behavio?r", {0, 1}),
     (["misleadership", "leadership", "leaders", "x_leadership"], "*leadership", {0, 1, 3}),

@@ -133,13 +133,13 @@ def _cmd_query_hits(args: argparse.Namespace) -> int:
     )
 
     _, thesaurus, strategy = _strategy(args)
+    benchmark = None
+    if args.benchmark:  # its records' own fields, read apart: said before the searching
+        wanted = read_benchmark(args.benchmark)
+        listed = read_records(args.records, columns=("doi", "title", "year"))
+        benchmark = benchmark_indices(listed, wanted, args.benchmark)
     corpus = Corpus.of_fields(iter_fields(args.records, SEARCHED_FIELDS))  # no records kept
     masks = Evaluator(corpus, thesaurus).masks(strategy)
-    benchmark = None
-    if args.benchmark:
-        listed = read_records(args.records, columns=("doi", "title", "year"))
-        wanted = read_benchmark(args.benchmark)
-        benchmark = benchmark_indices(listed, wanted, args.benchmark)
     rows = lines_of(strategy, masks, benchmark)
     if args.format == "csv":
         text = hits_csv(rows)

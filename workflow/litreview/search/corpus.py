@@ -35,14 +35,14 @@ from litreview.search.matching import (
     word_pattern,
 )
 
-#: A one-byte character after which a word may start: not alphanumeric (``str.isalnum``),
-#: as a table for ``bytes.translate`` (1: alphanumeric).
+#: Which one-byte characters are alphanumeric (``str.isalnum``), as a table for
+#: ``bytes.translate`` (1: alphanumeric): a word starts at one that follows none.
 _ALNUM = bytes(chr(b).isalnum() for b in range(256))
 #: A one-byte word character (the regex's ``\w``): alphanumeric or ``_``.
 _WORD = np.array([chr(b).isalnum() or chr(b) == "_" for b in range(256)])
-#: Past this many places a term's candidates per character of text, a scan is faster than
-#: trying the regex at each: measured on 168 MB of abstracts, a try costs 0.2-0.3 µs, a
-#: scan 0.7-2.5 ns a character.
+#: When a term has more places to try than this fraction of the text's length, one scan is
+#: faster than trying its regex at each: measured on 168 MB of abstracts, a try costs
+#: 0.2-0.3 µs, a scan 0.7-2.5 ns a character.
 _SCAN_BEYOND = 1 / 250
 #: So few places that trying each is quicker than finding the records of another word.
 _FEW_PLACES = 2_000
@@ -81,6 +81,8 @@ class WordStarts:
             chosen = np.flatnonzero(np.equal(self._first, prefix[0], out=self._scratch))
             group = self._by_first[prefix[0]] = (self.starts[chosen], self._heads[chosen])
         found, heads = group
+        room = int(np.searchsorted(found, len(self.data) - len(prefix), side="right"))
+        found, heads = found[:room], heads[:room]  # the prefix fits before the text's end
         for i in range(0, len(prefix), 4):  # four characters at a time
             part = prefix[i:i + 4]
             if i:
@@ -112,12 +114,12 @@ class _Text:
     of the text), the record each is, and, for a one-byte text (Latin-1 bytes), where its
     words start."""
 
-    __slots__ = ("_ends", "ends", "ids", "text", "words")
+    __slots__ = ("_ends_array", "ends", "ids", "text", "words")
 
     def __init__(self, text: bytearray | str, ends: list[int], ids: Sequence[int]):
         self.text = text
         self.ends = ends
-        self._ends = np.asarray(ends, dtype=np.int64)
+        self._ends_array = np.asarray(ends, dtype=np.int64)  # ``ends``, to search in numpy
         self.ids = np.asarray(ids, dtype=np.int64)
         self.words = WordStarts(text) if isinstance(text, bytearray) else None
 
@@ -129,20 +131,20 @@ class _Text:
             # term may start anywhere (a scan jumping to its letters, not one trying ``\w*``
             # at every place).
             rest = self._regex(" ".join((words[0].lstrip("*"), *words[1:])))
-            return self.ids[:0] if rest is None else self.ids[self.scan(rest, anywhere=True)]
+            return self.ids[:0] if rest is None else self.ids[self._scan(rest, anywhere=True)]
         if self.words is None:
-            return self.ids[self.scan(free_text_regex(term_text))]
+            return self.ids[self._scan(free_text_regex(term_text))]
         regex = _one_byte_regex(term_text)
         if regex is None:  # a literal character beyond Latin-1
             return self.ids[:0]
-        first = _literal(words[0]) if words else ""
-        if not first or not first[0].isalnum():
-            return self.ids[self.scan(regex)]
-        places = self.words.beginning(first.encode("latin-1"))
+        prefix = _literal(words[0]) if words else ""  # the first word's letters
+        if not prefix or not prefix[0].isalnum():
+            return self.ids[self._scan(regex)]
+        places = self.words.beginning(prefix.encode("latin-1"))
         docs = self._docs(places)
-        if words[0] in (first, first + "*") and len(words) == 1:  # one word: no regex
-            if words[0] == first:  # not truncated: the word must end there
-                after = places + len(first)
+        if words[0] in (prefix, prefix + "*") and len(words) == 1:  # one word: no regex
+            if words[0] == prefix:  # not truncated: the word must end there
+                after = places + len(prefix)
                 data = self.words.data
                 whole = after >= len(data)
                 whole[~whole] = ~_WORD[data[after[~whole]]]
@@ -157,7 +159,7 @@ class _Text:
                 having[self._docs(self.words.beginning(literal.encode("latin-1")))] = True
                 places, docs = places[having[docs]], docs[having[docs]]
         if len(places) > len(self.text) * _SCAN_BEYOND:
-            return self.ids[self.scan(regex)]
+            return self.ids[self._scan(regex)]
         return self.ids[self._tried(regex, places.tolist(), docs.tolist())]
 
     def _regex(self, term_text: str) -> re.Pattern[str] | re.Pattern[bytes] | None:
@@ -166,7 +168,7 @@ class _Text:
 
     def _docs(self, places: np.ndarray) -> np.ndarray:
         """The record (its position in this text) each place is in."""
-        return np.searchsorted(self._ends, places)
+        return np.searchsorted(self._ends_array, places)
 
     def _tried(self, regex: re.Pattern[bytes], places: list[int], docs: list[int]) -> list[int]:
         """The records in which the regex matches at one of the places (in order)."""
@@ -179,7 +181,7 @@ class _Text:
                 hit = doc
         return found
 
-    def scan(self, regex: re.Pattern[str] | re.Pattern[bytes], anywhere: bool = False
+    def _scan(self, regex: re.Pattern[str] | re.Pattern[bytes], anywhere: bool = False
              ) -> list[int]:
         """The records whose text the regex matches at a word boundary (``anywhere``: at
         any place), by one scan of the text. After a hit the scan skips to the next record:
@@ -237,7 +239,7 @@ class Corpus:
         """The corpus of records given by their searched fields (title, abstract,
         keywords, subjects): :func:`litreview.core.records_parquet.iter_fields` reads them from a
         records file without making records."""
-        corpus = cls.__new__(cls)
+        corpus = cls.__new__(cls)  # not __init__, which reads records
         corpus._read(rows)
         return corpus
 

@@ -130,10 +130,8 @@ def missed(strategy: Strategy, records: Sequence[Record], benchmark: frozenset[i
 def missed_of(strategy: Strategy, masks: dict[int, np.ndarray],
               benchmark: frozenset[int]) -> list[int]:
     """The benchmark records (positions, in order) the final line(s) do not retrieve."""
-    found = np.zeros(len(next(iter(masks.values()))) if masks else 0, dtype=bool)
-    for line in strategy.final_lines:
-        found |= masks[line.number]
-    return [i for i in sorted(benchmark) if not found[i]]
+    finals = [masks[line.number] for line in strategy.final_lines]
+    return [i for i in sorted(benchmark) if not any(mask[i] for mask in finals)]
 
 
 def hits_csv(rows: Sequence[LineHits]) -> str:

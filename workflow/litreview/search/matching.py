@@ -47,7 +47,7 @@ def fold(text: str) -> str:
     typographic punctuation made plain, and, beyond Latin-1, accents dropped.
 
     Text that fits Latin-1 is folded as bytes, in C, and stays in Python's one-byte string
-    form. Record offsets are taken after folding.
+    form.
     """
     folded = fold_latin1(text)
     return folded.decode("latin-1") if isinstance(folded, bytes) else folded
