@@ -119,9 +119,7 @@ def _cmd_query_compile(args: argparse.Namespace) -> int:
 
 def _cmd_query_hits(args: argparse.Namespace) -> int:
     from litreview.core.records import read_records
-    from litreview.core.records_parquet import iter_fields
     from litreview.search import (
-        SEARCHED_FIELDS,
         Corpus,
         Evaluator,
         benchmark_indices,
@@ -138,8 +136,7 @@ def _cmd_query_hits(args: argparse.Namespace) -> int:
         wanted = read_benchmark(args.benchmark)
         listed = read_records(args.records, columns=("doi", "title", "year"))
         benchmark = benchmark_indices(listed, wanted, args.benchmark)
-    corpus = Corpus.of_fields(iter_fields(args.records, SEARCHED_FIELDS))  # no records kept
-    masks = Evaluator(corpus, thesaurus).masks(strategy)
+    masks = Evaluator(Corpus.of_file(args.records), thesaurus).masks(strategy)
     rows = lines_of(strategy, masks, benchmark)
     if args.format == "csv":
         text = hits_csv(rows)

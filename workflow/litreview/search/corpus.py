@@ -21,11 +21,16 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from litreview.core.records import Record
+from litreview.core.records_parquet import iter_fields
 from litreview.search.matching import (
+    SEARCHED_FIELDS,
     fold,
     fold_latin1,
     free_text_pattern,
@@ -232,18 +237,18 @@ class Corpus:
     def __init__(self, records: Iterable[Record]):
         """Reads the records once, keeping only their folded text and headings: ``records``
         may be a stream (:func:`litreview.core.records.iter_records`)."""
-        self._read((r.title, r.abstract, r.keywords, r.subjects) for r in records)
+        self._read(map(attrgetter(*SEARCHED_FIELDS), records))
 
     @classmethod
-    def of_fields(cls, rows: Iterable[tuple[str, str, Sequence[str], Sequence[str]]]) -> Corpus:
-        """The corpus of records given by their searched fields (title, abstract,
-        keywords, subjects): :func:`litreview.core.records_parquet.iter_fields` reads them from a
-        records file without making records."""
-        corpus = cls.__new__(cls)  # not __init__, which reads records
-        corpus._read(rows)
+    def of_file(cls, path: str | Path) -> Corpus:
+        """The corpus of a records file, read a row group at a time without making records
+        (:func:`litreview.core.records_parquet.iter_fields`)."""
+        corpus = cls.__new__(cls)  # not __init__, which takes records
+        corpus._read(iter_fields(path, SEARCHED_FIELDS))
         return corpus
 
-    def _read(self, rows: Iterable[tuple[str, str, Sequence[str], Sequence[str]]]) -> None:
+    def _read(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Fold and index each record's :data:`SEARCHED_FIELDS`, given in that order."""
         narrow, narrow_ends, narrow_ids = bytearray(), [], []
         wide: list[str] = []
         wide_ends: list[int] = []
@@ -251,9 +256,7 @@ class Corpus:
         headings: dict[str, list[int]] = defaultdict(list)
         #: Each heading met, as the appends to the postings of its keys.
         adds: dict[str, tuple[Callable[[int], None], ...]] = {}
-        size = 0
         for i, (title, abstract, keywords, subjects) in enumerate(rows):
-            size += 1
             text = fold_latin1(" | ".join((title, abstract, *keywords)).replace("\n", " "))
             if isinstance(text, str):  # beyond Latin-1, unless folding made it fit
                 try:
@@ -274,7 +277,7 @@ class Corpus:
                     add = adds[heading] = tuple(headings[k].append for k in heading_keys(heading))
                 for append in add:
                     append(i)  # twice when a record has it twice: the set below keeps one
-        self.size = size
+        self.size = len(narrow_ids) + len(wide_ids)
         self.parts = tuple(_Text(text, ends, ids) for text, ends, ids in (
             (narrow, narrow_ends, narrow_ids), ("\n".join(wide), wide_ends, wide_ids)) if ids)
         self.headings = {k: frozenset(v) for k, v in headings.items()}

@@ -93,7 +93,8 @@ def _folded_char(char: str) -> str:
                    if not unicodedata.combining(c)).lower()
 
 
-#: The fields a search reads: a records file read for searching needs no others.
+#: The fields a search reads, in the order the corpus takes them: a records file read for
+#: searching needs no others.
 SEARCHED_FIELDS = ("title", "abstract", "keywords", "subjects")
 
 
