@@ -110,8 +110,11 @@ def test_the_newest_labels_win(ranker):
         ranked = ranker.wait(PATIENCE)
         assert ranked is not None, ranker.error
         seen.append(ranked)
-    assert len(seen) <= 2  # never more rankings than requests
-    assert [r.version for r in seen] == list(range(version + 1, version + 1 + len(seen)))
+    # never more rankings than requests; a slow reader may find the second already there
+    # (wait returns the newest), so a version can be skipped but never repeated
+    versions = [r.version for r in seen]
+    assert len(seen) <= 2 and versions == sorted(set(versions))
+    assert version < versions[0] and versions[-1] <= version + 2
     assert list(seen[-1].order) == rank_scores(RECORDS, MORE_LABELS, seed=3)[0]
     assert ranker.latest() is seen[-1]
 
