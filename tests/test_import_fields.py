@@ -57,14 +57,22 @@ def test_mojibake_is_repaired_in_journal_keywords_and_subjects(tmp_path: Path):
         ("Müller effect", "café"), ("Schüler",), "Zeitschräft")
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text())
+@settings(max_examples=300, deadline=None)
+@given(st.text() | st.text(st.sampled_from(" a.\t\n\xa0\u2003\u3000e\u0301\u2019\x1c\x85")))
 def test_clean_text_takes_a_short_way_to_the_same_text(value: str):
-    """The ASCII short cut gives what NFC, straight quotes and ``\\s+`` collapsing give."""
+    """The short cuts (ASCII; tidy text) give what NFC, straight quotes and ``\\s+``
+    collapsing give."""
     slow = unicodedata.normalize("NFC", value)
     for curly, straight in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"')):
         slow = slow.replace(curly, straight)
     assert clean_text(value) == re.sub(r"\s+", " ", slow).strip()
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable():
+    """What lets :func:`clean_text` return printable text as it is."""
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert len(spaces) > 20
+    assert [c for c in spaces if c.isprintable()] == [" "]
 
 
 def test_corporate_authors_are_not_split_at_and(tmp_path):

@@ -248,6 +248,20 @@ def test_control_characters_removed_with_a_located_warning(name: str, title: str
         result.warnings[0].message
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+def test_control_characters_are_found_whatever_the_file_s_encoding(tmp_path: Path,
+                                                                   encoding: str):
+    """The bytes are searched when each byte under 0x80 is that character; UTF-16's text."""
+    path = tmp_path / "ctrl.ris"
+    path.write_bytes("TY  - JOUR\nTI  - Caf\u00e9 care\x07 and school\nER  - \n"
+                     "TY  - JOUR\nTI  - Caf\u00e9 outcomes\nER  - \n".encode(encoding))
+    result = imported(path)
+    assert [r.title for r in result.records] == ["Caf\u00e9 care and school",
+                                                 "Caf\u00e9 outcomes"]
+    assert [w.line for w in result.warnings] == [1]
+    assert "U+0007" in result.warnings[0].message
+
+
 def test_control_characters_in_endnote_xml_raw_and_as_references():
     result = imported("control_chars.xml")
     assert [r.title for r in result.records] == ["Kinship care and school outcomes",

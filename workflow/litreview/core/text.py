@@ -11,6 +11,9 @@ def clean_text(value: str | None) -> str:
 
     ``str.split()`` and ``\\s`` agree on what whitespace is, and ASCII text needs no NFC and
     has no curly quotes: it takes the short way (on a 100k-record import this saves seconds).
+    Text already tidy is returned as it is: every whitespace character but the space is
+    unprintable, so printable text with no space doubled or at either end has nothing to
+    collapse (half the time of splitting it).
     """
     if not value:
         return ""
@@ -19,6 +22,9 @@ def clean_text(value: str | None) -> str:
         value = unicodedata.normalize("NFC", value)
         value = value.replace("\u2019", "'").replace("\u2018", "'")
         value = value.replace("\u201c", '"').replace("\u201d", '"')
+    if (value.isprintable() and "  " not in value and not value.startswith(" ")
+            and not value.endswith(" ")):
+        return value
     return " ".join(value.split())
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from litreview.core.decode import decode_export
+from litreview.core.decode import decode_export, utf16_codec
 from litreview.core.errors import InputError, Problem
 from litreview.core.records import Record, finalise
 from litreview.importers.bibtex import read_bibtex
@@ -129,9 +129,11 @@ def _read(fmt: str, path: Path, ctx: Context) -> Parsed:
     if fmt == "endnote-xml":
         return read_endnote_xml(xml_without_controls(_read_bytes(path, ctx.source_file), ctx),
                                 ctx)
-    text = decode_export(_read_bytes(path, ctx.source_file), ctx.source_file)
+    data = _read_bytes(path, ctx.source_file)
+    text = decode_export(data, ctx.source_file)
     # one scan of the file spares one per record (the warnings list stays the same one)
-    ctx = replace(ctx, no_controls=not has_controls(text))
+    ctx = replace(ctx, no_controls=not has_controls(text, None if utf16_codec(data) else data))
+    del data
     if fmt == "ris":
         return read_ris(text, ctx)
     if fmt == "bibtex":

@@ -16,9 +16,16 @@ _CONTROL_CHARS = tuple(map(chr, (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x
 _CONTROLS = re.compile(f"[{re.escape(''.join(_CONTROL_CHARS))}]")
 
 
-def has_controls(text: str) -> bool:
+_CONTROL_BYTES = "".join(_CONTROL_CHARS).encode("ascii")
+
+
+def has_controls(text: str, data: bytes | None = None) -> bool:
     """Whether ``text`` holds a control character :func:`without_controls` removes (a
-    search for each is quicker than the character class on a whole export)."""
+    search for each is quicker than the character class on a whole export). ``data``: the
+    bytes ``text`` was decoded from when each byte under 0x80 is that character (UTF-8,
+    cp1252; not UTF-16), whose one pass is quicker still."""
+    if data is not None:
+        return len(data.translate(None, _CONTROL_BYTES)) != len(data)
     return any(char in text for char in _CONTROL_CHARS)
 
 
