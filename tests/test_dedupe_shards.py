@@ -17,9 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import REPO, realdata, workflow_jobs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from litreview.cli import main
 from litreview.core.errors import InputError
 from litreview.core.records import Record, write_records
+from litreview.dedupe.authors import author_keys, first_author
+from litreview.dedupe.blocking import pairs_to_judge, record_keys
 from litreview.dedupe.shards import components, deal
 from litreview.pipeline.dedupe_shards import gather, make_plan, run_shard
 
@@ -155,6 +159,27 @@ def test_the_plan_deals_components_whole_and_balanced(generated):
     assert len(pairs) and (planned.shard[pairs[:, 0]] == planned.shard[pairs[:, 1]]).all()
     loads = np.bincount(planned.shard, minlength=4)
     assert loads.max() - loads.min() <= 40  # the largest component is a few records
+
+
+def test_the_plan_s_keys_find_the_pairs_full_keys_find():
+    """The plan makes only the first author of each list: blocking reads no more."""
+    records = [r for rs in scale_set(400).values() for r in rs]
+    records[3] = replace(records[3], authors=("Anonymous", "Tan A.Schulze A.", "Zuna, R E"))
+    records[4] = replace(records[4], authors=("et al",))
+    full, first = record_keys(records), record_keys(records, first_author_only=True)
+    assert [k.first_author for k in first] == [k.first_author for k in full]
+    assert all(len(k.authors) <= 1 for k in first) and any(len(k.authors) > 1 for k in full)
+    found, by_first = pairs_to_judge(full), pairs_to_judge(first)
+    assert len(found[0]) > 100
+    assert np.array_equal(found[0], by_first[0]) and np.array_equal(found[1], by_first[1])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["Anonymous", "", "Smith, J.; Jones, K.", "Tan A.Schulze A.",
+                                 "R. E. Zuna", "et al", "Omulo Sylvia", "Le Quintrec, M."]),
+                max_size=4))
+def test_the_first_author_alone_is_the_list_s_first(entries):
+    assert first_author(entries, {}).names == author_keys(entries).names[:1]
 
 
 def test_deal_gives_the_largest_component_first_to_the_least_loaded_shard():

@@ -189,6 +189,22 @@ def author_keys(authors: Sequence[str],
                    _frozen(f for a in names for f in a.given))
 
 
+def first_author(authors: Sequence[str], known: dict[str, tuple[Author, ...]]) -> Authors:
+    """The list's first author alone, as :func:`author_keys` finds it: all that blocking
+    reads (entries after the first with a name are not parsed)."""
+    for entry in authors:
+        found = known.get(entry)
+        if found is None:
+            found = known[entry] = _parse(entry)
+        if found:
+            first = found[0]
+            return Authors((first,), first.surname, first.stems, first.given)
+    return _NO_AUTHORS
+
+
+_NO_AUTHORS = Authors((), _NONE, _NONE, _NONE)
+
+
 def author_relation(a: Authors, b: Authors) -> str:
     """``high``, ``mid``, ``low`` (clearly other people) or ``""`` (a list is missing)."""
     if not a.names or not b.names:

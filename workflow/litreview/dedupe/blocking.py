@@ -52,14 +52,15 @@ def prepare(records: Sequence[Record]) -> list[Keys]:
     return with_facts(prepared, set_facts(records, prepared))
 
 
-def record_keys(records: Sequence[Record]) -> list[Keys]:
+def record_keys(records: Sequence[Record], *, first_author_only: bool = False) -> list[Keys]:
     """Each record's own keys (:func:`litreview.dedupe.match_keys.keys`), parsed once per
-    distinct author list and title."""
+    distinct author list and title; ``first_author_only``: enough for
+    :func:`pairs_to_judge`, not for judging them."""
     known = Known()
     collecting = gc.isenabled()
     gc.disable()  # keys hold no cycles; collections would walk the records again and again
     try:
-        return [keys(r, known) for r in records]
+        return [keys(r, known, first_author_only=first_author_only) for r in records]
     finally:
         if collecting:
             gc.enable()

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TypeVar, cast
 
 from litreview.core.records import Record, normalise_doi
-from litreview.dedupe.authors import Author, Authors, author_keys
+from litreview.dedupe.authors import Author, Authors, author_keys, first_author
 from litreview.dedupe.titles import Title, title_keys
 from litreview.dedupe.venues import journal_keys, names_conference
 
@@ -135,6 +135,10 @@ class Known:
             found = self._lists[raw] = self._one(author_keys(raw, self._names))
         return found
 
+    def first_author(self, entries: Sequence[str]) -> Authors:
+        """The list's first author alone (:func:`litreview.dedupe.authors.first_author`)."""
+        return first_author(entries, self._names)
+
     def title(self, title: str, journal: str) -> Title:
         found = self._titles.get((title, journal))
         if found is None:
@@ -150,9 +154,11 @@ class Known:
 KEY_FIELDS = ("title", "authors", "year", "journal", "type", "volume", "issue", "pages", "doi")
 
 
-def keys(record: Record, known: Known | None = None) -> Keys:
+def keys(record: Record, known: Known | None = None, *, first_author_only: bool = False
+         ) -> Keys:
     """The match keys of a record; a conference venue or type makes it a conference paper.
-    ``known``: what the set of records parsed so far (see :class:`Known`)."""
+    ``known``: what the set of records parsed so far (see :class:`Known`);
+    ``first_author_only``: the authors reduced to the first, all that blocking reads."""
     year = int(record.year) if record.year.isdigit() else 0
     venue = journal_keys(record.journal)
     if record.type == "conference" or names_conference(record.journal):
@@ -167,9 +173,13 @@ def keys(record: Record, known: Known | None = None) -> Keys:
     token, start, end, loose = page_keys(record.pages)
     doi = normalise_doi(record.doi)
     if known is None:
-        title, authors = title_keys(record.title, record.journal), author_keys(record.authors)
+        title = title_keys(record.title, record.journal)
+        authors = (first_author(record.authors, {}) if first_author_only
+                   else author_keys(record.authors))
     else:
-        title, authors = known.title(record.title, record.journal), known.authors(record.authors)
+        title = known.title(record.title, record.journal)
+        authors = (known.first_author(record.authors) if first_author_only
+                   else known.authors(record.authors))
     return Keys(title=title, authors=authors, year=year, venue=venue, kind=kind,
                 volume=volume, issue=issue_key(record.issue), page_token=token,
                 page_start=start, page_end=end, pages_loose=loose, doi=doi,

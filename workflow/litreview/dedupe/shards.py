@@ -57,8 +57,9 @@ class Plan:
 def plan(records: list[Record], decisions: Sequence[PairDecision], shards: int) -> Plan:
     """The plan for ``shards`` jobs: ``records`` in priority order, as :func:`deduplicate`
     takes them (only the fields their keys read are needed). The list is emptied once
-    their keys are made: a million records need not be held beside their keys."""
-    own = record_keys(records)
+    their keys are made: a million records need not be held beside their keys. Only the
+    keys the pairs are found by are made (of the authors, the first)."""
+    own = record_keys(records, first_author_only=True)
     facts = set_facts(records, own)
     index = {r.record_id: i for i, r in enumerate(records)}
     same = np.array([(index[d.a], index[d.b]) for d in decisions
