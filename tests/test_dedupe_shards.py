@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from litreview.cli import main
 from litreview.core.errors import InputError
 from litreview.core.records import Record, write_records
+from litreview.dedupe import blocking
 from litreview.dedupe.authors import author_keys, first_author
 from litreview.dedupe.blocking import pairs_to_judge, record_keys
 from litreview.dedupe.shards import components, deal
@@ -172,6 +173,15 @@ def test_the_plan_s_keys_find_the_pairs_full_keys_find():
     found, by_first = pairs_to_judge(full), pairs_to_judge(first)
     assert len(found[0]) > 100
     assert np.array_equal(found[0], by_first[0]) and np.array_equal(found[1], by_first[1])
+
+
+def test_candidate_pairs_merged_as_they_come_are_those_found_at_once(monkeypatch):
+    """A million records' candidates are merged a few million at a time: the same pairs."""
+    keys = record_keys([r for rs in scale_set(400).values() for r in rs])
+    at_once = blocking.candidate_pairs(keys)
+    monkeypatch.setattr(blocking, "_COMPACT", 50)
+    assert len(at_once) > 1000
+    assert np.array_equal(blocking.candidate_pairs(keys), at_once)
 
 
 @settings(max_examples=150, deadline=None)

@@ -120,6 +120,7 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
             blocks[key].append(i)
     n = len(prepared)
     chunks: list[np.ndarray] = []
+    done = np.empty(0, dtype=np.int64)  # the distinct codes of the chunks merged so far
     pending = 0
     triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     while blocks:
@@ -137,10 +138,8 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
             chunks.append(_neighbours(prepared, members, n))
         pending += len(chunks[-1])
         if pending > _COMPACT:  # a pair met in many blocks is kept once
-            chunks, pending = [_distinct(chunks)], 0
-    if not chunks:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = _distinct(chunks)
+            done, pending = _merged(done, chunks), 0
+    codes = _merged(done, chunks)
     return np.stack((codes // n, codes % n), axis=1)
 
 
@@ -149,12 +148,13 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
 _COMPACT = 1 << 23
 
 
-def _distinct(chunks: list[np.ndarray]) -> np.ndarray:
-    """The distinct codes of ``chunks``, sorted."""
-    codes = np.concatenate(chunks)
+def _merged(done: np.ndarray, chunks: list[np.ndarray]) -> np.ndarray:
+    """The distinct codes of ``done`` (distinct, sorted) and ``chunks``, sorted. Only the
+    chunks are sorted; a stable sort then merges the two sorted runs in one pass."""
+    codes = np.concatenate([done, np.sort(np.concatenate(chunks))] if chunks else [done])
     chunks.clear()
-    codes.sort()
-    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    codes.sort(kind="stable")
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
 
 
 def _neighbours(prepared: Sequence[Keys], members: list[int], n: int) -> np.ndarray:
