@@ -56,7 +56,9 @@ def _measured(command: list[str], cwd: Path, output: Any, limit: float | None = 
               env: dict[str, str] | None = None) -> tuple[float, int, Any, bool]:
     """Run ``command`` (its output to the open file ``output``), stopped after ``limit``
     seconds: its wall time, exit code, resource use (``os.wait4``) and whether it was
-    stopped."""
+    stopped. The files written before it are flushed to disk first: their write-back is
+    not its time."""
+    os.sync()
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd, env=env, stdout=output,
                              stderr=subprocess.STDOUT)
