@@ -176,12 +176,17 @@ def test_the_plan_s_keys_find_the_pairs_full_keys_find():
 
 
 def test_candidate_pairs_merged_as_they_come_are_those_found_at_once(monkeypatch):
-    """A million records' candidates are merged a few million at a time: the same pairs."""
+    """A million records' candidates are made a block size at a time and merged a few
+    million at a time: the same pairs as each block's own, found at once."""
     keys = record_keys([r for rs in scale_set(400).values() for r in rs])
     at_once = blocking.candidate_pairs(keys)
-    monkeypatch.setattr(blocking, "_COMPACT", 50)
     assert len(at_once) > 1000
+    monkeypatch.setattr(blocking, "_COMPACT", 50)
+    monkeypatch.setattr(blocking, "_SAME_SIZE", 10)
     assert np.array_equal(blocking.candidate_pairs(keys), at_once)
+    # blocks of one size, their pairs made together: (i, j) as i * n + j
+    assert blocking._all_pairs([[1, 4, 7], [2, 3, 9]], 10).tolist() == [
+        14, 17, 47, 23, 29, 39]
 
 
 @settings(max_examples=150, deadline=None)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from litreview.cli.outputs import output_folder, warn
 from litreview.core import paths
+from litreview.core.collector import collector_paused
 from litreview.core.contracts import (
     AGREEMENT_COLUMNS,
     CONFLICT_COLUMNS,
@@ -19,6 +20,7 @@ from litreview.core.contracts import (
 from litreview.core.fileio import atomic_open, atomic_write_bytes, atomic_write_text, write_csv
 
 
+@collector_paused()  # a million records, their rows and cells: no cycles
 def _cmd_screen(args: argparse.Namespace) -> int:
     """Apply the screening stages (:func:`pipeline.stages.screen_review`) and write each
     stage's sheet to screen from, agreement and conflicts, every status and the included."""

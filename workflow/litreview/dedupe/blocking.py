@@ -10,7 +10,6 @@ then drop the pairs no rule could join and no person need see.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from litreview.core.collector import collector_paused
 from litreview.core.records import Record
 from litreview.dedupe.evidence import volume_relation
 from litreview.dedupe.match_keys import Keys, Known, keys
@@ -57,13 +57,8 @@ def record_keys(records: Sequence[Record], *, first_author_only: bool = False) -
     distinct author list and title; ``first_author_only``: enough for
     :func:`pairs_to_judge`, not for judging them."""
     known = Known()
-    collecting = gc.isenabled()
-    gc.disable()  # keys hold no cycles; collections would walk the records again and again
-    try:
+    with collector_paused():  # keys hold no cycles
         return [keys(r, known, first_author_only=first_author_only) for r in records]
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def set_facts(records: Sequence[Record], prepared: Sequence[Keys]) -> SetFacts:
@@ -122,23 +117,24 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
     chunks: list[np.ndarray] = []
     done = np.empty(0, dtype=np.int64)  # the distinct codes of the chunks merged so far
     pending = 0
-    triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    small: dict[int, list[list[int]]] = defaultdict(list)  # blocks by size, awaiting pairs
     while blocks:
         members = blocks.popitem()[1]  # each block's list freed once its pairs are made
         m = len(members)
         if m < 2:
             continue
         if m <= BLOCK_LIMIT:
-            if m not in triangles:
-                triangles[m] = np.triu_indices(m, 1)
-            idx = np.asarray(members, dtype=np.int64)
-            rows, cols = triangles[m]
-            chunks.append(idx[rows] * n + idx[cols])
+            same_size = small[m]
+            same_size.append(members)
+            if len(same_size) * m < _SAME_SIZE:
+                continue
+            chunks.append(_all_pairs(small.pop(m), n))
         else:
             chunks.append(_neighbours(prepared, members, n))
         pending += len(chunks[-1])
         if pending > _COMPACT:  # a pair met in many blocks is kept once
             done, pending = _merged(done, chunks), 0
+    chunks += [_all_pairs(same_size, n) for same_size in small.values()]
     codes = _merged(done, chunks)
     return np.stack((codes // n, codes % n), axis=1)
 
@@ -146,6 +142,18 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
 #: Candidate pair codes gathered before those met twice are dropped: bounds the memory of
 #: a million records' pairs, most of which several blocks give.
 _COMPACT = 1 << 23
+
+
+#: Records in small blocks of one size gathered before their pairs are made together.
+_SAME_SIZE = 1 << 20
+
+
+def _all_pairs(blocks: list[list[int]], n: int) -> np.ndarray:
+    """Every pair of each block, all the blocks of one size, as codes ``i * n + j``
+    (each block's members ascending)."""
+    members = np.array(blocks, dtype=np.int64)
+    rows, cols = np.triu_indices(members.shape[1], 1)
+    return (members[:, rows] * n + members[:, cols]).ravel()
 
 
 def _merged(done: np.ndarray, chunks: list[np.ndarray]) -> np.ndarray:
@@ -271,6 +279,8 @@ def _unreliable_dois(prepared: Sequence[Keys]) -> set[str]:
             by_doi[k.doi_base].append(i)
     bad = set()
     for doi, members in by_doi.items():
+        if len(members) < 2:
+            continue
         titles = list(dict.fromkeys(prepared[i].title.text for i in members  # equal: 100
                                     if not prepared[i].title.generic))
         if len(titles) > 1 and any(fuzz.token_set_ratio(x, y) < 60

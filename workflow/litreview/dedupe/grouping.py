@@ -25,14 +25,13 @@ uncertain, with the rule that held them apart.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from litreview.core.collector import collector_paused
 from litreview.core.records import Record
 from litreview.dedupe.blocking import pairs_to_judge, prepare
 from litreview.dedupe.evidence import DEFAULT_WEIGHTS, Weights
@@ -116,25 +115,12 @@ def deduplicate(records: Sequence[Record], decisions: Sequence[PairDecision] = (
     A shard of a larger set (:mod:`litreview.dedupe.shards`) gives its records' keys with
     the whole set's facts (``prepared``) and the pairs the whole set's blocking chose for
     them, as index pairs into ``records`` with their title ratios (``pairs``)."""
-    with _collector_paused():
+    with collector_paused():
         if prepared is None:
             prepared = prepare(records)
         if pairs is None:
             pairs = pairs_to_judge(prepared)
         return _deduplicate(records, decisions, weights, prepared, pairs)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Millions of small acyclic objects make the cycle collector scan the heap over and
-    over (a third of the run time on 100,000 records); it runs again afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Verdicts(dict[tuple[int, int], Judgement]):

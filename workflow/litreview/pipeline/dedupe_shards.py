@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from litreview.core import paths
+from litreview.core.collector import collector_paused
 from litreview.core.contracts import UNIQUE_EXTRA_COLUMNS
 from litreview.core.errors import InputError, Problem, raise_if
 from litreview.core.fileio import atomic_open, atomic_open_binary, atomic_write_text, csv_lines
@@ -89,6 +90,7 @@ def shard_index(spec: str, shards: int) -> int:
 
 # --- plan ----------------------------------------------------------------------------------
 
+@collector_paused()
 def make_plan(paths: Sequence[str], decisions: Sequence[PairDecision], shards: int,
               out: str | Path, *, update_of: str = "", pair_sheet: str = "") -> int:
     """Write the plan of ``shards`` jobs for the records files into directory ``out``;
@@ -182,6 +184,7 @@ def _plan_json(directory: Path) -> dict[str, Any]:
 
 # --- shard ---------------------------------------------------------------------------------
 
+@collector_paused()
 def run_shard(paths: Sequence[str], plan_dir: str | Path, spec: str,
               decisions: Sequence[PairDecision], out: str | Path) -> tuple[int, int]:
     """Group one shard's records (``spec``: ``K-of-N``) and write its rows to ``out``;
@@ -265,6 +268,7 @@ class Gathered:
     decisions: int
 
 
+@collector_paused()
 def gather(shard_files: Sequence[str], plan_dir: str | Path, unique: str | Path,
            groups: str | Path, uncertain: str | Path | None = None,
            overlap: str | Path | None = None) -> Gathered:
