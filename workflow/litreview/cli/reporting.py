@@ -9,6 +9,7 @@ from pathlib import Path
 
 from litreview.cli.outputs import output_file, warn
 from litreview.core import paths
+from litreview.core.collector import collector_paused
 from litreview.core.fileio import atomic_write_bytes, atomic_write_text, read_own_table
 
 
@@ -36,6 +37,7 @@ def _warned(sheet):
     return sheet
 
 
+@collector_paused()  # every record's id and dates: no cycles
 def _cmd_prisma(args: argparse.Namespace) -> int:
     """PRISMA 2020 counts (:func:`pipeline.stages.count_prisma`), the flow diagram and the
     counts in the PRISMA2020 template."""
