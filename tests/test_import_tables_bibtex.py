@@ -4,6 +4,7 @@ sheets or unsaved formulas, and control characters in any format."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -259,6 +260,16 @@ def test_control_characters_are_found_whatever_the_file_s_encoding(tmp_path: Pat
     assert [r.title for r in result.records] == ["Caf\u00e9 care and school",
                                                  "Caf\u00e9 outcomes"]
     assert [w.line for w in result.warnings] == [1]
+    assert "U+0007" in result.warnings[0].message
+
+
+def test_control_characters_escaped_in_json_are_removed(tmp_path: Path):
+    """A JSON export writes them as escapes ("\\u0007"), which a scan of its text misses."""
+    path = tmp_path / "ctrl.json"
+    path.write_text(json.dumps([{"type": "article-journal", "title": "Care\u0007 and school",
+                                 "issued": {"date-parts": [[2020]]}}]))
+    result = imported(path)
+    assert [r.title for r in result.records] == ["Care and school"]
     assert "U+0007" in result.warnings[0].message
 
 

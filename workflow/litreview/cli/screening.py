@@ -20,7 +20,9 @@ from litreview.core.contracts import (
 from litreview.core.fileio import atomic_open, atomic_write_bytes, atomic_write_text, write_csv
 
 
-@collector_paused()  # a million records, their rows and cells: no cycles
+# Records and rows hold no cycles; XlsxWriter's links do (at most 65,530 a sheet), freed at
+# the job's end.
+@collector_paused()
 def _cmd_screen(args: argparse.Namespace) -> int:
     """Apply the screening stages (:func:`pipeline.stages.screen_review`) and write each
     stage's sheet to screen from, agreement and conflicts, every status and the included."""

@@ -115,7 +115,7 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
             blocks[key].append(i)
     n = len(prepared)
     chunks: list[np.ndarray] = []
-    done = np.empty(0, dtype=np.int64)  # the distinct codes of the chunks merged so far
+    done: list[np.ndarray] = []  # the distinct codes of the chunks merged so far, one array
     pending = 0
     small: dict[int, list[list[int]]] = defaultdict(list)  # blocks by size, awaiting pairs
     while blocks:
@@ -133,9 +133,11 @@ def candidate_pairs(prepared: Sequence[Keys]) -> np.ndarray:
             chunks.append(_neighbours(prepared, members, n))
         pending += len(chunks[-1])
         if pending > _COMPACT:  # a pair met in many blocks is kept once
-            done, pending = _merged(done, chunks), 0
+            _merge(done, chunks)
+            pending = 0
     chunks += [_all_pairs(same_size, n) for same_size in small.values()]
-    codes = _merged(done, chunks)
+    _merge(done, chunks)
+    codes = done.pop()
     return np.stack((codes // n, codes % n), axis=1)
 
 
@@ -156,13 +158,20 @@ def _all_pairs(blocks: list[list[int]], n: int) -> np.ndarray:
     return (members[:, rows] * n + members[:, cols]).ravel()
 
 
-def _merged(done: np.ndarray, chunks: list[np.ndarray]) -> np.ndarray:
-    """The distinct codes of ``done`` (distinct, sorted) and ``chunks``, sorted. Only the
-    chunks are sorted; a stable sort then merges the two sorted runs in one pass."""
-    codes = np.concatenate([done, np.sort(np.concatenate(chunks))] if chunks else [done])
+def _merge(done: list[np.ndarray], chunks: list[np.ndarray]) -> None:
+    """Merge ``chunks`` into ``done``'s one array of distinct codes (sorted; none at
+    first), emptying ``chunks``. Only the chunks are sorted; a stable sort then merges the
+    two sorted runs in one pass. Each array is let go as soon as it is copied."""
+    new = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int64)
     chunks.clear()
+    new.sort()
+    codes = np.concatenate([*done, new])
+    done.clear()
+    del new
     codes.sort(kind="stable")
-    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
+    if len(codes):
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    done.append(codes)
 
 
 def _neighbours(prepared: Sequence[Keys], members: list[int], n: int) -> np.ndarray:

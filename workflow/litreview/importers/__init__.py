@@ -131,8 +131,10 @@ def _read(fmt: str, path: Path, ctx: Context) -> Parsed:
                                 ctx)
     data = _read_bytes(path, ctx.source_file)
     text = decode_export(data, ctx.source_file)
-    # one scan of the file spares one per record (the warnings list stays the same one)
-    ctx = replace(ctx, no_controls=not has_controls(text, None if utf16_codec(data) else data))
+    # one scan of the file spares one per record (the warnings list stays the same one);
+    # not of JSON, whose "\u0007" escapes the scan would not see
+    ctx = replace(ctx, no_controls=fmt not in _JSON_READERS and not has_controls(
+        text, None if utf16_codec(data) else data))
     del data
     if fmt == "ris":
         return read_ris(text, ctx)
