@@ -177,12 +177,7 @@ def author_keys(authors: Sequence[str],
     if known is None:
         names = [a for entry in authors for a in _names(entry)]
     else:
-        names = []
-        for entry in authors:
-            found = known.get(entry)
-            if found is None:
-                found = known[entry] = _parse(entry)
-            names += found
+        names = [a for entry in authors for a in _known_entry(entry, known)]
     names = names[:MAX_AUTHORS]
     return Authors(tuple(names), _frozen(f for a in names for f in a.surname),
                    _frozen(f for a in names for f in a.stems),
@@ -193,16 +188,21 @@ def first_author(authors: Sequence[str], known: dict[str, tuple[Author, ...]]) -
     """The list's first author alone, as :func:`author_keys` finds it: all that blocking
     reads (entries after the first with a name are not parsed)."""
     for entry in authors:
-        found = known.get(entry)
-        if found is None:
-            found = known[entry] = _parse(entry)
-        if found:
+        if found := _known_entry(entry, known):
             first = found[0]
             return Authors((first,), first.surname, first.stems, first.given)
     return _NO_AUTHORS
 
 
 _NO_AUTHORS = Authors((), _NONE, _NONE, _NONE)
+
+
+def _known_entry(entry: str, known: dict[str, tuple[Author, ...]]) -> tuple[Author, ...]:
+    """The authors of one entry, parsed once in a set of records (``known``)."""
+    found = known.get(entry)
+    if found is None:
+        found = known[entry] = _parse(entry)
+    return found
 
 
 def author_relation(a: Authors, b: Authors) -> str:
